@@ -1,0 +1,48 @@
+"""Pieces every schema module shares: labelled enums and the `enumLabels` query."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from api.permissions import allow
+from domain.labels import LABELLED_ENUMS, LabelledEnum
+
+
+def graphql_enum(enum_cls: type[LabelledEnum], description: str) -> type[LabelledEnum]:
+    """Expose a domain enum; each value's description carries its zh-CN and en labels."""
+    strawberry.enum(enum_cls, description=description)
+    for value in enum_cls.__strawberry_definition__.values:
+        member = enum_cls(value.value)
+        value.description = f"{member.label_zh} / {member.label_en}"
+    return enum_cls
+
+
+@strawberry.type(description="A display label of one enum value.")
+class EnumLabel:
+    value: str = strawberry.field(description="The GraphQL enum value, e.g. `SENIOR`.")
+    zh: str = strawberry.field(description="Label in zh-CN.")
+    en: str = strawberry.field(description="Label in English.")
+    label: str = strawberry.field(description="Label in the request's language.")
+
+
+@strawberry.type
+class MetaQuery:
+    @strawberry.field(
+        extensions=allow(),
+        description="Display labels (zh-CN and en) of the values of a Pacer enum, e.g. "
+        "`RepLevel`; an unknown name gives an empty list.",
+    )
+    async def enum_labels(self, info: Info, name: str) -> list[EnumLabel]:
+        enum_cls = LABELLED_ENUMS.get(name)
+        if enum_cls is None:
+            return []
+        return [
+            EnumLabel(
+                value=member.name,
+                zh=member.label_zh,
+                en=member.label_en,
+                label=member.label(info.context.language),
+            )
+            for member in enum_cls
+        ]

@@ -1,0 +1,74 @@
+"""Per-request context: the unit of work, the caller, the DataLoaders."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Concatenate, ParamSpec, TypeVar
+from zoneinfo import ZoneInfo
+
+from graphql import GraphQLError
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import HTTPConnection
+
+from api.auth import Authenticator
+from domain.db import utcnow
+from domain.org.rules import Actor
+from domain.settings import Settings
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass
+class Context:
+    request: HTTPConnection
+    session: AsyncSession
+    settings: Settings
+    authenticator: Authenticator
+    request_id: str
+    language: str = "zh"
+    # One AsyncSession cannot run two statements at once, but GraphQL resolves sibling
+    # fields concurrently: every use of the session goes through `run`, which takes this lock.
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    loaders: Any = None
+    _actor: Actor | None = None
+    _auth_failure: str | None = None
+    _authenticated: bool = False
+
+    async def run(
+        self, use_case: Callable[Concatenate[AsyncSession, P], Awaitable[R]], *a: Any, **kw: Any
+    ) -> R:
+        async with self.lock:
+            return await use_case(self.session, *a, **kw)
+
+    async def actor(self) -> Actor | None:
+        """The authenticated caller, or None (the reason is kept for the error message)."""
+        if not self._authenticated:
+            async with self.lock:
+                self._actor, self._auth_failure = await self.authenticator.authenticate(
+                    self.session, self.request.headers.get("authorization")
+                )
+            self._authenticated = True
+        return self._actor
+
+    async def require_actor(self) -> Actor:
+        actor = await self.actor()
+        if actor is None:
+            raise GraphQLError(
+                f"Not authenticated: {self._auth_failure}. 未认证：请提供有效的访问令牌。",
+                extensions={"code": "UNAUTHENTICATED"},
+            )
+        return actor
+
+    def now(self) -> datetime:
+        return utcnow()
+
+    def today(self) -> date:
+        return utcnow().astimezone(ZoneInfo(self.settings.timezone)).date()
+
+
+def language_of(accept_language: str | None) -> str:
+    return "en" if (accept_language or "").strip().lower().startswith("en") else "zh"

@@ -1,0 +1,53 @@
+"""`pacer demo`: the demo company, loaded once, and fresh tokens for one login per role."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from domain.db import utcnow
+from domain.org import access
+from domain.org.demo import DemoOrg, seed_org
+from domain.org.models import ApiToken, User
+
+DEMO_TOKEN_NAME = "demo"
+
+
+async def load_demo(
+    sessions: async_sessionmaker[AsyncSession], seed: int, today: date
+) -> tuple[DemoOrg, dict[str, str]]:
+    """Seed the demo (idempotent), then revoke the previous demo tokens and issue new ones:
+    secrets are stored hashed, so a second run can only hand out fresh ones."""
+    async with sessions() as session:
+        org = await seed_org(session, seed, today)
+        await session.commit()
+    async with sessions() as session:
+        admin = await session.scalar(select(User).where(User.login == "admin"))
+        actor = await access.actor_for(session, admin)
+        tokens: dict[str, str] = {}
+        for role, login in org.logins.items():
+            user = await session.scalar(select(User).where(User.login == login))
+            stale = await session.scalars(
+                select(ApiToken).where(
+                    ApiToken.user_id == user.id,
+                    ApiToken.name == DEMO_TOKEN_NAME,
+                    ApiToken.revoked_at.is_(None),
+                )
+            )
+            for token in stale:
+                token.revoked_at = utcnow()
+            _, secret = await access.issue_token(
+                session, actor, user_id=user.id, name=DEMO_TOKEN_NAME
+            )
+            tokens[role.value] = secret
+        await session.commit()
+    return org, tokens
+
+
+def write_tokens(path: Path, tokens: dict[str, str]) -> None:
+    path.write_text(json.dumps(tokens, indent=2) + "\n", encoding="utf-8")
+    path.chmod(0o600)

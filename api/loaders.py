@@ -1,0 +1,43 @@
+"""DataLoaders, created per request: every relationship in the schema resolves through one,
+so a query's statement count does not grow with the rows it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from domain.org import access, service
+
+
+class Loaders:
+    def __init__(self, context: Any):
+        self._context = context
+        self.unit = self._scoped(service.units_by_ids)
+        self.rep = self._scoped(service.reps_by_ids)
+        self.user = self._scoped(access.users_by_ids)
+        self.children = self._scoped(service.children_by_parent, default=list)
+        self.manager = self._unscoped(service.managers_of_units)
+        self.display_user = self._unscoped(access.users_by_ids_unscoped)
+        self.token = self._scoped(access.tokens_by_ids)
+        self.tokens = self._unscoped(access.tokens_of_users, default=list)
+
+    def _scoped(self, by_ids: Callable[..., Awaitable[dict]], default: Callable[[], Any] = None):
+        async def load(keys: list[int]) -> list[Any]:
+            actor = await self._context.require_actor()
+            found = await self._context.run(by_ids, actor, keys)
+            return _in_order(found, keys, default)
+
+        return DataLoader(load_fn=load)
+
+    def _unscoped(self, by_ids: Callable[..., Awaitable[dict]], default: Callable[[], Any] = None):
+        async def load(keys: list[int]) -> list[Any]:
+            found = await self._context.run(by_ids, keys)
+            return _in_order(found, keys, default)
+
+        return DataLoader(load_fn=load)
+
+
+def _in_order(found: dict, keys: Iterable[int], default: Callable[[], Any] | None) -> list[Any]:
+    return [found.get(key, default() if default else None) for key in keys]

@@ -1,0 +1,343 @@
+"""Org queries and mutations: thin resolvers that decode input and call the services."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from api.errors import mutation_types, perform, read
+from api.org_types import (
+    ApiTokenNode,
+    OrgUnitConnection,
+    OrgUnitNode,
+    RepConnection,
+    RepNode,
+    UserNode,
+)
+from api.permissions import ADMINS, READ_ORG, allow
+from api.relay import decode_id, page_args, to_connection
+from domain.org import access, service
+from domain.org.models import OrgUnitKind, RepLevel, RepStatus, Role
+
+TEXT_CODES = ["REQUIRED", "TOO_LONG"]
+REP_CODES = [
+    "INVALID_ID",
+    "UNIT_NOT_FOUND",
+    *TEXT_CODES,
+    "INVALID_CODE",
+    "INVALID_CAPACITY",
+    "INVALID_HIRE_DATE",
+    "INVALID_PROFICIENCY",
+]
+
+CreateOrgUnit = mutation_types(
+    "CreateOrgUnit",
+    "org_unit",
+    OrgUnitNode,
+    [
+        "INVALID_ID",
+        "PARENT_NOT_FOUND",
+        *TEXT_CODES,
+        "INVALID_CODE",
+        "CODE_TAKEN",
+        "COMPANY_WITH_PARENT",
+        "PARENT_REQUIRED",
+    ],
+)
+MoveOrgUnit = mutation_types(
+    "MoveOrgUnit",
+    "org_unit",
+    OrgUnitNode,
+    ["INVALID_ID", "UNIT_NOT_FOUND", "PARENT_NOT_FOUND", "CYCLE", "CANNOT_MOVE_ROOT"],
+)
+CreateRep = mutation_types("CreateRep", "rep", RepNode, [*REP_CODES, "EXTERNAL_ID_TAKEN"])
+UpdateRep = mutation_types("UpdateRep", "rep", RepNode, [*REP_CODES, "REP_NOT_FOUND"])
+CreateUser = mutation_types(
+    "CreateUser",
+    "user",
+    UserNode,
+    [
+        "INVALID_ID",
+        "INVALID_CODE",
+        *TEXT_CODES,
+        "ROLES_REQUIRED",
+        "SCOPE_REQUIRED",
+        "REP_REQUIRED",
+        "REP_ROLE_REQUIRED",
+        "UNIT_NOT_FOUND",
+        "REP_NOT_FOUND",
+        "REP_HAS_LOGIN",
+        "LOGIN_TAKEN",
+    ],
+)
+IssueToken = mutation_types(
+    "IssueToken",
+    "token",
+    ApiTokenNode,
+    ["INVALID_ID", "USER_NOT_FOUND", *TEXT_CODES, "INVALID_EXPIRY"],
+    extra={"secret": str},
+)
+RevokeToken = mutation_types(
+    "RevokeToken", "token", ApiTokenNode, ["INVALID_ID", "TOKEN_NOT_FOUND", "ALREADY_REVOKED"]
+)
+
+
+@strawberry.input
+class CreateOrgUnitInput:
+    code: str = strawberry.field(description="Unique key, lower case: `east.shanghai`.")
+    name: str
+    kind: OrgUnitKind
+    parent_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Required for every kind but COMPANY."
+    )
+
+
+@strawberry.input
+class MoveOrgUnitInput:
+    id: relay.GlobalID
+    new_parent_id: relay.GlobalID
+
+
+@strawberry.input
+class SpecialtyInput:
+    segment: str
+    proficiency: int = strawberry.field(description="1 (aware) to 5 (expert).")
+
+
+@strawberry.input
+class CreateRepInput:
+    external_id: str = strawberry.field(description="The rep's id in HR or CRM systems.")
+    name: str
+    unit_id: relay.GlobalID
+    level: RepLevel
+    hire_date: date
+    email: str | None = None
+    capacity: int = strawberry.field(default=20, description="Max open leads.")
+    status: RepStatus = RepStatus.ACTIVE
+    specialties: list[SpecialtyInput] = strawberry.field(default_factory=list)
+    territories: list[str] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(description="Fields left null keep their value; lists replace the old ones.")
+class UpdateRepInput:
+    id: relay.GlobalID
+    name: str | None = None
+    email: str | None = None
+    unit_id: relay.GlobalID | None = None
+    level: RepLevel | None = None
+    hire_date: date | None = None
+    capacity: int | None = None
+    status: RepStatus | None = None
+    specialties: list[SpecialtyInput] | None = None
+    territories: list[str] | None = None
+
+
+def rep_changes(input: CreateRepInput | UpdateRepInput) -> service.RepChanges:
+    return service.RepChanges(
+        name=input.name,
+        email=input.email,
+        unit_id=decode_id(input.unit_id, "OrgUnit", "unit_id"),
+        level=input.level,
+        hire_date=input.hire_date,
+        capacity=input.capacity,
+        status=input.status,
+        specialties=None
+        if input.specialties is None
+        else {s.segment: s.proficiency for s in input.specialties},
+        territories=input.territories,
+    )
+
+
+@strawberry.input
+class CreateUserInput:
+    login: str
+    display_name: str
+    roles: list[Role]
+    email: str | None = None
+    scope_unit_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Subtree managed; required for directors and managers."
+    )
+    rep_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="The rep behind a login with the rep role."
+    )
+
+
+@strawberry.input
+class IssueTokenInput:
+    user_id: relay.GlobalID
+    name: str = strawberry.field(description="What the token is for, e.g. `GraphiQL on laptop`.")
+    expires_at: datetime | None = None
+
+
+@strawberry.input
+class RevokeTokenInput:
+    id: relay.GlobalID
+
+
+@strawberry.type
+class OrgQuery:
+    node: relay.Node | None = relay.node(extensions=allow())
+
+    @strawberry.field(extensions=allow(), description="The caller's own login.")
+    async def me(self, info: Info) -> UserNode:
+        actor = await info.context.require_actor()
+        return await info.context.loaders.user.load(actor.user_id)
+
+    @strawberry.field(extensions=allow(*READ_ORG), description="Org units in your scope.")
+    async def org_units(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        root_id: relay.GlobalID | None = None,
+        kind: OrgUnitKind | None = None,
+    ) -> OrgUnitConnection:
+        async def use_case(session, actor):
+            after_id, size = page_args(first, after, info.context.settings.max_page_size)
+            filters = service.UnitFilter(decode_id(root_id, "OrgUnit", "root_id"), kind)
+            return await service.list_units(session, actor, filters, after_id, size)
+
+        return to_connection(OrgUnitConnection, await read(info, use_case))
+
+    @strawberry.field(extensions=allow(*READ_ORG), description="One org unit, if in scope.")
+    async def org_unit(self, info: Info, id: relay.GlobalID) -> OrgUnitNode | None:
+        return (await OrgUnitNode.resolve_nodes(info=info, node_ids=[_own_id(id, "OrgUnit")]))[0]
+
+    @strawberry.field(
+        extensions=allow(*READ_ORG),
+        description="Reps in your scope; `unitId` takes the unit's whole subtree.",
+    )
+    async def reps(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        unit_id: relay.GlobalID | None = None,
+        level: RepLevel | None = None,
+        specialty: str | None = None,
+        active: bool | None = None,
+    ) -> RepConnection:
+        async def use_case(session, actor):
+            after_id, size = page_args(first, after, info.context.settings.max_page_size)
+            unit = decode_id(unit_id, "OrgUnit", "unit_id")
+            filters = service.RepFilter(unit, level, specialty, active)
+            return await service.list_reps(session, actor, filters, after_id, size)
+
+        return to_connection(RepConnection, await read(info, use_case))
+
+    @strawberry.field(extensions=allow(*READ_ORG), description="One rep, if in scope.")
+    async def rep(self, info: Info, id: relay.GlobalID) -> RepNode | None:
+        return (await RepNode.resolve_nodes(info=info, node_ids=[_own_id(id, "Rep")]))[0]
+
+
+def _own_id(global_id: relay.GlobalID, type_name: str) -> str:
+    """The node id when the global ID has the expected type; an impossible id otherwise."""
+    return global_id.node_id if global_id.type_name == type_name else "-"
+
+
+@strawberry.type
+class OrgMutation:
+    @strawberry.mutation(extensions=allow(*ADMINS), description="Add a unit to the org tree.")
+    async def create_org_unit(self, info: Info, input: CreateOrgUnitInput) -> CreateOrgUnit.payload:
+        return await perform(
+            info,
+            CreateOrgUnit,
+            lambda session, actor: service.create_org_unit(
+                session,
+                actor,
+                code=input.code,
+                name=input.name,
+                kind=input.kind,
+                parent_id=decode_id(input.parent_id, "OrgUnit", "parent_id"),
+            ),
+        )
+
+    @strawberry.mutation(
+        extensions=allow(*ADMINS), description="Move a unit, with its subtree, under another."
+    )
+    async def move_org_unit(self, info: Info, input: MoveOrgUnitInput) -> MoveOrgUnit.payload:
+        return await perform(
+            info,
+            MoveOrgUnit,
+            lambda session, actor: service.move_org_unit(
+                session,
+                actor,
+                unit_id=decode_id(input.id, "OrgUnit", "id"),
+                new_parent_id=decode_id(input.new_parent_id, "OrgUnit", "new_parent_id"),
+            ),
+        )
+
+    @strawberry.mutation(extensions=allow(*ADMINS), description="Add a rep to a unit.")
+    async def create_rep(self, info: Info, input: CreateRepInput) -> CreateRep.payload:
+        return await perform(
+            info,
+            CreateRep,
+            lambda session, actor: service.create_rep(
+                session,
+                actor,
+                external_id=input.external_id,
+                today=info.context.today(),
+                data=rep_changes(input),
+            ),
+        )
+
+    @strawberry.mutation(extensions=allow(*ADMINS), description="Change a rep's details.")
+    async def update_rep(self, info: Info, input: UpdateRepInput) -> UpdateRep.payload:
+        return await perform(
+            info,
+            UpdateRep,
+            lambda session, actor: service.update_rep(
+                session,
+                actor,
+                rep_id=decode_id(input.id, "Rep", "id"),
+                today=info.context.today(),
+                data=rep_changes(input),
+            ),
+        )
+
+    @strawberry.mutation(extensions=allow(*ADMINS), description="Create a login.")
+    async def create_user(self, info: Info, input: CreateUserInput) -> CreateUser.payload:
+        return await perform(
+            info,
+            CreateUser,
+            lambda session, actor: access.create_user(
+                session,
+                actor,
+                login=input.login,
+                display_name=input.display_name,
+                roles=input.roles,
+                email=input.email,
+                scope_unit_id=decode_id(input.scope_unit_id, "OrgUnit", "scope_unit_id"),
+                rep_id=decode_id(input.rep_id, "Rep", "rep_id"),
+            ),
+        )
+
+    @strawberry.mutation(
+        extensions=allow(*ADMINS), description="Issue an API token; the secret is shown once."
+    )
+    async def issue_token(self, info: Info, input: IssueTokenInput) -> IssueToken.payload:
+        return await perform(
+            info,
+            IssueToken,
+            lambda session, actor: access.issue_token(
+                session,
+                actor,
+                user_id=decode_id(input.user_id, "User", "user_id"),
+                name=input.name,
+                expires_at=input.expires_at,
+            ),
+            to_payload=lambda issued: {"token": issued[0], "secret": issued[1]},
+        )
+
+    @strawberry.mutation(extensions=allow(*ADMINS), description="Revoke an API token at once.")
+    async def revoke_token(self, info: Info, input: RevokeTokenInput) -> RevokeToken.payload:
+        return await perform(
+            info,
+            RevokeToken,
+            lambda session, actor: access.revoke_token(
+                session, actor, token_id=decode_id(input.id, "ApiToken", "id")
+            ),
+        )

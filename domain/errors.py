@@ -1,0 +1,46 @@
+"""Typed business errors. The API turns them into coded payload errors."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A broken business rule: a stable code, the input field it concerns, zh-CN and en text.
+
+    `field` is the snake_case name of the service argument (``parent_id``); the API layer
+    maps it onto the GraphQL input field (``parentId``).
+    """
+
+    def __init__(self, code: str, message_zh: str, message_en: str, field: str | None = None):
+        super().__init__(f"{code}: {message_en}")
+        self.code = code
+        self.field = field
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+    def message(self, language: str) -> str:
+        return self.message_en if language == "en" else self.message_zh
+
+
+class NotFound(DomainError):
+    """The referenced row does not exist or lies outside the caller's scope (never leaked)."""
+
+
+class InvalidInput(DomainError):
+    """A value is malformed or out of range."""
+
+
+class Conflict(DomainError):
+    """The action clashes with existing data (a taken code, a cycle, …)."""
+
+
+class Forbidden(DomainError):
+    """The caller may not do this, although the row is visible to them."""
+
+
+def not_found(code: str, field: str, what_zh: str, what_en: str) -> NotFound:
+    return NotFound(
+        code,
+        f"在你的权限范围内找不到该{what_zh}",
+        f"No {what_en} with this ID in your scope",
+        field,
+    )

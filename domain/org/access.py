@@ -1,0 +1,201 @@
+"""Use-cases on logins: users with roles and scope, API tokens, turning a token into an Actor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.db import utcnow
+from domain.errors import Conflict, not_found
+from domain.org import rules
+from domain.org.models import ApiToken, OrgUnit, Rep, Role, User, UserRole
+from domain.org.service import get_rep, get_unit, rep_visible, units_in_subtree
+
+
+def user_visible(actor: rules.Actor) -> ColumnElement[bool]:
+    if actor.sees_whole_company:
+        return true()
+    conditions = [User.id == actor.user_id]
+    if actor.subtree_path is not None:
+        conditions.append(User.scope_unit_id.in_(units_in_subtree(actor.subtree_path)))
+        conditions.append(User.rep_id.in_(select(Rep.id).where(rep_visible(actor))))
+    return or_(*conditions)
+
+
+async def actor_for(session: AsyncSession, user: User) -> rules.Actor:
+    scope_path = None
+    if user.scope_unit_id is not None:
+        scope_path = await session.scalar(
+            select(OrgUnit.path).where(OrgUnit.id == user.scope_unit_id)
+        )
+    rep_unit_id = None
+    if user.rep_id is not None:
+        rep_unit_id = await session.scalar(select(Rep.unit_id).where(Rep.id == user.rep_id))
+    return rules.Actor(
+        user_id=user.id,
+        roles=frozenset(user.roles),
+        scope_path=scope_path,
+        rep_id=user.rep_id,
+        rep_unit_id=rep_unit_id,
+        login=user.login,
+    )
+
+
+class AuthenticationFailed(Exception):
+    """The presented credential is unknown, expired or revoked; the message says which."""
+
+
+async def authenticate_token(
+    session: AsyncSession, secret: str, now: datetime | None = None
+) -> rules.Actor:
+    now = now or utcnow()
+    row = (
+        await session.execute(
+            select(ApiToken, User)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == rules.hash_token(secret))
+        )
+    ).first()
+    if row is None:
+        raise AuthenticationFailed("unknown API token")
+    token, user = row
+    refusal = rules.token_refusal(token.expires_at, token.revoked_at, user.active, now)
+    if refusal:
+        raise AuthenticationFailed(f"API token {refusal}")
+    return await actor_for(session, user)
+
+
+async def authenticate_login(session: AsyncSession, login: str) -> rules.Actor:
+    """For an identity provider's JWT whose claim names a Pacer login."""
+    user = await session.scalar(select(User).where(User.login == login))
+    if user is None or not user.active:
+        raise AuthenticationFailed(f"no active Pacer user with login {login!r}")
+    return await actor_for(session, user)
+
+
+# --- users ------------------------------------------------------------------------------
+
+
+async def users_by_ids(
+    session: AsyncSession, actor: rules.Actor, ids: Iterable[int]
+) -> dict[int, User]:
+    stmt = select(User).where(User.id.in_(set(ids)), user_visible(actor))
+    return {user.id: user for user in await session.scalars(stmt)}
+
+
+async def users_by_ids_unscoped(session: AsyncSession, ids: Iterable[int]) -> dict[int, User]:
+    """Users by id for display next to rows the caller may already see (a rep's manager)."""
+    return {u.id: u for u in await session.scalars(select(User).where(User.id.in_(set(ids))))}
+
+
+async def get_user(session: AsyncSession, actor: rules.Actor, user_id: int, field: str) -> User:
+    user = (await users_by_ids(session, actor, [user_id])).get(user_id)
+    if user is None:
+        raise not_found("USER_NOT_FOUND", field, "用户", "user")
+    return user
+
+
+async def create_user(
+    session: AsyncSession,
+    actor: rules.Actor,
+    *,
+    login: str,
+    display_name: str,
+    roles: list[Role],
+    email: str | None = None,
+    scope_unit_id: int | None = None,
+    rep_id: int | None = None,
+) -> User:
+    login = rules.clean_slug(login, "login")
+    display_name = rules.clean_text(display_name, "display_name")
+    role_values = {role.value for role in roles}
+    rules.check_role_scope(role_values, scope_unit_id is not None, rep_id is not None)
+    if Role.ADMIN.value in role_values and scope_unit_id is None and not actor.sees_whole_company:
+        raise not_found("UNIT_NOT_FOUND", "scope_unit_id", "组织单元", "org unit")
+    if scope_unit_id is not None:
+        await get_unit(session, actor, scope_unit_id, "scope_unit_id")
+    if rep_id is not None:
+        await get_rep(session, actor, rep_id, "rep_id")
+        if await session.scalar(select(User.id).where(User.rep_id == rep_id)):
+            raise Conflict(
+                "REP_HAS_LOGIN", "该销售代表已有账号", "This rep already has a login", "rep_id"
+            )
+    if await session.scalar(select(User.id).where(User.login == login)):
+        raise Conflict("LOGIN_TAKEN", "该登录名已被使用", "This login is already in use", "login")
+    user = User(
+        login=login,
+        display_name=display_name,
+        email=email.strip() or None if email else None,
+        scope_unit_id=scope_unit_id,
+        rep_id=rep_id,
+        role_rows=[UserRole(role=value) for value in sorted(role_values)],
+    )
+    session.add(user)
+    await session.flush()
+    return user
+
+
+# --- tokens -----------------------------------------------------------------------------
+
+
+async def issue_token(
+    session: AsyncSession,
+    actor: rules.Actor,
+    *,
+    user_id: int,
+    name: str,
+    expires_at: datetime | None = None,
+    now: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token; the secret is returned once and only its hash is stored."""
+    user = await get_user(session, actor, user_id, "user_id")
+    name = rules.clean_text(name, "name")
+    rules.check_expiry(expires_at, now or utcnow())
+    secret = rules.new_token_secret()
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=rules.hash_token(secret),
+        prefix=secret[: len(rules.TOKEN_PREFIX) + 4],
+        expires_at=expires_at,
+        created_by_id=actor.user_id,
+    )
+    session.add(token)
+    await session.flush()
+    return token, secret
+
+
+async def revoke_token(session: AsyncSession, actor: rules.Actor, *, token_id: int) -> ApiToken:
+    token = (await tokens_by_ids(session, actor, [token_id])).get(token_id)
+    if token is None:
+        raise not_found("TOKEN_NOT_FOUND", "id", "令牌", "token")
+    if token.revoked_at is not None:
+        raise Conflict("ALREADY_REVOKED", "该令牌已被吊销", "This token is already revoked", "id")
+    token.revoked_at = utcnow()
+    await session.flush()
+    return token
+
+
+async def tokens_by_ids(
+    session: AsyncSession, actor: rules.Actor, ids: Iterable[int]
+) -> dict[int, ApiToken]:
+    """Admins see the tokens of the users in their scope; everyone sees their own."""
+    stmt = select(ApiToken).where(ApiToken.id.in_(set(ids)))
+    if not actor.has(Role.ADMIN):
+        stmt = stmt.where(ApiToken.user_id == actor.user_id)
+    else:
+        stmt = stmt.where(ApiToken.user_id.in_(select(User.id).where(user_visible(actor))))
+    return {token.id: token for token in await session.scalars(stmt)}
+
+
+async def tokens_of_users(
+    session: AsyncSession, user_ids: Iterable[int]
+) -> dict[int, list[ApiToken]]:
+    stmt = select(ApiToken).where(ApiToken.user_id.in_(set(user_ids))).order_by(ApiToken.id)
+    tokens: dict[int, list[ApiToken]] = {}
+    for token in await session.scalars(stmt):
+        tokens.setdefault(token.user_id, []).append(token)
+    return tokens

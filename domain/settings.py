@@ -1,0 +1,84 @@
+"""Settings from PACER_* environment variables (and an optional .env file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "PACER_"
+
+
+class SettingsError(Exception):
+    """A configuration value is wrong; the message is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True
+    )
+
+    database_url: str = Field(
+        "sqlite+aiosqlite:///./pacer.db",
+        description="SQLAlchemy async URL: sqlite+aiosqlite:///FILE or postgresql+asyncpg://…",
+    )
+    timezone: str = Field("Asia/Shanghai", description="Company time zone (IANA name).")
+    graphiql: bool = Field(True, description="Serve the GraphiQL IDE at /graphql.")
+    introspection: bool = Field(True, description="Answer introspection queries.")
+    debug: bool = Field(False, description="Show unexpected errors unmasked (never in production).")
+    max_query_depth: int = Field(10, ge=2, le=50, description="Deepest selection allowed.")
+    max_aliases: int = Field(30, ge=1, le=1000, description="Most aliases in one document.")
+    max_tokens: int = Field(5000, ge=100, le=100_000, description="Most tokens in one document.")
+    max_page_size: int = Field(100, ge=1, le=10_000, description="Cap on `first` of connections.")
+    jwt_hs256_secret: str | None = Field(None, description="Shared secret for HS256 JWTs.")
+    jwt_public_key_file: Path | None = Field(None, description="PEM public key for RS256 JWTs.")
+    jwt_jwks_file: Path | None = Field(None, description="JWKS file with RS256 keys.")
+    jwt_audience: str | None = Field(None, description="Required `aud` claim, if set.")
+    jwt_issuer: str | None = Field(None, description="Required `iss` claim, if set.")
+    jwt_user_claim: str = Field("sub", description="Claim holding the Pacer user's login.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("jwt_public_key_file", "jwt_jwks_file")
+    @classmethod
+    def _readable(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"file {str(value)!r} does not exist")
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; a bad value raises SettingsError with one readable line."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ENV_PREFIX + "_".join(str(part) for part in first["loc"]).upper()
+        message = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"{name}: {message}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,6 @@
+"""Every table Pacer owns, for Alembic's autogenerate and the migration-agreement test."""
+
+import domain.org.models  # noqa: F401  (registers the tables on Base.metadata)
+from domain.db import Base
+
+target_metadata = Base.metadata
