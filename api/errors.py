@@ -156,7 +156,8 @@ class MaskUnexpectedErrors(MaskErrors):
             exc_info=error.original_error,
         )
         return GraphQLError(
-            f"Unexpected error (request id {request_id}). 服务器内部错误（请求编号 {request_id}）。",
+            f"Unexpected error (request id {request_id}). "
+            f"服务器内部错误（请求编号 {request_id}）。",
             nodes=error.nodes,
             path=error.path,
             extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
