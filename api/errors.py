@@ -13,6 +13,7 @@ import strawberry
 from graphql import GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.extensions import MaskErrors
+from strawberry.relay.types import InvalidGlobalIDError
 from strawberry.types import Info
 
 from domain.errors import DomainError
@@ -135,19 +136,35 @@ def coded_error(error: DomainError, language: str) -> GraphQLError:
     )
 
 
-class MaskUnexpectedErrors(MaskErrors):
-    """Expected errors (validation, coded) pass; anything else is logged with the request id
-    and replaced by a message that carries the id, so support can find the traceback."""
+class ErrorPolicy(MaskErrors):
+    """Gives every error a code in `extensions.code`. Expected errors (parse, validation,
+    coded business errors) pass unchanged; anything unexpected is logged with the request id
+    and, unless `mask` is off (debug), replaced by a message that carries that id."""
 
-    def __init__(self) -> None:
-        super().__init__(should_mask_error=self._unexpected)
+    def __init__(self, mask: bool = True) -> None:
+        super().__init__()
+        self.mask = mask
 
-    @staticmethod
-    def _unexpected(error: GraphQLError) -> bool:
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return [self._classify(error) for error in errors]
+
+    def _classify(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
-        return original is not None and not isinstance(original, GraphQLError)
+        if isinstance(original, InvalidGlobalIDError):
+            error.message += " IDs are the opaque strings this API returns. ID 格式无效。"
+            return _with_code(error, "INVALID_ID")
+        if original is not None and not isinstance(original, GraphQLError):
+            return self._unexpected(error)
+        if (error.extensions or {}).get("code"):
+            return error
+        if error.path is None:
+            syntax = error.message.startswith("Syntax Error")
+            return _with_code(
+                error, "GRAPHQL_PARSE_FAILED" if syntax else "GRAPHQL_VALIDATION_FAILED"
+            )
+        return _with_code(error, "BAD_USER_INPUT")
 
-    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+    def _unexpected(self, error: GraphQLError) -> GraphQLError:
         request_id = getattr(self.execution_context.context, "request_id", "-")
         log.error(
             "unexpected error in request %s at %s",
@@ -155,10 +172,25 @@ class MaskUnexpectedErrors(MaskErrors):
             error.path,
             exc_info=error.original_error,
         )
+        message = error.message
+        if self.mask:
+            message = (
+                f"Unexpected error (request id {request_id}). "
+                f"服务器内部错误（请求编号 {request_id}）。"
+            )
         return GraphQLError(
-            f"Unexpected error (request id {request_id}). "
-            f"服务器内部错误（请求编号 {request_id}）。",
+            message,
             nodes=error.nodes,
             path=error.path,
             extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
         )
+
+
+def _with_code(error: GraphQLError, code: str) -> GraphQLError:
+    return GraphQLError(
+        error.message,
+        nodes=error.nodes,
+        path=error.path,
+        original_error=error.original_error,
+        extensions={**(error.extensions or {}), "code": code},
+    )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     DisableIntrospection,
     MaxAliasesLimiter,
@@ -13,25 +16,36 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from api.common import MetaQuery
-from api.errors import MaskUnexpectedErrors
+from api.errors import ErrorPolicy
 from api.org import OrgMutation, OrgQuery
 from domain.settings import Settings
+
+log = logging.getLogger("pacer.api")
 
 Query = merge_types("Query", (OrgQuery, MetaQuery))
 Mutation = merge_types("Mutation", (OrgMutation,))
 
 
+class PacerSchema(strawberry.Schema):
+    """Logs errors without tracebacks: ErrorPolicy already logged the unexpected ones with
+    theirs; the rest are the caller's mistakes."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context=None) -> None:
+        for error in errors:
+            code = (error.extensions or {}).get("code")
+            log.info("graphql error %s at %s: %s", code, error.path, error.message)
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     extensions = [
-        QueryDepthLimiter(max_depth=settings.max_query_depth),
-        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
     ]
     if not settings.introspection:
-        extensions.append(DisableIntrospection())
-    if not settings.debug:
-        extensions.append(MaskUnexpectedErrors())
-    return strawberry.Schema(
+        extensions.append(DisableIntrospection)
+    extensions.append(lambda: ErrorPolicy(mask=not settings.debug))
+    return PacerSchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,

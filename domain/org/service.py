@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, false, or_, select, true, update
+from sqlalchemy import ColumnElement, false, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, InvalidInput, not_found
@@ -151,7 +151,7 @@ async def move_org_unit(
         update(OrgUnit)
         .where(OrgUnit.path.startswith(old_path))
         .values(
-            path=new_path + OrgUnit.path.substr(len(old_path) + 1),
+            path=new_path + func.substr(OrgUnit.path, len(old_path) + 1),
             depth=OrgUnit.depth + depth_change,
         )
         .execution_options(synchronize_session="fetch")
