@@ -161,7 +161,7 @@ async def issue_token(
         token_hash=rules.hash_token(secret),
         prefix=secret[: len(rules.TOKEN_PREFIX) + 4],
         expires_at=expires_at,
-        created_by_id=actor.user_id,
+        created_by_id=actor.user_id or None,  # 0 is the system (CLI, demo bootstrap)
     )
     session.add(token)
     await session.flush()

@@ -1,0 +1,74 @@
+"""The demo company: the promised shape, deterministic for a seed, loaded only once."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from api.demo import load_demo
+from domain.org import access
+from domain.org.models import ApiToken, OrgUnit, Rep, User
+from tests.conftest import empty_tables
+from tests.integration.conftest import TODAY
+
+
+async def snapshot(sessions) -> dict:
+    async with sessions() as session:
+        kinds = Counter(await session.scalars(select(OrgUnit.kind)))
+        reps = [
+            (r.external_id, r.name, r.level, r.hire_date, tuple(s.segment for s in r.specialties))
+            for r in await session.scalars(select(Rep).order_by(Rep.external_id))
+        ]
+        users = await session.scalar(select(func.count()).select_from(User))
+    return {"kinds": kinds, "reps": reps, "users": users}
+
+
+async def test_demo_company_shape(sessions):
+    org, tokens = await load_demo(sessions, seed=7, today=TODAY)
+    assert org.created
+    shot = await snapshot(sessions)
+    assert shot["kinds"] == {"company": 1, "region": 4, "team": 14}
+    assert len(shot["reps"]) == 68
+    assert set(Counter(level for _, _, level, _, _ in shot["reps"])) == {"junior", "mid", "senior"}
+    segments = {s for *_, specialties in shot["reps"] for s in specialties}
+    assert {"government", "private_buyer", "enterprise_fleet"} <= segments
+    assert any((TODAY - hired).days < 180 for _, _, _, hired, _ in shot["reps"])
+    assert shot["users"] == 1 + 1 + 4 + 14 + 68 + 1
+    assert set(tokens) == {"admin", "director", "manager", "rep", "intake"}
+    async with sessions() as session:
+        for role, secret in tokens.items():
+            actor = await access.authenticate_token(session, secret)
+            assert role in actor.roles
+
+
+async def test_demo_twice_duplicates_nothing_and_renews_tokens(sessions):
+    _, first_tokens = await load_demo(sessions, seed=7, today=TODAY)
+    before = await snapshot(sessions)
+    org, second_tokens = await load_demo(sessions, seed=7, today=TODAY)
+    assert not org.created
+    assert await snapshot(sessions) == before
+    async with sessions() as session:
+        live = await session.scalar(
+            select(func.count()).select_from(ApiToken).where(ApiToken.revoked_at.is_(None))
+        )
+        assert live == 5
+        actor = await access.authenticate_token(session, second_tokens["manager"])
+        assert actor.login == "manager.shanghai"
+        try:
+            await access.authenticate_token(session, first_tokens["manager"])
+        except access.AuthenticationFailed as exc:
+            assert "revoked" in str(exc)
+        else:
+            raise AssertionError("the first run's token still works")
+
+
+async def test_demo_is_deterministic_for_a_seed(sessions, engine):
+    await load_demo(sessions, seed=11, today=TODAY)
+    first = await snapshot(sessions)
+    await empty_tables(engine)
+    await load_demo(sessions, seed=11, today=TODAY)
+    assert await snapshot(sessions) == first
+    await empty_tables(engine)
+    await load_demo(sessions, seed=12, today=TODAY)
+    assert (await snapshot(sessions))["reps"] != first["reps"]
