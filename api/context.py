@@ -46,12 +46,12 @@ class Context:
 
     async def actor(self) -> Actor | None:
         """The authenticated caller, or None (the reason is kept for the error message)."""
-        if not self._authenticated:
-            async with self.lock:
+        async with self.lock:
+            if not self._authenticated:
                 self._actor, self._auth_failure = await self.authenticator.authenticate(
                     self.session, self.request.headers.get("authorization")
                 )
-            self._authenticated = True
+                self._authenticated = True
         return self._actor
 
     async def require_actor(self) -> Actor:
