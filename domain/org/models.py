@@ -50,14 +50,14 @@ class Role(LabelledEnum):
     INTAKE = ("intake", "线索接入", "Lead intake")
 
 
-def _one_of(column: str, enum_cls: type[LabelledEnum]) -> str:
+def one_of(column: str, enum_cls: type[LabelledEnum]) -> str:
     values = ", ".join(f"'{member.value}'" for member in enum_cls)
     return f"{column} IN ({values})"
 
 
 class OrgUnit(Base):
     __tablename__ = "org_unit"
-    __table_args__ = (CheckConstraint(_one_of("kind", OrgUnitKind), name="kind"),)
+    __table_args__ = (CheckConstraint(one_of("kind", OrgUnitKind), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -73,8 +73,8 @@ class OrgUnit(Base):
 class Rep(Base):
     __tablename__ = "rep"
     __table_args__ = (
-        CheckConstraint(_one_of("level", RepLevel), name="level"),
-        CheckConstraint(_one_of("status", RepStatus), name="status"),
+        CheckConstraint(one_of("level", RepLevel), name="level"),
+        CheckConstraint(one_of("status", RepStatus), name="status"),
         CheckConstraint("capacity >= 0", name="capacity_not_negative"),
     )
 
@@ -136,7 +136,7 @@ class User(Base):
 
 class UserRole(Base):
     __tablename__ = "user_role"
-    __table_args__ = (CheckConstraint(_one_of("role", Role), name="role"),)
+    __table_args__ = (CheckConstraint(one_of("role", Role), name="role"),)
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
