@@ -1,0 +1,218 @@
+"""Pure target rules: exact splits, composite allocation weights, explanations, pacing,
+and the status workflow."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from domain.errors import Conflict, InvalidInput
+from domain.targets.models import MetricUnit, TargetStatus
+
+# --- exact splits -----------------------------------------------------------------------
+
+
+def largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
+    """Split a non-negative integer in proportion to the weights so the parts sum exactly
+    to the total; leftover units go to the largest remainders, ties to the earlier child."""
+    if total < 0:
+        raise InvalidInput(
+            "NEGATIVE_AMOUNT", "金额不能为负", "The amount cannot be negative", "amount"
+        )
+    if any(w < 0 or math.isnan(w) or math.isinf(w) for w in weights):
+        raise InvalidInput(
+            "INVALID_WEIGHTS", "权重必须是非负数", "Weights must be non-negative", "weights"
+        )
+    weight_sum = sum(weights)
+    if not weights or weight_sum <= 0:
+        raise InvalidInput(
+            "ZERO_WEIGHTS",
+            "所有权重都为零，无法拆分",
+            "Every weight is zero: there is nothing to split by",
+            "weights",
+        )
+    exact = [total * w / weight_sum for w in weights]
+    parts = [math.floor(x) for x in exact]
+    leftover = total - sum(parts)
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-(exact[i] - parts[i]), i))
+    for i in by_remainder[:leftover]:
+        parts[i] += 1
+    return parts
+
+
+# --- composite weights over children ----------------------------------------------------
+
+COMPONENTS = ("history", "potential", "capability")
+COMPONENT_LABELS = {
+    "history": ("历史", "history"),
+    "potential": ("潜力", "potential"),
+    "capability": ("能力", "capability"),
+}
+
+
+@dataclass(frozen=True)
+class WeightMix:
+    """How much each component counts (normalised; a component without data is left out)."""
+
+    history: float = 0.5
+    potential: float = 0.3
+    capability: float = 0.2
+
+    def __post_init__(self) -> None:
+        values = [self.history, self.potential, self.capability]
+        if any(v < 0 for v in values) or sum(values) <= 0:
+            raise InvalidInput(
+                "ZERO_WEIGHTS",
+                "权重必须非负且不能全为零",
+                "Weights must be non-negative and not all zero",
+                "weights",
+            )
+
+
+@dataclass(frozen=True)
+class ChildInputs:
+    """What a child brings to the split; None means "not measured"."""
+
+    key: str
+    name: str
+    history: float | None
+    potential: float | None
+    capability: float | None
+
+
+@dataclass(frozen=True)
+class ChildShare:
+    child: ChildInputs
+    components: dict[str, float | None]  # each component's share, None when left out
+    share: float
+
+
+def component_shares(values: Sequence[float | None]) -> list[float] | None:
+    """Shares of a component across children, or None when no child has a positive value."""
+    known = [v or 0.0 for v in values]
+    total = sum(known)
+    if total <= 0:
+        return None
+    return [v / total for v in known]
+
+
+def composite_shares(children: Sequence[ChildInputs], mix: WeightMix) -> list[ChildShare]:
+    """Each child's share of the parent: the mix of the components that have data."""
+    weights = {"history": mix.history, "potential": mix.potential, "capability": mix.capability}
+    shares = {name: component_shares([getattr(c, name) for c in children]) for name in COMPONENTS}
+    used = {name: weights[name] for name in COMPONENTS if shares[name] and weights[name] > 0}
+    if not used:
+        raise InvalidInput(
+            "NO_ALLOCATION_BASIS",
+            "没有历史、潜力或能力数据可用于分配；如确需平均分配请明确选择",
+            "No history, potential or capability to allocate by; ask for an even split "
+            "explicitly if that is what you want",
+            "children",
+        )
+    weight_sum = sum(used.values())
+    result = []
+    for i, child in enumerate(children):
+        components = {name: (shares[name][i] if name in used else None) for name in COMPONENTS}
+        share = sum(weights[name] * shares[name][i] for name in used) / weight_sum
+        result.append(ChildShare(child, components, share))
+    return result
+
+
+# --- explanation ------------------------------------------------------------------------
+
+
+def format_amount(amount: int, unit: MetricUnit) -> str:
+    if unit == MetricUnit.MONEY:
+        return f"{amount / 100:,.2f}"
+    if unit == MetricUnit.RATIO:
+        return f"{amount / 100:.2f}%"
+    return f"{amount:,}"
+
+
+def explanation(
+    amount: int, share: ChildShare, parent_name: str, parent_amount: int, unit: MetricUnit
+) -> dict[str, object]:
+    """The record stored on an allocated target: inputs, shares and the sentences."""
+    mine, theirs = format_amount(amount, unit), format_amount(parent_amount, unit)
+    percent = f"{share.share * 100:.1f}%"
+    parts_zh, parts_en = [], []
+    for name in COMPONENTS:
+        label_zh, label_en = COMPONENT_LABELS[name]
+        value = share.components[name]
+        if value is None:
+            parts_zh.append(f"{label_zh}未计入")
+            parts_en.append(f"{label_en} not used")
+        else:
+            parts_zh.append(f"{label_zh} {value * 100:.0f}%")
+            parts_en.append(f"{label_en} {value * 100:.0f}%")
+    return {
+        "share": share.share,
+        "components": share.components,
+        "inputs": {
+            "history": share.child.history,
+            "potential": share.child.potential,
+            "capability": share.child.capability,
+        },
+        "parent": {"name": parent_name, "amount": parent_amount},
+        "sentence_zh": f"你的 {mine} = {parent_name} {theirs} 的 {percent}：{'，'.join(parts_zh)}",
+        "sentence_en": f"your {mine} = {percent} of {parent_name}'s {theirs}: "
+        + ", ".join(parts_en),
+    }
+
+
+# --- pacing -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pace:
+    target: int
+    achieved: int
+    expected_to_date: float
+    completion: float | None  # achieved / target
+    pace_ratio: float | None  # achieved / expected to date
+    projection: float  # run-rate to the period end
+    gap: float  # target - projection (positive: short)
+
+
+def pace(
+    target: int, achieved: int, elapsed_share: float, elapsed_working: int, total_working: int
+) -> Pace:
+    """Completion, pace against the expected share of the period so far, and a run-rate
+    projection to its end. `elapsed_share` is the expected fraction done by now (working
+    days elapsed / all, or the seasonal profile's share)."""
+    expected = target * elapsed_share
+    if elapsed_working > 0:
+        projection = achieved * total_working / elapsed_working
+    else:
+        projection = float(achieved)
+    return Pace(
+        target=target,
+        achieved=achieved,
+        expected_to_date=expected,
+        completion=achieved / target if target else None,
+        pace_ratio=achieved / expected if expected else None,
+        projection=projection,
+        gap=target - projection,
+    )
+
+
+# --- workflow ---------------------------------------------------------------------------
+
+NEXT_STATUS = {
+    "propose": ({TargetStatus.DRAFT}, TargetStatus.PROPOSED),
+    "approve": ({TargetStatus.DRAFT, TargetStatus.PROPOSED}, TargetStatus.APPROVED),
+    "lock": ({TargetStatus.APPROVED}, TargetStatus.LOCKED),
+}
+
+
+def next_status(current: TargetStatus, action: str) -> TargetStatus:
+    allowed_from, to = NEXT_STATUS[action]
+    if current not in allowed_from:
+        raise Conflict(
+            "INVALID_STATUS",
+            f"状态为“{current.label_zh}”的目标不能执行此操作",
+            f"A target in status {current.value} cannot be {to.value}",
+            "id",
+        )
+    return to
