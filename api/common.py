@@ -2,11 +2,43 @@
 
 from __future__ import annotations
 
+from typing import NewType
+
 import strawberry
+from graphql import IntValueNode, StringValueNode, ValueNode
 from strawberry.types import Info
 
 from api.permissions import allow
 from domain.labels import LABELLED_ENUMS, LabelledEnum
+
+
+BigInt = NewType("BigInt", int)
+
+
+def _parse_big_int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"BigInt must be a whole number, not {value!r}")
+    if isinstance(value, str) and not value.lstrip("-").isdigit():
+        raise ValueError(f"BigInt must be a whole number, not {value!r}")
+    return int(value)
+
+
+def _parse_big_int_literal(node: ValueNode, variables: object = None) -> int:
+    if isinstance(node, IntValueNode | StringValueNode):
+        return _parse_big_int(node.value)
+    raise ValueError("BigInt must be a whole number")
+
+
+SCALARS = {
+    BigInt: strawberry.scalar(
+        name="BigInt",
+        serialize=int,
+        parse_value=_parse_big_int,
+        parse_literal=_parse_big_int_literal,
+        description="A whole number beyond 32 bits. Money is in minor units (fen, cents); "
+        "ratios in basis points.",
+    )
+}
 
 
 def graphql_enum(enum_cls: type[LabelledEnum], description: str) -> type[LabelledEnum]:

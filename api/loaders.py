@@ -9,6 +9,8 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from domain.org import access, service
+from domain.targets import progress
+from domain.targets import service as targets
 
 
 class Loaders:
@@ -22,6 +24,14 @@ class Loaders:
         self.display_user = self._unscoped(access.users_by_ids_unscoped)
         self.token = self._scoped(access.tokens_by_ids)
         self.tokens = self._unscoped(access.tokens_of_users, default=list)
+        self.target = self._scoped(targets.targets_by_ids)
+        self.target_children = self._scoped(targets.children_of_targets, default=list)
+        self.target_versions = self._unscoped(targets.versions_of_targets, default=list)
+        self.progress = self._scoped(self._progress)
+
+    async def _progress(self, session, actor, keys):
+        country = self._context.settings.holiday_country
+        return await progress.progress_by_key(session, actor, keys, country)
 
     def _scoped(self, by_ids: Callable[..., Awaitable[dict]], default: Callable[[], Any] = None):
         async def load(keys: list[int]) -> list[Any]:

@@ -15,15 +15,16 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from api.common import MetaQuery
+from api.common import SCALARS, MetaQuery
 from api.errors import ErrorPolicy
 from api.org import OrgMutation, OrgQuery
+from api.targets import TargetMutation, TargetQuery
 from domain.settings import Settings
 
 log = logging.getLogger("pacer.api")
 
-Query = merge_types("Query", (OrgQuery, MetaQuery))
-Mutation = merge_types("Mutation", (OrgMutation,))
+Query = merge_types("Query", (OrgQuery, TargetQuery, MetaQuery))
+Mutation = merge_types("Mutation", (OrgMutation, TargetMutation))
 
 
 class PacerSchema(strawberry.Schema):
@@ -52,10 +53,12 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         config=StrawberryConfig(
             relay_max_results=settings.max_page_size,
             disable_field_suggestions=not settings.introspection,
+            scalar_map=SCALARS,
         ),
     )
 
 
 def sdl() -> str:
     """The schema in SDL, as committed in schema.graphql."""
-    return strawberry.Schema(query=Query, mutation=Mutation).as_str() + "\n"
+    config = StrawberryConfig(scalar_map=SCALARS)
+    return strawberry.Schema(query=Query, mutation=Mutation, config=config).as_str() + "\n"

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
         description="SQLAlchemy async URL: sqlite+aiosqlite:///FILE or postgresql+asyncpg://…",
     )
     timezone: str = Field("Asia/Shanghai", description="Company time zone (IANA name).")
+    holiday_country: str = Field("CN", description="Country whose public holidays apply.")
+    calibration_window_days: int = Field(
+        14, ge=0, le=366, description="At most one calibration per unit in this many days."
+    )
     graphiql: bool = Field(True, description="Serve the GraphiQL IDE at /graphql.")
     introspection: bool = Field(True, description="Answer introspection queries.")
     debug: bool = Field(False, description="Show unexpected errors unmasked (never in production).")
@@ -55,6 +59,15 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    @field_validator("holiday_country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        import holidays
+
+        if value.upper() not in holidays.list_supported_countries():
+            raise ValueError(f"no public holidays known for country {value!r}")
+        return value.upper()
 
     @field_validator("jwt_public_key_file", "jwt_jwks_file")
     @classmethod

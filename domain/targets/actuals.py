@@ -1,0 +1,123 @@
+"""Actuals: what owners achieved, from closed deals. Today the source is the imported
+history; won opportunities will feed the same functions once the pipeline exists."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.org.models import OrgUnit, Rep
+from domain.targets.models import Deal, Metric
+
+
+@dataclass
+class Aggregate:
+    amount: int = 0
+    deals: int = 0
+    high_margin_amount: int = 0
+    new_customers: set[str] = field(default_factory=set)
+
+    def add(self, other: Aggregate) -> None:
+        self.amount += other.amount
+        self.deals += other.deals
+        self.high_margin_amount += other.high_margin_amount
+        self.new_customers |= other.new_customers
+
+    def value(self, metric: Metric) -> int:
+        if metric == Metric.REVENUE:
+            return self.amount
+        if metric == Metric.DEALS_WON:
+            return self.deals
+        if metric == Metric.NEW_CUSTOMERS:
+            return len(self.new_customers)
+        if metric == Metric.HIGH_MARGIN_SHARE:  # basis points
+            return round(self.high_margin_amount * 10_000 / self.amount) if self.amount else 0
+        return 0  # collections: no source of payments yet
+
+
+async def reps_under(session: AsyncSession, owners: Iterable) -> dict:
+    """The reps whose results count for each owner (a rep itself, or a unit's subtree)."""
+    owners = list(owners)
+    unit_ids = [o.unit_id for o in owners if o.unit_id is not None]
+    result = {o: [o.rep_id] for o in owners if o.rep_id is not None}
+    if unit_ids:
+        unit_paths = select(OrgUnit.id, OrgUnit.path).where(OrgUnit.id.in_(unit_ids))
+        paths = dict((await session.execute(unit_paths)).all())
+        rep_paths = select(Rep.id, OrgUnit.path).join(OrgUnit, OrgUnit.id == Rep.unit_id)
+        reps = (await session.execute(rep_paths)).all()
+        for owner in owners:
+            if owner.unit_id is not None:
+                prefix = paths.get(owner.unit_id, "\0")
+                result[owner] = [rep_id for rep_id, path in reps if path.startswith(prefix)]
+    return result
+
+
+async def rep_aggregates(
+    session: AsyncSession, rep_ids: Iterable[int], start: date, end: date
+) -> dict[int, Aggregate]:
+    """Per rep, deals closed in [start, end): two statements for any number of reps."""
+    rep_ids = set(rep_ids)
+    aggregates: dict[int, Aggregate] = defaultdict(Aggregate)
+    if not rep_ids:
+        return aggregates
+    window = (Deal.close_date >= start, Deal.close_date < end, Deal.rep_id.in_(rep_ids))
+    rows = await session.execute(
+        select(
+            Deal.rep_id,
+            func.sum(Deal.amount),
+            func.count(),
+            func.sum(Deal.amount).filter(Deal.high_margin.is_(True)),
+        )
+        .where(*window)
+        .group_by(Deal.rep_id)
+    )
+    for rep_id, amount, count, high_margin in rows:
+        aggregates[rep_id] = Aggregate(int(amount or 0), count, int(high_margin or 0))
+    earlier = select(Deal.customer).where(Deal.close_date < start)
+    first_time = await session.execute(
+        select(Deal.rep_id, Deal.customer).where(*window, Deal.customer.not_in(earlier)).distinct()
+    )
+    for rep_id, customer in first_time:
+        aggregates[rep_id].new_customers.add(customer)
+    return aggregates
+
+
+async def values_by_owner(
+    session: AsyncSession, metric: Metric, owners: Iterable, start: date, end: date
+) -> dict:
+    """The metric's value per owner for deals closed in [start, end)."""
+    reps = await reps_under(session, owners)
+    per_rep = await rep_aggregates(session, {r for ids in reps.values() for r in ids}, start, end)
+    values = {}
+    for owner, rep_ids in reps.items():
+        total = Aggregate()
+        for rep_id in rep_ids:
+            if rep_id in per_rep:
+                total.add(per_rep[rep_id])
+        values[owner] = total.value(metric)
+    return values
+
+
+async def monthly_history(
+    session: AsyncSession, metric: Metric, owner, today: date, years: int
+) -> dict[int, float]:
+    """Average value per calendar month (1-12) over the past `years` years, for profiles."""
+    reps = (await reps_under(session, [owner]))[owner]
+    start = date(today.year - years, today.month, 1)
+    rows = await session.execute(
+        select(Deal.close_date, Deal.amount, Deal.high_margin).where(
+            Deal.rep_id.in_(reps), Deal.close_date >= start, Deal.close_date < today
+        )
+    )
+    per_month: dict[int, Aggregate] = defaultdict(Aggregate)
+    for close_date, amount, high_margin in rows:
+        month = per_month[close_date.month]
+        month.amount += amount
+        month.deals += 1
+        month.high_margin_amount += amount if high_margin else 0
+    return {month: agg.value(metric) / years for month, agg in per_month.items()}

@@ -1,0 +1,113 @@
+"""Progress and pacing of targets, and whole subtrees of targets in a constant number of
+statements."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.errors import not_found
+from domain.org.models import OrgUnit, Rep
+from domain.org.rules import Actor
+from domain.org.service import units_in_subtree
+from domain.targets import actuals, rules
+from domain.targets.models import CalendarException, Metric, PeriodKind, Target
+from domain.targets.periods import Period, WorkingCalendar
+from domain.targets.service import Owner, target_visible
+
+
+async def working_calendar(session: AsyncSession, country: str) -> WorkingCalendar:
+    rows = await session.execute(select(CalendarException.day, CalendarException.working))
+    return WorkingCalendar(country, dict(rows.all()))
+
+
+def period_of(target: Target) -> Period:
+    return Period(PeriodKind(target.period_kind), target.period_start)
+
+
+async def progress_of(
+    session: AsyncSession, targets: Sequence[Target], as_of: date, calendar: WorkingCalendar
+) -> dict[int, rules.Pace]:
+    """Pace of each target as of the end of `as_of` (deals closed up to and on that day)."""
+    groups: dict[tuple[str, Period], list[Target]] = defaultdict(list)
+    for target in targets:
+        groups[(target.metric, period_of(target))].append(target)
+    result = {}
+    for (metric, period), members in groups.items():
+        cutoff = min(as_of + timedelta(days=1), period.end)
+        values = await actuals.values_by_owner(
+            session, Metric(metric), {Owner.of(t) for t in members}, period.start, cutoff
+        )
+        total = calendar.working_days(period.start, period.end)
+        elapsed = calendar.working_days(period.start, max(cutoff, period.start))
+        share = elapsed / total if total else 1.0
+        for target in members:
+            result[target.id] = rules.pace(
+                target.amount, values[Owner.of(target)], share, elapsed, total
+            )
+    return result
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    target: Target
+    depth: int
+    pace: rules.Pace
+
+
+async def target_tree(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    root_unit_id: int,
+    metric: Metric,
+    period: Period,
+    as_of: date,
+    calendar: WorkingCalendar,
+) -> list[TreeRow]:
+    """Every target of `metric` for `period` owned in the root's subtree (units and reps),
+    each with its progress, ordered root first."""
+    root = await session.get(OrgUnit, root_unit_id)
+    if root is None or not (actor.manages_path(root.path) or actor.rep_unit_id == root.id):
+        raise not_found("UNIT_NOT_FOUND", "root_id", "组织单元", "org unit")
+    subtree = units_in_subtree(root.path)
+    rows = await session.execute(
+        select(Target, OrgUnit.depth, Rep.id)
+        .outerjoin(Rep, Rep.id == Target.owner_rep_id)
+        .join(OrgUnit, OrgUnit.id == func.coalesce(Target.owner_unit_id, Rep.unit_id))
+        .where(
+            Target.metric == metric.value,
+            Target.period_kind == period.kind.value,
+            Target.period_start == period.start,
+            or_(Target.owner_unit_id.in_(subtree), Rep.unit_id.in_(subtree)),
+            target_visible(actor),
+        )
+        .order_by(OrgUnit.depth, Rep.id.is_not(None), Target.id)
+    )
+    found = [(target, depth + (rep_id is not None)) for target, depth, rep_id in rows]
+    paces = await progress_of(session, [t for t, _ in found], as_of, calendar)
+    return [TreeRow(t, depth - root.depth, paces[t.id]) for t, depth in found]
+
+
+async def progress_by_key(
+    session: AsyncSession, actor: Actor, keys: Sequence[tuple[int, date]], country: str
+) -> dict[tuple[int, date], rules.Pace]:
+    """Progress for (target id, as-of day) pairs, batched per day."""
+    from domain.targets.service import targets_by_ids
+
+    targets = await targets_by_ids(session, actor, {target_id for target_id, _ in keys})
+    calendar = await working_calendar(session, country)
+    by_day: dict[date, list[Target]] = defaultdict(list)
+    for target_id, day in keys:
+        if target_id in targets:
+            by_day[day].append(targets[target_id])
+    result = {}
+    for day, members in by_day.items():
+        for target_id, pace in (await progress_of(session, members, day, calendar)).items():
+            result[(target_id, day)] = pace
+    return result
