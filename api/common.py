@@ -11,7 +11,6 @@ from strawberry.types import Info
 from api.permissions import allow
 from domain.labels import LABELLED_ENUMS, LabelledEnum
 
-
 BigInt = NewType("BigInt", int)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from domain.org import access, service
-from domain.targets import progress
+from domain.targets import progress, queries
 from domain.targets import service as targets
 
 
@@ -25,8 +25,8 @@ class Loaders:
         self.token = self._scoped(access.tokens_by_ids)
         self.tokens = self._unscoped(access.tokens_of_users, default=list)
         self.target = self._scoped(targets.targets_by_ids)
-        self.target_children = self._scoped(targets.children_of_targets, default=list)
-        self.target_versions = self._unscoped(targets.versions_of_targets, default=list)
+        self.target_children = self._scoped(queries.children_of_targets, default=list)
+        self.target_versions = self._unscoped(queries.versions_of_targets, default=list)
         self.progress = self._scoped(self._progress)
 
     async def _progress(self, session, actor, keys):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+
 import strawberry
 from strawberry import relay
 from strawberry.types import Info

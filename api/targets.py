@@ -9,10 +9,10 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.common import BigInt
 from api.errors import mutation_types, perform, read
 from api.permissions import READ_ORG, allow
 from api.relay import decode_id, page_args, to_connection
-from api.common import BigInt
 from api.target_types import (
     Progress,
     ReconciliationRow,
@@ -23,7 +23,7 @@ from api.target_types import (
 )
 from domain.errors import InvalidInput
 from domain.org.models import Role
-from domain.targets import progress, rules, service
+from domain.targets import allocation, calibration, progress, queries, rules, service
 from domain.targets.models import Metric, PeriodKind, TargetStatus
 from domain.targets.periods import Period
 
@@ -179,12 +179,12 @@ class SetMarketPotentialInput:
     value: float = strawberry.field(description="Relative market size; any non-negative scale.")
 
 
-def _calibration(info: Info, reason: str, override: str | None) -> service.Calibration:
+def _calibration(info: Info, reason: str, override: str | None) -> calibration.Calibration:
     window = info.context.settings.calibration_window_days
-    return service.Calibration(reason, override, window)
+    return calibration.Calibration(reason, override, window)
 
 
-def _plan(input: AllocateTargetInput) -> service.AllocationPlan:
+def _plan(input: AllocateTargetInput) -> allocation.AllocationPlan:
     weights = input.weights or WeightsInput()
     if input.over == AllocationDimension.TIME and input.period_kind is None:
         raise InvalidInput(
@@ -193,7 +193,7 @@ def _plan(input: AllocateTargetInput) -> service.AllocationPlan:
             "Give periodKind to split over time",
             "period_kind",
         )
-    return service.AllocationPlan(
+    return allocation.AllocationPlan(
         into_children=input.over == AllocationDimension.CHILDREN,
         period_kind=input.period_kind,
         mix=rules.WeightMix(weights.history, weights.potential, weights.capability),
@@ -227,8 +227,8 @@ class TargetQuery:
         async def use_case(session, actor):
             after_id, size = page_args(first, after, info.context.settings.max_page_size)
             unit_id = decode_id(owner_id, "OrgUnit", "owner_id")
-            filters = service.TargetFilter(unit_id, metric, period_kind, period_start, status)
-            return await service.list_targets(session, actor, filters, after_id, size)
+            filters = queries.TargetFilter(unit_id, metric, period_kind, period_start, status)
+            return await queries.list_targets(session, actor, filters, after_id, size)
 
         return to_connection(TargetConnection, await read(info, use_case))
 
@@ -267,7 +267,7 @@ class TargetQuery:
 
     @strawberry.field(extensions=allow(*READ_ORG), description="Every change of a target.")
     async def target_history(self, info: Info, id: relay.GlobalID) -> list[TargetVersionType]:
-        return await read(info, service.history, decode_id(id, "Target", "id"))
+        return await read(info, queries.history, decode_id(id, "Target", "id"))
 
     @strawberry.field(
         extensions=allow(*READ_ORG),
@@ -276,7 +276,7 @@ class TargetQuery:
     async def reconciliation(
         self, info: Info, target_id: relay.GlobalID
     ) -> list[ReconciliationRow]:
-        rows = await read(info, service.reconciliation, decode_id(target_id, "Target", "target_id"))
+        rows = await read(info, queries.reconciliation, decode_id(target_id, "Target", "target_id"))
         return [
             ReconciliationRow(
                 target=r.target,
@@ -317,7 +317,7 @@ class TargetMutation:
     ) -> AllocateTarget.payload:
         async def action(session, actor):
             target_id = decode_id(input.id, "Target", "id")
-            children = await service.allocate_target(
+            children = await allocation.allocate_target(
                 session, actor, target_id=target_id, plan=_plan(input), today=info.context.today()
             )
             return await service.get_target(session, actor, target_id), children
@@ -368,7 +368,7 @@ class TargetMutation:
         return await perform(
             info,
             AdjustTarget,
-            lambda session, actor: service.adjust_target(
+            lambda session, actor: calibration.adjust_target(
                 session,
                 actor,
                 target_id=decode_id(input.id, "Target", "id"),
@@ -387,11 +387,13 @@ class TargetMutation:
         return await perform(
             info,
             RebalanceTargets,
-            lambda session, actor: service.rebalance_targets(
+            lambda session, actor: calibration.rebalance_targets(
                 session,
                 actor,
                 moves=[
-                    service.Move(decode_id(m.id, "Target", "moves"), m.expected_version, m.amount)
+                    calibration.Move(
+                        decode_id(m.id, "Target", "moves"), m.expected_version, m.amount
+                    )
                     for m in input.moves
                 ],
                 calibration=_calibration(info, input.reason, input.override_reason),
@@ -407,7 +409,7 @@ class TargetMutation:
         return await perform(
             info,
             SetMarketPotential,
-            lambda session, actor: service.set_market_potential(
+            lambda session, actor: allocation.set_market_potential(
                 session, actor, owner=decode_owner(input.owner_id), value=input.value
             ),
         )

@@ -1,0 +1,191 @@
+"""Allocation: split a target over its owner's children or over time, by composite weights
+of history, market potential and capability, each child keeping its explanation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.errors import Conflict, InvalidInput
+from domain.org.models import OrgUnit, Rep
+from domain.org.rules import Actor
+from domain.targets import actuals, rules
+from domain.targets.models import (
+    METRIC_UNITS,
+    MarketPotential,
+    Metric,
+    PeriodKind,
+    Target,
+    TargetStatus,
+)
+from domain.targets.periods import Period
+from domain.targets.service import (
+    Owner,
+    OwnerInfo,
+    create_target,
+    flush_versioned,
+    managed_owner,
+    managed_target,
+    owner_info,
+    record_version,
+)
+
+
+@dataclass(frozen=True)
+class AllocationPlan:
+    into_children: bool
+    period_kind: PeriodKind | None
+    mix: rules.WeightMix
+    even: bool
+    history_months: int = 12
+
+
+async def allocate_target(
+    session: AsyncSession, actor: Actor, *, target_id: int, plan: AllocationPlan, today: date
+) -> list[Target]:
+    """Split a target over the owner's children (units, or a team's reps) or over time,
+    creating or refreshing their draft targets, each with its explanation."""
+    parent = await managed_target(session, actor, target_id)
+    info = await owner_info(session, Owner.of(parent))
+    period = Period(PeriodKind(parent.period_kind), parent.period_start)
+    metric = Metric(parent.metric)
+    if plan.into_children:
+        children = await _child_owners(session, info)
+        slots = [(child, period) for child in children]
+        inputs = await _child_inputs(session, metric, children, today, plan.history_months)
+    else:
+        periods = period.children(plan.period_kind)
+        slots = [(info, p) for p in periods]
+        inputs = await _time_inputs(session, metric, info, periods, today)
+    if not slots:
+        raise InvalidInput(
+            "NO_CHILDREN", "没有可分配的下级", "There is nothing below this target", "target_id"
+        )
+    if plan.even:
+        inputs = [rules.ChildInputs(i.key, i.name, 1.0, None, None) for i in inputs]
+    shares = rules.composite_shares(inputs, plan.mix)
+    amounts = rules.largest_remainder(parent.amount, [s.share for s in shares])
+    unit = METRIC_UNITS[metric]
+    created = []
+    for (child_info, child_period), share, amount in zip(slots, shares, amounts, strict=True):
+        record = rules.explanation(amount, share, info.name, parent.amount, unit)
+        record["method"] = "even" if plan.even else "composite"
+        created.append(
+            await _upsert_child(
+                session, actor, metric, child_info, child_period, parent, amount, record
+            )
+        )
+    return created
+
+
+async def _upsert_child(session, actor, metric, info, period, parent, amount, record) -> Target:
+    existing = await session.scalar(
+        select(Target).where(
+            Target.metric == metric.value,
+            Target.owner_key == info.owner.key,
+            Target.period_kind == period.kind.value,
+            Target.period_start == period.start,
+        )
+    )
+    if existing is None:
+        return await create_target(
+            session, actor, metric, info, period, amount, parent, record, None, "allocate"
+        )
+    if TargetStatus(existing.status) in (TargetStatus.APPROVED, TargetStatus.LOCKED):
+        raise Conflict(
+            "CHILD_APPROVED",
+            f"{info.name}的目标已批准，不能重新分配",
+            f"{info.name}'s target is already approved and cannot be re-allocated",
+            "target_id",
+        )
+    old_amount, old_status = existing.amount, existing.status
+    wanted = (amount, parent.id, record, TargetStatus.DRAFT.value)
+    if (existing.amount, existing.parent_id, existing.explanation, existing.status) == wanted:
+        return existing  # nothing changed: no new version
+    existing.amount, existing.parent_id, existing.explanation = amount, parent.id, record
+    existing.status = TargetStatus.DRAFT.value
+    await flush_versioned(session)
+    record_version(
+        session,
+        actor,
+        existing,
+        "allocate",
+        old_amount=old_amount,
+        old_status=old_status,
+        reason=None,
+    )
+    return existing
+
+
+async def _child_owners(session: AsyncSession, info: OwnerInfo) -> list[OwnerInfo]:
+    if info.owner.unit_id is None:
+        return []
+    units = list(
+        await session.scalars(
+            select(OrgUnit).where(OrgUnit.parent_id == info.unit_id).order_by(OrgUnit.id)
+        )
+    )
+    if units:
+        return [OwnerInfo(Owner(unit_id=u.id), u.name, u.path, u.id) for u in units]
+    reps = await session.scalars(
+        select(Rep).where(Rep.unit_id == info.unit_id, Rep.status != "inactive").order_by(Rep.id)
+    )
+    return [OwnerInfo(Owner(rep_id=r.id), r.name, info.path, info.unit_id) for r in reps]
+
+
+async def _child_inputs(session, metric, children, today, history_months) -> list:
+    start = today - timedelta(days=round(history_months * 30.44))
+    history = await actuals.values_by_owner(
+        session, metric, [c.owner for c in children], start, today
+    )
+    potentials = await potentials_by_owner(session, [c.owner for c in children])
+    return [
+        rules.ChildInputs(
+            c.owner.key, c.name, history.get(c.owner, 0), potentials.get(c.owner.key), None
+        )
+        for c in children
+    ]
+
+
+async def _time_inputs(session, metric, info, periods: Sequence[Period], today) -> list:
+    """The seasonal profile: the owner's history in the same months of the past two years."""
+    months = await actuals.monthly_history(session, metric, info.owner, today, years=2)
+    inputs = []
+    for period in periods:
+        anchor = period.anchor
+        value = months.get(anchor.month, 0) / 31 * ((period.end - period.start).days)
+        inputs.append(rules.ChildInputs(period.label(), period.label(), value, None, None))
+    return inputs
+
+
+async def potentials_by_owner(session: AsyncSession, owners: Iterable[Owner]) -> dict[str, float]:
+    keys = [owner.key for owner in owners]
+    rows = await session.execute(
+        select(MarketPotential.owner_key, MarketPotential.value).where(
+            MarketPotential.owner_key.in_(keys)
+        )
+    )
+    return dict(rows.all())
+
+
+async def set_market_potential(
+    session: AsyncSession, actor: Actor, *, owner: Owner, value: float
+) -> float:
+    if value < 0:
+        raise InvalidInput(
+            "NEGATIVE_POTENTIAL", "市场潜力不能为负", "Market potential cannot be negative", "value"
+        )
+    await managed_owner(session, actor, owner)
+    row = await session.scalar(
+        select(MarketPotential).where(MarketPotential.owner_key == owner.key)
+    )
+    if row is None:
+        session.add(MarketPotential(owner_key=owner.key, value=value))
+    else:
+        row.value = value
+    await session.flush()
+    return value

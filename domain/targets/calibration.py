@@ -1,0 +1,220 @@
+"""Calibration: adjust a target or rebalance siblings, with a reason, an expected version,
+the rhythm of one calibration per window per unit, and directors' overrides."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.db import utcnow
+from domain.errors import Conflict, Forbidden, InvalidInput
+from domain.org.models import Rep, Role
+from domain.org.rules import Actor
+from domain.targets import rules
+from domain.targets.models import Target, TargetStatus, TargetVersion
+from domain.targets.service import (
+    Owner,
+    check_amount,
+    clean_reason,
+    flush_versioned,
+    managed_target,
+    owner_info,
+    record_version,
+)
+
+CALIBRATION_ACTIONS = ("adjust", "rebalance")
+
+
+@dataclass(frozen=True)
+class Calibration:
+    reason: str
+    override_reason: str | None = None
+    window_days: int = 14
+
+
+async def adjust_target(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    target_id: int,
+    expected_version: int,
+    amount: int,
+    calibration: Calibration,
+    now: datetime | None = None,
+) -> Target:
+    check_amount(amount)
+    reason = clean_reason(calibration.reason, required=True)
+    target = await managed_target(session, actor, target_id)
+    _check_version(target, expected_version)
+    override = await _check_calibration(session, actor, [target], calibration, now)
+    if target.parent_id is not None:
+        parent = await session.get(Target, target.parent_id)
+        if TargetStatus(parent.status) in (TargetStatus.APPROVED, TargetStatus.LOCKED):
+            raise Conflict(
+                "PARENT_SUM_FIXED",
+                "上级目标已批准：请调整上级目标，或在同级之间调配（rebalanceTargets）",
+                "The parent is approved: adjust the parent, or move amounts between siblings "
+                "with rebalanceTargets",
+                "amount",
+            )
+    old_amount = target.amount
+    target.amount = amount
+    await flush_versioned(session)
+    record_version(
+        session,
+        actor,
+        target,
+        "adjust",
+        old_amount=old_amount,
+        old_status=target.status,
+        reason=reason,
+        override=override,
+    )
+    await _rescale_children(session, actor, target, reason)
+    return target
+
+
+async def _rescale_children(session, actor, parent: Target, reason: str) -> None:
+    """Keep children summing to the parent: split the new amount by the old proportions."""
+    children = list(
+        await session.scalars(
+            select(Target).where(Target.parent_id == parent.id).order_by(Target.id)
+        )
+    )
+    if not children:
+        return
+    weights = [child.amount for child in children]
+    if sum(weights) == 0:
+        weights = [1] * len(children)
+    for child, amount in zip(
+        children, rules.largest_remainder(parent.amount, weights), strict=True
+    ):
+        if child.amount != amount:
+            old = child.amount
+            child.amount = amount
+            await flush_versioned(session)
+            record_version(
+                session,
+                actor,
+                child,
+                "adjust",
+                old_amount=old,
+                old_status=child.status,
+                reason=f"{reason} (parent adjusted)",
+            )
+            await _rescale_children(session, actor, child, reason)
+
+
+@dataclass(frozen=True)
+class Move:
+    target_id: int
+    expected_version: int
+    amount: int
+
+
+async def rebalance_targets(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    moves: Sequence[Move],
+    calibration: Calibration,
+    now: datetime | None = None,
+) -> list[Target]:
+    """Move amounts among siblings; their parent's sum does not change."""
+    reason = clean_reason(calibration.reason, required=True)
+    if len(moves) < 2 or len({m.target_id for m in moves}) != len(moves):
+        raise InvalidInput(
+            "TOO_FEW_TARGETS",
+            "至少需要两个不同的同级目标",
+            "Give at least two different sibling targets",
+            "moves",
+        )
+    targets = []
+    for move in moves:
+        check_amount(move.amount, "moves")
+        target = await managed_target(session, actor, move.target_id, "moves")
+        _check_version(target, move.expected_version, "moves")
+        targets.append(target)
+    if len({t.parent_id for t in targets}) != 1 or targets[0].parent_id is None:
+        raise InvalidInput(
+            "NOT_SIBLINGS",
+            "这些目标不属于同一个上级目标",
+            "The targets do not share a parent",
+            "moves",
+        )
+    if sum(m.amount for m in moves) != sum(t.amount for t in targets):
+        raise InvalidInput(
+            "SUM_CHANGED",
+            "调配前后的合计必须相同",
+            "The amounts must add up to the same total as before",
+            "moves",
+        )
+    override = await _check_calibration(session, actor, targets, calibration, now)
+    for target, move in zip(targets, moves, strict=True):
+        old = target.amount
+        target.amount = move.amount
+        await flush_versioned(session, "moves")
+        record_version(
+            session,
+            actor,
+            target,
+            "rebalance",
+            old_amount=old,
+            old_status=target.status,
+            reason=reason,
+            override=override,
+        )
+        await _rescale_children(session, actor, target, reason)
+    return targets
+
+
+def _check_version(target: Target, expected: int, field: str = "expected_version") -> None:
+    if target.version != expected:
+        raise Conflict(
+            "STALE_VERSION",
+            f"目标已更新到第 {target.version} 版，请刷新后重试",
+            f"The target is at version {target.version}, not {expected}: reload and retry",
+            field,
+        )
+
+
+async def _check_calibration(session, actor, targets, calibration, now) -> bool:
+    """Locked targets need a director; more than one calibration per window per unit needs
+    a director's override with a reason. Returns whether an override was used."""
+    is_director = actor.has(Role.DIRECTOR, Role.ADMIN)
+    if any(t.status == TargetStatus.LOCKED.value for t in targets) and not is_director:
+        raise Forbidden(
+            "LOCKED",
+            "已锁定的目标只有总监可以修改",
+            "Only a director can change a locked target",
+            "id",
+        )
+    since = (now or utcnow()) - timedelta(days=calibration.window_days)
+    units = {(await owner_info(session, Owner.of(t))).unit_id for t in targets}
+    recent = await session.scalar(
+        select(func.count())
+        .select_from(TargetVersion)
+        .join(Target, Target.id == TargetVersion.target_id)
+        .outerjoin(Rep, Rep.id == Target.owner_rep_id)
+        .where(
+            TargetVersion.action.in_(CALIBRATION_ACTIONS),
+            TargetVersion.at >= since,
+            or_(Target.owner_unit_id.in_(units), Rep.unit_id.in_(units)),
+        )
+    )
+    if not recent:
+        return False
+    override = clean_reason(calibration.override_reason, required=False)
+    if is_director and override:
+        return True
+    raise Conflict(
+        "CALIBRATION_TOO_SOON",
+        f"该单元 {calibration.window_days} 天内已校准过；如需再次调整，需总监填写例外原因",
+        f"This unit was calibrated in the last {calibration.window_days} days; a director "
+        "can override with a reason",
+        "override_reason",
+    )
