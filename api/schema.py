@@ -18,13 +18,14 @@ from strawberry.tools import merge_types
 from api.common import SCALARS, MetaQuery
 from api.errors import ErrorPolicy
 from api.org import OrgMutation, OrgQuery
+from api.planning import PlanningMutation, PlanningQuery
 from api.targets import TargetMutation, TargetQuery
 from domain.settings import Settings
 
 log = logging.getLogger("pacer.api")
 
-Query = merge_types("Query", (OrgQuery, TargetQuery, MetaQuery))
-Mutation = merge_types("Mutation", (OrgMutation, TargetMutation))
+Query = merge_types("Query", (OrgQuery, TargetQuery, PlanningQuery, MetaQuery))
+Mutation = merge_types("Mutation", (OrgMutation, TargetMutation, PlanningMutation))
 
 
 class PacerSchema(strawberry.Schema):
