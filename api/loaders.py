@@ -9,7 +9,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from domain.org import access, service
-from domain.targets import progress, queries
+from domain.targets import collaboration, progress, queries
 from domain.targets import service as targets
 
 
@@ -28,10 +28,19 @@ class Loaders:
         self.target_children = self._scoped(queries.children_of_targets, default=list)
         self.target_versions = self._unscoped(queries.versions_of_targets, default=list)
         self.progress = self._scoped(self._progress)
+        self.review = self._scoped(self._review)
+        self.comments = self._unscoped(collaboration.comments_of_targets, default=list)
+        self.mentions = self._unscoped(collaboration.mentions_of_comments, default=list)
+        self.gap_tags = self._unscoped(collaboration.gap_tags_of_targets, default=list)
+        self.key_results = self._unscoped(collaboration.key_results_of, default=list)
 
     async def _progress(self, session, actor, keys):
         country = self._context.settings.holiday_country
         return await progress.progress_by_key(session, actor, keys, country)
+
+    async def _review(self, session, actor, keys):
+        country = self._context.settings.holiday_country
+        return await progress.reviews_by_key(session, actor, keys, country)
 
     def _scoped(self, by_ids: Callable[..., Awaitable[dict]], default: Callable[[], Any] = None):
         async def load(keys: list[int]) -> list[Any]:

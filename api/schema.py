@@ -15,6 +15,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from api.collaboration import CollaborationMutation, CollaborationQuery
 from api.common import SCALARS, MetaQuery
 from api.errors import ErrorPolicy
 from api.org import OrgMutation, OrgQuery
@@ -24,8 +25,10 @@ from domain.settings import Settings
 
 log = logging.getLogger("pacer.api")
 
-Query = merge_types("Query", (OrgQuery, TargetQuery, PlanningQuery, MetaQuery))
-Mutation = merge_types("Mutation", (OrgMutation, TargetMutation, PlanningMutation))
+Query = merge_types("Query", (OrgQuery, TargetQuery, PlanningQuery, CollaborationQuery, MetaQuery))
+Mutation = merge_types(
+    "Mutation", (OrgMutation, TargetMutation, PlanningMutation, CollaborationMutation)
+)
 
 
 class PacerSchema(strawberry.Schema):

@@ -90,6 +90,58 @@ class TargetVersionType:
         return await info.context.loaders.display_user.load(self.actor_user_id)
 
 
+@strawberry.type(description="A closed period: actual against target, and forecast quality.")
+class PeriodReview:
+    actual: BigInt
+    deviation_rate: float | None = strawberry.field(description="(actual − target) ÷ target")
+    forecast_accuracy: float | None = strawberry.field(
+        description="1 − mean absolute percentage error of the daily projections"
+    )
+    projections: int = strawberry.field(description="How many daily projections were recorded.")
+
+
+@strawberry.type(name="GapReason", description="A managed reason for falling short.")
+class GapReasonType:
+    code: str
+    label_zh: str
+    label_en: str
+
+    @strawberry.field(description="In your language.")
+    def label(self, info: Info) -> str:
+        return self.label_en if info.context.language == "en" else self.label_zh
+
+
+@strawberry.type(name="GapTag", description="A reason attached to a target by someone.")
+class GapTagType:
+    reason_code: str
+    note: str | None
+    at: datetime
+
+    @strawberry.field
+    async def tagged_by(self, info: Info) -> UserNode | None:
+        if self.tagged_by_id is None:
+            return None
+        return await info.context.loaders.display_user.load(self.tagged_by_id)
+
+
+@strawberry.type(name="TargetComment", description="A comment on a target, with @mentions.")
+class TargetCommentType:
+    id: int
+    body: str
+    at: datetime
+
+    @strawberry.field
+    async def author(self, info: Info) -> UserNode | None:
+        if self.author_id is None:
+            return None
+        return await info.context.loaders.display_user.load(self.author_id)
+
+    @strawberry.field(description="The users mentioned with @login.")
+    async def mentions(self, info: Info) -> list[UserNode]:
+        user_ids = await info.context.loaders.mentions.load(self.id)
+        return await info.context.loaders.display_user.load_many(user_ids)
+
+
 @strawberry.type(name="Target", description="A number for a metric, an owner and a period.")
 class TargetNode(_OrmNode):
     _model = models.Target
@@ -147,6 +199,26 @@ class TargetNode(_OrmNode):
     async def progress(self, info: Info, as_of: date | None = None) -> Progress:
         day = as_of or info.context.today()
         return Progress.of(await info.context.loaders.progress.load((self.id, day)))
+
+    @strawberry.field(description="For a closed period: deviation and forecast accuracy.")
+    async def review(self, info: Info) -> PeriodReview | None:
+        review = await info.context.loaders.review.load((self.id, info.context.today()))
+        if review is None:
+            return None
+        return PeriodReview(
+            actual=review.actual,
+            deviation_rate=review.deviation_rate,
+            forecast_accuracy=review.forecast_accuracy,
+            projections=review.projections,
+        )
+
+    @strawberry.field(description="Gap reasons attached to this target.")
+    async def gap_tags(self, info: Info) -> list[GapTagType]:
+        return await info.context.loaders.gap_tags.load(self.id)
+
+    @strawberry.field(description="Comments, oldest first.")
+    async def comments(self, info: Info) -> list[TargetCommentType]:
+        return await info.context.loaders.comments.load(self.id)
 
     @strawberry.field(description="Every change, oldest first.")
     async def history(self, info: Info) -> list[TargetVersionType]:

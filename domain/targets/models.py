@@ -199,3 +199,81 @@ class CalendarException(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     working: Mapped[bool] = mapped_column(Boolean)
     name: Mapped[str] = mapped_column(String(120))
+
+
+class TargetProjection(Base):
+    """A projection to period end recorded on a day, to judge forecast accuracy later."""
+
+    __tablename__ = "target_projection"
+    __table_args__ = (UniqueConstraint("target_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("target.id"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    achieved: Mapped[int] = mapped_column(BigInteger)
+    projection: Mapped[int] = mapped_column(BigInteger)
+
+
+class GapReason(Base):
+    """A managed reason why a target falls short (线索不足, 报价延迟, 决策链断裂, …)."""
+
+    __tablename__ = "gap_reason"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label_zh: Mapped[str] = mapped_column(String(80))
+    label_en: Mapped[str] = mapped_column(String(80))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class GapTag(Base):
+    __tablename__ = "gap_tag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("target.id"), index=True)
+    reason_code: Mapped[str] = mapped_column(ForeignKey("gap_reason.code"))
+    note: Mapped[str | None] = mapped_column(Text)
+    tagged_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TargetComment(Base):
+    __tablename__ = "target_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("target.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    body: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TargetMention(Base):
+    __tablename__ = "target_mention"
+
+    comment_id: Mapped[int] = mapped_column(
+        ForeignKey("target_comment.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True, index=True)
+
+
+class Objective(Base):
+    """An OKR objective: two to four key results, each bound to a metric target."""
+
+    __tablename__ = "objective"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    owner_key: Mapped[str] = mapped_column(String(32), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class KeyResult(Base):
+    __tablename__ = "key_result"
+    __table_args__ = (UniqueConstraint("objective_id", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    objective_id: Mapped[int] = mapped_column(
+        ForeignKey("objective.id", ondelete="CASCADE"), index=True
+    )
+    target_id: Mapped[int] = mapped_column(ForeignKey("target.id"))
+    title: Mapped[str] = mapped_column(String(200))

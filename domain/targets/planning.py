@@ -8,27 +8,17 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.errors import Forbidden, InvalidInput, not_found
-from domain.org.models import OrgUnit, Rep, Role
+from domain.errors import Forbidden, InvalidInput
+from domain.org.models import Rep, Role
 from domain.org.rules import Actor, clean_slug, clean_text, path_depth
-from domain.org.service import rep_visible, unit_visible
 from domain.targets import actuals
 from domain.targets.baseline import Baseline, BaselineSettings, Coefficient, HistoricDeal
 from domain.targets.baseline import suggest_baseline as compute_baseline
 from domain.targets.models import BusinessCoefficient, CalendarException, Deal, Metric
 from domain.targets.periods import Period
-from domain.targets.service import Owner
+from domain.targets.service import Owner, visible_owner
 
 BASELINE_METRICS = (Metric.REVENUE, Metric.DEALS_WON, Metric.NEW_CUSTOMERS)
-
-
-async def _visible_owner(session: AsyncSession, actor: Actor, owner: Owner) -> None:
-    if owner.unit_id is not None:
-        visible = select(OrgUnit.id).where(OrgUnit.id == owner.unit_id, unit_visible(actor))
-    else:
-        visible = select(Rep.id).where(Rep.id == owner.rep_id, rep_visible(actor))
-    if await session.scalar(visible) is None:
-        raise not_found("OWNER_NOT_FOUND", "owner_id", "目标负责对象", "owner")
 
 
 async def baseline_suggestion(
@@ -48,7 +38,7 @@ async def baseline_suggestion(
             f"No baseline suggestion for {metric.label_en} yet",
             "metric",
         )
-    await _visible_owner(session, actor, owner)
+    await visible_owner(session, actor, owner)
     reps = (await actuals.reps_under(session, [owner]))[owner]
     start = period.start - timedelta(days=round(settings.history_months * 30.44) + 7)
     rows = await session.execute(

@@ -16,7 +16,13 @@ from domain.org.models import OrgUnit, Rep
 from domain.org.rules import Actor
 from domain.org.service import units_in_subtree
 from domain.targets import actuals, rules
-from domain.targets.models import CalendarException, Metric, PeriodKind, Target
+from domain.targets.models import (
+    CalendarException,
+    Metric,
+    PeriodKind,
+    Target,
+    TargetProjection,
+)
 from domain.targets.periods import Period, WorkingCalendar
 from domain.targets.service import Owner, target_visible
 
@@ -110,4 +116,82 @@ async def progress_by_key(
     for day, members in by_day.items():
         for target_id, pace in (await progress_of(session, members, day, calendar)).items():
             result[(target_id, day)] = pace
+    return result
+
+
+async def record_projections(session: AsyncSession, as_of: date, calendar: WorkingCalendar) -> int:
+    """Store today's projection of every target whose period is running, once per day, so
+    the accuracy of forecasts can be judged when the period closes."""
+    running = list(await session.scalars(select(Target).where(Target.period_start <= as_of)))
+    running = [t for t in running if period_of(t).contains(as_of)]
+    paces = await progress_of(session, running, as_of, calendar)
+    existing = set(
+        await session.scalars(
+            select(TargetProjection.target_id).where(TargetProjection.day == as_of)
+        )
+    )
+    for target in running:
+        if target.id not in existing:
+            pace = paces[target.id]
+            session.add(
+                TargetProjection(
+                    target_id=target.id,
+                    day=as_of,
+                    achieved=pace.achieved,
+                    projection=round(pace.projection),
+                )
+            )
+    await session.flush()
+    return len(running) - len(existing & {t.id for t in running})
+
+
+@dataclass(frozen=True)
+class Review:
+    """How a closed period went: actual against target, and how good the forecasts were."""
+
+    actual: int
+    deviation_rate: float | None  # (actual - target) / target
+    forecast_accuracy: float | None  # 1 - mean absolute percentage error of the projections
+    projections: int
+
+
+async def reviews_of(
+    session: AsyncSession, targets: Sequence[Target], today: date, calendar: WorkingCalendar
+) -> dict[int, Review | None]:
+    closed = [t for t in targets if period_of(t).end <= today]
+    result: dict[int, Review | None] = {t.id: None for t in targets}
+    if not closed:
+        return result
+    finals = await progress_of(session, closed, today, calendar)
+    rows = await session.execute(
+        select(TargetProjection.target_id, TargetProjection.projection).where(
+            TargetProjection.target_id.in_([t.id for t in closed])
+        )
+    )
+    projections: dict[int, list[int]] = defaultdict(list)
+    for target_id, projection in rows:
+        projections[target_id].append(projection)
+    for target in closed:
+        actual = finals[target.id].achieved
+        result[target.id] = Review(
+            actual=actual,
+            deviation_rate=(actual - target.amount) / target.amount if target.amount else None,
+            forecast_accuracy=rules.forecast_accuracy(projections[target.id], actual),
+            projections=len(projections[target.id]),
+        )
+    return result
+
+
+async def reviews_by_key(
+    session: AsyncSession, actor: Actor, keys: Sequence[tuple[int, date]], country: str
+) -> dict[tuple[int, date], Review | None]:
+    from domain.targets.service import targets_by_ids
+
+    targets = await targets_by_ids(session, actor, {target_id for target_id, _ in keys})
+    calendar = await working_calendar(session, country)
+    result = {}
+    for day in {day for _, day in keys}:
+        members = [targets[t] for t, d in keys if d == day and t in targets]
+        for target_id, review in (await reviews_of(session, members, day, calendar)).items():
+            result[(target_id, day)] = review
     return result

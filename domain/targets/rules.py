@@ -197,6 +197,15 @@ def pace(
     )
 
 
+def forecast_accuracy(projections: Sequence[float], actual: int) -> float | None:
+    """1 − the mean absolute percentage error of the projections, floored at 0; None when
+    there is nothing to judge (no projections, or nothing achieved)."""
+    if not projections or actual <= 0:
+        return None
+    error = sum(abs(p - actual) for p in projections) / (len(projections) * actual)
+    return max(0.0, 1.0 - error)
+
+
 # --- workflow ---------------------------------------------------------------------------
 
 NEXT_STATUS = {

@@ -79,6 +79,15 @@ async def owner_info(session: AsyncSession, owner: Owner, field: str = "owner_id
     raise not_found("OWNER_NOT_FOUND", field, "目标负责对象", "owner")
 
 
+async def visible_owner(session: AsyncSession, actor: Actor, owner: Owner) -> None:
+    if owner.unit_id is not None:
+        visible = select(OrgUnit.id).where(OrgUnit.id == owner.unit_id, unit_visible(actor))
+    else:
+        visible = select(Rep.id).where(Rep.id == owner.rep_id, rep_visible(actor))
+    if await session.scalar(visible) is None:
+        raise not_found("OWNER_NOT_FOUND", "owner_id", "目标负责对象", "owner")
+
+
 async def managed_owner(session: AsyncSession, actor: Actor, owner: Owner) -> OwnerInfo:
     info = await owner_info(session, owner)
     if not actor.manages_path(info.path):

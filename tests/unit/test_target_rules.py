@@ -132,3 +132,12 @@ def test_workflow():
     ]:
         with pytest.raises(Conflict, match="INVALID_STATUS"):
             next_status(current, action)
+
+
+def test_forecast_accuracy():
+    from domain.targets.rules import forecast_accuracy
+
+    assert forecast_accuracy([100, 100], 100) == 1.0
+    assert forecast_accuracy([80, 120], 100) == pytest.approx(0.8)
+    assert forecast_accuracy([500], 100) == 0.0
+    assert forecast_accuracy([], 100) is None and forecast_accuracy([10], 0) is None
