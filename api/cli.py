@@ -1,4 +1,4 @@
-"""`pacer`: serve, migrate, load the demo, manage tokens, print the schema.
+"""`pacer`: serve, migrate, load the demo, import deals, manage tokens, print the schema.
 
 Every error is one line on stderr and a non-zero exit, never a traceback."""
 
@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -19,6 +21,9 @@ from sqlalchemy.exc import DBAPIError
 from domain import db
 from domain.errors import DomainError
 from domain.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from domain.targets.deals import ImportReport
 
 
 class CliError(Exception):
@@ -114,6 +119,83 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> None:
             await db.new_revision(engine, args.message)
 
     asyncio.run(_with_engine(settings, work))
+
+
+MAX_PRINTED_BAD_ROWS = 50
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
+    from domain.targets import deals, importer
+
+    try:
+        source = importer.open_deal_file(args.file)
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+
+    async def work(engine):
+        if settings.is_sqlite:
+            await db.upgrade(engine)
+        async with db.session_factory(engine)() as session:
+            with _progress_bar(source.approximate_rows, f"Importing {args.file.name}") as advance:
+                try:
+                    report = await deals.import_deals(
+                        session, source.rows(), skip_bad=args.skip_bad, progress=advance
+                    )
+                except deals.ImportRejected as rejected:
+                    return rejected.report
+            await session.commit()
+        return report
+
+    report = asyncio.run(_with_engine(settings, work))
+    _print_import_report(report)
+    if not report.written:
+        raise CliError(
+            f"{report.bad} bad row(s), nothing written; fix them or run again with --skip-bad"
+            f" / 有 {report.bad} 行有误，未写入任何数据；请修正，或加 --skip-bad 重新导入"
+        )
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int, description: str) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr over `total` rows; yields the function that advances it."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    console = Console(stderr=True)
+    bar = Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
+    with bar as progress:
+        task = progress.add_task(description, total=total or None)
+        yield lambda rows: progress.advance(task, rows)
+
+
+def _print_import_report(report: ImportReport) -> None:
+    print(
+        f"read {report.read} · inserted {report.inserted} · unchanged {report.unchanged}"
+        f" · bad {report.bad}"
+        f" (读取 {report.read} · 新增 {report.inserted} · 未变 {report.unchanged}"
+        f" · 有误 {report.bad})"
+    )
+    for row in report.bad_rows[:MAX_PRINTED_BAD_ROWS]:
+        print(f"line {row.line}: {row.reason}")
+    hidden = report.bad - MAX_PRINTED_BAD_ROWS
+    if hidden > 0:
+        print(f"… and {hidden} more (另有 {hidden} 行)")
 
 
 def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
@@ -218,6 +300,24 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--id", type=int, help="token id (revoke)")
     token.set_defaults(run=cmd_token)
 
+    importing = commands.add_parser(
+        "import",
+        help="import the history of closed deals from a CSV file",
+        description="Import closed deals from a CSV file (UTF-8 or GBK, header row). Columns: "
+        "external_id, close_date (YYYY-MM-DD), amount (12345.67), rep (rep external id), "
+        "customer, segment, product_line, high_margin, and optionally one_off. "
+        "By default nothing is written when any row is bad.",
+        formatter_class=raw,
+        epilog="examples:\n  pacer import deals deals-2024.csv\n"
+        "  pacer import deals deals-2024.csv --skip-bad",
+    )
+    importing.add_argument("kind", choices=["deals"], help="what the file holds")
+    importing.add_argument("file", type=Path, metavar="FILE", help="the CSV file")
+    importing.add_argument(
+        "--skip-bad", action="store_true", help="write the good rows and report the bad ones"
+    )
+    importing.set_defaults(run=cmd_import)
+
     schema = commands.add_parser(
         "schema",
         help="print the GraphQL SDL",
@@ -254,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pacer: error: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, SettingsError) else 1
     except DomainError as exc:
-        print(f"pacer: error: {exc.message_en} ({exc.code})", file=sys.stderr)
+        print(f"pacer: error: {exc.message_en} / {exc.message_zh} ({exc.code})", file=sys.stderr)
         return 1
     except DBAPIError as exc:
         print(f"pacer: error: database: {str(exc.orig).splitlines()[0]}", file=sys.stderr)

@@ -13,6 +13,7 @@ from domain.db import utcnow
 from domain.org import access
 from domain.org.demo import DemoOrg, seed_org
 from domain.org.models import ApiToken, User
+from domain.targets.demo import seed_targets
 
 DEMO_TOKEN_NAME = "demo"
 
@@ -28,6 +29,9 @@ async def load_demo(
     async with sessions() as session:
         admin = await session.scalar(select(User).where(User.login == "admin"))
         actor = await access.actor_for(session, admin)
+        await seed_targets(session, actor, seed, today)
+        await session.commit()
+    async with sessions() as session:
         tokens: dict[str, str] = {}
         for role, login in org.logins.items():
             user = await session.scalar(select(User).where(User.login == login))

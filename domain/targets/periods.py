@@ -120,6 +120,13 @@ class Period:
         return f"{year}-W{week:02d}"
 
 
+@lru_cache(maxsize=64)
+def spring_festival(year: int) -> date:
+    """The first day of the Chinese New Year holiday in `year` (from the `holidays` data)."""
+    days = holidays.country_holidays("CN", years=year, language="en_US")
+    return min(day for day, name in days.items() if "Spring Festival" in name)
+
+
 @lru_cache(maxsize=8)
 def _country_holidays(country: str) -> holidays.HolidayBase:
     return holidays.country_holidays(country)

@@ -72,3 +72,27 @@ async def test_demo_is_deterministic_for_a_seed(sessions, engine):
     await empty_tables(engine)
     await load_demo(sessions, seed=12, today=TODAY)
     assert (await snapshot(sessions))["reps"] != first["reps"]
+
+
+async def test_demo_has_history_and_an_approved_target_tree(sessions):
+    from domain.targets.models import Deal, Target
+
+    await load_demo(sessions, seed=7, today=TODAY)
+    async with sessions() as session:
+        deals = list(await session.scalars(select(Deal)))
+        targets = list(await session.scalars(select(Target)))
+    assert len(deals) > 3000 and any(d.one_off for d in deals)
+    assert min(d.close_date for d in deals) <= TODAY.replace(year=TODAY.year - 1)
+    by_parent: dict = {}
+    for target in targets:
+        by_parent.setdefault(target.parent_id, []).append(target)
+    (root,) = by_parent[None]
+    assert root.amount > 0 and root.status in ("approved", "locked")
+    for parent in targets:
+        children = by_parent.get(parent.id, [])
+        if children:
+            assert sum(c.amount for c in children) == parent.amount
+            assert all(c.explanation and c.explanation["sentence_zh"] for c in children)
+    months = [t for t in targets if t.period_kind == "month"]
+    assert len(months) == 68 * 12
+    assert {t.status for t in targets} <= {"approved", "locked"}

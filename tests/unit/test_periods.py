@@ -87,3 +87,10 @@ def test_working_days_of_february_2026_in_china():
     # 20 weekdays less the Spring Festival days off (16-20, 23 Feb) plus the two make-up
     # Saturdays (14 and 28 Feb)
     assert days == 20 - 6 + 2
+
+
+def test_spring_festival_dates():
+    from domain.targets.periods import spring_festival
+
+    assert spring_festival(2026) == date(2026, 2, 17)
+    assert spring_festival(2025) == date(2025, 1, 29)

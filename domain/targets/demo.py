@@ -1,0 +1,169 @@
+"""The demo company's sales history and its approved annual revenue target.
+
+18 months of deals per rep with a Spring Festival dip, a year-end push and a few large
+one-off orders; the business coefficients of the field; then this year's revenue target set
+from the last twelve months' sales, allocated to regions, teams, reps and months through the same
+services users call, approved and locked."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.org.models import OrgUnit, OrgUnitKind, Rep, RepLevel
+from domain.org.rules import Actor
+from domain.targets import actuals, allocation, deals, rules, service
+from domain.targets.importer import DealRow
+from domain.targets.models import BusinessCoefficient, Metric, PeriodKind, Target
+from domain.targets.periods import Period, spring_festival
+
+WEEKLY_DEALS = {RepLevel.JUNIOR.value: 0.8, RepLevel.MID.value: 1.2, RepLevel.SENIOR.value: 1.6}
+TYPICAL_DEAL = 180_000_00  # 180,000.00 a vehicle-fleet deal, in fen
+YEAR_END_PUSH = {11: 1.15, 12: 1.35}
+GROWTH = 1.15
+
+
+@dataclass(frozen=True)
+class DemoTargets:
+    created: bool
+    deals: int
+    target_id: int | None
+
+
+def seasonal_factor(day: date) -> float:
+    """Quiet around Spring Festival, busy at the year end."""
+    festival = spring_festival(day.year)
+    if festival - timedelta(days=10) <= day <= festival + timedelta(days=12):
+        return 0.35
+    return YEAR_END_PUSH.get(day.month, 1.0)
+
+
+async def seed_targets(session: AsyncSession, actor: Actor, seed: int, today: date) -> DemoTargets:
+    year = Period.containing(PeriodKind.YEAR, today)
+    company = await session.scalar(
+        select(OrgUnit).where(OrgUnit.kind == OrgUnitKind.COMPANY.value).order_by(OrgUnit.id)
+    )
+    exists = await session.scalar(
+        select(Target.id).where(
+            Target.owner_unit_id == company.id,
+            Target.metric == Metric.REVENUE.value,
+            Target.period_kind == PeriodKind.YEAR.value,
+            Target.period_start == year.start,
+        )
+    )
+    if exists:
+        return DemoTargets(False, 0, exists)
+    rng = random.Random(seed)
+    deal_count = await _history(session, rng, today)
+    await _coefficients(session, today)
+    await _potentials(session, actor, rng)
+    owner = service.Owner(unit_id=company.id)
+    trailing = await actuals.values_by_owner(
+        session, Metric.REVENUE, [owner], today - timedelta(days=365), today
+    )
+    amount = round(trailing[owner] * GROWTH, -8)  # in whole millions of yuan
+    target = await service.set_target(
+        session,
+        actor,
+        metric=Metric.REVENUE,
+        owner=owner,
+        period=year,
+        amount=int(amount),
+        reason="近12个月实际 ×1.15 / the last 12 months ×1.15",
+    )
+    await _allocate_down(session, actor, target, today)
+    return DemoTargets(True, deal_count, target.id)
+
+
+async def _history(session: AsyncSession, rng: random.Random, today: date) -> int:
+    """Deals through the import service, as if a CSV export had been imported."""
+    reps = list(await session.scalars(select(Rep).order_by(Rep.id)))
+    start = today - timedelta(days=548)
+    rows: list[DealRow] = []
+    for rep in reps:
+        segments = [s.segment for s in rep.specialties] or ["private_buyer"]
+        day = max(start, rep.hire_date)
+        while day < today:
+            if rng.random() < WEEKLY_DEALS[rep.level] / 7 * seasonal_factor(day):
+                rows.append(_deal(rng, rep, segments, day, line=len(rows) + 2))
+            day += timedelta(days=1)
+    report = await deals.import_deals(session, rows, skip_bad=False)
+    return report.inserted
+
+
+def _deal(rng: random.Random, rep: Rep, segments: list[str], day: date, line: int) -> DealRow:
+    one_off = rng.random() < 0.004
+    amount = rng.lognormvariate(0, 0.45) * TYPICAL_DEAL * (12 if one_off else 1)
+    return DealRow(
+        line=line,
+        external_id=f"demo-{rep.external_id}-{line:06d}",
+        close_date=day,
+        amount=int(amount) // 100 * 100,
+        rep=rep.external_id,
+        customer=f"客户{rng.randint(1, 900):03d}",
+        segment=rng.choice(segments),
+        product_line=rng.choice(["纯电轻卡", "插混SUV", "换电出租车"]),
+        high_margin=rng.random() < 0.3,
+        one_off=one_off and rng.random() < 0.7,  # most one-off orders are flagged, not all
+    )
+
+
+async def _coefficients(session: AsyncSession, today: date) -> None:
+    for year in (today.year - 1, today.year, today.year + 1):
+        festival = spring_festival(year)
+        session.add(
+            BusinessCoefficient(
+                name=f"{year} 春节前45天备货缓冲",
+                start_date=festival - timedelta(days=45),
+                end_date=festival - timedelta(days=1),
+                multiplier=0.8,
+                segment=None,
+            )
+        )
+        session.add(
+            BusinessCoefficient(
+                name=f"{year} 暑假前两周（教育行业）",
+                start_date=date(year, 6, 29),
+                end_date=date(year, 7, 12),
+                multiplier=1.3,
+                segment="education",
+            )
+        )
+    await session.flush()
+
+
+async def _potentials(session: AsyncSession, actor: Actor, rng: random.Random) -> None:
+    regions = await session.scalars(
+        select(OrgUnit).where(OrgUnit.kind == OrgUnitKind.REGION.value).order_by(OrgUnit.id)
+    )
+    for region in regions:
+        await allocation.set_market_potential(
+            session, actor, owner=service.Owner(unit_id=region.id), value=rng.uniform(0.6, 1.6)
+        )
+
+
+async def _allocate_down(session, actor: Actor, target: Target, today: date) -> None:
+    """Company → regions → teams → reps by composite weights; each rep's year into months."""
+    plan = allocation.AllocationPlan(True, None, rules.WeightMix(), even=False)
+    months = allocation.AllocationPlan(False, PeriodKind.MONTH, rules.WeightMix(), even=False)
+    level = [target]
+    while level:
+        below = []
+        for parent in level:
+            if parent.owner_rep_id is not None:
+                await allocation.allocate_target(
+                    session, actor, target_id=parent.id, plan=months, today=today
+                )
+                continue
+            below += await allocation.allocate_target(
+                session, actor, target_id=parent.id, plan=plan, today=today
+            )
+        level = below
+    approved = list(await session.scalars(select(Target).order_by(Target.id)))
+    for each in approved:
+        await service.approve_target(session, actor, target_id=each.id)
+    await service.lock_started_periods(session, actor, today)
