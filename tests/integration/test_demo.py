@@ -63,15 +63,19 @@ async def test_demo_twice_duplicates_nothing_and_renews_tokens(sessions):
             raise AssertionError("the first run's token still works")
 
 
-async def test_demo_is_deterministic_for_a_seed(sessions, engine):
-    await load_demo(sessions, seed=11, today=TODAY)
-    first = await snapshot(sessions)
-    await empty_tables(engine)
-    await load_demo(sessions, seed=11, today=TODAY)
-    assert await snapshot(sessions) == first
-    await empty_tables(engine)
-    await load_demo(sessions, seed=12, today=TODAY)
-    assert (await snapshot(sessions))["reps"] != first["reps"]
+async def test_demo_org_is_deterministic_for_a_seed(sessions, engine):
+    from domain.org.demo import seed_org
+
+    async def org_for(seed: int) -> dict:
+        await empty_tables(engine)
+        async with sessions() as session:
+            await seed_org(session, seed, TODAY)
+            await session.commit()
+        return await snapshot(sessions)
+
+    first = await org_for(11)
+    assert await org_for(11) == first
+    assert (await org_for(12))["reps"] != first["reps"]
 
 
 async def test_demo_has_history_and_an_approved_target_tree(sessions):
