@@ -15,6 +15,7 @@ from api.relay import decode_id
 from api.target_types import GapReasonType, GapTagType, TargetCommentType, TargetNode
 from api.targets import PLANNERS, decode_owner
 from domain.targets import collaboration
+from domain.targets.progress import PaceBasis
 
 
 @strawberry.type(description="A gap reason and how often it was tagged.")
@@ -64,7 +65,7 @@ async def _okr_score(objective_id: int, info: Info, as_of: date | None) -> float
     day = as_of or info.context.today()
     key_results = await info.context.loaders.key_results.load(objective_id)
     paces = await info.context.loaders.progress.load_many(
-        [(kr.target_id, day) for kr in key_results]
+        [(kr.target_id, day, PaceBasis.WORKING_DAYS) for kr in key_results]
     )
     return collaboration.okr_score(paces)
 

@@ -13,11 +13,13 @@ from api.org_types import OrgUnitNode, RepNode, UserNode, _OrmNode
 from domain.targets import models
 from domain.targets.models import METRIC_UNITS, Metric, MetricUnit, PeriodKind, TargetStatus
 from domain.targets.periods import Period
+from domain.targets.progress import PaceBasis
 
 graphql_enum(Metric, "What a target measures. 目标指标。")
 graphql_enum(MetricUnit, "How a metric's amounts are counted. 计量单位。")
 graphql_enum(PeriodKind, "Calendar-aligned planning periods. 目标周期。")
 graphql_enum(TargetStatus, "draft → proposed → approved → locked. 目标状态。")
+graphql_enum(PaceBasis, "How the expected progress to date is measured. 进度基准。")
 
 
 @strawberry.type(description="Why a target is what it is: its share and the inputs.")
@@ -196,9 +198,11 @@ class TargetNode(_OrmNode):
         return Explanation.from_record(self.explanation, info.context.language)
 
     @strawberry.field(description="Progress as of a day (default: today).")
-    async def progress(self, info: Info, as_of: date | None = None) -> Progress:
-        day = as_of or info.context.today()
-        return Progress.of(await info.context.loaders.progress.load((self.id, day)))
+    async def progress(
+        self, info: Info, as_of: date | None = None, basis: PaceBasis = PaceBasis.WORKING_DAYS
+    ) -> Progress:
+        key = (self.id, as_of or info.context.today(), basis)
+        return Progress.of(await info.context.loaders.progress.load(key))
 
     @strawberry.field(description="For a closed period: deviation and forecast accuracy.")
     async def review(self, info: Info) -> PeriodReview | None:

@@ -244,6 +244,7 @@ class TargetQuery:
         period_kind: PeriodKind,
         period_start: date,
         as_of: date | None = None,
+        basis: progress.PaceBasis = progress.PaceBasis.WORKING_DAYS,
     ) -> list[TargetTreeRow]:
         async def use_case(session, actor):
             calendar = await progress.working_calendar(
@@ -257,6 +258,7 @@ class TargetQuery:
                 period=Period.of(period_kind, period_start),
                 as_of=as_of or info.context.today(),
                 calendar=calendar,
+                basis=basis,
             )
 
         rows = await read(info, use_case)

@@ -114,6 +114,10 @@ async def monthly_history(
             Deal.rep_id.in_(reps), Deal.close_date >= start, Deal.close_date < today
         )
     )
+    return _per_month(rows, metric, years)
+
+
+def _per_month(rows, metric: Metric, years: int) -> dict[int, float]:
     per_month: dict[int, Aggregate] = defaultdict(Aggregate)
     for close_date, amount, high_margin in rows:
         month = per_month[close_date.month]
@@ -121,3 +125,16 @@ async def monthly_history(
         month.deals += 1
         month.high_margin_amount += amount if high_margin else 0
     return {month: agg.value(metric) / years for month, agg in per_month.items()}
+
+
+async def company_monthly_profile(
+    session: AsyncSession, metric: Metric, today: date, years: int = 2
+) -> dict[int, float]:
+    """The whole company's average value per calendar month over the past years."""
+    start = date(today.year - years, today.month, 1)
+    rows = await session.execute(
+        select(Deal.close_date, Deal.amount, Deal.high_margin).where(
+            Deal.close_date >= start, Deal.close_date < today
+        )
+    )
+    return _per_month(rows, metric, years)

@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import not_found
+from domain.labels import LabelledEnum, register
 from domain.org.models import OrgUnit, Rep
 from domain.org.rules import Actor
 from domain.org.service import units_in_subtree
@@ -36,10 +37,22 @@ def period_of(target: Target) -> Period:
     return Period(PeriodKind(target.period_kind), target.period_start)
 
 
+@register
+class PaceBasis(LabelledEnum):
+    WORKING_DAYS = ("working_days", "按工作日", "By working days")
+    SEASONAL = ("seasonal", "按季节性曲线", "By the seasonal profile")
+
+
 async def progress_of(
-    session: AsyncSession, targets: Sequence[Target], as_of: date, calendar: WorkingCalendar
+    session: AsyncSession,
+    targets: Sequence[Target],
+    as_of: date,
+    calendar: WorkingCalendar,
+    basis: PaceBasis = PaceBasis.WORKING_DAYS,
 ) -> dict[int, rules.Pace]:
-    """Pace of each target as of the end of `as_of` (deals closed up to and on that day)."""
+    """Pace of each target as of the end of `as_of` (deals closed up to and on that day).
+    The expected share of the period so far counts working days, or — on the seasonal basis —
+    working days weighted by the company's month-of-year profile of the last two years."""
     groups: dict[tuple[str, Period], list[Target]] = defaultdict(list)
     for target in targets:
         groups[(target.metric, period_of(target))].append(target)
@@ -51,7 +64,10 @@ async def progress_of(
         )
         total = calendar.working_days(period.start, period.end)
         elapsed = calendar.working_days(period.start, max(cutoff, period.start))
-        share = elapsed / total if total else 1.0
+        profile = None
+        if basis == PaceBasis.SEASONAL:
+            profile = await actuals.company_monthly_profile(session, Metric(metric), as_of)
+        share = rules.expected_share(period.days(), cutoff, calendar.is_working, profile)
         for target in members:
             result[target.id] = rules.pace(
                 target.amount, values[Owner.of(target)], share, elapsed, total
@@ -75,6 +91,7 @@ async def target_tree(
     period: Period,
     as_of: date,
     calendar: WorkingCalendar,
+    basis: PaceBasis = PaceBasis.WORKING_DAYS,
 ) -> list[TreeRow]:
     """Every target of `metric` for `period` owned in the root's subtree (units and reps),
     each with its progress, ordered root first."""
@@ -96,26 +113,30 @@ async def target_tree(
         .order_by(OrgUnit.depth, Rep.id.is_not(None), Target.id)
     )
     found = [(target, depth + (rep_id is not None)) for target, depth, rep_id in rows]
-    paces = await progress_of(session, [t for t, _ in found], as_of, calendar)
+    paces = await progress_of(session, [t for t, _ in found], as_of, calendar, basis)
     return [TreeRow(t, depth - root.depth, paces[t.id]) for t, depth in found]
 
 
+ProgressKey = tuple[int, date, PaceBasis]
+
+
 async def progress_by_key(
-    session: AsyncSession, actor: Actor, keys: Sequence[tuple[int, date]], country: str
-) -> dict[tuple[int, date], rules.Pace]:
-    """Progress for (target id, as-of day) pairs, batched per day."""
+    session: AsyncSession, actor: Actor, keys: Sequence[ProgressKey], country: str
+) -> dict[ProgressKey, rules.Pace]:
+    """Progress for (target id, as-of day, basis) keys, batched per day and basis."""
     from domain.targets.service import targets_by_ids
 
-    targets = await targets_by_ids(session, actor, {target_id for target_id, _ in keys})
+    targets = await targets_by_ids(session, actor, {key[0] for key in keys})
     calendar = await working_calendar(session, country)
-    by_day: dict[date, list[Target]] = defaultdict(list)
-    for target_id, day in keys:
+    batches: dict[tuple[date, PaceBasis], list[Target]] = defaultdict(list)
+    for target_id, day, basis in keys:
         if target_id in targets:
-            by_day[day].append(targets[target_id])
+            batches[(day, basis)].append(targets[target_id])
     result = {}
-    for day, members in by_day.items():
-        for target_id, pace in (await progress_of(session, members, day, calendar)).items():
-            result[(target_id, day)] = pace
+    for (day, basis), members in batches.items():
+        paces = await progress_of(session, members, day, calendar, basis)
+        for target_id, pace in paces.items():
+            result[(target_id, day, basis)] = pace
     return result
 
 

@@ -4,8 +4,10 @@ and the status workflow."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from domain.errors import Conflict, InvalidInput
 from domain.targets.models import MetricUnit, TargetStatus
@@ -195,6 +197,29 @@ def pace(
         projection=projection,
         gap=target - projection,
     )
+
+
+def expected_share(
+    days: Iterable[date],
+    cutoff: date,
+    is_working: Callable[[date], bool],
+    monthly_profile: Mapping[int, float] | None = None,
+) -> float:
+    """The share of a period's work expected done before `cutoff`: its working days, each
+    weighted by its month's weight in the profile (all equal without one)."""
+    working = [day for day in days if is_working(day)]
+    if not working:
+        return 1.0
+    per_month = Counter(day.month for day in working)
+    profile = monthly_profile if monthly_profile and any(monthly_profile.values()) else None
+
+    def weight(day: date) -> float:
+        return profile.get(day.month, 0.0) / per_month[day.month] if profile else 1.0
+
+    total = sum(weight(day) for day in working)
+    if total <= 0:
+        return sum(day < cutoff for day in working) / len(working)
+    return sum(weight(day) for day in working if day < cutoff) / total
 
 
 def forecast_accuracy(projections: Sequence[float], actual: int) -> float | None:

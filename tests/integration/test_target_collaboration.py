@@ -255,3 +255,23 @@ async def test_closed_period_review(api, world, sessions):
     assert review["projections"] == 2 and 0 <= review["forecastAccuracy"] <= 1
     running = await new_target(api, world.rep("r1"))
     assert (await api.data(query, {"id": running}))["target"]["review"] is None
+
+
+async def test_seasonal_pace_basis(api, world, sessions):
+    this_year = date.today().year
+    # last year: January sold nine times what every other month sold
+    for month in range(1, 13):
+        await add_sales(
+            sessions, world, "r4", 900_00 if month == 1 else 100_00, date(this_year - 1, month, 10)
+        )
+    target = await new_target(api, world.unit("west"), date(this_year, 1, 1), "QUARTER")
+    query = (
+        "query($id: ID!, $day: Date!, $basis: PaceBasis!) { target(id: $id) {"
+        " progress(asOf: $day, basis: $basis) { expectedToDate } } }"
+    )
+    day = f"{this_year}-01-31"
+    flat = await api.data(query, {"id": target, "day": day, "basis": "WORKING_DAYS"})
+    seasonal = await api.data(query, {"id": target, "day": day, "basis": "SEASONAL"})
+    flat_share = flat["target"]["progress"]["expectedToDate"] / 1_000_00
+    seasonal_share = seasonal["target"]["progress"]["expectedToDate"] / 1_000_00
+    assert 0.2 < flat_share < 0.45 and seasonal_share > 0.7

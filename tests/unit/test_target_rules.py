@@ -141,3 +141,20 @@ def test_forecast_accuracy():
     assert forecast_accuracy([80, 120], 100) == pytest.approx(0.8)
     assert forecast_accuracy([500], 100) == 0.0
     assert forecast_accuracy([], 100) is None and forecast_accuracy([10], 0) is None
+
+
+def test_expected_share_by_working_days_and_by_season():
+    from datetime import date, timedelta
+
+    from domain.targets.rules import expected_share
+
+    q1 = [date(2026, 1, 1) + timedelta(days=i) for i in range(90)]
+    every_day = lambda day: True  # noqa: E731
+    assert expected_share(q1, date(2026, 2, 1), every_day) == pytest.approx(31 / 90)
+    # January sells three times what February and March do: a third of the days, 3/5 of work
+    profile = {1: 3.0, 2: 1.0, 3: 1.0}
+    assert expected_share(q1, date(2026, 2, 1), every_day, profile) == pytest.approx(3 / 5)
+    weekdays = lambda day: day.weekday() < 5  # noqa: E731
+    assert expected_share(q1, date(2026, 4, 1), weekdays, profile) == 1.0
+    assert expected_share(q1, date(2026, 1, 1), weekdays, {1: 0, 2: 0}) == 0.0
+    assert expected_share([], date(2026, 1, 1), weekdays) == 1.0
