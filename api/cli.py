@@ -231,6 +231,31 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
     asyncio.run(_with_engine(settings, work))
 
 
+def cmd_targets(args: argparse.Namespace, settings: Settings) -> None:
+    """The daily target jobs: lock approved targets whose period started, and record each
+    running target's projection (the material of forecast accuracy)."""
+    from domain.org.models import Role
+    from domain.org.rules import Actor
+    from domain.targets import progress, service
+
+    day = args.as_of or _today(settings)
+    system = Actor(user_id=0, roles=frozenset({Role.ADMIN.value}))
+
+    async def work(engine):
+        async with db.session_factory(engine)() as session:
+            if args.action == "lock-due":
+                count = await service.lock_started_periods(session, system, day)
+                message = f"{count} target(s) locked as of {day}"
+            else:
+                calendar = await progress.working_calendar(session, settings.holiday_country)
+                count = await progress.record_projections(session, day, calendar)
+                message = f"{count} projection(s) recorded for {day}"
+            await session.commit()
+        print(message)
+
+    asyncio.run(_with_engine(settings, work))
+
+
 def cmd_schema(args: argparse.Namespace, settings: Settings) -> None:
     from api.schema import sdl
 
@@ -317,6 +342,19 @@ def _parser() -> argparse.ArgumentParser:
         "--skip-bad", action="store_true", help="write the good rows and report the bad ones"
     )
     importing.set_defaults(run=cmd_import)
+
+    targets = commands.add_parser(
+        "targets",
+        help="daily target jobs: lock due targets, record projections",
+        formatter_class=raw,
+        epilog="examples (run both once a day, e.g. from cron):\n"
+        "  pacer targets lock-due\n  pacer targets snapshot --as-of 2026-03-31",
+    )
+    targets.add_argument("action", choices=["lock-due", "snapshot"])
+    targets.add_argument(
+        "--as-of", type=date.fromisoformat, help="the day (YYYY-MM-DD; default today)"
+    )
+    targets.set_defaults(run=cmd_targets)
 
     schema = commands.add_parser(
         "schema",

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
-
-import pytest
 
 from tests.e2e.test_server import pacer
 
@@ -15,21 +12,6 @@ GOOD = [
     "so-2,2024-05-07,99999.99,rep.shanghai.02,杭州出行,ride_hailing,EV sedan,否",
 ]
 BAD = "so-3,2024-05-08,12.345,rep.shanghai.01,苏州物流,smb,Fleet van,否"
-
-
-@pytest.fixture(scope="module")
-def demo_database(tmp_path_factory) -> Path:
-    """One demo company for the module; each test works on its own copy."""
-    folder = tmp_path_factory.mktemp("demo")
-    env = {"PACER_DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'pacer.db'}"}
-    assert pacer("demo", cwd=folder, env=env).returncode == 0
-    return folder / "pacer.db"
-
-
-@pytest.fixture
-def env(tmp_path, demo_database) -> dict[str, str]:
-    shutil.copyfile(demo_database, tmp_path / "pacer.db")
-    return {"PACER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'pacer.db'}"}
 
 
 def write_csv(tmp_path: Path, rows: list[str], encoding: str = "utf-8") -> Path:
