@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.org.models import OrgUnit, Rep
@@ -48,8 +48,13 @@ async def reps_under(session: AsyncSession, owners: Iterable) -> dict:
     if unit_ids:
         unit_paths = select(OrgUnit.id, OrgUnit.path).where(OrgUnit.id.in_(unit_ids))
         paths = dict((await session.execute(unit_paths)).all())
-        rep_paths = select(Rep.id, OrgUnit.path).join(OrgUnit, OrgUnit.id == Rep.unit_id)
-        reps = (await session.execute(rep_paths)).all()
+        prefixes = sorted(set(paths.values()))
+        rep_paths = (
+            select(Rep.id, OrgUnit.path)
+            .join(OrgUnit, OrgUnit.id == Rep.unit_id)
+            .where(or_(*[OrgUnit.path.startswith(prefix) for prefix in prefixes]))
+        )
+        reps = (await session.execute(rep_paths)).all() if prefixes else []
         for owner in owners:
             if owner.unit_id is not None:
                 prefix = paths.get(owner.unit_id, "\0")

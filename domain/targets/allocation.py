@@ -26,10 +26,10 @@ from domain.targets.periods import Period
 from domain.targets.service import (
     Owner,
     OwnerInfo,
-    create_target,
-    flush_versioned,
+    flush_new_targets,
     managed_owner,
     managed_target,
+    new_target,
     owner_info,
     record_version,
 )
@@ -70,55 +70,69 @@ async def allocate_target(
     shares = rules.composite_shares(inputs, plan.mix)
     amounts = rules.largest_remainder(parent.amount, [s.share for s in shares])
     unit = METRIC_UNITS[metric]
-    created = []
+    existing = await _existing(session, metric, slots)
+    results, created, changed = [], [], []
     for (child_info, child_period), share, amount in zip(slots, shares, amounts, strict=True):
         record = rules.explanation(amount, share, info.name, parent.amount, unit)
         record["method"] = "even" if plan.even else "composite"
-        created.append(
-            await _upsert_child(
-                session, actor, metric, child_info, child_period, parent, amount, record
-            )
+        current = existing.get((child_info.owner.key, child_period.start))
+        if current is None:
+            current = new_target(metric, child_info.owner, child_period, amount, parent, record)
+            created.append(current)
+        elif before := _refresh(current, child_info, amount, parent, record):
+            changed.append((current, *before))
+        results.append(current)
+    session.add_all(created)
+    await flush_new_targets(session)  # one round of inserts and updates for all children
+    for target in created:
+        record_version(
+            session, actor, target, "allocate", old_amount=None, old_status=None, reason=None
         )
-    return created
+    for target, old_amount, old_status in changed:
+        record_version(
+            session,
+            actor,
+            target,
+            "allocate",
+            old_amount=old_amount,
+            old_status=old_status,
+            reason=None,
+        )
+    return results
 
 
-async def _upsert_child(session, actor, metric, info, period, parent, amount, record) -> Target:
-    existing = await session.scalar(
+async def _existing(session: AsyncSession, metric: Metric, slots) -> dict:
+    """The children's targets that already exist, by (owner key, period start)."""
+    rows = await session.scalars(
         select(Target).where(
             Target.metric == metric.value,
-            Target.owner_key == info.owner.key,
-            Target.period_kind == period.kind.value,
-            Target.period_start == period.start,
+            Target.owner_key.in_({info.owner.key for info, _ in slots}),
+            Target.period_kind == slots[0][1].kind.value,
+            Target.period_start.in_({period.start for _, period in slots}),
         )
     )
-    if existing is None:
-        return await create_target(
-            session, actor, metric, info, period, amount, parent, record, None, "allocate"
-        )
-    if TargetStatus(existing.status) in (TargetStatus.APPROVED, TargetStatus.LOCKED):
+    return {(t.owner_key, t.period_start): t for t in rows}
+
+
+def _refresh(
+    target: Target, info: OwnerInfo, amount: int, parent: Target, record
+) -> tuple[int, str] | None:
+    """Re-allocate a draft or proposed child; its old amount and status, or None when
+    nothing changes."""
+    if TargetStatus(target.status) in (TargetStatus.APPROVED, TargetStatus.LOCKED):
         raise Conflict(
             "CHILD_APPROVED",
             f"{info.name}的目标已批准，不能重新分配",
             f"{info.name}'s target is already approved and cannot be re-allocated",
             "target_id",
         )
-    old_amount, old_status = existing.amount, existing.status
     wanted = (amount, parent.id, record, TargetStatus.DRAFT.value)
-    if (existing.amount, existing.parent_id, existing.explanation, existing.status) == wanted:
-        return existing  # nothing changed: no new version
-    existing.amount, existing.parent_id, existing.explanation = amount, parent.id, record
-    existing.status = TargetStatus.DRAFT.value
-    await flush_versioned(session)
-    record_version(
-        session,
-        actor,
-        existing,
-        "allocate",
-        old_amount=old_amount,
-        old_status=old_status,
-        reason=None,
-    )
-    return existing
+    if (target.amount, target.parent_id, target.explanation, target.status) == wanted:
+        return None
+    before = (target.amount, target.status)
+    target.amount, target.parent_id, target.explanation = amount, parent.id, record
+    target.status = TargetStatus.DRAFT.value
+    return before
 
 
 async def _child_owners(session: AsyncSession, info: OwnerInfo) -> list[OwnerInfo]:

@@ -214,11 +214,19 @@ async def create_target(
             "This owner already has a target for this metric and period",
             "period_start",
         )
-    target = Target(
+    target = new_target(metric, info.owner, period, amount, parent, explanation)
+    session.add(target)
+    await flush_new_targets(session)
+    record_version(session, actor, target, action, old_amount=None, old_status=None, reason=reason)
+    return target
+
+
+def new_target(metric, owner: Owner, period, amount, parent, explanation) -> Target:
+    return Target(
         metric=metric.value,
-        owner_unit_id=info.owner.unit_id,
-        owner_rep_id=info.owner.rep_id,
-        owner_key=info.owner.key,
+        owner_unit_id=owner.unit_id,
+        owner_rep_id=owner.rep_id,
+        owner_key=owner.key,
         period_kind=period.kind.value,
         period_start=period.start,
         amount=amount,
@@ -226,15 +234,15 @@ async def create_target(
         parent_id=parent.id if parent else None,
         explanation=explanation,
     )
-    session.add(target)
+
+
+async def flush_new_targets(session: AsyncSession) -> None:
     try:
         await session.flush()
     except IntegrityError:  # a concurrent twin won the unique constraint
         raise Conflict(
             "TARGET_EXISTS", "目标已存在", "This target already exists", "period_start"
         ) from None
-    record_version(session, actor, target, action, old_amount=None, old_status=None, reason=reason)
-    return target
 
 
 # --- workflow ---------------------------------------------------------------------------
