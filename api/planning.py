@@ -53,6 +53,13 @@ class CalendarDay:
     name: str
 
 
+@strawberry.type(description="Twelve month-of-year weights for splitting targets over time.")
+class SeasonalProfile:
+    name: str
+    label: str
+    weights: list[float] = strawberry.field(description="January to December.")
+
+
 PLANNING_INPUT_CODES = ["COMPANY_WIDE_ONLY", "REQUIRED", "TOO_LONG"]
 AddBusinessCoefficient = mutation_types(
     "AddBusinessCoefficient",
@@ -61,6 +68,19 @@ AddBusinessCoefficient = mutation_types(
     [*PLANNING_INPUT_CODES, "INVALID_DATES", "INVALID_MULTIPLIER", "INVALID_CODE"],
 )
 SetCalendarDay = mutation_types("SetCalendarDay", "day", CalendarDay, PLANNING_INPUT_CODES)
+DefineSeasonalProfile = mutation_types(
+    "DefineSeasonalProfile",
+    "profile",
+    SeasonalProfile,
+    [*PLANNING_INPUT_CODES, "INVALID_CODE", "INVALID_PROFILE"],
+)
+
+
+@strawberry.input
+class DefineSeasonalProfileInput:
+    name: str = strawberry.field(description="A code, e.g. `retail` or `b2b_year_end`.")
+    label: str
+    weights: list[float] = strawberry.field(description="Twelve weights, January first.")
 
 
 @strawberry.input
@@ -120,6 +140,10 @@ class PlanningQuery:
             ],
         )
 
+    @strawberry.field(extensions=allow(*READ_ORG), description="The named seasonal profiles.")
+    async def seasonal_profiles(self, info: Info) -> list[SeasonalProfile]:
+        return await read(info, planning.list_seasonal_profiles)
+
     @strawberry.field(extensions=allow(*READ_ORG), description="All business coefficients.")
     async def business_coefficients(self, info: Info) -> list[BusinessCoefficient]:
         return await read(info, planning.list_business_coefficients)
@@ -160,5 +184,20 @@ class PlanningMutation:
             SetCalendarDay,
             lambda session, actor: planning.set_calendar_day(
                 session, actor, day=input.day, working=input.working, name=input.name
+            ),
+        )
+
+    @strawberry.mutation(
+        extensions=allow(*PLANNERS),
+        description="Create or replace a named seasonal profile (company-wide only).",
+    )
+    async def define_seasonal_profile(
+        self, info: Info, input: DefineSeasonalProfileInput
+    ) -> DefineSeasonalProfile.payload:
+        return await perform(
+            info,
+            DefineSeasonalProfile,
+            lambda session, actor: planning.define_seasonal_profile(
+                session, actor, name=input.name, label=input.label, weights=input.weights
             ),
         )

@@ -57,6 +57,8 @@ AllocateTarget = mutation_types(
         "ZERO_WEIGHTS",
         "NO_ALLOCATION_BASIS",
         "CHILD_APPROVED",
+        "UNKNOWN_PROFILE",
+        "PROFILE_NOT_FOR_CHILDREN",
     ],
     extra={"children": list[TargetNode]},
 )
@@ -129,6 +131,11 @@ class AllocateTargetInput:
     even: bool = strawberry.field(
         default=False, description="Split evenly instead — only when you really mean it."
     )
+    profile: str | None = strawberry.field(
+        default=None,
+        description="For TIME: a named seasonal profile (see `seasonalProfiles`) instead of "
+        "the owner's own history.",
+    )
 
 
 @strawberry.input
@@ -198,6 +205,7 @@ def _plan(input: AllocateTargetInput) -> allocation.AllocationPlan:
         period_kind=input.period_kind,
         mix=rules.WeightMix(weights.history, weights.potential, weights.capability),
         even=input.even,
+        profile=input.profile,
     )
 
 

@@ -3,6 +3,7 @@ of history, market potential and capability, each child keeping its explanation.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ from domain.targets.models import (
     MarketPotential,
     Metric,
     PeriodKind,
+    SeasonalProfile,
     Target,
     TargetStatus,
 )
@@ -42,6 +44,7 @@ class AllocationPlan:
     mix: rules.WeightMix
     even: bool
     history_months: int = 12
+    profile: str | None = None  # a named seasonal profile, for splits over time
 
 
 async def allocate_target(
@@ -53,6 +56,13 @@ async def allocate_target(
     info = await owner_info(session, Owner.of(parent))
     period = Period(PeriodKind(parent.period_kind), parent.period_start)
     metric = Metric(parent.metric)
+    if plan.into_children and plan.profile:
+        raise InvalidInput(
+            "PROFILE_NOT_FOR_CHILDREN",
+            "季节性曲线只用于按时间拆分",
+            "A seasonal profile only applies to splits over time",
+            "profile",
+        )
     if plan.into_children:
         children = await _child_owners(session, info)
         slots = [(child, period) for child in children]
@@ -60,7 +70,7 @@ async def allocate_target(
     else:
         periods = period.children(plan.period_kind)
         slots = [(info, p) for p in periods]
-        inputs = await _time_inputs(session, metric, info, periods, today)
+        inputs = await _time_inputs(session, metric, info, periods, today, plan.profile)
     if not slots:
         raise InvalidInput(
             "NO_CHILDREN", "没有可分配的下级", "There is nothing below this target", "target_id"
@@ -165,14 +175,27 @@ async def _child_inputs(session, metric, children, today, history_months) -> lis
     ]
 
 
-async def _time_inputs(session, metric, info, periods: Sequence[Period], today) -> list:
-    """The seasonal profile: the owner's history in the same months of the past two years."""
-    months = await actuals.monthly_history(session, metric, info.owner, today, years=2)
+async def _time_inputs(session, metric, info, periods: Sequence[Period], today, profile):
+    """Weights of the periods: a named profile's month weights, else the owner's history in
+    the same months of the past two years."""
+    if profile:
+        row = await session.get(SeasonalProfile, profile)
+        if row is None:
+            raise InvalidInput(
+                "UNKNOWN_PROFILE",
+                "没有这个季节性曲线",
+                "No seasonal profile of that name",
+                "profile",
+            )
+        months = dict(enumerate(row.weights, start=1))
+    else:
+        months = await actuals.monthly_history(session, metric, info.owner, today, years=2)
     inputs = []
     for period in periods:
-        anchor = period.anchor
-        value = months.get(anchor.month, 0) / 31 * ((period.end - period.start).days)
-        inputs.append(rules.ChildInputs(period.label(), period.label(), value, None, None))
+        weight = sum(
+            months.get(day.month, 0) / monthrange(day.year, day.month)[1] for day in period.days()
+        )
+        inputs.append(rules.ChildInputs(period.label(), period.label(), weight, None, None))
     return inputs
 
 

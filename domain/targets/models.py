@@ -277,3 +277,13 @@ class KeyResult(Base):
     )
     target_id: Mapped[int] = mapped_column(ForeignKey("target.id"))
     title: Mapped[str] = mapped_column(String(200))
+
+
+class SeasonalProfile(Base):
+    """A named month-of-year profile for splitting targets over time (12 relative weights)."""
+
+    __tablename__ = "seasonal_profile"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(120))
+    weights: Mapped[list[float]] = mapped_column(JSON)

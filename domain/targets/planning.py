@@ -11,10 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.errors import Forbidden, InvalidInput
 from domain.org.models import Rep, Role
 from domain.org.rules import Actor, clean_slug, clean_text, path_depth
-from domain.targets import actuals
+from domain.targets import actuals, rules
 from domain.targets.baseline import Baseline, BaselineSettings, Coefficient, HistoricDeal
 from domain.targets.baseline import suggest_baseline as compute_baseline
-from domain.targets.models import BusinessCoefficient, CalendarException, Deal, Metric
+from domain.targets.models import (
+    BusinessCoefficient,
+    CalendarException,
+    Deal,
+    Metric,
+    SeasonalProfile,
+)
 from domain.targets.periods import Period
 from domain.targets.service import Owner, visible_owner
 
@@ -159,3 +165,24 @@ async def set_calendar_day(
         row.working, row.name = working, name
     await session.flush()
     return row
+
+
+async def define_seasonal_profile(
+    session: AsyncSession, actor: Actor, *, name: str, label: str, weights: list[float]
+) -> SeasonalProfile:
+    """Create or replace a named month-of-year profile (company-wide planners)."""
+    _require_planner(actor)
+    name, label = clean_slug(name, "name"), clean_text(label, "label")
+    weights = rules.check_profile(weights)
+    row = await session.get(SeasonalProfile, name)
+    if row is None:
+        row = SeasonalProfile(name=name, label=label, weights=weights)
+        session.add(row)
+    else:
+        row.label, row.weights = label, weights
+    await session.flush()
+    return row
+
+
+async def list_seasonal_profiles(session: AsyncSession, actor: Actor) -> list[SeasonalProfile]:
+    return list(await session.scalars(select(SeasonalProfile).order_by(SeasonalProfile.name)))

@@ -121,6 +121,22 @@ def composite_shares(children: Sequence[ChildInputs], mix: WeightMix) -> list[Ch
     return result
 
 
+def check_profile(weights: Sequence[float]) -> list[float]:
+    """A month-of-year profile: twelve non-negative weights, not all zero."""
+    if (
+        len(weights) != 12
+        or any(w < 0 or math.isnan(w) or math.isinf(w) for w in weights)
+        or sum(weights) <= 0
+    ):
+        raise InvalidInput(
+            "INVALID_PROFILE",
+            "季节性曲线需要 12 个非负权重（一月到十二月），且不能全为零",
+            "A profile needs twelve non-negative weights (January to December), not all zero",
+            "weights",
+        )
+    return [float(w) for w in weights]
+
+
 # --- explanation ------------------------------------------------------------------------
 
 

@@ -103,6 +103,12 @@ OPERATIONS = {
         READERS,
     ),
     "businessCoefficients": ("{ businessCoefficients { name } }", lambda w: {}, READERS),
+    "seasonalProfiles": ("{ seasonalProfiles { name } }", lambda w: {}, READERS),
+    "defineSeasonalProfile": (
+        mutation("defineSeasonalProfile", "DefineSeasonalProfileInput"),
+        lambda w: {"i": {"name": "x", "label": "x", "weights": []}},
+        PLANNERS,
+    ),
     "gapReasons": ("{ gapReasons { code } }", lambda w: {}, READERS),
     "topGapReasons": (
         "query($r: ID!) { topGapReasons(rootId: $r) { count } }",

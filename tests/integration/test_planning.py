@@ -185,8 +185,15 @@ async def test_set_calendar_day_errors(api, world, overrides, login, code):
 
 
 def test_every_planning_code_is_tested():
-    from api.planning import AddBusinessCoefficient, SetCalendarDay
+    from api.planning import AddBusinessCoefficient, DefineSeasonalProfile, SetCalendarDay
 
+    assert {c.name for c in DefineSeasonalProfile.code} == {
+        "COMPANY_WIDE_ONLY",
+        "INVALID_CODE",
+        "REQUIRED",
+        "TOO_LONG",
+        "INVALID_PROFILE",
+    }
     assert {c.name for c in AddBusinessCoefficient.code} == {
         "COMPANY_WIDE_ONLY",
         "REQUIRED",
@@ -196,3 +203,73 @@ def test_every_planning_code_is_tested():
         "INVALID_CODE",
     }
     assert {c.name for c in SetCalendarDay.code} == {"COMPANY_WIDE_ONLY", "REQUIRED", "TOO_LONG"}
+
+
+RETAIL = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 4]
+
+
+async def test_named_profile_splits_a_year(api, world):
+    defined = await run(
+        api,
+        "defineSeasonalProfile",
+        {"name": "Year_End", "label": "年底冲刺", "weights": RETAIL},
+        "profile { name label weights }",
+    )
+    assert defined["profile"] == {
+        "name": "year_end",
+        "label": "年底冲刺",
+        "weights": [float(w) for w in RETAIL],
+    }
+    listed = await api.data("{ seasonalProfiles { name } }", as_="rep")
+    assert listed["seasonalProfiles"] == [{"name": "year_end"}]
+    target = await run(
+        api,
+        "setTarget",
+        {
+            "metric": "REVENUE",
+            "ownerId": world.rep("r1"),
+            "periodKind": "YEAR",
+            "periodStart": "2027-01-01",
+            "amount": 16_000_00,
+        },
+        "target { id }",
+    )
+    split = await run(
+        api,
+        "allocateTarget",
+        {
+            "id": target["target"]["id"],
+            "over": "TIME",
+            "periodKind": "MONTH",
+            "profile": "year_end",
+        },
+        "children { amount explanation { method } }",
+    )
+    amounts = [month["amount"] for month in split["children"]]
+    assert sum(amounts) == 16_000_00
+    assert amounts[11] == pytest.approx(4 * amounts[0], rel=0.05)  # December: four Januaries
+    assert amounts[10] == pytest.approx(2 * amounts[2], rel=0.05)
+    for input, code in [
+        ({"over": "TIME", "periodKind": "MONTH", "profile": "nope"}, "UNKNOWN_PROFILE"),
+        ({"over": "CHILDREN", "profile": "year_end"}, "PROFILE_NOT_FOR_CHILDREN"),
+    ]:
+        refused = await run(api, "allocateTarget", {"id": target["target"]["id"], **input})
+        assert [e["code"] for e in refused["errors"]] == [code]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "login", "code"),
+    [
+        ({}, "director.east", "COMPANY_WIDE_ONLY"),
+        ({"name": "no good"}, "admin", "INVALID_CODE"),
+        ({"label": " "}, "admin", "REQUIRED"),
+        ({"label": "l" * 121}, "admin", "TOO_LONG"),
+        ({"weights": [1] * 11}, "admin", "INVALID_PROFILE"),
+        ({"weights": [0] * 12}, "admin", "INVALID_PROFILE"),
+        ({"weights": [-1] + [1] * 11}, "admin", "INVALID_PROFILE"),
+    ],
+)
+async def test_define_seasonal_profile_errors(api, world, overrides, login, code):
+    input = {"name": "retail", "label": "零售", "weights": RETAIL, **overrides}
+    result = await run(api, "defineSeasonalProfile", input, as_=login)
+    assert [e["code"] for e in result["errors"]] == [code]
