@@ -125,6 +125,9 @@ MAX_PRINTED_BAD_ROWS = 50
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
+    if args.kind == "potentials":
+        _import_potentials(args, settings)
+        return
     from domain.targets import deals, importer
 
     try:
@@ -152,6 +155,36 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
         raise CliError(
             f"{report.bad} bad row(s), nothing written; fix them or run again with --skip-bad"
             f" / 有 {report.bad} 行有误，未写入任何数据；请修正，或加 --skip-bad 重新导入"
+        )
+
+
+def _import_potentials(args: argparse.Namespace, settings: Settings) -> None:
+    from domain.org.models import Role
+    from domain.org.rules import Actor
+    from domain.targets import deals, potentials
+
+    try:
+        rows, bad = potentials.read_potentials(args.file)
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    system = Actor(user_id=0, roles=frozenset({Role.ADMIN.value}))
+
+    async def work(engine):
+        if settings.is_sqlite:
+            await db.upgrade(engine)
+        async with db.session_factory(engine)() as session:
+            try:
+                report = await potentials.import_potentials(session, system, rows, bad)
+            except deals.ImportRejected as rejected:
+                return rejected.report
+            await session.commit()
+        return report
+
+    report = asyncio.run(_with_engine(settings, work))
+    _print_import_report(report)
+    if not report.written:
+        raise CliError(
+            f"{report.bad} bad row(s), nothing written / 有 {report.bad} 行有误，未写入任何数据"
         )
 
 
@@ -327,16 +360,18 @@ def _parser() -> argparse.ArgumentParser:
 
     importing = commands.add_parser(
         "import",
-        help="import the history of closed deals from a CSV file",
+        help="import closed deals, or market potentials, from a CSV file",
         description="Import closed deals from a CSV file (UTF-8 or GBK, header row). Columns: "
         "external_id, close_date (YYYY-MM-DD), amount (12345.67), rep (rep external id), "
         "customer, segment, product_line, high_margin, and optionally one_off. "
-        "By default nothing is written when any row is bad.",
+        "By default nothing is written when any row is bad. Potentials: owner_type (unit or "
+        "rep), owner (unit code or rep external id), value (non-negative); all or nothing.",
         formatter_class=raw,
         epilog="examples:\n  pacer import deals deals-2024.csv\n"
-        "  pacer import deals deals-2024.csv --skip-bad",
+        "  pacer import deals deals-2024.csv --skip-bad\n"
+        "  pacer import potentials potentials-2027.csv",
     )
-    importing.add_argument("kind", choices=["deals"], help="what the file holds")
+    importing.add_argument("kind", choices=["deals", "potentials"], help="what the file holds")
     importing.add_argument("file", type=Path, metavar="FILE", help="the CSV file")
     importing.add_argument(
         "--skip-bad", action="store_true", help="write the good rows and report the bad ones"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -172,8 +172,13 @@ COLUMN_PARSERS: dict[str, Callable[[str], object]] = {
 # --- rows -------------------------------------------------------------------------------
 
 
-def header_columns(header: list[str] | None) -> dict[str, int]:
+def header_columns(
+    header: list[str] | None,
+    required: Sequence[str] = REQUIRED_COLUMNS,
+    known: Collection[str] | None = None,
+) -> dict[str, int]:
     """The position of each known column; refuses a missing, empty or ambiguous header."""
+    known = COLUMN_PARSERS if known is None else known
     if not header:
         raise InvalidInput(
             "IMPORT_EMPTY_FILE",
@@ -181,21 +186,21 @@ def header_columns(header: list[str] | None) -> dict[str, int]:
             "The file is empty: the first line must name the columns",
         )
     names = [name.strip().lower() for name in header]
-    twice = sorted({name for name in names if name in COLUMN_PARSERS and names.count(name) > 1})
+    twice = sorted({name for name in names if name in known and names.count(name) > 1})
     if twice:
         raise InvalidInput(
             "IMPORT_DUPLICATE_COLUMNS",
             f"列名重复：{', '.join(twice)}",
             f"Column(s) named more than once: {', '.join(twice)}",
         )
-    missing = [name for name in REQUIRED_COLUMNS if name not in names]
+    missing = [name for name in required if name not in names]
     if missing:
         raise InvalidInput(
             "IMPORT_MISSING_COLUMNS",
             f"缺少必需的列：{', '.join(missing)}",
             f"Missing column(s): {', '.join(missing)}",
         )
-    return {name: index for index, name in enumerate(names) if name in COLUMN_PARSERS}
+    return {name: index for index, name in enumerate(names) if name in known}
 
 
 def parse_record(

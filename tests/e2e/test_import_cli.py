@@ -76,3 +76,16 @@ def test_a_missing_file_is_one_error_line(tmp_path, env):
 def test_import_help_has_an_example(tmp_path):
     result = pacer("import", "--help", cwd=tmp_path)
     assert result.returncode == 0 and "example" in result.stdout and "--skip-bad" in result.stdout
+
+
+def test_import_potentials(tmp_path, env):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("owner_type,owner,value\nunit,east,1\nunit,nowhere,2\n", encoding="utf-8")
+    refused = pacer("import", "potentials", str(bad), cwd=tmp_path, env=env)
+    assert refused.returncode == 1 and "line 3: owner: no such unit or rep" in refused.stdout
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "owner_type,owner,value\nunit,east,1\nrep,rep.shanghai.01,2\n", encoding="utf-8"
+    )
+    accepted = pacer("import", "potentials", str(good), cwd=tmp_path, env=env)
+    assert accepted.returncode == 0 and "inserted 2" in accepted.stdout
