@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -115,6 +116,12 @@ class PlanningQuery:
         metric: Metric,
         period_kind: PeriodKind,
         period_start: date,
+        history_months: Annotated[
+            int, strawberry.argument(description="Weekly history reaches back this far (1–60).")
+        ] = 18,
+        moving_average_weeks: Annotated[
+            int, strawberry.argument(description="Weeks in the moving average (1–52).")
+        ] = 13,
     ) -> BaselineSuggestion:
         async def use_case(session, actor):
             return await planning.baseline_suggestion(
@@ -123,6 +130,7 @@ class PlanningQuery:
                 owner=decode_owner(owner_id),
                 metric=metric,
                 period=Period.of(period_kind, period_start),
+                settings=planning.baseline_settings(history_months, moving_average_weeks),
             )
 
         baseline = await read(info, use_case)

@@ -27,6 +27,26 @@ from domain.targets.service import Owner, visible_owner
 BASELINE_METRICS = (Metric.REVENUE, Metric.DEALS_WON, Metric.NEW_CUSTOMERS)
 
 
+def baseline_settings(history_months: int, moving_average_weeks: int) -> BaselineSettings:
+    if not 1 <= history_months <= 60:
+        raise InvalidInput(
+            "INVALID_HISTORY",
+            "历史月数必须在 1 到 60 之间",
+            "historyMonths must be 1–60",
+            "history_months",
+        )
+    if not 1 <= moving_average_weeks <= 52:
+        raise InvalidInput(
+            "INVALID_HISTORY",
+            "移动平均周数必须在 1 到 52 之间",
+            "movingAverageWeeks must be 1–52",
+            "moving_average_weeks",
+        )
+    return BaselineSettings(
+        history_months=history_months, moving_average_weeks=moving_average_weeks
+    )
+
+
 async def baseline_suggestion(
     session: AsyncSession,
     actor: Actor,

@@ -273,3 +273,20 @@ async def test_define_seasonal_profile_errors(api, world, overrides, login, code
     input = {"name": "retail", "label": "零售", "weights": RETAIL, **overrides}
     result = await run(api, "defineSeasonalProfile", input, as_=login)
     assert [e["code"] for e in result["errors"]] == [code]
+
+
+async def test_baseline_history_window_is_configurable(api, world, weekly_history):
+    query = BASELINE.replace("periodStart: $start)", "periodStart: $start, historyMonths: $h)")
+    query = query.replace("$start: Date!)", "$start: Date!, $h: Int!)")
+    short = await api(
+        query, {"owner": world.rep("r1"), "metric": "REVENUE", "start": PERIOD.isoformat(), "h": 3}
+    )
+    cleaned = short["data"]["baselineSuggestion"]["steps"][1]  # after one-offs are removed
+    assert cleaned["code"] == "OUTLIERS" and 12 * 1_000_00 <= cleaned["value"] <= 14 * 1_000_00
+    refused = await api(
+        query, {"owner": world.rep("r1"), "metric": "REVENUE", "start": PERIOD.isoformat(), "h": 0}
+    )
+    assert refused["errors"][0]["extensions"] == {
+        "code": "INVALID_HISTORY",
+        "field": "historyMonths",
+    }
