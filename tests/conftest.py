@@ -103,7 +103,7 @@ async def engine(db_url):
     await engine.dispose()
 
 
-SEEDED_BY_MIGRATIONS = {"gap_reason"}
+SEEDED_BY_MIGRATIONS = {"gap_reason", "loss_reason", "customer_status"}
 
 
 async def empty_tables(engine) -> None:

@@ -1,0 +1,146 @@
+"""Accounts, opportunities under the stage machine, and their append-only history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from domain.db import Base, utcnow
+from domain.org.models import one_of
+from domain.pipeline.stages import Stage, legal_pairs_sql
+
+
+class LossReason(Base):
+    """A managed reason for losing a deal (price, competitor, no budget, …)."""
+
+    __tablename__ = "loss_reason"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label_zh: Mapped[str] = mapped_column(String(80))
+    label_en: Mapped[str] = mapped_column(String(80))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class CustomerStatus(Base):
+    """Where the customer stands after a follow-up: a configurable list in packs (the
+    generic one and industry packs such as new-energy vehicles)."""
+
+    __tablename__ = "customer_status"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label_zh: Mapped[str] = mapped_column(String(80))
+    label_en: Mapped[str] = mapped_column(String(80))
+    pack: Mapped[str] = mapped_column(String(40), default="generic")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Account(Base):
+    """A customer."""
+
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    segment: Mapped[str] = mapped_column(String(40))
+    region: Mapped[str | None] = mapped_column(String(40))
+    high_value: Mapped[bool] = mapped_column(Boolean, default=False)
+    owner_rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Opportunity(Base):
+    __tablename__ = "opportunity"
+    __table_args__ = (
+        CheckConstraint(one_of("stage", Stage), name="stage"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        # The machine in the database: a won deal has its signed amount and date, a lost
+        # one its reason, and an open one neither.
+        CheckConstraint(
+            "(stage = 'won') = (won_amount IS NOT NULL AND won_amount > 0 AND won_on IS NOT NULL)",
+            name="won_has_amount_and_date",
+        ),
+        CheckConstraint(
+            "(stage = 'lost') = (loss_reason_code IS NOT NULL)", name="lost_has_reason"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    owner_rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    expected_close: Mapped[date] = mapped_column(Date)
+    stage: Mapped[str] = mapped_column(String(16), default=Stage.LEAD.value, index=True)
+    stage_entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    customer_status: Mapped[str | None] = mapped_column(ForeignKey("customer_status.code"))
+    qualification: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    source_lead: Mapped[str | None] = mapped_column(String(64))
+    won_amount: Mapped[int | None] = mapped_column(BigInteger)
+    won_on: Mapped[date | None] = mapped_column(Date)
+    loss_reason_code: Mapped[str | None] = mapped_column(ForeignKey("loss_reason.code"))
+    loss_note: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    co_owners: Mapped[list[CoOwner]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="CoOwner.rep_id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class CoOwner(Base):
+    __tablename__ = "opportunity_co_owner"
+
+    opportunity_id: Mapped[int] = mapped_column(
+        ForeignKey("opportunity.id", ondelete="CASCADE"), primary_key=True
+    )
+    rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"), primary_key=True, index=True)
+
+
+class StageTransition(Base):
+    """Append-only stage history: who, when, from, to, why, and time spent before."""
+
+    __tablename__ = "stage_transition"
+    __table_args__ = (
+        CheckConstraint(one_of("to_stage", Stage), name="to_stage"),
+        CheckConstraint(legal_pairs_sql(), name="legal_move"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id"), index=True)
+    from_stage: Mapped[str | None] = mapped_column(String(16))
+    to_stage: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    seconds_in_previous: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class OwnerChange(Base):
+    """Append-only reassignment history."""
+
+    __tablename__ = "opportunity_owner_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id"), index=True)
+    from_rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"))
+    to_rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    reason: Mapped[str] = mapped_column(Text)
