@@ -16,17 +16,19 @@ from strawberry.extensions import MaskErrors
 from strawberry.relay.types import InvalidGlobalIDError
 from strawberry.types import Info
 
-from domain.errors import DomainError
+from domain.errors import BrokenRules, DomainError
 from domain.org.rules import Actor
 
 log = logging.getLogger("pacer.api")
 
 
 def camel(name: str | None) -> str | None:
+    """`parent_id` → `parentId`; a dotted path keeps its data keys: `qualification.budget_range`."""
     if name is None:
         return None
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
+    first, dot, rest_of_path = name.partition(".")
+    head, *rest = first.split("_")
+    return head + "".join(part.title() for part in rest) + dot + rest_of_path
 
 
 @dataclass(frozen=True)
@@ -100,9 +102,10 @@ async def perform(
         async with context.lock:
             result = await action(context.session, actor)
             await context.session.commit()
-    except DomainError as error:
+    except (DomainError, BrokenRules) as failure:
         async with context.lock:
             await context.session.rollback()
+        broken = failure.errors if isinstance(failure, BrokenRules) else [failure]
         return types.payload(
             errors=[
                 types.error(
@@ -110,6 +113,7 @@ async def perform(
                     message=error.message(context.language),
                     field=camel(error.field),
                 )
+                for error in broken
             ]
         )
     except BaseException:

@@ -44,3 +44,11 @@ def not_found(code: str, field: str, what_zh: str, what_en: str) -> NotFound:
         f"No {what_en} with this ID in your scope",
         field,
     )
+
+
+class BrokenRules(Exception):
+    """Several broken rules at once (e.g. one per missing field of a stage gate)."""
+
+    def __init__(self, errors: list[DomainError]):
+        super().__init__("; ".join(str(error) for error in errors))
+        self.errors = errors

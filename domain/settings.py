@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     max_aliases: int = Field(30, ge=1, le=1000, description="Most aliases in one document.")
     max_tokens: int = Field(5000, ge=100, le=100_000, description="Most tokens in one document.")
     max_page_size: int = Field(100, ge=1, le=10_000, description="Cap on `first` of connections.")
+    stage_gates_file: Path | None = Field(
+        None, description="JSON file of stage gates replacing the defaults."
+    )
     jwt_hs256_secret: str | None = Field(None, description="Shared secret for HS256 JWTs.")
     jwt_public_key_file: Path | None = Field(None, description="PEM public key for RS256 JWTs.")
     jwt_jwks_file: Path | None = Field(None, description="JWKS file with RS256 keys.")
@@ -68,6 +71,18 @@ class Settings(BaseSettings):
         if value.upper() not in holidays.list_supported_countries():
             raise ValueError(f"no public holidays known for country {value!r}")
         return value.upper()
+
+    @field_validator("stage_gates_file")
+    @classmethod
+    def _valid_gates(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            from domain.pipeline.rules import GatesFileError, load_gates
+
+            try:
+                load_gates(value)
+            except GatesFileError as error:
+                raise ValueError(str(error)) from None
+        return value
 
     @field_validator("jwt_public_key_file", "jwt_jwks_file")
     @classmethod

@@ -20,11 +20,11 @@ from domain.targets.service import (
     Owner,
     check_amount,
     clean_reason,
-    flush_versioned,
     managed_target,
     owner_info,
     record_version,
 )
+from domain.versioning import check_version, flush_versioned
 
 CALIBRATION_ACTIONS = ("adjust", "rebalance")
 
@@ -49,7 +49,7 @@ async def adjust_target(
     check_amount(amount)
     reason = clean_reason(calibration.reason, required=True)
     target = await managed_target(session, actor, target_id)
-    _check_version(target, expected_version)
+    check_version(target, expected_version)
     override = await _check_calibration(session, actor, [target], calibration, now)
     if target.parent_id is not None:
         parent = await session.get(Target, target.parent_id)
@@ -137,7 +137,7 @@ async def rebalance_targets(
     for move in moves:
         check_amount(move.amount, "moves")
         target = await managed_target(session, actor, move.target_id, "moves")
-        _check_version(target, move.expected_version, "moves")
+        check_version(target, move.expected_version, "moves")
         targets.append(target)
     if len({t.parent_id for t in targets}) != 1 or targets[0].parent_id is None:
         raise InvalidInput(
@@ -170,16 +170,6 @@ async def rebalance_targets(
         )
         await _rescale_children(session, actor, target, reason)
     return targets
-
-
-def _check_version(target: Target, expected: int, field: str = "expected_version") -> None:
-    if target.version != expected:
-        raise Conflict(
-            "STALE_VERSION",
-            f"目标已更新到第 {target.version} 版，请刷新后重试",
-            f"The target is at version {target.version}, not {expected}: reload and retry",
-            field,
-        )
 
 
 async def _check_calibration(session, actor, targets, calibration, now) -> bool:

@@ -11,7 +11,6 @@ from datetime import date
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.exc import StaleDataError
 
 from domain.errors import Conflict, Forbidden, InvalidInput, not_found
 from domain.org.models import OrgUnit, Rep, Role
@@ -26,6 +25,7 @@ from domain.targets.models import (
     TargetVersion,
 )
 from domain.targets.periods import Period
+from domain.versioning import flush_versioned
 
 CALIBRATION_ACTIONS = ("adjust", "rebalance")
 
@@ -147,18 +147,6 @@ def record_version(
             director_override=override,
         )
     )
-
-
-async def flush_versioned(session: AsyncSession, field: str = "expected_version") -> None:
-    try:
-        await session.flush()
-    except StaleDataError:
-        raise Conflict(
-            "STALE_VERSION",
-            "目标已被他人修改，请刷新后重试",
-            "Someone changed this target meanwhile: reload it and try again",
-            field,
-        ) from None
 
 
 def check_amount(amount: int, field: str = "amount") -> None:

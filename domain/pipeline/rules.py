@@ -1,0 +1,191 @@
+"""Pure pipeline rules: stage gates (JSON Schemas), legal moves, closing a deal."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import SchemaError
+
+from domain.errors import BrokenRules, Conflict, DomainError, InvalidInput
+from domain.pipeline.stages import LEGAL_MOVES, OPEN_STAGES, Move, Stage
+
+DEFAULT_GATES = Path(__file__).with_name("gates.json")
+
+
+@dataclass(frozen=True)
+class Gates:
+    """The qualification schema, each stage's entry gate, and which stages may be skipped."""
+
+    qualification: Draft202012Validator
+    gates: Mapping[Stage, Draft202012Validator]
+    skippable: frozenset[Stage]
+
+
+class GatesFileError(ValueError):
+    """The gates file is not valid; the message names the file and the problem."""
+
+
+@lru_cache(maxsize=4)
+def load_gates(path: Path = DEFAULT_GATES) -> Gates:
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+        schemas = {"qualification": config["qualification"]} | {
+            f"stages.{name}.gate": stage["gate"] for name, stage in config["stages"].items()
+        }
+        for where, schema in schemas.items():
+            try:
+                Draft202012Validator.check_schema(schema)
+            except SchemaError as error:
+                raise GatesFileError(f"{path}: {where}: {error.message}") from None
+        stages = {Stage(name): stage for name, stage in config["stages"].items()}
+    except (OSError, json.JSONDecodeError, KeyError, ValueError, TypeError) as error:
+        if isinstance(error, GatesFileError):
+            raise
+        raise GatesFileError(f"{path}: {error}") from None
+
+    def validator(schema: dict) -> Draft202012Validator:
+        return Draft202012Validator(schema, format_checker=FormatChecker())
+
+    return Gates(
+        qualification=validator(config["qualification"]),
+        gates={stage: validator(spec["gate"]) for stage, spec in stages.items()},
+        skippable=frozenset(s for s, spec in stages.items() if spec.get("skippable", False)),
+    )
+
+
+def _field(path: list[Any]) -> str:
+    return ".".join(["qualification", *(str(part) for part in path)])
+
+
+def schema_errors(
+    validator: Draft202012Validator, data: dict, missing_code: str, invalid_code: str
+) -> list[DomainError]:
+    """One coded error per missing or invalid field, named by its path in the data."""
+    errors: list[DomainError] = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
+        if error.validator == "required":
+            for name in error.validator_value:
+                if isinstance(error.instance, dict) and name not in error.instance:
+                    errors.append(
+                        InvalidInput(
+                            missing_code,
+                            f"缺少 {name}",
+                            f"{name} is required",
+                            _field([*error.path, name]),
+                        )
+                    )
+        else:
+            errors.append(
+                InvalidInput(
+                    invalid_code,
+                    f"取值无效：{error.message}",
+                    f"Invalid value: {error.message}",
+                    _field(list(error.path)),
+                )
+            )
+    return errors
+
+
+def check_qualification(gates: Gates, data: dict) -> None:
+    errors = schema_errors(
+        gates.qualification, data, "INVALID_QUALIFICATION", "INVALID_QUALIFICATION"
+    )
+    if errors:
+        raise BrokenRules(errors)
+
+
+def check_gate(gates: Gates, stage: Stage, data: dict) -> None:
+    """Entering `stage` needs its gate to pass on the qualification data."""
+    validator = gates.gates.get(stage)
+    if validator is None:
+        return
+    errors = schema_errors(validator, data, "MISSING_QUALIFICATION", "INVALID_QUALIFICATION")
+    if errors:
+        raise BrokenRules(errors)
+
+
+def check_move(move: Move, source: Stage, target: Stage) -> None:
+    """The move must be in the table of legal moves."""
+    if (source, target) in LEGAL_MOVES[move]:
+        return
+    if not source.is_open and move != Move.REOPEN:
+        raise Conflict(
+            "CLOSED",
+            f"商机已{source.label_zh}，不能再推进；如需继续请由经理重新打开",
+            f"The opportunity is {source.value}; a manager can reopen it",
+            "id",
+        )
+    raise Conflict(
+        "ILLEGAL_TRANSITION",
+        f"不能从“{source.label_zh}”到“{target.label_zh}”",
+        f"Cannot go from {source.value} to {target.value}",
+        "to_stage",
+    )
+
+
+def advance_target(gates: Gates, source: Stage, wanted: Stage | None) -> Stage:
+    """The stage an advance enters: the next one, or `wanted` when every stage jumped over
+    is skippable."""
+    if not source.is_open:
+        check_move(Move.ADVANCE, source, wanted or source)
+    index = OPEN_STAGES.index(source)
+    if wanted is None:
+        if index + 1 >= len(OPEN_STAGES):
+            raise Conflict(
+                "ILLEGAL_TRANSITION",
+                "谈判阶段之后只能赢单或丢单",
+                "After negotiation a deal is won or lost",
+                "to_stage",
+            )
+        return OPEN_STAGES[index + 1]
+    check_move(Move.ADVANCE, source, wanted)
+    jumped = OPEN_STAGES[index + 1 : OPEN_STAGES.index(wanted)]
+    blocked = [stage for stage in jumped if stage not in gates.skippable]
+    if blocked:
+        names_zh = "、".join(stage.label_zh for stage in blocked)
+        names_en = ", ".join(stage.value for stage in blocked)
+        raise Conflict(
+            "ILLEGAL_TRANSITION",
+            f"不能跳过：{names_zh}",
+            f"These stages cannot be skipped: {names_en}",
+            "to_stage",
+        )
+    return wanted
+
+
+def previous_stage(source: Stage) -> Stage:
+    index = OPEN_STAGES.index(source) if source.is_open else 0
+    if index == 0:
+        check_move(Move.BACK, source, source)
+    return OPEN_STAGES[index - 1]
+
+
+def check_win(signed_amount: int, signed_on: date, today: date) -> None:
+    if signed_amount <= 0:
+        raise InvalidInput(
+            "INVALID_AMOUNT",
+            "签约金额必须大于零",
+            "The signed amount must be above zero",
+            "signed_amount",
+        )
+    if signed_on > today:
+        raise InvalidInput(
+            "INVALID_DATE",
+            "签约日期不能在将来",
+            "The signing date cannot be in the future",
+            "signed_on",
+        )
+
+
+def clean_required_reason(reason: str | None, field: str = "reason") -> str:
+    text = " ".join((reason or "").split())
+    if not text:
+        raise InvalidInput("REASON_REQUIRED", "请说明原因", "Give a reason", field)
+    return text
