@@ -22,6 +22,7 @@ from api.context import Context, language_of
 from api.loaders import Loaders
 from api.schema import build_schema
 from domain import db
+from domain.pipeline.rules import DEFAULT_GATES, load_gates
 from domain.settings import Settings, load_settings
 
 log = logging.getLogger("pacer.api")
@@ -42,6 +43,7 @@ class PacerGraphQL(GraphQL):
             authenticator=state.authenticator,
             request_id=request.scope["state"]["request_id"],
             language=language_of(request.headers.get("accept-language")),
+            gates=state.gates,
         )
         context.loaders = Loaders(context)
         return context
@@ -140,6 +142,7 @@ def create_app(settings: Settings, engine=None, prepare: bool = True) -> Starlet
     app.state.engine = engine
     app.state.sessions = db.session_factory(engine)
     app.state.authenticator = Authenticator(settings)
+    app.state.gates = load_gates(settings.stage_gates_file or DEFAULT_GATES)
     return app
 
 

@@ -30,6 +30,7 @@ class Context:
     authenticator: Authenticator
     request_id: str
     language: str = "zh"
+    gates: Any = None  # the stage gates in force (domain.pipeline.rules.Gates)
     # One AsyncSession cannot run two statements at once, but GraphQL resolves sibling
     # fields concurrently: every use of the session goes through `run`, which takes this lock.
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)

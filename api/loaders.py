@@ -9,6 +9,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from domain.org import access, service
+from domain.pipeline import service as pipeline
 from domain.targets import collaboration, progress, queries
 from domain.targets import service as targets
 
@@ -33,6 +34,9 @@ class Loaders:
         self.mentions = self._unscoped(collaboration.mentions_of_comments, default=list)
         self.gap_tags = self._unscoped(collaboration.gap_tags_of_targets, default=list)
         self.key_results = self._unscoped(collaboration.key_results_of, default=list)
+        self.opportunity = self._scoped(pipeline.opportunities_by_ids)
+        self.account = self._scoped(pipeline.accounts_by_ids)
+        self.transitions = self._unscoped(pipeline.transitions_of, default=list)
 
     async def _progress(self, session, actor, keys):
         country = self._context.settings.holiday_country

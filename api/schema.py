@@ -19,15 +19,25 @@ from api.collaboration import CollaborationMutation, CollaborationQuery
 from api.common import SCALARS, MetaQuery
 from api.errors import ErrorPolicy
 from api.org import OrgMutation, OrgQuery
+from api.pipeline import PipelineMutation, PipelineQuery
 from api.planning import PlanningMutation, PlanningQuery
 from api.targets import TargetMutation, TargetQuery
 from domain.settings import Settings
 
 log = logging.getLogger("pacer.api")
 
-Query = merge_types("Query", (OrgQuery, TargetQuery, PlanningQuery, CollaborationQuery, MetaQuery))
+Query = merge_types(
+    "Query", (OrgQuery, TargetQuery, PlanningQuery, CollaborationQuery, PipelineQuery, MetaQuery)
+)
 Mutation = merge_types(
-    "Mutation", (OrgMutation, TargetMutation, PlanningMutation, CollaborationMutation)
+    "Mutation",
+    (
+        OrgMutation,
+        TargetMutation,
+        PlanningMutation,
+        CollaborationMutation,
+        PipelineMutation,
+    ),
 )
 
 

@@ -69,17 +69,17 @@ def schema_errors(
 ) -> list[DomainError]:
     """One coded error per missing or invalid field, named by its path in the data."""
     errors: list[DomainError] = []
+    seen: set[str] = set()
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
         if error.validator == "required":
-            for name in error.validator_value:
-                if isinstance(error.instance, dict) and name not in error.instance:
+            # jsonschema reports each missing property as its own error, all naming the list
+            missing = [name for name in error.validator_value if name not in error.instance]
+            for name in missing:
+                field = _field([*error.path, name])
+                if field not in seen:
+                    seen.add(field)
                     errors.append(
-                        InvalidInput(
-                            missing_code,
-                            f"缺少 {name}",
-                            f"{name} is required",
-                            _field([*error.path, name]),
-                        )
+                        InvalidInput(missing_code, f"缺少 {name}", f"{name} is required", field)
                     )
         else:
             errors.append(

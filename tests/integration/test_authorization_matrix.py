@@ -195,6 +195,48 @@ OPERATIONS = {
         lambda w: {"i": {"code": "x y", "labelZh": "a", "labelEn": "a"}},
         ADMIN,
     ),
+    "opportunities": ("{ opportunities { totalCount } }", lambda w: {}, READERS),
+    "opportunity": (
+        "query($id: ID!) { opportunity(id: $id) { title } }",
+        lambda w: {"id": gid("Opportunity", 1)},
+        READERS,
+    ),
+    "lossReasons": ("{ lossReasons { code } }", lambda w: {}, READERS),
+    "createAccount": (
+        mutation("createAccount", "CreateAccountInput"),
+        lambda w: {"i": {"name": " ", "segment": "smb"}},
+        READERS,
+    ),
+    "createOpportunity": (
+        mutation("createOpportunity", "CreateOpportunityInput"),
+        lambda w: {
+            "i": {
+                "accountId": gid("Account", 999),
+                "title": "t",
+                "amount": 1,
+                "expectedClose": "2027-01-01",
+            }
+        },
+        READERS,
+    ),
+    **{
+        name: (
+            mutation(name, name[0].upper() + name[1:] + "Input"),
+            lambda w, extra=extra: {
+                "i": {"id": gid("Opportunity", 999), "expectedVersion": 1, **extra}
+            },
+            allowed,
+        )
+        for name, extra, allowed in [
+            ("updateOpportunityDetails", {}, READERS),
+            ("advanceOpportunity", {}, READERS),
+            ("moveOpportunityBack", {"reason": "x"}, READERS),
+            ("winOpportunity", {"signedAmount": 1, "signedOn": "2026-01-01"}, READERS),
+            ("loseOpportunity", {"reasonCode": "price"}, READERS),
+            ("reopenOpportunity", {"reason": "x"}, PLANNERS),
+            ("reassignOpportunity", {"newOwnerId": gid("Rep", 1), "reason": "x"}, PLANNERS),
+        ]
+    },
     "createObjective": (
         mutation("createObjective", "CreateObjectiveInput"),
         lambda w: {"i": {"title": "O", "ownerId": w.rep("r1"), "keyResults": []}},

@@ -1,0 +1,512 @@
+"""Accounts and opportunities in GraphQL: one mutation per move of the stage machine."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from api.common import BigInt, graphql_enum
+from api.errors import mutation_types, perform, read
+from api.org_types import RepNode, UserNode, _OrmNode
+from api.permissions import READ_ORG, allow
+from api.relay import decode_id, page_args, to_connection
+from domain.org.models import Role
+from domain.pipeline import models, service
+from domain.pipeline.stages import Stage
+
+graphql_enum(Stage, "Opportunity stages; moves follow the stage machine. 商机阶段。")
+SELLERS = READ_ORG  # admins, directors, managers and reps work the pipeline
+MANAGERS = (Role.ADMIN, Role.DIRECTOR, Role.MANAGER)
+
+
+@strawberry.type(name="Account", description="A customer. 客户。")
+class AccountType(_OrmNode):
+    _model = models.Account
+    _loader = "account"
+
+    id: relay.NodeID[int]
+    name: str
+    segment: str
+    region: str | None
+    high_value: bool
+
+    @strawberry.field
+    async def owner(self, info: Info) -> RepNode | None:
+        return await info.context.loaders.rep.load(self.owner_rep_id)
+
+
+@strawberry.type(name="StageTransition", description="One move of the stage machine.")
+class StageTransitionType:
+    from_stage: Stage | None
+    to_stage: Stage
+    action: str
+    at: datetime
+    reason: str | None
+    seconds_in_previous: int | None = strawberry.field(
+        description="Time spent in the stage before this move."
+    )
+
+    @strawberry.field
+    async def actor(self, info: Info) -> UserNode | None:
+        if self.actor_user_id is None:
+            return None
+        return await info.context.loaders.display_user.load(self.actor_user_id)
+
+
+@strawberry.type(name="LossReason", description="A managed reason for losing a deal.")
+class LossReasonType:
+    code: str
+    label_zh: str
+    label_en: str
+
+
+@strawberry.type(name="Opportunity", description="A deal under the stage machine. 商机。")
+class OpportunityNode(_OrmNode):
+    _model = models.Opportunity
+    _loader = "opportunity"
+
+    id: relay.NodeID[int]
+    title: str
+    amount: BigInt
+    expected_close: date
+    stage: Stage
+    stage_entered_at: datetime
+    customer_status: str | None
+    qualification: JSON
+    source_lead: str | None
+    won_amount: BigInt | None
+    won_on: date | None
+    loss_reason_code: str | None
+    loss_note: str | None
+    version: int = strawberry.field(description="Send it back as `expectedVersion`.")
+
+    @strawberry.field
+    async def owner(self, info: Info) -> RepNode | None:
+        return await info.context.loaders.rep.load(self.owner_rep_id)
+
+    @strawberry.field
+    async def co_owners(self, info: Info) -> list[RepNode]:
+        reps = await info.context.loaders.rep.load_many([c.rep_id for c in self.co_owners])
+        return [rep for rep in reps if rep is not None]
+
+    @strawberry.field
+    async def account(self, info: Info) -> AccountType | None:
+        return await info.context.loaders.account.load(self.account_id)
+
+    @strawberry.field(description="Every move, oldest first (append-only).")
+    async def history(self, info: Info) -> list[StageTransitionType]:
+        return await info.context.loaders.transitions.load(self.id)
+
+
+@strawberry.type
+class OpportunityConnection(relay.Connection[OpportunityNode]):
+    total_count: int
+
+
+FOUND = ["INVALID_ID", "OPPORTUNITY_NOT_FOUND"]
+MOVE = [*FOUND, "STALE_VERSION", "CLOSED", "ILLEGAL_TRANSITION"]
+TEXT = ["REQUIRED", "TOO_LONG"]
+CreateAccount = mutation_types(
+    "CreateAccount",
+    "account",
+    AccountType,
+    ["INVALID_ID", "REP_NOT_FOUND", "OWNER_REQUIRED", *TEXT, "INVALID_CODE"],
+)
+CreateOpportunity = mutation_types(
+    "CreateOpportunity",
+    "opportunity",
+    OpportunityNode,
+    [
+        "INVALID_ID",
+        "ACCOUNT_NOT_FOUND",
+        "REP_NOT_FOUND",
+        "OWNER_REQUIRED",
+        *TEXT,
+        "NEGATIVE_AMOUNT",
+        "INVALID_QUALIFICATION",
+    ],
+)
+UpdateOpportunityDetails = mutation_types(
+    "UpdateOpportunityDetails",
+    "opportunity",
+    OpportunityNode,
+    [
+        *FOUND,
+        "STALE_VERSION",
+        "CLOSED",
+        "REP_NOT_FOUND",
+        *TEXT,
+        "NEGATIVE_AMOUNT",
+        "INVALID_QUALIFICATION",
+        "MISSING_QUALIFICATION",
+    ],
+)
+AdvanceOpportunity = mutation_types(
+    "AdvanceOpportunity",
+    "opportunity",
+    OpportunityNode,
+    [*MOVE, "MISSING_QUALIFICATION", "INVALID_QUALIFICATION"],
+)
+MoveOpportunityBack = mutation_types(
+    "MoveOpportunityBack", "opportunity", OpportunityNode, [*MOVE, "REASON_REQUIRED"]
+)
+WinOpportunity = mutation_types(
+    "WinOpportunity", "opportunity", OpportunityNode, [*MOVE, "INVALID_AMOUNT", "INVALID_DATE"]
+)
+LoseOpportunity = mutation_types(
+    "LoseOpportunity",
+    "opportunity",
+    OpportunityNode,
+    [*FOUND, "STALE_VERSION", "CLOSED", "UNKNOWN_LOSS_REASON", "NOTE_REQUIRED"],
+)
+ReopenOpportunity = mutation_types(
+    "ReopenOpportunity",
+    "opportunity",
+    OpportunityNode,
+    [
+        *FOUND,
+        "STALE_VERSION",
+        "MANAGER_REQUIRED",
+        "REASON_REQUIRED",
+        "NOT_CLOSED",
+        "ILLEGAL_TRANSITION",
+    ],
+)
+ReassignOpportunity = mutation_types(
+    "ReassignOpportunity",
+    "opportunity",
+    OpportunityNode,
+    [
+        *FOUND,
+        "STALE_VERSION",
+        "MANAGER_REQUIRED",
+        "REASON_REQUIRED",
+        "REP_NOT_FOUND",
+        "SAME_OWNER",
+        "REP_NOT_ACTIVE",
+    ],
+)
+
+
+@strawberry.input
+class CreateAccountInput:
+    name: str
+    segment: str
+    region: str | None = None
+    high_value: bool = False
+    owner_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="The owning rep; defaults to you when you are a rep."
+    )
+
+
+QUALIFICATION_HELP = (
+    "Keys: budget_range {min, max}, decision_maker, decision_chain [..], need, timeline "
+    "(YYYY-MM-DD), competitors [..]; merged into what is there, null removes a key."
+)
+
+
+@strawberry.input
+class CreateOpportunityInput:
+    account_id: relay.GlobalID = strawberry.field(description="The account's global ID.")
+    title: str
+    amount: BigInt
+    expected_close: date
+    owner_id: relay.GlobalID | None = None
+    co_owner_ids: list[relay.GlobalID] = strawberry.field(default_factory=list)
+    qualification: JSON | None = strawberry.field(default=None, description=QUALIFICATION_HELP)
+    source_lead: str | None = None
+
+
+@strawberry.input(description="Never changes the stage.")
+class UpdateOpportunityDetailsInput:
+    id: relay.GlobalID
+    expected_version: int
+    title: str | None = None
+    amount: BigInt | None = None
+    expected_close: date | None = None
+    qualification: JSON | None = strawberry.field(default=None, description=QUALIFICATION_HELP)
+    co_owner_ids: list[relay.GlobalID] | None = None
+
+
+@strawberry.input
+class AdvanceOpportunityInput:
+    id: relay.GlobalID
+    expected_version: int
+    to_stage: Stage | None = strawberry.field(
+        default=None, description="Default: the next stage; later only over skippable ones."
+    )
+
+
+@strawberry.input
+class MoveOpportunityBackInput:
+    id: relay.GlobalID
+    expected_version: int
+    reason: str
+
+
+@strawberry.input
+class WinOpportunityInput:
+    id: relay.GlobalID
+    expected_version: int
+    signed_amount: BigInt
+    signed_on: date
+
+
+@strawberry.input
+class LoseOpportunityInput:
+    id: relay.GlobalID
+    expected_version: int
+    reason_code: str = strawberry.field(description="A code from `lossReasons`.")
+    note: str | None = strawberry.field(default=None, description="Required for `other`.")
+
+
+@strawberry.input
+class ReopenOpportunityInput:
+    id: relay.GlobalID
+    expected_version: int
+    reason: str
+    to_stage: Stage | None = strawberry.field(
+        default=None, description="Default: the stage it was closed from."
+    )
+
+
+@strawberry.input
+class ReassignOpportunityInput:
+    id: relay.GlobalID
+    expected_version: int
+    new_owner_id: relay.GlobalID
+    reason: str
+
+
+def _account_id(global_id: relay.GlobalID) -> int:
+    return decode_id(global_id, "Account", "account_id")
+
+
+def _rep_ids(ids: list[relay.GlobalID] | None, field: str) -> list[int] | None:
+    return None if ids is None else [decode_id(i, "Rep", field) for i in ids]
+
+
+def _qualification(value: Any) -> dict | None:
+    if value is None or isinstance(value, dict):
+        return value
+    from domain.errors import InvalidInput
+
+    raise InvalidInput(
+        "INVALID_QUALIFICATION",
+        "资格信息必须是 JSON 对象",
+        "qualification must be a JSON object",
+        "qualification",
+    )
+
+
+def _opportunity_id(input: Any) -> int:
+    return decode_id(input.id, "Opportunity", "id")
+
+
+@strawberry.type
+class PipelineQuery:
+    @strawberry.field(extensions=allow(*SELLERS), description="Opportunities you may see.")
+    async def opportunities(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        owner_id: relay.GlobalID | None = None,
+        unit_id: relay.GlobalID | None = None,
+        stage: Stage | None = None,
+        open_only: bool = False,
+    ) -> OpportunityConnection:
+        async def use_case(session, actor):
+            after_id, size = page_args(first, after, info.context.settings.max_page_size)
+            filters = service.OpportunityFilter(
+                decode_id(owner_id, "Rep", "owner_id"),
+                decode_id(unit_id, "OrgUnit", "unit_id"),
+                stage,
+                open_only,
+            )
+            return await service.list_opportunities(session, actor, filters, after_id, size)
+
+        return to_connection(OpportunityConnection, await read(info, use_case))
+
+    @strawberry.field(extensions=allow(*SELLERS), description="One opportunity, if visible.")
+    async def opportunity(self, info: Info, id: relay.GlobalID) -> OpportunityNode | None:
+        if id.type_name != "Opportunity" or not id.node_id.isdigit():
+            return None
+        return await info.context.loaders.opportunity.load(int(id.node_id))
+
+    @strawberry.field(extensions=allow(*SELLERS), description="The managed loss reasons.")
+    async def loss_reasons(self, info: Info) -> list[LossReasonType]:
+        return await read(info, lambda session, actor: service.loss_reasons(session))
+
+
+@strawberry.type
+class PipelineMutation:
+    @strawberry.mutation(extensions=allow(*SELLERS), description="Add a customer account.")
+    async def create_account(self, info: Info, input: CreateAccountInput) -> CreateAccount.payload:
+        return await perform(
+            info,
+            CreateAccount,
+            lambda session, actor: service.create_account(
+                session,
+                actor,
+                name=input.name,
+                segment=input.segment,
+                region=input.region,
+                high_value=input.high_value,
+                owner_rep_id=decode_id(input.owner_id, "Rep", "owner_id"),
+            ),
+        )
+
+    @strawberry.mutation(extensions=allow(*SELLERS), description="Open a deal in `LEAD`.")
+    async def create_opportunity(
+        self, info: Info, input: CreateOpportunityInput
+    ) -> CreateOpportunity.payload:
+        return await perform(
+            info,
+            CreateOpportunity,
+            lambda session, actor: service.create_opportunity(
+                session,
+                actor,
+                account_id=_account_id(input.account_id),
+                owner_rep_id=decode_id(input.owner_id, "Rep", "owner_id"),
+                details=service.Details(
+                    title=input.title,
+                    amount=input.amount,
+                    expected_close=input.expected_close,
+                    qualification=_qualification(input.qualification) or {},
+                    co_owner_ids=_rep_ids(input.co_owner_ids, "co_owner_ids"),
+                ),
+                gates=info.context.gates,
+                source_lead=input.source_lead,
+            ),
+        )
+
+    @strawberry.mutation(extensions=allow(*SELLERS), description="Change anything but stage.")
+    async def update_opportunity_details(
+        self, info: Info, input: UpdateOpportunityDetailsInput
+    ) -> UpdateOpportunityDetails.payload:
+        return await perform(
+            info,
+            UpdateOpportunityDetails,
+            lambda session, actor: service.update_details(
+                session,
+                actor,
+                opportunity_id=_opportunity_id(input),
+                expected_version=input.expected_version,
+                details=service.Details(
+                    title=input.title,
+                    amount=input.amount,
+                    expected_close=input.expected_close,
+                    qualification=_qualification(input.qualification),
+                    co_owner_ids=_rep_ids(input.co_owner_ids, "co_owner_ids"),
+                ),
+                gates=info.context.gates,
+            ),
+        )
+
+    @strawberry.mutation(extensions=allow(*SELLERS), description="Move forward through a gate.")
+    async def advance_opportunity(
+        self, info: Info, input: AdvanceOpportunityInput
+    ) -> AdvanceOpportunity.payload:
+        return await perform(
+            info,
+            AdvanceOpportunity,
+            lambda session, actor: service.advance(
+                session,
+                actor,
+                opportunity_id=_opportunity_id(input),
+                expected_version=input.expected_version,
+                to_stage=input.to_stage,
+                gates=info.context.gates,
+            ),
+        )
+
+    @strawberry.mutation(extensions=allow(*SELLERS), description="One stage back, with a reason.")
+    async def move_opportunity_back(
+        self, info: Info, input: MoveOpportunityBackInput
+    ) -> MoveOpportunityBack.payload:
+        return await perform(
+            info,
+            MoveOpportunityBack,
+            lambda session, actor: service.move_back(
+                session,
+                actor,
+                opportunity_id=_opportunity_id(input),
+                expected_version=input.expected_version,
+                reason=input.reason,
+            ),
+        )
+
+    @strawberry.mutation(extensions=allow(*SELLERS), description="Won: signed amount and date.")
+    async def win_opportunity(
+        self, info: Info, input: WinOpportunityInput
+    ) -> WinOpportunity.payload:
+        return await perform(
+            info,
+            WinOpportunity,
+            lambda session, actor: service.win(
+                session,
+                actor,
+                opportunity_id=_opportunity_id(input),
+                expected_version=input.expected_version,
+                signed_amount=input.signed_amount,
+                signed_on=input.signed_on,
+                today=info.context.today(),
+            ),
+        )
+
+    @strawberry.mutation(extensions=allow(*SELLERS), description="Lost, with a managed reason.")
+    async def lose_opportunity(
+        self, info: Info, input: LoseOpportunityInput
+    ) -> LoseOpportunity.payload:
+        return await perform(
+            info,
+            LoseOpportunity,
+            lambda session, actor: service.lose(
+                session,
+                actor,
+                opportunity_id=_opportunity_id(input),
+                expected_version=input.expected_version,
+                reason_code=input.reason_code,
+                note=input.note,
+            ),
+        )
+
+    @strawberry.mutation(extensions=allow(*MANAGERS), description="A manager reopens a deal.")
+    async def reopen_opportunity(
+        self, info: Info, input: ReopenOpportunityInput
+    ) -> ReopenOpportunity.payload:
+        return await perform(
+            info,
+            ReopenOpportunity,
+            lambda session, actor: service.reopen(
+                session,
+                actor,
+                opportunity_id=_opportunity_id(input),
+                expected_version=input.expected_version,
+                reason=input.reason,
+                to_stage=input.to_stage,
+            ),
+        )
+
+    @strawberry.mutation(extensions=allow(*MANAGERS), description="A manager hands a deal over.")
+    async def reassign_opportunity(
+        self, info: Info, input: ReassignOpportunityInput
+    ) -> ReassignOpportunity.payload:
+        return await perform(
+            info,
+            ReassignOpportunity,
+            lambda session, actor: service.reassign(
+                session,
+                actor,
+                opportunity_id=_opportunity_id(input),
+                expected_version=input.expected_version,
+                new_owner_rep_id=decode_id(input.new_owner_id, "Rep", "new_owner_id"),
+                reason=input.reason,
+            ),
+        )

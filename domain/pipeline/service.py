@@ -1,0 +1,474 @@
+"""Pipeline use-cases: accounts and opportunities moved only through the stage machine.
+
+Reps act on their own and co-owned opportunities, managers on their subtree; reopening and
+reassigning need a manager. Every stage change appends a StageTransition."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.db import utcnow
+from domain.errors import Forbidden, InvalidInput, not_found
+from domain.org.models import OrgUnit, Rep, RepStatus, Role
+from domain.org.rules import Actor, clean_slug, clean_text
+from domain.org.service import rep_visible, units_in_subtree
+from domain.pipeline import rules
+from domain.pipeline.models import (
+    Account,
+    CoOwner,
+    LossReason,
+    Opportunity,
+    OwnerChange,
+    StageTransition,
+)
+from domain.pipeline.stages import OPEN_STAGES, Move, Stage
+from domain.versioning import check_version, flush_versioned
+
+# --- visibility -------------------------------------------------------------------------
+
+
+def opportunity_visible(actor: Actor) -> ColumnElement[bool]:
+    """Own and co-owned opportunities for reps, the subtree's for managers and directors."""
+    if actor.sees_whole_company:
+        return true()
+    conditions = []
+    if actor.subtree_path is not None:
+        reps = select(Rep.id).where(Rep.unit_id.in_(units_in_subtree(actor.subtree_path)))
+        conditions.append(Opportunity.owner_rep_id.in_(reps))
+    if actor.has(Role.REP) and actor.rep_id is not None:
+        conditions.append(Opportunity.owner_rep_id == actor.rep_id)
+        co_owned = select(CoOwner.opportunity_id).where(CoOwner.rep_id == actor.rep_id)
+        conditions.append(Opportunity.id.in_(co_owned))
+    return or_(*conditions) if conditions else false()
+
+
+async def visible_rep(
+    session: AsyncSession, actor: Actor, rep_id: int, field: str, teammates: bool = False
+) -> Rep:
+    """A rep in the actor's scope (with `teammates`, also a rep of the actor's own team)."""
+    allowed = rep_visible(actor)
+    if teammates and actor.rep_unit_id is not None:
+        allowed = or_(allowed, Rep.unit_id == actor.rep_unit_id)
+    rep = await session.scalar(select(Rep).where(Rep.id == rep_id, allowed))
+    if rep is None:
+        raise not_found("REP_NOT_FOUND", field, "销售代表", "rep")
+    return rep
+
+
+async def get_opportunity(
+    session: AsyncSession, actor: Actor, opportunity_id: int, field: str = "id"
+) -> Opportunity:
+    found = await session.scalar(
+        select(Opportunity).where(Opportunity.id == opportunity_id, opportunity_visible(actor))
+    )
+    if found is None:
+        raise not_found("OPPORTUNITY_NOT_FOUND", field, "商机", "opportunity")
+    return found
+
+
+async def opportunities_by_ids(session: AsyncSession, actor: Actor, ids: Iterable[int]):
+    stmt = select(Opportunity).where(Opportunity.id.in_(set(ids)), opportunity_visible(actor))
+    return {row.id: row for row in await session.scalars(stmt)}
+
+
+async def _require_manager_of(session: AsyncSession, actor: Actor, rep_id: int) -> None:
+    path = await session.scalar(
+        select(OrgUnit.path).join(Rep, Rep.unit_id == OrgUnit.id).where(Rep.id == rep_id)
+    )
+    if not (actor.has(Role.ADMIN, Role.DIRECTOR, Role.MANAGER) and actor.manages_path(path)):
+        raise Forbidden(
+            "MANAGER_REQUIRED",
+            "此操作需要该销售代表的经理",
+            "This needs a manager of the opportunity's owner",
+            "id",
+        )
+
+
+def _acting_rep(actor: Actor, rep_id: int | None) -> int:
+    """The owner of something new: the given rep, or the acting rep themself."""
+    chosen = rep_id if rep_id is not None else actor.rep_id
+    if chosen is None:
+        raise InvalidInput(
+            "OWNER_REQUIRED", "请指定负责的销售代表", "Say which rep owns it", "owner_id"
+        )
+    return chosen
+
+
+# --- accounts ---------------------------------------------------------------------------
+
+
+async def create_account(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    name: str,
+    segment: str,
+    region: str | None = None,
+    high_value: bool = False,
+    owner_rep_id: int | None = None,
+) -> Account:
+    owner = await visible_rep(session, actor, _acting_rep(actor, owner_rep_id), "owner_id")
+    account = Account(
+        name=clean_text(name, "name", 200),
+        segment=clean_slug(segment, "segment"),
+        region=clean_slug(region, "region") if region else None,
+        high_value=high_value,
+        owner_rep_id=owner.id,
+    )
+    session.add(account)
+    await session.flush()
+    return account
+
+
+def account_visible(actor: Actor) -> ColumnElement[bool]:
+    """Accounts of reps in scope, and accounts of opportunities the caller works on."""
+    return or_(
+        Account.owner_rep_id.in_(select(Rep.id).where(rep_visible(actor))),
+        Account.id.in_(select(Opportunity.account_id).where(opportunity_visible(actor))),
+    )
+
+
+async def accounts_by_ids(
+    session: AsyncSession, actor: Actor, ids: Iterable[int]
+) -> dict[int, Account]:
+    stmt = select(Account).where(Account.id.in_(set(ids)), account_visible(actor))
+    return {account.id: account for account in await session.scalars(stmt)}
+
+
+# --- opportunities ----------------------------------------------------------------------
+
+
+@dataclass
+class Details:
+    """Fields of an opportunity that are not its stage; None leaves a field as it is."""
+
+    title: str | None = None
+    amount: int | None = None
+    expected_close: date | None = None
+    qualification: dict[str, Any] | None = None  # merged; a key set to null is removed
+    co_owner_ids: list[int] | None = None
+
+
+async def create_opportunity(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    account_id: int,
+    owner_rep_id: int | None,
+    details: Details,
+    gates: rules.Gates,
+    source_lead: str | None = None,
+) -> Opportunity:
+    owner = await visible_rep(session, actor, _acting_rep(actor, owner_rep_id), "owner_id")
+    account = (await accounts_by_ids(session, actor, [account_id])).get(account_id)
+    if account is None:
+        raise not_found("ACCOUNT_NOT_FOUND", "account_id", "客户", "account")
+    for required in ("title", "amount", "expected_close"):
+        if getattr(details, required) is None:
+            raise InvalidInput("REQUIRED", "不能为空", "Must not be empty", required)
+    opportunity = Opportunity(
+        account_id=account.id,
+        owner_rep_id=owner.id,
+        stage=Stage.LEAD.value,
+        qualification={},
+        source_lead=source_lead,
+        co_owners=[],
+    )
+    await _apply(session, actor, opportunity, details, gates)
+    session.add(opportunity)
+    await session.flush()
+    _record(session, actor, opportunity, None, Stage.LEAD, Move.CREATE, None, None)
+    return opportunity
+
+
+async def update_details(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    opportunity_id: int,
+    expected_version: int,
+    details: Details,
+    gates: rules.Gates,
+) -> Opportunity:
+    """Everything but the stage; the gates already passed must keep passing."""
+    opportunity = await _open_for_change(session, actor, opportunity_id, expected_version)
+    await _apply(session, actor, opportunity, details, gates)
+    for stage in OPEN_STAGES[1 : OPEN_STAGES.index(Stage(opportunity.stage)) + 1]:
+        rules.check_gate(gates, stage, opportunity.qualification)
+    await flush_versioned(session)
+    return opportunity
+
+
+async def _apply(session, actor, opportunity: Opportunity, details: Details, gates) -> None:
+    if details.title is not None:
+        opportunity.title = clean_text(details.title, "title", 200)
+    if details.amount is not None:
+        if details.amount < 0:
+            raise InvalidInput(
+                "NEGATIVE_AMOUNT", "金额不能为负", "The amount cannot be negative", "amount"
+            )
+        opportunity.amount = details.amount
+    if details.expected_close is not None:
+        opportunity.expected_close = details.expected_close
+    if details.qualification is not None:
+        merged = {**(opportunity.qualification or {}), **details.qualification}
+        merged = {key: value for key, value in merged.items() if value is not None}
+        rules.check_qualification(gates, merged)
+        opportunity.qualification = merged
+    if details.co_owner_ids is not None:
+        wanted = set(details.co_owner_ids) - {opportunity.owner_rep_id}
+        for rep_id in wanted:
+            await visible_rep(session, actor, rep_id, "co_owner_ids", teammates=True)
+        kept = [c for c in opportunity.co_owners if c.rep_id in wanted]
+        new = sorted(wanted - {c.rep_id for c in kept})
+        opportunity.co_owners = kept + [CoOwner(rep_id=rep_id) for rep_id in new]
+
+
+async def _open_for_change(session, actor, opportunity_id: int, expected_version: int):
+    opportunity = await get_opportunity(session, actor, opportunity_id)
+    check_version(opportunity, expected_version)
+    if not Stage(opportunity.stage).is_open:
+        rules.check_move(Move.ADVANCE, Stage(opportunity.stage), Stage(opportunity.stage))
+    return opportunity
+
+
+def _record(session, actor, opportunity, source, target, move, reason, now) -> None:
+    now = now or utcnow()
+    entered = opportunity.stage_entered_at
+    seconds = None
+    if source is not None and entered is not None:
+        entered = entered if entered.tzinfo else entered.replace(tzinfo=now.tzinfo)
+        seconds = max(0, int((now - entered).total_seconds()))
+    session.add(
+        StageTransition(
+            opportunity_id=opportunity.id,
+            from_stage=source.value if source else None,
+            to_stage=target.value,
+            action=move.value,
+            at=now,
+            actor_user_id=actor.user_id or None,
+            reason=reason,
+            seconds_in_previous=seconds,
+        )
+    )
+
+
+async def _move(
+    session: AsyncSession,
+    actor: Actor,
+    opportunity: Opportunity,
+    target: Stage,
+    move: Move,
+    reason: str | None = None,
+) -> Opportunity:
+    source = Stage(opportunity.stage)
+    rules.check_move(move, source, target)
+    now = utcnow()
+    _record(session, actor, opportunity, source, target, move, reason, now)
+    opportunity.stage = target.value
+    opportunity.stage_entered_at = now
+    await flush_versioned(session)
+    return opportunity
+
+
+async def advance(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    opportunity_id: int,
+    expected_version: int,
+    to_stage: Stage | None,
+    gates: rules.Gates,
+) -> Opportunity:
+    opportunity = await _open_for_change(session, actor, opportunity_id, expected_version)
+    target = rules.advance_target(gates, Stage(opportunity.stage), to_stage)
+    rules.check_gate(gates, target, opportunity.qualification)
+    return await _move(session, actor, opportunity, target, Move.ADVANCE)
+
+
+async def move_back(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    opportunity_id: int,
+    expected_version: int,
+    reason: str,
+) -> Opportunity:
+    reason = rules.clean_required_reason(reason)
+    opportunity = await _open_for_change(session, actor, opportunity_id, expected_version)
+    target = rules.previous_stage(Stage(opportunity.stage))
+    return await _move(session, actor, opportunity, target, Move.BACK, reason)
+
+
+async def win(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    opportunity_id: int,
+    expected_version: int,
+    signed_amount: int,
+    signed_on: date,
+    today: date,
+) -> Opportunity:
+    opportunity = await _open_for_change(session, actor, opportunity_id, expected_version)
+    rules.check_win(signed_amount, signed_on, today)
+    rules.check_move(Move.WIN, Stage(opportunity.stage), Stage.WON)
+    opportunity.won_amount, opportunity.won_on = signed_amount, signed_on
+    return await _move(session, actor, opportunity, Stage.WON, Move.WIN)
+
+
+async def lose(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    opportunity_id: int,
+    expected_version: int,
+    reason_code: str,
+    note: str | None,
+) -> Opportunity:
+    opportunity = await _open_for_change(session, actor, opportunity_id, expected_version)
+    reason = await session.get(LossReason, reason_code.strip().lower())
+    if reason is None or not reason.active:
+        raise InvalidInput(
+            "UNKNOWN_LOSS_REASON",
+            "请从丢单原因列表中选择",
+            "Pick a loss reason from the list",
+            "reason_code",
+        )
+    note = " ".join((note or "").split()) or None
+    if reason.code == "other" and not note:
+        raise InvalidInput(
+            "NOTE_REQUIRED", "选择“其他”时请写明原因", "Say what happened for 'other'", "note"
+        )
+    opportunity.loss_reason_code, opportunity.loss_note = reason.code, note
+    return await _move(session, actor, opportunity, Stage.LOST, Move.LOSE, note or reason.code)
+
+
+async def reopen(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    opportunity_id: int,
+    expected_version: int,
+    reason: str,
+    to_stage: Stage | None,
+) -> Opportunity:
+    """A manager reopens a closed deal, by default into the stage it was closed from."""
+    reason = rules.clean_required_reason(reason)
+    opportunity = await get_opportunity(session, actor, opportunity_id)
+    check_version(opportunity, expected_version)
+    await _require_manager_of(session, actor, opportunity.owner_rep_id)
+    if Stage(opportunity.stage).is_open:
+        raise InvalidInput("NOT_CLOSED", "商机尚未关闭", "The opportunity is not closed", "id")
+    if to_stage is None:
+        last = await session.scalar(
+            select(StageTransition.from_stage)
+            .where(StageTransition.opportunity_id == opportunity.id)
+            .order_by(StageTransition.id.desc())
+            .limit(1)
+        )
+        to_stage = Stage(last) if last else Stage.NEGOTIATION
+    opportunity.won_amount = opportunity.won_on = None
+    opportunity.loss_reason_code = opportunity.loss_note = None
+    return await _move(session, actor, opportunity, to_stage, Move.REOPEN, reason)
+
+
+async def reassign(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    opportunity_id: int,
+    expected_version: int,
+    new_owner_rep_id: int,
+    reason: str,
+) -> Opportunity:
+    reason = rules.clean_required_reason(reason)
+    opportunity = await get_opportunity(session, actor, opportunity_id)
+    check_version(opportunity, expected_version)
+    await _require_manager_of(session, actor, opportunity.owner_rep_id)
+    new_owner = await visible_rep(session, actor, new_owner_rep_id, "new_owner_id")
+    if new_owner.id == opportunity.owner_rep_id:
+        raise InvalidInput(
+            "SAME_OWNER", "已经是该销售代表负责", "That rep already owns it", "new_owner_id"
+        )
+    if new_owner.status != RepStatus.ACTIVE.value:
+        raise InvalidInput(
+            "REP_NOT_ACTIVE", "该销售代表不在岗", "That rep is not active", "new_owner_id"
+        )
+    session.add(
+        OwnerChange(
+            opportunity_id=opportunity.id,
+            from_rep_id=opportunity.owner_rep_id,
+            to_rep_id=new_owner.id,
+            actor_user_id=actor.user_id or None,
+            reason=reason,
+        )
+    )
+    opportunity.owner_rep_id = new_owner.id
+    opportunity.co_owners = [c for c in opportunity.co_owners if c.rep_id != new_owner.id]
+    await flush_versioned(session)
+    return opportunity
+
+
+# --- reads ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpportunityFilter:
+    owner_rep_id: int | None = None
+    unit_id: int | None = None
+    stage: Stage | None = None
+    open_only: bool = False
+
+
+async def list_opportunities(
+    session: AsyncSession,
+    actor: Actor,
+    filters: OpportunityFilter,
+    after_id: int | None,
+    first: int,
+):
+    from domain.paging import fetch_page
+
+    stmt = select(Opportunity).where(opportunity_visible(actor))
+    if filters.owner_rep_id is not None:
+        stmt = stmt.where(Opportunity.owner_rep_id == filters.owner_rep_id)
+    if filters.unit_id is not None:
+        root = await session.get(OrgUnit, filters.unit_id)
+        subtree = units_in_subtree(root.path if root else "\0")
+        stmt = stmt.where(
+            Opportunity.owner_rep_id.in_(select(Rep.id).where(Rep.unit_id.in_(subtree)))
+        )
+    if filters.stage is not None:
+        stmt = stmt.where(Opportunity.stage == filters.stage.value)
+    if filters.open_only:
+        stmt = stmt.where(Opportunity.stage.in_([s.value for s in OPEN_STAGES]))
+    return await fetch_page(session, stmt, Opportunity.id, after_id, first)
+
+
+async def transitions_of(
+    session: AsyncSession, opportunity_ids: Iterable[int]
+) -> dict[int, list[StageTransition]]:
+    stmt = (
+        select(StageTransition)
+        .where(StageTransition.opportunity_id.in_(set(opportunity_ids)))
+        .order_by(StageTransition.id)
+    )
+    result: dict[int, list[StageTransition]] = {}
+    for row in await session.scalars(stmt):
+        result.setdefault(row.opportunity_id, []).append(row)
+    return result
+
+
+async def loss_reasons(session: AsyncSession) -> list[LossReason]:
+    return list(
+        await session.scalars(
+            select(LossReason).where(LossReason.active.is_(True)).order_by(LossReason.code)
+        )
+    )
