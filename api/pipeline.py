@@ -175,6 +175,7 @@ ReopenOpportunity = mutation_types(
         "REASON_REQUIRED",
         "NOT_CLOSED",
         "ILLEGAL_TRANSITION",
+        "MISSING_QUALIFICATION",
     ],
 )
 ReassignOpportunity = mutation_types(
@@ -491,6 +492,7 @@ class PipelineMutation:
                 expected_version=input.expected_version,
                 reason=input.reason,
                 to_stage=input.to_stage,
+                gates=info.context.gates,
             ),
         )
 

@@ -111,6 +111,12 @@ def check_gate(gates: Gates, stage: Stage, data: dict) -> None:
         raise BrokenRules(errors)
 
 
+def check_gates_up_to(gates: Gates, stage: Stage, data: dict) -> None:
+    """Standing in `stage` needs the gates of every stage up to it to hold."""
+    for passed in OPEN_STAGES[1 : OPEN_STAGES.index(stage) + 1]:
+        check_gate(gates, passed, data)
+
+
 def check_move(move: Move, source: Stage, target: Stage) -> None:
     """The move must be in the table of legal moves."""
     if (source, target) in LEGAL_MOVES[move]:

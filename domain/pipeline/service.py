@@ -199,8 +199,7 @@ async def update_details(
     """Everything but the stage; the gates already passed must keep passing."""
     opportunity = await _open_for_change(session, actor, opportunity_id, expected_version)
     await _apply(session, actor, opportunity, details, gates)
-    for stage in OPEN_STAGES[1 : OPEN_STAGES.index(Stage(opportunity.stage)) + 1]:
-        rules.check_gate(gates, stage, opportunity.qualification)
+    rules.check_gates_up_to(gates, Stage(opportunity.stage), opportunity.qualification)
     await flush_versioned(session)
     return opportunity
 
@@ -358,8 +357,10 @@ async def reopen(
     expected_version: int,
     reason: str,
     to_stage: Stage | None,
+    gates: rules.Gates,
 ) -> Opportunity:
-    """A manager reopens a closed deal, by default into the stage it was closed from."""
+    """A manager reopens a closed deal, by default into the stage it was closed from; the
+    gates up to that stage must hold."""
     reason = rules.clean_required_reason(reason)
     opportunity = await get_opportunity(session, actor, opportunity_id)
     check_version(opportunity, expected_version)
@@ -374,6 +375,8 @@ async def reopen(
             .limit(1)
         )
         to_stage = Stage(last) if last else Stage.NEGOTIATION
+    rules.check_move(Move.REOPEN, Stage(opportunity.stage), to_stage)
+    rules.check_gates_up_to(gates, to_stage, opportunity.qualification)
     opportunity.won_amount = opportunity.won_on = None
     opportunity.loss_reason_code = opportunity.loss_note = None
     return await _move(session, actor, opportunity, to_stage, Move.REOPEN, reason)

@@ -525,3 +525,17 @@ async def test_listing_opportunities_is_constant_in_statements(api, world, engin
         large = await api.data(query, as_="manager")
     assert large["opportunities"]["totalCount"] == small["opportunities"]["totalCount"] + 20
     assert few.count == many.count
+
+
+async def test_reopening_into_a_stage_needs_its_gates(api, world):
+    opportunity = await drive(api, await new_opportunity(api, world), "CONTACTED")
+    lost = (await move(api, "loseOpportunity", opportunity, reasonCode="timing"))["opportunity"]
+    refused = await move(
+        api, "reopenOpportunity", lost, as_="manager", reason="x", toStage="NEGOTIATION"
+    )
+    assert [(e["code"], e["field"]) for e in refused["errors"]] == [
+        ("MISSING_QUALIFICATION", "qualification.budget_range"),
+        ("MISSING_QUALIFICATION", "qualification.decision_maker"),
+    ]
+    back = await move(api, "reopenOpportunity", lost, as_="manager", reason="客户回来了")
+    assert back["opportunity"]["stage"] == "CONTACTED"
