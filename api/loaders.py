@@ -9,6 +9,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from domain.org import access, service
+from domain.pipeline import follow_ups
 from domain.pipeline import service as pipeline
 from domain.targets import collaboration, progress, queries
 from domain.targets import service as targets
@@ -37,6 +38,7 @@ class Loaders:
         self.opportunity = self._scoped(pipeline.opportunities_by_ids)
         self.account = self._scoped(pipeline.accounts_by_ids)
         self.transitions = self._unscoped(pipeline.transitions_of, default=list)
+        self.follow_ups = self._unscoped(follow_ups.follow_ups_of, default=list)
 
     async def _progress(self, session, actor, keys):
         country = self._context.settings.holiday_country

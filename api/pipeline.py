@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from api.common import BigInt, graphql_enum
 from api.errors import mutation_types, perform, read
+from api.follow_ups import FollowUpNode
 from api.org_types import RepNode, UserNode, _OrmNode
 from api.permissions import READ_ORG, allow
 from api.relay import decode_id, page_args, to_connection
@@ -76,7 +77,6 @@ class OpportunityNode(_OrmNode):
     expected_close: date
     stage: Stage
     stage_entered_at: datetime
-    customer_status: str | None
     qualification: JSON
     source_lead: str | None
     won_amount: BigInt | None
@@ -97,6 +97,15 @@ class OpportunityNode(_OrmNode):
     @strawberry.field
     async def account(self, info: Info) -> AccountType | None:
         return await info.context.loaders.account.load(self.account_id)
+
+    @strawberry.field(description="Follow-ups, oldest first (append-only).")
+    async def follow_ups(self, info: Info) -> list[FollowUpNode]:
+        return await info.context.loaders.follow_ups.load(self.id)
+
+    @strawberry.field(description="The customer's status after the latest follow-up.")
+    async def customer_status(self, info: Info) -> str | None:
+        entries = await info.context.loaders.follow_ups.load(self.id)
+        return entries[-1].customer_status if entries else None
 
     @strawberry.field(description="Every move, oldest first (append-only).")
     async def history(self, info: Info) -> list[StageTransitionType]:

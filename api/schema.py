@@ -18,6 +18,7 @@ from strawberry.tools import merge_types
 from api.collaboration import CollaborationMutation, CollaborationQuery
 from api.common import SCALARS, MetaQuery
 from api.errors import ErrorPolicy
+from api.follow_ups import FollowUpMutation, FollowUpQuery
 from api.org import OrgMutation, OrgQuery
 from api.pipeline import PipelineMutation, PipelineQuery
 from api.planning import PlanningMutation, PlanningQuery
@@ -27,7 +28,16 @@ from domain.settings import Settings
 log = logging.getLogger("pacer.api")
 
 Query = merge_types(
-    "Query", (OrgQuery, TargetQuery, PlanningQuery, CollaborationQuery, PipelineQuery, MetaQuery)
+    "Query",
+    (
+        OrgQuery,
+        TargetQuery,
+        PlanningQuery,
+        CollaborationQuery,
+        PipelineQuery,
+        FollowUpQuery,
+        MetaQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
@@ -37,6 +47,7 @@ Mutation = merge_types(
         PlanningMutation,
         CollaborationMutation,
         PipelineMutation,
+        FollowUpMutation,
     ),
 )
 

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     max_aliases: int = Field(30, ge=1, le=1000, description="Most aliases in one document.")
     max_tokens: int = Field(5000, ge=100, le=100_000, description="Most tokens in one document.")
     max_page_size: int = Field(100, ge=1, le=10_000, description="Cap on `first` of connections.")
+    follow_up_max_age_days: int = Field(
+        7, ge=0, le=365, description="How many days back a follow-up may be logged."
+    )
     stage_gates_file: Path | None = Field(
         None, description="JSON file of stage gates replacing the defaults."
     )

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db import Base, utcnow
+from domain.labels import LabelledEnum, register
 from domain.org.models import one_of
 from domain.pipeline.stages import Stage, legal_pairs_sql
 
@@ -86,7 +87,6 @@ class Opportunity(Base):
     expected_close: Mapped[date] = mapped_column(Date)
     stage: Mapped[str] = mapped_column(String(16), default=Stage.LEAD.value, index=True)
     stage_entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    customer_status: Mapped[str | None] = mapped_column(ForeignKey("customer_status.code"))
     qualification: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     source_lead: Mapped[str | None] = mapped_column(String(64))
     won_amount: Mapped[int | None] = mapped_column(BigInteger)
@@ -144,3 +144,58 @@ class OwnerChange(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     reason: Mapped[str] = mapped_column(Text)
+
+
+@register
+class FollowUpType(LabelledEnum):
+    CALL = ("call", "电话", "Call")
+    VISIT = ("visit", "拜访", "Visit")
+    EMAIL = ("email", "邮件", "Email")
+    INSTANT_MESSAGE = ("instant_message", "即时消息", "Instant message")
+    DEMO_BOOKED = ("demo_booked", "预约演示", "Demo booked")
+    DEMO_HELD = ("demo_held", "完成演示", "Demo held")
+    WHITEPAPER_SENT = ("whitepaper_sent", "发送白皮书", "Whitepaper sent")
+    PROPOSAL_SENT = ("proposal_sent", "发送方案", "Proposal sent")
+    CONTRACT_APPROVAL_STARTED = (
+        "contract_approval_started",
+        "合同审批启动",
+        "Contract approval started",
+    )
+    OTHER = ("other", "其他", "Other")
+
+
+@register
+class ValuePoint(LabelledEnum):
+    ROI_FIGURE = ("roi_figure", "ROI 测算", "ROI figure")
+    CASE_STUDY = ("case_study", "客户案例", "Case study")
+    TEST_RESULT = ("test_result", "测试结果", "Test result")
+    REFERENCE_CALL = ("reference_call", "老客户背书", "Reference call")
+    PILOT_PLAN = ("pilot_plan", "试点方案", "Pilot plan")
+    COST_COMPARISON = ("cost_comparison", "成本对比", "Cost comparison")
+
+
+class FollowUp(Base):
+    """An append-only follow-up; it always ends with the customer's status. A correction
+    is a new entry that points at the one it corrects."""
+
+    __tablename__ = "follow_up"
+    __table_args__ = (CheckConstraint(one_of("type", FollowUpType), name="type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id"), index=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"), index=True)
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    type: Mapped[str] = mapped_column(String(32))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    logged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    value_points: Mapped[list[str]] = mapped_column(JSON, default=list)
+    customer_status: Mapped[str] = mapped_column(ForeignKey("customer_status.code"))
+    customer_responded: Mapped[bool] = mapped_column(Boolean)
+    notes: Mapped[str | None] = mapped_column(Text)
+    next_step: Mapped[str | None] = mapped_column(Text)
+    next_step_due: Mapped[date | None] = mapped_column(Date)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up.id"))
+
+    @property
+    def delivered_value(self) -> bool:
+        return bool(self.value_points)

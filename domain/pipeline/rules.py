@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -187,6 +187,44 @@ def check_win(signed_amount: int, signed_on: date, today: date) -> None:
             "签约日期不能在将来",
             "The signing date cannot be in the future",
             "signed_on",
+        )
+
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def check_occurred_at(occurred_at: datetime, now: datetime, max_age_days: int) -> None:
+    """A follow-up happened, and not too long ago: old entries are memory, not data."""
+    if occurred_at > now + CLOCK_SKEW:
+        raise InvalidInput(
+            "FUTURE_DATE",
+            "跟进时间不能在将来",
+            "A follow-up cannot happen in the future",
+            "occurred_at",
+        )
+    if occurred_at < now - timedelta(days=max_age_days):
+        raise InvalidInput(
+            "TOO_OLD",
+            f"只能补记 {max_age_days} 天内的跟进",
+            f"Follow-ups can be logged at most {max_age_days} days after they happened",
+            "occurred_at",
+        )
+
+
+def check_next_step(next_step: str | None, due: date | None, occurred_on: date) -> None:
+    if due is not None and not (next_step or "").strip():
+        raise InvalidInput(
+            "NEXT_STEP_REQUIRED",
+            "有截止日期时请写明下一步",
+            "Say what the next step is",
+            "next_step",
+        )
+    if due is not None and due < occurred_on:
+        raise InvalidInput(
+            "INVALID_DUE_DATE",
+            "下一步的截止日期不能早于本次跟进",
+            "The next step cannot be due before the follow-up",
+            "next_step_due",
         )
 
 

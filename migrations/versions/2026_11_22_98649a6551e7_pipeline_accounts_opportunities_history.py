@@ -97,7 +97,6 @@ def upgrade() -> None:
         sa.Column("expected_close", sa.Date(), nullable=False),
         sa.Column("stage", sa.String(length=16), nullable=False),
         sa.Column("stage_entered_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("customer_status", sa.String(length=40), nullable=True),
         sa.Column("qualification", sa.JSON(), nullable=False),
         sa.Column("source_lead", sa.String(length=64), nullable=True),
         sa.Column("won_amount", sa.BigInteger(), nullable=True),
@@ -121,11 +120,6 @@ def upgrade() -> None:
         sa.CheckConstraint("amount >= 0", name=op.f("ck_opportunity_amount_not_negative")),
         sa.ForeignKeyConstraint(
             ["account_id"], ["account.id"], name=op.f("fk_opportunity_account_id_account")
-        ),
-        sa.ForeignKeyConstraint(
-            ["customer_status"],
-            ["customer_status.code"],
-            name=op.f("fk_opportunity_customer_status_customer_status"),
         ),
         sa.ForeignKeyConstraint(
             ["loss_reason_code"],

@@ -202,6 +202,20 @@ OPERATIONS = {
         READERS,
     ),
     "lossReasons": ("{ lossReasons { code } }", lambda w: {}, READERS),
+    "customerStatuses": ("{ customerStatuses { code } }", lambda w: {}, READERS),
+    "logFollowUp": (
+        mutation("logFollowUp", "LogFollowUpInput"),
+        lambda w: {
+            "i": {
+                "opportunityId": gid("Opportunity", 999),
+                "type": "CALL",
+                "occurredAt": "2026-01-01T00:00:00Z",
+                "customerStatus": "engaged",
+                "customerResponded": True,
+            }
+        },
+        READERS,
+    ),
     "createAccount": (
         mutation("createAccount", "CreateAccountInput"),
         lambda w: {"i": {"name": " ", "segment": "smb"}},

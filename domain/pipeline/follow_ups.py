@@ -1,0 +1,101 @@
+"""Logging follow-ups: append-only, every one ending with the customer's status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.db import utcnow
+from domain.errors import InvalidInput, not_found
+from domain.org.rules import Actor, as_utc
+from domain.pipeline import rules
+from domain.pipeline.models import CustomerStatus, FollowUp, FollowUpType, ValuePoint
+from domain.pipeline.service import get_opportunity
+
+
+@dataclass
+class Entry:
+    type: FollowUpType
+    occurred_at: datetime
+    customer_status: str
+    customer_responded: bool
+    value_points: list[ValuePoint] = field(default_factory=list)
+    notes: str | None = None
+    next_step: str | None = None
+    next_step_due: date | None = None
+    corrects_id: int | None = None
+
+
+async def log_follow_up(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    opportunity_id: int,
+    entry: Entry,
+    max_age_days: int,
+    now: datetime | None = None,
+) -> FollowUp:
+    now = now or utcnow()
+    opportunity = await get_opportunity(session, actor, opportunity_id, "opportunity_id")
+    occurred_at = as_utc(entry.occurred_at)
+    rules.check_occurred_at(occurred_at, now, max_age_days)
+    rules.check_next_step(entry.next_step, entry.next_step_due, occurred_at.date())
+    status = await session.get(CustomerStatus, entry.customer_status.strip().lower())
+    if status is None or not status.active:
+        raise InvalidInput(
+            "UNKNOWN_CUSTOMER_STATUS",
+            "请从客户状态列表中选择",
+            "Pick a customer status from the list",
+            "customer_status",
+        )
+    if entry.corrects_id is not None:
+        corrected = await session.get(FollowUp, entry.corrects_id)
+        if corrected is None or corrected.opportunity_id != opportunity.id:
+            raise not_found("CORRECTION_NOT_FOUND", "corrects_id", "跟进记录", "follow-up")
+    own = actor.rep_id == opportunity.owner_rep_id or actor.rep_id in {
+        c.rep_id for c in opportunity.co_owners
+    }
+    follow_up = FollowUp(
+        opportunity_id=opportunity.id,
+        rep_id=actor.rep_id if own else opportunity.owner_rep_id,
+        logged_by_id=actor.user_id or None,
+        type=entry.type.value,
+        occurred_at=occurred_at,
+        logged_at=now,
+        value_points=sorted({point.value for point in entry.value_points}),
+        customer_status=status.code,
+        customer_responded=entry.customer_responded,
+        notes=" ".join((entry.notes or "").split()) or None,
+        next_step=" ".join((entry.next_step or "").split()) or None,
+        next_step_due=entry.next_step_due,
+        corrects_id=entry.corrects_id,
+    )
+    session.add(follow_up)
+    await session.flush()
+    return follow_up
+
+
+async def follow_ups_of(
+    session: AsyncSession, opportunity_ids: Iterable[int]
+) -> dict[int, list[FollowUp]]:
+    """Per opportunity, oldest first by when they happened."""
+    stmt = (
+        select(FollowUp)
+        .where(FollowUp.opportunity_id.in_(set(opportunity_ids)))
+        .order_by(FollowUp.occurred_at, FollowUp.id)
+    )
+    result: dict[int, list[FollowUp]] = {}
+    for row in await session.scalars(stmt):
+        result.setdefault(row.opportunity_id, []).append(row)
+    return result
+
+
+async def customer_statuses(session: AsyncSession, pack: str | None) -> list[CustomerStatus]:
+    stmt = select(CustomerStatus).where(CustomerStatus.active.is_(True))
+    if pack:
+        stmt = stmt.where(CustomerStatus.pack.in_(["generic", pack]))
+    return list(await session.scalars(stmt.order_by(CustomerStatus.pack, CustomerStatus.code)))

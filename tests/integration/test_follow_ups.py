@@ -1,0 +1,134 @@
+"""Follow-ups through GraphQL: the status is required, the delay is kept, corrections are new
+entries, and bad dates are refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.integration.conftest import gid
+from tests.integration.test_org_mutations import run
+from tests.integration.test_pipeline import new_opportunity
+
+FIELDS = (
+    "followUp { id type customerStatus deliveredValue valuePoints loggingDelayHours"
+    " correctsId rep { externalId } }"
+)
+
+
+def when(hours_ago: float) -> str:
+    return (datetime.now(UTC) - timedelta(hours=hours_ago)).isoformat()
+
+
+async def log(api, opportunity, as_="rep", selection=FIELDS, **fields):
+    input = {
+        "opportunityId": opportunity["id"],
+        "type": "CALL",
+        "occurredAt": when(3),
+        "customerStatus": "evaluating",
+        "customerResponded": True,
+        **fields,
+    }
+    return await run(api, "logFollowUp", input, selection, as_=as_)
+
+
+async def test_log_follow_ups_and_the_current_status(api, world):
+    opportunity = await new_opportunity(api, world)
+    first = await log(
+        api,
+        opportunity,
+        valuePoints=["ROI_FIGURE", "CASE_STUDY"],
+        nextStep="发送试点方案",
+        nextStepDue=datetime.now(UTC).date().isoformat(),
+    )
+    entry = first["followUp"]
+    assert first["errors"] == [] and entry["deliveredValue"] is True
+    assert entry["valuePoints"] == ["CASE_STUDY", "ROI_FIGURE"]
+    assert 2.9 < entry["loggingDelayHours"] < 3.1 and entry["rep"] == {"externalId": "r1"}
+    second = await log(
+        api,
+        opportunity,
+        as_="manager",
+        type="VISIT",
+        customerStatus="nev_test_driven",
+        occurredAt=when(1),
+    )
+    assert second["followUp"]["rep"] == {"externalId": "r1"}  # the manager logs for the owner
+    correction = await log(
+        api,
+        opportunity,
+        customerStatus="budget_pending",
+        correctsId=entry["id"],
+        occurredAt=when(3),
+    )
+    assert correction["followUp"]["correctsId"] == entry["id"]
+    data = await api.data(
+        "query($id: ID!) { opportunity(id: $id) { customerStatus followUps { customerStatus } } }",
+        {"id": opportunity["id"]},
+        as_="rep",
+    )
+    assert data["opportunity"]["customerStatus"] == "nev_test_driven"  # the latest to happen
+    assert [f["customerStatus"] for f in data["opportunity"]["followUps"]] == [
+        "evaluating",
+        "budget_pending",
+        "nev_test_driven",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "code", "field"),
+    [
+        ({"opportunityId": gid("Rep", 1)}, "INVALID_ID", "opportunityId"),
+        ({"opportunityId": gid("Opportunity", 999)}, "OPPORTUNITY_NOT_FOUND", "opportunityId"),
+        ({"occurredAt": when(-2)}, "FUTURE_DATE", "occurredAt"),
+        ({"occurredAt": when(24 * 8)}, "TOO_OLD", "occurredAt"),
+        ({"customerStatus": "happy"}, "UNKNOWN_CUSTOMER_STATUS", "customerStatus"),
+        ({"nextStepDue": "2030-01-01"}, "NEXT_STEP_REQUIRED", "nextStep"),
+        ({"nextStep": "x", "nextStepDue": "2020-01-01"}, "INVALID_DUE_DATE", "nextStepDue"),
+        ({"correctsId": 999}, "CORRECTION_NOT_FOUND", "correctsId"),
+    ],
+)
+async def test_log_follow_up_errors(api, world, fields, code, field):
+    opportunity = await new_opportunity(api, world)
+    result = await log(api, opportunity, **fields)
+    assert [(e["code"], e["field"]) for e in result["errors"]] == [(code, field)]
+
+
+async def test_the_status_is_required(api, world):
+    opportunity = await new_opportunity(api, world)
+    body = await api(
+        "mutation($i: LogFollowUpInput!) { logFollowUp(input: $i) { errors { code } } }",
+        {
+            "i": {
+                "opportunityId": opportunity["id"],
+                "type": "CALL",
+                "occurredAt": when(1),
+                "customerResponded": False,
+            }
+        },
+        as_="rep",
+    )
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "customerStatus" in body["errors"][0]["message"]
+
+
+async def test_customer_status_packs(api, world):
+    generic = await api.data("{ customerStatuses { code } }")
+    nev = await api.data(
+        '{ customerStatuses(pack: "nev") { code pack label } }', headers={"Accept-Language": "en"}
+    )
+    assert "nev_test_driven" in {s["code"] for s in generic["customerStatuses"]}
+    codes = {s["code"]: s for s in nev["customerStatuses"]}
+    assert codes["nev_finance_pre_approved"]["label"] == "Finance pre-approved"
+    assert "engaged" in codes and {s["pack"] for s in nev["customerStatuses"]} == {"generic", "nev"}
+
+
+def test_every_follow_up_code_has_a_test():
+    import inspect
+    import sys
+
+    from api.follow_ups import LogFollowUp
+
+    source = inspect.getsource(sys.modules[__name__])
+    assert [c.name for c in LogFollowUp.code if f'"{c.name}"' not in source] == []
