@@ -1,4 +1,5 @@
-"""Follow-ups in GraphQL: `logFollowUp`, and the lists a form needs."""
+"""What reps record on a deal in GraphQL: follow-ups (`logFollowUp`) and payments
+(`recordPayment`), and the lists their forms need."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.common import graphql_enum
+from api.common import BigInt, graphql_enum
 from api.errors import mutation_types, perform, read
 from api.org_types import RepNode
 from api.permissions import READ_ORG, allow
 from api.relay import decode_id
-from domain.pipeline import follow_ups
+from domain.pipeline import follow_ups, payments
 from domain.pipeline.models import FollowUpType, ValuePoint
 
 graphql_enum(FollowUpType, "What kind of follow-up it was. 跟进方式。")
@@ -57,6 +58,35 @@ class FollowUpNode:
     @strawberry.field
     async def rep(self, info: Info) -> RepNode | None:
         return await info.context.loaders.rep.load(self.rep_id)
+
+
+@strawberry.type(name="Payment", description="Money received for a won deal. 回款。")
+class PaymentType:
+    id: int
+    amount: BigInt
+    received_on: date
+
+
+RecordPayment = mutation_types(
+    "RecordPayment",
+    "payment",
+    PaymentType,
+    [
+        "INVALID_ID",
+        "OPPORTUNITY_NOT_FOUND",
+        "NOT_WON",
+        "INVALID_AMOUNT",
+        "INVALID_DATE",
+        "OVERPAID",
+    ],
+)
+
+
+@strawberry.input
+class RecordPaymentInput:
+    opportunity_id: relay.GlobalID
+    amount: BigInt
+    received_on: date
 
 
 LogFollowUp = mutation_types(
@@ -130,5 +160,22 @@ class FollowUpMutation:
                 opportunity_id=decode_id(input.opportunity_id, "Opportunity", "opportunity_id"),
                 entry=entry,
                 max_age_days=info.context.settings.follow_up_max_age_days,
+            ),
+        )
+
+    @strawberry.mutation(
+        extensions=allow(*READ_ORG), description="Record money received for a won deal."
+    )
+    async def record_payment(self, info: Info, input: RecordPaymentInput) -> RecordPayment.payload:
+        return await perform(
+            info,
+            RecordPayment,
+            lambda session, actor: payments.record_payment(
+                session,
+                actor,
+                opportunity_id=decode_id(input.opportunity_id, "Opportunity", "opportunity_id"),
+                amount=input.amount,
+                received_on=input.received_on,
+                today=info.context.today(),
             ),
         )

@@ -9,7 +9,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from domain.org import access, service
-from domain.pipeline import follow_ups
+from domain.pipeline import follow_ups, payments
 from domain.pipeline import service as pipeline
 from domain.targets import collaboration, progress, queries
 from domain.targets import service as targets
@@ -39,6 +39,8 @@ class Loaders:
         self.account = self._scoped(pipeline.accounts_by_ids)
         self.transitions = self._unscoped(pipeline.transitions_of, default=list)
         self.follow_ups = self._unscoped(follow_ups.follow_ups_of, default=list)
+        self.paid = self._unscoped(payments.paid_by_opportunity, default=int)
+        self.lifetime_value = self._unscoped(payments.lifetime_values, default=int)
 
     async def _progress(self, session, actor, keys):
         country = self._context.settings.holiday_country

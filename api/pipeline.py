@@ -40,6 +40,10 @@ class AccountType(_OrmNode):
     async def owner(self, info: Info) -> RepNode | None:
         return await info.context.loaders.rep.load(self.owner_rep_id)
 
+    @strawberry.field(description="Money received from this customer over all its deals.")
+    async def lifetime_value(self, info: Info) -> BigInt:
+        return await info.context.loaders.lifetime_value.load(self.id)
+
 
 @strawberry.type(name="StageTransition", description="One move of the stage machine.")
 class StageTransitionType:
@@ -79,6 +83,7 @@ class OpportunityNode(_OrmNode):
     stage_entered_at: datetime
     qualification: JSON
     source_lead: str | None
+    high_margin: bool
     won_amount: BigInt | None
     won_on: date | None
     loss_reason_code: str | None
@@ -97,6 +102,10 @@ class OpportunityNode(_OrmNode):
     @strawberry.field
     async def account(self, info: Info) -> AccountType | None:
         return await info.context.loaders.account.load(self.account_id)
+
+    @strawberry.field(description="Payments received so far (won deals).")
+    async def paid_amount(self, info: Info) -> BigInt:
+        return await info.context.loaders.paid.load(self.id)
 
     @strawberry.field(description="Follow-ups, oldest first (append-only).")
     async def follow_ups(self, info: Info) -> list[FollowUpNode]:
@@ -230,6 +239,9 @@ class CreateOpportunityInput:
     co_owner_ids: list[relay.GlobalID] = strawberry.field(default_factory=list)
     qualification: JSON | None = strawberry.field(default=None, description=QUALIFICATION_HELP)
     source_lead: str | None = None
+    high_margin: bool = strawberry.field(
+        default=False, description="A high-margin product (counts for that metric)."
+    )
 
 
 @strawberry.input(description="Never changes the stage.")
@@ -241,6 +253,7 @@ class UpdateOpportunityDetailsInput:
     expected_close: date | None = None
     qualification: JSON | None = strawberry.field(default=None, description=QUALIFICATION_HELP)
     co_owner_ids: list[relay.GlobalID] | None = None
+    high_margin: bool | None = None
 
 
 @strawberry.input
@@ -390,6 +403,7 @@ class PipelineMutation:
                     expected_close=input.expected_close,
                     qualification=_qualification(input.qualification) or {},
                     co_owner_ids=_rep_ids(input.co_owner_ids, "co_owner_ids"),
+                    high_margin=input.high_margin,
                 ),
                 gates=info.context.gates,
                 source_lead=input.source_lead,
@@ -414,6 +428,7 @@ class PipelineMutation:
                     expected_close=input.expected_close,
                     qualification=_qualification(input.qualification),
                     co_owner_ids=_rep_ids(input.co_owner_ids, "co_owner_ids"),
+                    high_margin=input.high_margin,
                 ),
                 gates=info.context.gates,
             ),

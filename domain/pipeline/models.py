@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -89,6 +90,7 @@ class Opportunity(Base):
     stage_entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     qualification: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     source_lead: Mapped[str | None] = mapped_column(String(64))
+    high_margin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     won_amount: Mapped[int | None] = mapped_column(BigInteger)
     won_on: Mapped[date | None] = mapped_column(Date)
     loss_reason_code: Mapped[str | None] = mapped_column(ForeignKey("loss_reason.code"))
@@ -199,3 +201,17 @@ class FollowUp(Base):
     @property
     def delivered_value(self) -> bool:
         return bool(self.value_points)
+
+
+class Payment(Base):
+    """Money received for a won deal: feeds collections and the account's lifetime value."""
+
+    __tablename__ = "payment"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    received_on: Mapped[date] = mapped_column(Date, index=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -153,6 +153,7 @@ class Details:
     expected_close: date | None = None
     qualification: dict[str, Any] | None = None  # merged; a key set to null is removed
     co_owner_ids: list[int] | None = None
+    high_margin: bool | None = None
 
 
 async def create_opportunity(
@@ -215,6 +216,8 @@ async def _apply(session, actor, opportunity: Opportunity, details: Details, gat
         opportunity.amount = details.amount
     if details.expected_close is not None:
         opportunity.expected_close = details.expected_close
+    if details.high_margin is not None:
+        opportunity.high_margin = details.high_margin
     if details.qualification is not None:
         merged = {**(opportunity.qualification or {}), **details.qualification}
         merged = {key: value for key, value in merged.items() if value is not None}

@@ -1,5 +1,6 @@
-"""Actuals: what owners achieved, from closed deals. Today the source is the imported
-history; won opportunities will feed the same functions once the pipeline exists."""
+"""Actuals: what owners achieved. Sales are the imported deal history and the won
+opportunities of the pipeline, read as one table (`closed_sales`); collections are the
+payments received on won deals."""
 
 from __future__ import annotations
 
@@ -8,11 +9,42 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, cast, false, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.org.models import OrgUnit, Rep
+from domain.pipeline.models import Account, Opportunity, Payment
+from domain.pipeline.stages import Stage
 from domain.targets.models import Deal, Metric
+
+
+def closed_sales():
+    """Every closed sale, imported or won in the pipeline, with the same columns: rep_id,
+    day, amount, high_margin, one_off, segment, customer (a won deal's customer is its
+    account)."""
+    imported = select(
+        Deal.rep_id.label("rep_id"),
+        Deal.close_date.label("day"),
+        Deal.amount.label("amount"),
+        Deal.high_margin.label("high_margin"),
+        Deal.one_off.label("one_off"),
+        Deal.segment.label("segment"),
+        Deal.customer.label("customer"),
+    )
+    won = (
+        select(
+            Opportunity.owner_rep_id,
+            Opportunity.won_on,
+            Opportunity.won_amount,
+            Opportunity.high_margin,
+            false(),
+            Account.segment,
+            literal("account:") + cast(Account.id, String),
+        )
+        .join(Account, Account.id == Opportunity.account_id)
+        .where(Opportunity.stage == Stage.WON.value)
+    )
+    return union_all(imported, won).subquery("sale")
 
 
 @dataclass
@@ -21,12 +53,14 @@ class Aggregate:
     deals: int = 0
     high_margin_amount: int = 0
     new_customers: set[str] = field(default_factory=set)
+    collected: int = 0
 
     def add(self, other: Aggregate) -> None:
         self.amount += other.amount
         self.deals += other.deals
         self.high_margin_amount += other.high_margin_amount
         self.new_customers |= other.new_customers
+        self.collected += other.collected
 
     def value(self, metric: Metric) -> int:
         if metric == Metric.REVENUE:
@@ -37,7 +71,7 @@ class Aggregate:
             return len(self.new_customers)
         if metric == Metric.HIGH_MARGIN_SHARE:  # basis points
             return round(self.high_margin_amount * 10_000 / self.amount) if self.amount else 0
-        return 0  # collections: no source of payments yet
+        return self.collected  # collections
 
 
 async def reps_under(session: AsyncSession, owners: Iterable) -> dict:
@@ -65,30 +99,47 @@ async def reps_under(session: AsyncSession, owners: Iterable) -> dict:
 async def rep_aggregates(
     session: AsyncSession, rep_ids: Iterable[int], start: date, end: date
 ) -> dict[int, Aggregate]:
-    """Per rep, deals closed in [start, end): two statements for any number of reps."""
+    """Per rep, sales closed and money collected in [start, end): three statements for any
+    number of reps."""
     rep_ids = set(rep_ids)
     aggregates: dict[int, Aggregate] = defaultdict(Aggregate)
     if not rep_ids:
         return aggregates
-    window = (Deal.close_date >= start, Deal.close_date < end, Deal.rep_id.in_(rep_ids))
+    sale = closed_sales()
+    window = (sale.c.day >= start, sale.c.day < end, sale.c.rep_id.in_(rep_ids))
     rows = await session.execute(
         select(
-            Deal.rep_id,
-            func.sum(Deal.amount),
+            sale.c.rep_id,
+            func.sum(sale.c.amount),
             func.count(),
-            func.sum(Deal.amount).filter(Deal.high_margin.is_(True)),
+            func.sum(sale.c.amount).filter(sale.c.high_margin.is_(True)),
         )
         .where(*window)
-        .group_by(Deal.rep_id)
+        .group_by(sale.c.rep_id)
     )
     for rep_id, amount, count, high_margin in rows:
         aggregates[rep_id] = Aggregate(int(amount or 0), count, int(high_margin or 0))
-    earlier = select(Deal.customer).where(Deal.close_date < start)
+    before = closed_sales()
+    earlier = select(before.c.customer).where(before.c.day < start)
     first_time = await session.execute(
-        select(Deal.rep_id, Deal.customer).where(*window, Deal.customer.not_in(earlier)).distinct()
+        select(sale.c.rep_id, sale.c.customer)
+        .where(*window, sale.c.customer.not_in(earlier))
+        .distinct()
     )
     for rep_id, customer in first_time:
         aggregates[rep_id].new_customers.add(customer)
+    collected = await session.execute(
+        select(Opportunity.owner_rep_id, func.sum(Payment.amount))
+        .join(Opportunity, Opportunity.id == Payment.opportunity_id)
+        .where(
+            Payment.received_on >= start,
+            Payment.received_on < end,
+            Opportunity.owner_rep_id.in_(rep_ids),
+        )
+        .group_by(Opportunity.owner_rep_id)
+    )
+    for rep_id, amount in collected:
+        aggregates[rep_id].collected = int(amount or 0)
     return aggregates
 
 
@@ -114,9 +165,10 @@ async def monthly_history(
     """Average value per calendar month (1-12) over the past `years` years, for profiles."""
     reps = (await reps_under(session, [owner]))[owner]
     start = date(today.year - years, today.month, 1)
+    sale = closed_sales()
     rows = await session.execute(
-        select(Deal.close_date, Deal.amount, Deal.high_margin).where(
-            Deal.rep_id.in_(reps), Deal.close_date >= start, Deal.close_date < today
+        select(sale.c.day, sale.c.amount, sale.c.high_margin).where(
+            sale.c.rep_id.in_(reps), sale.c.day >= start, sale.c.day < today
         )
     )
     return _per_month(rows, metric, years)
@@ -137,9 +189,10 @@ async def company_monthly_profile(
 ) -> dict[int, float]:
     """The whole company's average value per calendar month over the past years."""
     start = date(today.year - years, today.month, 1)
+    sale = closed_sales()
     rows = await session.execute(
-        select(Deal.close_date, Deal.amount, Deal.high_margin).where(
-            Deal.close_date >= start, Deal.close_date < today
+        select(sale.c.day, sale.c.amount, sale.c.high_margin).where(
+            sale.c.day >= start, sale.c.day < today
         )
     )
     return _per_month(rows, metric, years)

@@ -17,7 +17,6 @@ from domain.targets.baseline import suggest_baseline as compute_baseline
 from domain.targets.models import (
     BusinessCoefficient,
     CalendarException,
-    Deal,
     Metric,
     SeasonalProfile,
 )
@@ -67,10 +66,11 @@ async def baseline_suggestion(
     await visible_owner(session, actor, owner)
     reps = (await actuals.reps_under(session, [owner]))[owner]
     start = period.start - timedelta(days=round(settings.history_months * 30.44) + 7)
+    sale = actuals.closed_sales()
     rows = await session.execute(
-        select(Deal.close_date, Deal.amount, Deal.one_off, Deal.segment, Deal.customer)
-        .where(Deal.rep_id.in_(reps), Deal.close_date >= start, Deal.close_date < period.start)
-        .order_by(Deal.close_date, Deal.id)
+        select(sale.c.day, sale.c.amount, sale.c.one_off, sale.c.segment, sale.c.customer)
+        .where(sale.c.rep_id.in_(reps), sale.c.day >= start, sale.c.day < period.start)
+        .order_by(sale.c.day, sale.c.customer, sale.c.amount)
     )
     deals = _as_history(rows.all(), metric, await _earlier_customers(session, reps, start))
     coefficients = await _coefficients(session, period)
@@ -93,8 +93,9 @@ def _as_history(rows, metric: Metric, known_customers: set[str]) -> list[Histori
 
 
 async def _earlier_customers(session: AsyncSession, reps: list[int], start: date) -> set[str]:
+    sale = actuals.closed_sales()
     rows = await session.scalars(
-        select(Deal.customer).where(Deal.rep_id.in_(reps), Deal.close_date < start).distinct()
+        select(sale.c.customer).where(sale.c.rep_id.in_(reps), sale.c.day < start).distinct()
     )
     return set(rows)
 

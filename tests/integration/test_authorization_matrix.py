@@ -203,6 +203,13 @@ OPERATIONS = {
     ),
     "lossReasons": ("{ lossReasons { code } }", lambda w: {}, READERS),
     "customerStatuses": ("{ customerStatuses { code } }", lambda w: {}, READERS),
+    "recordPayment": (
+        mutation("recordPayment", "RecordPaymentInput"),
+        lambda w: {
+            "i": {"opportunityId": gid("Opportunity", 999), "amount": 1, "receivedOn": "2026-01-01"}
+        },
+        READERS,
+    ),
     "logFollowUp": (
         mutation("logFollowUp", "LogFollowUpInput"),
         lambda w: {
