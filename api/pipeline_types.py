@@ -1,0 +1,213 @@
+"""GraphQL types of the pipeline: accounts, opportunities and their history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from api.common import BigInt, graphql_enum
+from api.follow_ups import FollowUpNode
+from api.org_types import RepNode, UserNode, _OrmNode
+from domain.pipeline import models
+from domain.pipeline.stages import Stage
+
+graphql_enum(Stage, "Opportunity stages; moves follow the stage machine. 商机阶段。")
+
+
+@strawberry.type(name="Account", description="A customer. 客户。")
+class AccountType(_OrmNode):
+    _model = models.Account
+    _loader = "account"
+
+    id: relay.NodeID[int]
+    name: str
+    segment: str
+    region: str | None
+    high_value: bool
+
+    @strawberry.field
+    async def owner(self, info: Info) -> RepNode | None:
+        return await info.context.loaders.rep.load(self.owner_rep_id)
+
+    @strawberry.field(description="Money received from this customer over all its deals.")
+    async def lifetime_value(self, info: Info) -> BigInt:
+        return await info.context.loaders.lifetime_value.load(self.id)
+
+
+@strawberry.type(name="StageTransition", description="One move of the stage machine.")
+class StageTransitionType:
+    from_stage: Stage | None
+    to_stage: Stage
+    action: str
+    at: datetime
+    reason: str | None
+    seconds_in_previous: int | None = strawberry.field(
+        description="Time spent in the stage before this move."
+    )
+
+    @strawberry.field
+    async def actor(self, info: Info) -> UserNode | None:
+        if self.actor_user_id is None:
+            return None
+        return await info.context.loaders.display_user.load(self.actor_user_id)
+
+
+@strawberry.type(name="LossReason", description="A managed reason for losing a deal.")
+class LossReasonType:
+    code: str
+    label_zh: str
+    label_en: str
+
+
+@strawberry.type(name="Opportunity", description="A deal under the stage machine. 商机。")
+class OpportunityNode(_OrmNode):
+    _model = models.Opportunity
+    _loader = "opportunity"
+
+    id: relay.NodeID[int]
+    title: str
+    amount: BigInt
+    expected_close: date
+    stage: Stage
+    stage_entered_at: datetime
+    qualification: JSON
+    source_lead: str | None
+    high_margin: bool
+    won_amount: BigInt | None
+    won_on: date | None
+    loss_reason_code: str | None
+    loss_note: str | None
+    version: int = strawberry.field(description="Send it back as `expectedVersion`.")
+
+    @strawberry.field
+    async def owner(self, info: Info) -> RepNode | None:
+        return await info.context.loaders.rep.load(self.owner_rep_id)
+
+    @strawberry.field
+    async def co_owners(self, info: Info) -> list[RepNode]:
+        reps = await info.context.loaders.rep.load_many([c.rep_id for c in self.co_owners])
+        return [rep for rep in reps if rep is not None]
+
+    @strawberry.field
+    async def account(self, info: Info) -> AccountType | None:
+        return await info.context.loaders.account.load(self.account_id)
+
+    @strawberry.field(description="Payments received so far (won deals).")
+    async def paid_amount(self, info: Info) -> BigInt:
+        return await info.context.loaders.paid.load(self.id)
+
+    @strawberry.field(description="Follow-ups, oldest first (append-only).")
+    async def follow_ups(self, info: Info) -> list[FollowUpNode]:
+        return await info.context.loaders.follow_ups.load(self.id)
+
+    @strawberry.field(description="The customer's status after the latest follow-up.")
+    async def customer_status(self, info: Info) -> str | None:
+        entries = await info.context.loaders.follow_ups.load(self.id)
+        return entries[-1].customer_status if entries else None
+
+    @strawberry.field(description="Every move, oldest first (append-only).")
+    async def history(self, info: Info) -> list[StageTransitionType]:
+        return await info.context.loaders.transitions.load(self.id)
+
+
+@strawberry.type
+class OpportunityConnection(relay.Connection[OpportunityNode]):
+    total_count: int
+
+
+@strawberry.input
+class CreateAccountInput:
+    name: str
+    segment: str
+    region: str | None = None
+    high_value: bool = False
+    owner_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="The owning rep; defaults to you when you are a rep."
+    )
+
+
+QUALIFICATION_HELP = (
+    "Keys: budget_range {min, max}, decision_maker, decision_chain [..], need, timeline "
+    "(YYYY-MM-DD), competitors [..]; merged into what is there, null removes a key."
+)
+
+
+@strawberry.input
+class CreateOpportunityInput:
+    account_id: relay.GlobalID = strawberry.field(description="The account's global ID.")
+    title: str
+    amount: BigInt
+    expected_close: date
+    owner_id: relay.GlobalID | None = None
+    co_owner_ids: list[relay.GlobalID] = strawberry.field(default_factory=list)
+    qualification: JSON | None = strawberry.field(default=None, description=QUALIFICATION_HELP)
+    source_lead: str | None = None
+    high_margin: bool = strawberry.field(
+        default=False, description="A high-margin product (counts for that metric)."
+    )
+
+
+@strawberry.input(description="Never changes the stage.")
+class UpdateOpportunityDetailsInput:
+    id: relay.GlobalID
+    expected_version: int
+    title: str | None = None
+    amount: BigInt | None = None
+    expected_close: date | None = None
+    qualification: JSON | None = strawberry.field(default=None, description=QUALIFICATION_HELP)
+    co_owner_ids: list[relay.GlobalID] | None = None
+    high_margin: bool | None = None
+
+
+@strawberry.input
+class AdvanceOpportunityInput:
+    id: relay.GlobalID
+    expected_version: int
+    to_stage: Stage | None = strawberry.field(
+        default=None, description="Default: the next stage; later only over skippable ones."
+    )
+
+
+@strawberry.input
+class MoveOpportunityBackInput:
+    id: relay.GlobalID
+    expected_version: int
+    reason: str
+
+
+@strawberry.input
+class WinOpportunityInput:
+    id: relay.GlobalID
+    expected_version: int
+    signed_amount: BigInt
+    signed_on: date
+
+
+@strawberry.input
+class LoseOpportunityInput:
+    id: relay.GlobalID
+    expected_version: int
+    reason_code: str = strawberry.field(description="A code from `lossReasons`.")
+    note: str | None = strawberry.field(default=None, description="Required for `other`.")
+
+
+@strawberry.input
+class ReopenOpportunityInput:
+    id: relay.GlobalID
+    expected_version: int
+    reason: str
+    to_stage: Stage | None = strawberry.field(
+        default=None, description="Default: the stage it was closed from."
+    )
+
+
+@strawberry.input
+class ReassignOpportunityInput:
+    id: relay.GlobalID
+    expected_version: int
+    new_owner_id: relay.GlobalID
+    reason: str
