@@ -21,6 +21,7 @@ from api.errors import ErrorPolicy
 from api.follow_ups import FollowUpMutation, FollowUpQuery
 from api.org import OrgMutation, OrgQuery
 from api.pipeline import PipelineMutation, PipelineQuery
+from api.pipeline_reports import PipelineReportQuery
 from api.planning import PlanningMutation, PlanningQuery
 from api.targets import TargetMutation, TargetQuery
 from domain.settings import Settings
@@ -36,6 +37,7 @@ Query = merge_types(
         CollaborationQuery,
         PipelineQuery,
         FollowUpQuery,
+        PipelineReportQuery,
         MetaQuery,
     ),
 )

@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     follow_up_max_age_days: int = Field(
         7, ge=0, le=365, description="How many days back a follow-up may be logged."
     )
+    kpi_minimums: dict[str, dict[str, int]] | None = Field(
+        None,
+        description='Daily KPI minimums per level as JSON, e.g. {"junior": {"touches": 8, '
+        '"needs_confirmed": 2, "proposals_sent": 1, "demos_booked": 1}, "mid": …, "senior": …}',
+    )
     stage_gates_file: Path | None = Field(
         None, description="JSON file of stage gates replacing the defaults."
     )
@@ -74,6 +79,15 @@ class Settings(BaseSettings):
         if value.upper() not in holidays.list_supported_countries():
             raise ValueError(f"no public holidays known for country {value!r}")
         return value.upper()
+
+    @field_validator("kpi_minimums")
+    @classmethod
+    def _complete_minimums(cls, value):
+        if value is not None:
+            from domain.pipeline.kpis import check_minimums
+
+            return check_minimums(value)
+        return value
 
     @field_validator("stage_gates_file")
     @classmethod

@@ -203,6 +203,11 @@ OPERATIONS = {
     ),
     "lossReasons": ("{ lossReasons { code } }", lambda w: {}, READERS),
     "customerStatuses": ("{ customerStatuses { code } }", lambda w: {}, READERS),
+    "kpiReport": (
+        '{ kpiReport(from: "2026-03-02", to: "2026-03-06") { missStreak } }',
+        lambda w: {},
+        READERS,
+    ),
     "recordPayment": (
         mutation("recordPayment", "RecordPaymentInput"),
         lambda w: {
