@@ -1,4 +1,4 @@
-"""Pipeline reports in GraphQL: behaviour KPIs per rep and day."""
+"""Pipeline reports in GraphQL: behaviour KPIs per rep and day, and the funnel."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.common import BigInt
 from api.errors import read
 from api.org_types import RepNode
 from api.permissions import READ_ORG, allow
+from api.pipeline_types import OpportunityNode
 from api.relay import decode_id
-from domain.pipeline import kpis
+from domain.pipeline import funnel, kpis
+from domain.pipeline.stages import Stage
 from domain.targets.progress import working_calendar
 
 
@@ -35,8 +38,104 @@ class RepKpiReport:
     days: list[KpiDay]
 
 
+@strawberry.type(description="One stage of the funnel.")
+class FunnelStage:
+    stage: Stage
+    reached: int = strawberry.field(description="Opportunities that entered the stage.")
+    conversion_to_next: float | None = strawberry.field(
+        description="Share that went on to the next stage (won, after negotiation)."
+    )
+    median_days_in_stage: float | None
+
+
+@strawberry.type(description="Losses of one reason from one lead source.")
+class LossCount:
+    source: str
+    reason_code: str
+    count: int
+
+
+@strawberry.type(description="A won deal not fully paid by its due date.")
+class OverduePayment:
+    opportunity: OpportunityNode
+    outstanding: BigInt
+    due: date
+
+
+@strawberry.type(description="The funnel of opportunities created in a period.")
+class FunnelReport:
+    stages: list[FunnelStage]
+    won: int
+    lost: int
+    win_rate: float | None
+    lead_to_qualified_median_days: float | None
+    follow_ups: int
+    effective_follow_up_rate: float | None = strawberry.field(
+        description="Follow-ups that delivered a value point ÷ all follow-ups."
+    )
+    stale_key_opportunities: list[OpportunityNode] = strawberry.field(
+        description="High-value accounts' open deals without a customer response for N days."
+    )
+    losses_by_source: list[LossCount]
+    overdue_payments: list[OverduePayment]
+
+
 @strawberry.type
 class PipelineReportQuery:
+    @strawberry.field(
+        extensions=allow(*READ_ORG),
+        description="The funnel of the opportunities created in [from, to] in your scope.",
+    )
+    async def funnel(
+        self,
+        info: Info,
+        from_: Annotated[date, strawberry.argument(name="from")],
+        to: date,
+        unit_id: relay.GlobalID | None = None,
+    ) -> FunnelReport:
+        settings = info.context.settings
+
+        async def use_case(session, actor):
+            return await funnel.funnel(
+                session,
+                actor,
+                start=from_,
+                end=to,
+                today=info.context.today(),
+                timezone=settings.timezone,
+                unit_id=decode_id(unit_id, "OrgUnit", "unit_id"),
+                stale_after_days=settings.stale_key_days,
+                payment_terms_days=settings.payment_terms_days,
+            )
+
+        report = await read(info, use_case)
+        return FunnelReport(
+            stages=[
+                FunnelStage(
+                    stage=r.stage,
+                    reached=r.reached,
+                    conversion_to_next=r.conversion_to_next,
+                    median_days_in_stage=r.median_days_in_stage,
+                )
+                for r in report.stages
+            ],
+            won=report.won,
+            lost=report.lost,
+            win_rate=report.win_rate,
+            lead_to_qualified_median_days=report.lead_to_qualified_median_days,
+            follow_ups=report.follow_ups,
+            effective_follow_up_rate=report.effective_follow_up_rate,
+            stale_key_opportunities=report.stale_key_opportunities,
+            losses_by_source=[
+                LossCount(source=source, reason_code=reason, count=count)
+                for (source, reason), count in sorted(report.losses_by_source.items())
+            ],
+            overdue_payments=[
+                OverduePayment(opportunity=o, outstanding=amount, due=due)
+                for o, amount, due in report.overdue_payments
+            ],
+        )
+
     @strawberry.field(
         extensions=allow(*READ_ORG),
         description="Daily behaviour KPIs (touches, needs confirmed, proposals sent, demos "

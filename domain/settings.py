@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     follow_up_max_age_days: int = Field(
         7, ge=0, le=365, description="How many days back a follow-up may be logged."
     )
+    stale_key_days: int = Field(
+        7, ge=1, le=365, description="A key opportunity is stale after this many silent days."
+    )
+    payment_terms_days: int = Field(
+        30, ge=0, le=3650, description="Days after signing before a payment is overdue."
+    )
     kpi_minimums: dict[str, dict[str, int]] | None = Field(
         None,
         description='Daily KPI minimums per level as JSON, e.g. {"junior": {"touches": 8, '

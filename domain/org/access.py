@@ -153,6 +153,7 @@ async def issue_token(
     """Create a token; the secret is returned once and only its hash is stored."""
     user = await get_user(session, actor, user_id, "user_id")
     name = rules.clean_text(name, "name")
+    expires_at = rules.as_utc(expires_at)  # stored in UTC on every database
     rules.check_expiry(expires_at, now or utcnow())
     secret = rules.new_token_secret()
     token = ApiToken(

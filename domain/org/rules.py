@@ -197,10 +197,13 @@ def hash_token(secret: str) -> str:
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
-    """SQLite gives naive datetimes back; every stored moment is UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
+    """The moment in UTC. Every stored moment is UTC, and SQLite gives naive datetimes back
+    and drops the offset of those it is given, so convert before storing or comparing."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def token_refusal(

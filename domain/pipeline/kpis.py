@@ -153,8 +153,8 @@ async def _counts(session, rep_ids: list[int], start: date, end: date, zone: Zon
     counts: dict[tuple[int, date], Counter] = defaultdict(Counter)
     if not rep_ids:
         return counts
-    begin = datetime.combine(start, datetime.min.time(), zone)
-    finish = datetime.combine(end + timedelta(days=1), datetime.min.time(), zone)
+    begin = as_utc(datetime.combine(start, datetime.min.time(), zone))
+    finish = as_utc(datetime.combine(end + timedelta(days=1), datetime.min.time(), zone))
     touches = {t.value for t in TOUCHES}
     rows = await session.execute(
         select(FollowUp.rep_id, FollowUp.occurred_at, FollowUp.type).where(

@@ -165,3 +165,13 @@ def test_token_refusal():
     assert rules.token_refusal(None, None, False, NOW) == "user inactive"
     with pytest.raises(InvalidInput, match="INVALID_EXPIRY"):
         rules.check_expiry(NOW - timedelta(minutes=1), NOW)
+
+
+def test_as_utc_converts_aware_moments():
+    from zoneinfo import ZoneInfo
+
+    shanghai = datetime(2026, 11, 23, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert rules.as_utc(shanghai) == datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
+    assert rules.as_utc(shanghai).utcoffset() == timedelta(0)
+    assert rules.as_utc(datetime(2026, 1, 1, 12)) == datetime(2026, 1, 1, 12, tzinfo=UTC)
+    assert rules.as_utc(None) is None
