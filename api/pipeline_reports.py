@@ -15,7 +15,8 @@ from api.org_types import RepNode
 from api.permissions import READ_ORG, allow
 from api.pipeline_types import OpportunityNode
 from api.relay import decode_id
-from domain.pipeline import funnel, kpis
+from domain.pipeline import attribution, funnel, kpis
+from domain.pipeline.models import FollowUpType
 from domain.pipeline.stages import Stage
 from domain.targets.progress import working_calendar
 
@@ -80,8 +81,58 @@ class FunnelReport:
     overdue_payments: list[OverduePayment]
 
 
+@strawberry.type(description="How often a follow-up type is followed by progress.")
+class ActivityEffectiveness:
+    type: FollowUpType
+    window_days: int
+    with_type: int = strawberry.field(description="Opportunities with this type of follow-up.")
+    rate_with: float | None = strawberry.field(
+        description="Share that advanced or were won within the window after it."
+    )
+    without_type: int
+    rate_without: float | None = strawberry.field(
+        description="The same for opportunities without it (after their first follow-up)."
+    )
+    lift: float | None = strawberry.field(description="rate with − rate without")
+
+
 @strawberry.type
 class PipelineReportQuery:
+    @strawberry.field(
+        extensions=allow(*READ_ORG),
+        description="For each follow-up type, the share of opportunities that moved forward "
+        "within its window (whitepaper 7 days, demo 15, others 7) against those without it.",
+    )
+    async def activity_effectiveness(
+        self,
+        info: Info,
+        from_: Annotated[date, strawberry.argument(name="from")],
+        to: date,
+        unit_id: relay.GlobalID | None = None,
+    ) -> list[ActivityEffectiveness]:
+        async def use_case(session, actor):
+            return await attribution.activity_effectiveness(
+                session,
+                actor,
+                start=from_,
+                end=to,
+                timezone=info.context.settings.timezone,
+                unit_id=decode_id(unit_id, "OrgUnit", "unit_id"),
+            )
+
+        return [
+            ActivityEffectiveness(
+                type=row.type,
+                window_days=row.window_days,
+                with_type=row.with_type,
+                rate_with=row.rate_with,
+                without_type=row.without_type,
+                rate_without=row.rate_without,
+                lift=row.lift,
+            )
+            for row in await read(info, use_case)
+        ]
+
     @strawberry.field(
         extensions=allow(*READ_ORG),
         description="The funnel of the opportunities created in [from, to] in your scope.",

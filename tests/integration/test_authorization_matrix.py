@@ -204,6 +204,11 @@ OPERATIONS = {
     "lossReasons": ("{ lossReasons { code } }", lambda w: {}, READERS),
     "customerStatuses": ("{ customerStatuses { code } }", lambda w: {}, READERS),
     "funnel": ('{ funnel(from: "2026-03-02", to: "2026-03-06") { won } }', lambda w: {}, READERS),
+    "activityEffectiveness": (
+        '{ activityEffectiveness(from: "2026-03-02", to: "2026-03-06") { lift } }',
+        lambda w: {},
+        READERS,
+    ),
     "kpiReport": (
         '{ kpiReport(from: "2026-03-02", to: "2026-03-06") { missStreak } }',
         lambda w: {},

@@ -92,3 +92,29 @@ async def test_funnel_report(api, world, engine):
         QUERY, {"from": today.isoformat(), "to": (today - timedelta(days=1)).isoformat()}
     )
     assert refused["errors"][0]["extensions"]["code"] == "INVALID_RANGE"
+
+
+async def test_activity_effectiveness(api, world):
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    helped = await new_opportunity(api, world)
+    await log(api, helped, as_="rep", type="WHITEPAPER_SENT")
+    await move(api, "advanceOpportunity", helped)
+    plain = await new_opportunity(api, world)
+    await log(api, plain, as_="rep", type="CALL")
+    data = await api.data(
+        "query($from: Date!, $to: Date!) { activityEffectiveness(from: $from, to: $to) {"
+        " type windowDays withType rateWith withoutType rateWithout lift } }",
+        {"from": (today - timedelta(days=3)).isoformat(), "to": today.isoformat()},
+        as_="manager",
+    )
+    rows = {row["type"]: row for row in data["activityEffectiveness"]}
+    assert rows["WHITEPAPER_SENT"] == {
+        "type": "WHITEPAPER_SENT",
+        "windowDays": 7,
+        "withType": 1,
+        "rateWith": 1.0,
+        "withoutType": 1,
+        "rateWithout": 0.0,
+        "lift": 1.0,
+    }
+    assert rows["DEMO_HELD"]["windowDays"] == 15 and rows["DEMO_HELD"]["withType"] == 0
