@@ -84,7 +84,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 async def _demo(engine, settings: Settings, seed: int, tokens_file: Path | None) -> None:
     from api.demo import load_demo, write_tokens
 
-    org, tokens = await load_demo(db.session_factory(engine), seed, _today(settings))
+    org, tokens = await load_demo(
+        db.session_factory(engine), seed, _today(settings), settings.timezone
+    )
     print("Demo company " + ("created." if org.created else "already there; tokens renewed."))
     print("Tokens (send as 'Authorization: Bearer <token>'):")
     for role, secret in tokens.items():

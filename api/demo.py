@@ -13,13 +13,18 @@ from domain.db import utcnow
 from domain.org import access
 from domain.org.demo import DemoOrg, seed_org
 from domain.org.models import ApiToken, User
+from domain.pipeline.demo import seed_pipeline
+from domain.pipeline.rules import load_gates
 from domain.targets.demo import seed_targets
 
 DEMO_TOKEN_NAME = "demo"
 
 
 async def load_demo(
-    sessions: async_sessionmaker[AsyncSession], seed: int, today: date
+    sessions: async_sessionmaker[AsyncSession],
+    seed: int,
+    today: date,
+    timezone: str = "Asia/Shanghai",
 ) -> tuple[DemoOrg, dict[str, str]]:
     """Seed the demo (idempotent), then revoke the previous demo tokens and issue new ones:
     secrets are stored hashed, so a second run can only hand out fresh ones."""
@@ -29,6 +34,9 @@ async def load_demo(
     async with sessions() as session:
         admin = await session.scalar(select(User).where(User.login == "admin"))
         actor = await access.actor_for(session, admin)
+        await seed_pipeline(session, actor, seed, today, timezone, load_gates())
+        await session.commit()
+    async with sessions() as session:
         await seed_targets(session, actor, seed, today)
         await session.commit()
     async with sessions() as session:

@@ -100,3 +100,25 @@ async def test_demo_has_history_and_an_approved_target_tree(sessions):
     months = [t for t in targets if t.period_kind == "month"]
     assert len(months) == 68 * 12
     assert {t.status for t in targets} <= {"approved", "locked"}
+
+
+async def test_demo_has_an_open_pipeline_with_follow_ups(sessions):
+    from domain.pipeline.models import FollowUp, Opportunity
+
+    await load_demo(sessions, seed=7, today=TODAY)
+    async with sessions() as session:
+        stages = Counter(await session.scalars(select(Opportunity.stage)))
+        follow_ups = list(await session.scalars(select(FollowUp)))
+    assert set(stages) == {
+        "lead",
+        "contacted",
+        "qualified",
+        "proposal",
+        "quoted",
+        "negotiation",
+        "won",
+        "lost",
+    }
+    assert sum(stages.values()) == 68 * 3
+    assert len(follow_ups) >= 2 * 68 * 3
+    assert all(f.customer_status and f.logged_at >= f.occurred_at for f in follow_ups)
