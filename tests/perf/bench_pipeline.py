@@ -191,7 +191,7 @@ async def main(reps: int, per_day: int, url: str | None) -> None:
             session,
             ADMIN,
             start=days[0] - timedelta(days=1),
-            end=today,
+            end=today + timedelta(days=1),  # the company day may be ahead of UTC
             today=today,
             timezone="Asia/Shanghai",
         )
