@@ -58,6 +58,12 @@ class Progress:
     pace_ratio: float | None = strawberry.field(description="achieved ÷ expected to date")
     projection: float = strawberry.field(description="Run-rate projection to the period end.")
     gap: float = strawberry.field(description="target − projection; positive means short.")
+    weighted_pipeline: float = strawberry.field(
+        description="Open deals expected to close in the rest of the period × stage probability."
+    )
+    pipeline_projection: float = strawberry.field(
+        description="achieved + weighted pipeline: the projection from the pipeline."
+    )
 
     @classmethod
     def of(cls, pace) -> Progress:
@@ -68,6 +74,8 @@ class Progress:
             pace_ratio=pace.pace_ratio,
             projection=pace.projection,
             gap=pace.gap,
+            weighted_pipeline=pace.weighted_pipeline,
+            pipeline_projection=pace.pipeline_projection,
         )
 
 

@@ -196,3 +196,41 @@ async def company_monthly_profile(
         )
     )
     return _per_month(rows, metric, years)
+
+
+# The chance that an open deal in each stage is won (configurable: PACER_STAGE_PROBABILITIES).
+DEFAULT_STAGE_PROBABILITIES = {
+    Stage.LEAD.value: 0.05,
+    Stage.CONTACTED.value: 0.10,
+    Stage.QUALIFIED.value: 0.20,
+    Stage.PROPOSAL.value: 0.35,
+    Stage.QUOTED.value: 0.50,
+    Stage.NEGOTIATION.value: 0.70,
+}
+
+
+async def weighted_pipeline(
+    session: AsyncSession,
+    metric: Metric,
+    rep_ids: Iterable[int],
+    start: date,
+    end: date,
+    probabilities: dict[str, float] | None = None,
+) -> dict[int, float]:
+    """Per rep, the open opportunities expected to close in [start, end), weighted by the
+    probability of their stage: amounts for revenue, counts for deals won, else nothing."""
+    if metric not in (Metric.REVENUE, Metric.DEALS_WON):
+        return {}
+    chances = probabilities or DEFAULT_STAGE_PROBABILITIES
+    rows = await session.execute(
+        select(Opportunity.owner_rep_id, Opportunity.stage, Opportunity.amount).where(
+            Opportunity.owner_rep_id.in_(set(rep_ids)),
+            Opportunity.stage.in_(list(chances)),
+            Opportunity.expected_close >= start,
+            Opportunity.expected_close < end,
+        )
+    )
+    weighted: dict[int, float] = defaultdict(float)
+    for rep_id, stage, amount in rows:
+        weighted[rep_id] += chances[stage] * (amount if metric == Metric.REVENUE else 1)
+    return weighted

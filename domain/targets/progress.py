@@ -68,11 +68,21 @@ async def progress_of(
         if basis == PaceBasis.SEASONAL:
             profile = await actuals.company_monthly_profile(session, Metric(metric), as_of)
         share = rules.expected_share(period.days(), cutoff, calendar.is_working, profile)
+        pipeline = await _weighted_by_owner(session, Metric(metric), members, cutoff, period.end)
         for target in members:
+            owner = Owner.of(target)
             result[target.id] = rules.pace(
-                target.amount, values[Owner.of(target)], share, elapsed, total
+                target.amount, values[owner], share, elapsed, total, pipeline.get(owner, 0.0)
             )
     return result
+
+
+async def _weighted_by_owner(session, metric: Metric, members, start, end) -> dict:
+    reps = await actuals.reps_under(session, {Owner.of(t) for t in members})
+    per_rep = await actuals.weighted_pipeline(
+        session, metric, {r for ids in reps.values() for r in ids}, start, end
+    )
+    return {owner: sum(per_rep.get(r, 0.0) for r in ids) for owner, ids in reps.items()}
 
 
 @dataclass(frozen=True)

@@ -191,10 +191,21 @@ class Pace:
     pace_ratio: float | None  # achieved / expected to date
     projection: float  # run-rate to the period end
     gap: float  # target - projection (positive: short)
+    weighted_pipeline: float = 0.0  # open deals closing in the rest of the period × p(stage)
+
+    @property
+    def pipeline_projection(self) -> float:
+        """What is achieved plus what the open pipeline is expected to bring."""
+        return self.achieved + self.weighted_pipeline
 
 
 def pace(
-    target: int, achieved: int, elapsed_share: float, elapsed_working: int, total_working: int
+    target: int,
+    achieved: int,
+    elapsed_share: float,
+    elapsed_working: int,
+    total_working: int,
+    weighted_pipeline: float = 0.0,
 ) -> Pace:
     """Completion, pace against the expected share of the period so far, and a run-rate
     projection to its end. `elapsed_share` is the expected fraction done by now (working
@@ -212,6 +223,7 @@ def pace(
         pace_ratio=achieved / expected if expected else None,
         projection=projection,
         gap=target - projection,
+        weighted_pipeline=weighted_pipeline,
     )
 
 

@@ -112,3 +112,27 @@ async def test_target_tree_counts_won_deals_of_the_subtree(api, world, metric):
         {"r": world.unit("east"), "s": YEAR.isoformat()},
     )
     assert tree["targetTree"][0]["progress"]["achieved"] == 7_000_00
+
+
+async def test_open_pipeline_weighted_by_stage_probability(api, world):
+    opportunity = await new_opportunity(
+        api, world, qualification=FULL, expectedClose=date(TODAY.year, 12, 31).isoformat()
+    )
+    await drive(api, opportunity, "NEGOTIATION")  # 3,000,000.00 at 70%
+    result = await run(
+        api,
+        "setTarget",
+        {
+            "metric": "REVENUE",
+            "ownerId": world.unit("east.sh"),
+            "periodKind": "YEAR",
+            "periodStart": YEAR.isoformat(),
+            "amount": 10,
+        },
+        "target { progress { achieved weightedPipeline pipelineProjection } }",
+    )
+    progress = result["target"]["progress"]
+    assert progress["weightedPipeline"] == pytest.approx(0.7 * 3_000_000_00)
+    assert progress["pipelineProjection"] == pytest.approx(
+        progress["achieved"] + 0.7 * 3_000_000_00
+    )
