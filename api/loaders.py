@@ -38,6 +38,7 @@ class Loaders:
         self.opportunity = self._scoped(pipeline.opportunities_by_ids)
         self.account = self._scoped(pipeline.accounts_by_ids)
         self.transitions = self._unscoped(pipeline.transitions_of, default=list)
+        self.co_owners = self._unscoped(pipeline.co_owners_of, default=list)
         self.follow_ups = self._unscoped(follow_ups.follow_ups_of, default=list)
         self.paid = self._unscoped(payments.paid_by_opportunity, default=int)
         self.lifetime_value = self._unscoped(payments.lifetime_values, default=int)

@@ -89,7 +89,8 @@ class OpportunityNode(_OrmNode):
 
     @strawberry.field
     async def co_owners(self, info: Info) -> list[RepNode]:
-        reps = await info.context.loaders.rep.load_many([c.rep_id for c in self.co_owners])
+        rep_ids = await info.context.loaders.co_owners.load(self.id)
+        reps = await info.context.loaders.rep.load_many(rep_ids)
         return [rep for rep in reps if rep is not None]
 
     @strawberry.field

@@ -98,8 +98,9 @@ class Opportunity(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    # Loaded on purpose: by the use-cases that change it, by a DataLoader for lists.
     co_owners: Mapped[list[CoOwner]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan", order_by="CoOwner.rep_id"
+        lazy="raise", cascade="all, delete-orphan", order_by="CoOwner.rep_id"
     )
 
     __mapper_args__ = {"version_id_col": version}

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from domain.db import utcnow
 from domain.errors import Forbidden, InvalidInput, not_found
@@ -65,7 +66,9 @@ async def get_opportunity(
     session: AsyncSession, actor: Actor, opportunity_id: int, field: str = "id"
 ) -> Opportunity:
     found = await session.scalar(
-        select(Opportunity).where(Opportunity.id == opportunity_id, opportunity_visible(actor))
+        select(Opportunity)
+        .options(selectinload(Opportunity.co_owners))
+        .where(Opportunity.id == opportunity_id, opportunity_visible(actor))
     )
     if found is None:
         raise not_found("OPPORTUNITY_NOT_FOUND", field, "商机", "opportunity")
@@ -456,6 +459,20 @@ async def list_opportunities(
     if filters.open_only:
         stmt = stmt.where(Opportunity.stage.in_([s.value for s in OPEN_STAGES]))
     return await fetch_page(session, stmt, Opportunity.id, after_id, first)
+
+
+async def co_owners_of(
+    session: AsyncSession, opportunity_ids: Iterable[int]
+) -> dict[int, list[int]]:
+    rows = await session.execute(
+        select(CoOwner.opportunity_id, CoOwner.rep_id)
+        .where(CoOwner.opportunity_id.in_(set(opportunity_ids)))
+        .order_by(CoOwner.rep_id)
+    )
+    result: dict[int, list[int]] = {}
+    for opportunity_id, rep_id in rows:
+        result.setdefault(opportunity_id, []).append(rep_id)
+    return result
 
 
 async def transitions_of(
