@@ -44,8 +44,10 @@ class Loaders:
         self.lifetime_value = self._unscoped(payments.lifetime_values, default=int)
 
     async def _progress(self, session, actor, keys):
-        country = self._context.settings.holiday_country
-        return await progress.progress_by_key(session, actor, keys, country)
+        settings = self._context.settings
+        return await progress.progress_by_key(
+            session, actor, keys, settings.holiday_country, settings.stage_probabilities
+        )
 
     async def _review(self, session, actor, keys):
         country = self._context.settings.holiday_country

@@ -267,6 +267,7 @@ class TargetQuery:
                 as_of=as_of or info.context.today(),
                 calendar=calendar,
                 basis=basis,
+                probabilities=info.context.settings.stage_probabilities,
             )
 
         rows = await read(info, use_case)

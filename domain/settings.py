@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     payment_terms_days: int = Field(
         30, ge=0, le=3650, description="Days after signing before a payment is overdue."
     )
+    stage_probabilities: dict[str, float] | None = Field(
+        None,
+        description='Chance of winning an open deal per stage, as JSON, e.g. {"lead": 0.05, '
+        '"contacted": 0.1, "qualified": 0.2, "proposal": 0.35, "quoted": 0.5, '
+        '"negotiation": 0.7}',
+    )
     kpi_minimums: dict[str, dict[str, int]] | None = Field(
         None,
         description='Daily KPI minimums per level as JSON, e.g. {"junior": {"touches": 8, '
@@ -85,6 +91,18 @@ class Settings(BaseSettings):
         if value.upper() not in holidays.list_supported_countries():
             raise ValueError(f"no public holidays known for country {value!r}")
         return value.upper()
+
+    @field_validator("stage_probabilities")
+    @classmethod
+    def _probabilities(cls, value):
+        if value is not None:
+            open_stages = {"lead", "contacted", "qualified", "proposal", "quoted", "negotiation"}
+            if set(value) != open_stages or not all(0 <= p <= 1 for p in value.values()):
+                raise ValueError(
+                    "give every open stage (" + ", ".join(sorted(open_stages)) + ") a number "
+                    "between 0 and 1"
+                )
+        return value
 
     @field_validator("kpi_minimums")
     @classmethod

@@ -49,6 +49,7 @@ async def progress_of(
     as_of: date,
     calendar: WorkingCalendar,
     basis: PaceBasis = PaceBasis.WORKING_DAYS,
+    probabilities: dict[str, float] | None = None,
 ) -> dict[int, rules.Pace]:
     """Pace of each target as of the end of `as_of` (deals closed up to and on that day).
     The expected share of the period so far counts working days, or — on the seasonal basis —
@@ -68,7 +69,9 @@ async def progress_of(
         if basis == PaceBasis.SEASONAL:
             profile = await actuals.company_monthly_profile(session, Metric(metric), as_of)
         share = rules.expected_share(period.days(), cutoff, calendar.is_working, profile)
-        pipeline = await _weighted_by_owner(session, Metric(metric), members, cutoff, period.end)
+        pipeline = await _weighted_by_owner(
+            session, Metric(metric), members, cutoff, period.end, probabilities
+        )
         for target in members:
             owner = Owner.of(target)
             result[target.id] = rules.pace(
@@ -77,10 +80,10 @@ async def progress_of(
     return result
 
 
-async def _weighted_by_owner(session, metric: Metric, members, start, end) -> dict:
+async def _weighted_by_owner(session, metric: Metric, members, start, end, chances) -> dict:
     reps = await actuals.reps_under(session, {Owner.of(t) for t in members})
     per_rep = await actuals.weighted_pipeline(
-        session, metric, {r for ids in reps.values() for r in ids}, start, end
+        session, metric, {r for ids in reps.values() for r in ids}, start, end, chances
     )
     return {owner: sum(per_rep.get(r, 0.0) for r in ids) for owner, ids in reps.items()}
 
@@ -102,6 +105,7 @@ async def target_tree(
     as_of: date,
     calendar: WorkingCalendar,
     basis: PaceBasis = PaceBasis.WORKING_DAYS,
+    probabilities: dict[str, float] | None = None,
 ) -> list[TreeRow]:
     """Every target of `metric` for `period` owned in the root's subtree (units and reps),
     each with its progress, ordered root first."""
@@ -123,7 +127,7 @@ async def target_tree(
         .order_by(OrgUnit.depth, Rep.id.is_not(None), Target.id)
     )
     found = [(target, depth + (rep_id is not None)) for target, depth, rep_id in rows]
-    paces = await progress_of(session, [t for t, _ in found], as_of, calendar, basis)
+    paces = await progress_of(session, [t for t, _ in found], as_of, calendar, basis, probabilities)
     return [TreeRow(t, depth - root.depth, paces[t.id]) for t, depth in found]
 
 
@@ -131,7 +135,11 @@ ProgressKey = tuple[int, date, PaceBasis]
 
 
 async def progress_by_key(
-    session: AsyncSession, actor: Actor, keys: Sequence[ProgressKey], country: str
+    session: AsyncSession,
+    actor: Actor,
+    keys: Sequence[ProgressKey],
+    country: str,
+    probabilities: dict[str, float] | None = None,
 ) -> dict[ProgressKey, rules.Pace]:
     """Progress for (target id, as-of day, basis) keys, batched per day and basis."""
     from domain.targets.service import targets_by_ids
@@ -144,7 +152,7 @@ async def progress_by_key(
             batches[(day, basis)].append(targets[target_id])
     result = {}
     for (day, basis), members in batches.items():
-        paces = await progress_of(session, members, day, calendar, basis)
+        paces = await progress_of(session, members, day, calendar, basis, probabilities)
         for target_id, pace in paces.items():
             result[(target_id, day, basis)] = pace
     return result

@@ -46,3 +46,15 @@ def test_bad_value_is_one_line_naming_the_variable(monkeypatch, variable, value,
         load_settings()
     message = str(caught.value)
     assert message.startswith(expected) and "\n" not in message
+
+
+def test_stage_probabilities_must_cover_every_open_stage(monkeypatch):
+    monkeypatch.setenv("PACER_STAGE_PROBABILITIES", '{"lead": 0.1}')
+    with pytest.raises(SettingsError, match="PACER_STAGE_PROBABILITIES: give every open stage"):
+        load_settings()
+    good = (
+        '{"lead": 0.1, "contacted": 0.2, "qualified": 0.3, "proposal": 0.4, '
+        '"quoted": 0.5, "negotiation": 0.9}'
+    )
+    monkeypatch.setenv("PACER_STAGE_PROBABILITIES", good)
+    assert load_settings().stage_probabilities["negotiation"] == 0.9
