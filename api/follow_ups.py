@@ -12,7 +12,7 @@ from strawberry.types import Info
 from api.common import BigInt, graphql_enum
 from api.errors import mutation_types, perform, read
 from api.org_types import RepNode
-from api.permissions import READ_ORG, allow
+from api.permissions import ADMINS, READ_ORG, allow
 from api.relay import decode_id
 from domain.pipeline import follow_ups, payments
 from domain.pipeline.models import FollowUpType, ValuePoint
@@ -87,6 +87,19 @@ class RecordPaymentInput:
     opportunity_id: relay.GlobalID
     amount: BigInt
     received_on: date
+
+
+DefineCustomerStatus = mutation_types(
+    "DefineCustomerStatus", "status", CustomerStatusType, ["INVALID_CODE", "REQUIRED", "TOO_LONG"]
+)
+
+
+@strawberry.input
+class DefineCustomerStatusInput:
+    code: str
+    label_zh: str
+    label_en: str
+    pack: str = strawberry.field(default="generic", description="`generic` or an industry.")
 
 
 LogFollowUp = mutation_types(
@@ -177,5 +190,22 @@ class FollowUpMutation:
                 amount=input.amount,
                 received_on=input.received_on,
                 today=info.context.today(),
+            ),
+        )
+
+    @strawberry.mutation(extensions=allow(*ADMINS), description="Add or rename a status.")
+    async def define_customer_status(
+        self, info: Info, input: DefineCustomerStatusInput
+    ) -> DefineCustomerStatus.payload:
+        return await perform(
+            info,
+            DefineCustomerStatus,
+            lambda session, actor: follow_ups.define_customer_status(
+                session,
+                actor,
+                code=input.code,
+                label_zh=input.label_zh,
+                label_en=input.label_en,
+                pack=input.pack,
             ),
         )

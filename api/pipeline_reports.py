@@ -118,6 +118,7 @@ class PipelineReportQuery:
                 end=to,
                 timezone=info.context.settings.timezone,
                 unit_id=decode_id(unit_id, "OrgUnit", "unit_id"),
+                windows=info.context.settings.attribution_windows,
             )
 
         return [

@@ -52,6 +52,11 @@ class Settings(BaseSettings):
         '"contacted": 0.1, "qualified": 0.2, "proposal": 0.35, "quoted": 0.5, '
         '"negotiation": 0.7}',
     )
+    attribution_windows: dict[str, int] | None = Field(
+        None,
+        description="Days after a follow-up type in which progress is credited to it, as JSON, "
+        'e.g. {"whitepaper_sent": 7, "demo_held": 15}; other types use 7.',
+    )
     kpi_minimums: dict[str, dict[str, int]] | None = Field(
         None,
         description='Daily KPI minimums per level as JSON, e.g. {"junior": {"touches": 8, '
@@ -101,6 +106,19 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "give every open stage (" + ", ".join(sorted(open_stages)) + ") a number "
                     "between 0 and 1"
+                )
+        return value
+
+    @field_validator("attribution_windows")
+    @classmethod
+    def _windows(cls, value):
+        if value is not None:
+            from domain.pipeline.models import FollowUpType
+
+            known = {kind.value for kind in FollowUpType}
+            if not set(value) <= known or not all(1 <= days <= 365 for days in value.values()):
+                raise ValueError(
+                    "use follow-up types (" + ", ".join(sorted(known)) + ") and 1–365 days"
                 )
         return value
 

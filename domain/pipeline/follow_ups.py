@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import utcnow
 from domain.errors import InvalidInput, not_found
-from domain.org.rules import Actor, as_utc
+from domain.org.rules import Actor, as_utc, clean_slug, clean_text
 from domain.pipeline import rules
 from domain.pipeline.models import CustomerStatus, FollowUp, FollowUpType, ValuePoint
 from domain.pipeline.service import get_opportunity
@@ -99,3 +99,26 @@ async def customer_statuses(session: AsyncSession, pack: str | None) -> list[Cus
     if pack:
         stmt = stmt.where(CustomerStatus.pack.in_(["generic", pack]))
     return list(await session.scalars(stmt.order_by(CustomerStatus.pack, CustomerStatus.code)))
+
+
+async def define_customer_status(
+    session: AsyncSession, actor: Actor, *, code: str, label_zh: str, label_en: str, pack: str
+) -> CustomerStatus:
+    """Add or rename a customer status (in a pack: `generic` or an industry's)."""
+    code, pack = clean_slug(code, "code"), clean_slug(pack, "pack")
+    label_zh, label_en = clean_text(label_zh, "label_zh", 80), clean_text(label_en, "label_en", 80)
+    status = await session.get(CustomerStatus, code)
+    if status is None:
+        status = CustomerStatus(
+            code=code, label_zh=label_zh, label_en=label_en, pack=pack, active=True
+        )
+        session.add(status)
+    else:
+        status.label_zh, status.label_en, status.pack, status.active = (
+            label_zh,
+            label_en,
+            pack,
+            True,
+        )
+    await session.flush()
+    return status

@@ -221,6 +221,11 @@ OPERATIONS = {
         },
         READERS,
     ),
+    "defineCustomerStatus": (
+        mutation("defineCustomerStatus", "DefineCustomerStatusInput"),
+        lambda w: {"i": {"code": "a b", "labelZh": "x", "labelEn": "x"}},
+        ADMIN,
+    ),
     "logFollowUp": (
         mutation("logFollowUp", "LogFollowUpInput"),
         lambda w: {

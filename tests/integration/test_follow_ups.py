@@ -124,11 +124,40 @@ async def test_customer_status_packs(api, world):
     assert "engaged" in codes and {s["pack"] for s in nev["customerStatuses"]} == {"generic", "nev"}
 
 
+async def test_define_customer_status(api, world):
+    result = await run(
+        api,
+        "defineCustomerStatus",
+        {
+            "code": "NEV_Battery_Swap_Checked",
+            "labelZh": "已查看换电站",
+            "labelEn": "Battery swap checked",
+            "pack": "nev",
+        },
+        "status { code pack label }",
+    )
+    assert result["status"] == {
+        "code": "nev_battery_swap_checked",
+        "pack": "nev",
+        "label": "已查看换电站",
+    }
+    listed = await api.data('{ customerStatuses(pack: "nev") { code } }', as_="rep")
+    assert "nev_battery_swap_checked" in [s["code"] for s in listed["customerStatuses"]]
+    for input, code in [
+        ({"code": "a b", "labelZh": "x", "labelEn": "x"}, "INVALID_CODE"),
+        ({"code": "ab", "labelZh": " ", "labelEn": "x"}, "REQUIRED"),
+        ({"code": "ab", "labelZh": "x", "labelEn": "x" * 81}, "TOO_LONG"),
+    ]:
+        refused = await run(api, "defineCustomerStatus", input)
+        assert [e["code"] for e in refused["errors"]] == [code]
+
+
 def test_every_follow_up_code_has_a_test():
     import inspect
     import sys
 
-    from api.follow_ups import LogFollowUp
+    from api.follow_ups import DefineCustomerStatus, LogFollowUp
 
     source = inspect.getsource(sys.modules[__name__])
-    assert [c.name for c in LogFollowUp.code if f'"{c.name}"' not in source] == []
+    for types in (LogFollowUp, DefineCustomerStatus):
+        assert [c.name for c in types.code if f'"{c.name}"' not in source] == []

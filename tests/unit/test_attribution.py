@@ -28,3 +28,16 @@ def test_effectiveness_against_the_baseline():
     assert result.rate_with == 0.5 and result.lift == 0.0
     none = effectiveness(FollowUpType.VISIT, 7, {}, first_any, moves)
     assert none.rate_with is None and none.lift is None
+
+
+def test_windows_can_be_configured():
+    first_any = {1: T0}
+    whitepaper = {1: T0}
+    moves = {1: [days(9)]}
+    assert (
+        effectiveness(FollowUpType.WHITEPAPER_SENT, 7, whitepaper, first_any, moves).moved_with == 0
+    )
+    assert (
+        effectiveness(FollowUpType.WHITEPAPER_SENT, 10, whitepaper, first_any, moves).moved_with
+        == 1
+    )

@@ -58,3 +58,11 @@ def test_stage_probabilities_must_cover_every_open_stage(monkeypatch):
     )
     monkeypatch.setenv("PACER_STAGE_PROBABILITIES", good)
     assert load_settings().stage_probabilities["negotiation"] == 0.9
+
+
+def test_attribution_windows(monkeypatch):
+    monkeypatch.setenv("PACER_ATTRIBUTION_WINDOWS", '{"whitepaper_sent": 10}')
+    assert load_settings().attribution_windows == {"whitepaper_sent": 10}
+    monkeypatch.setenv("PACER_ATTRIBUTION_WINDOWS", '{"carrier_pigeon": 3}')
+    with pytest.raises(SettingsError, match="PACER_ATTRIBUTION_WINDOWS: use follow-up types"):
+        load_settings()
