@@ -6,49 +6,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import sys
-from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
+from api import imports
+from api.cli_support import CliError, today_in, with_engine
 from domain import db
 from domain.errors import DomainError
 from domain.settings import Settings, SettingsError, load_settings
-
-if TYPE_CHECKING:
-    from domain.targets.deals import ImportReport
-
-
-class CliError(Exception):
-    """A problem the user can fix; printed as one line."""
-
-
-def _today(settings: Settings) -> date:
-    return datetime.now(ZoneInfo(settings.timezone)).date()
-
-
-async def _with_engine(settings: Settings, work: Callable):
-    engine = db.create_engine(settings.database_url)
-    try:
-        if not await db.is_reachable(engine):
-            raise CliError(f"cannot reach the database at {_safe_url(settings.database_url)}")
-        return await work(engine)
-    finally:
-        await engine.dispose()
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
-
 
 # --- commands ---------------------------------------------------------------------------
 
@@ -66,7 +36,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
         if args.demo:
             await _demo(engine, settings, args.seed, args.tokens_file)
 
-    asyncio.run(_with_engine(settings, prepare))
+    asyncio.run(with_engine(settings, prepare))
     print(f"Pacer on http://{args.host}:{args.port}/graphql", flush=True)
     if args.workers > 1:
         uvicorn.run(
@@ -85,7 +55,7 @@ async def _demo(engine, settings: Settings, seed: int, tokens_file: Path | None)
     from api.demo import load_demo, write_tokens
 
     org, tokens = await load_demo(
-        db.session_factory(engine), seed, _today(settings), settings.timezone
+        db.session_factory(engine), seed, today_in(settings), settings.timezone
     )
     print("Demo company " + ("created." if org.created else "already there; tokens renewed."))
     print("Tokens (send as 'Authorization: Bearer <token>'):")
@@ -102,7 +72,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
             await db.upgrade(engine)
         await _demo(engine, settings, args.seed, args.tokens_file)
 
-    asyncio.run(_with_engine(settings, work))
+    asyncio.run(with_engine(settings, work))
 
 
 def cmd_db(args: argparse.Namespace, settings: Settings) -> None:
@@ -120,117 +90,7 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> None:
             await db.upgrade(engine)
             await db.new_revision(engine, args.message)
 
-    asyncio.run(_with_engine(settings, work))
-
-
-MAX_PRINTED_BAD_ROWS = 50
-
-
-def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
-    if args.kind == "potentials":
-        _import_potentials(args, settings)
-        return
-    from domain.targets import deals, importer
-
-    try:
-        source = importer.open_deal_file(args.file)
-    except OSError as exc:
-        raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from None
-
-    async def work(engine):
-        if settings.is_sqlite:
-            await db.upgrade(engine)
-        async with db.session_factory(engine)() as session:
-            with _progress_bar(source.approximate_rows, f"Importing {args.file.name}") as advance:
-                try:
-                    report = await deals.import_deals(
-                        session, source.rows(), skip_bad=args.skip_bad, progress=advance
-                    )
-                except deals.ImportRejected as rejected:
-                    return rejected.report
-            await session.commit()
-        return report
-
-    report = asyncio.run(_with_engine(settings, work))
-    _print_import_report(report)
-    if not report.written:
-        raise CliError(
-            f"{report.bad} bad row(s), nothing written; fix them or run again with --skip-bad"
-            f" / 有 {report.bad} 行有误，未写入任何数据；请修正，或加 --skip-bad 重新导入"
-        )
-
-
-def _import_potentials(args: argparse.Namespace, settings: Settings) -> None:
-    from domain.org.models import Role
-    from domain.org.rules import Actor
-    from domain.targets import deals, potentials
-
-    try:
-        rows, bad = potentials.read_potentials(args.file)
-    except OSError as exc:
-        raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from None
-    system = Actor(user_id=0, roles=frozenset({Role.ADMIN.value}))
-
-    async def work(engine):
-        if settings.is_sqlite:
-            await db.upgrade(engine)
-        async with db.session_factory(engine)() as session:
-            try:
-                report = await potentials.import_potentials(session, system, rows, bad)
-            except deals.ImportRejected as rejected:
-                return rejected.report
-            await session.commit()
-        return report
-
-    report = asyncio.run(_with_engine(settings, work))
-    _print_import_report(report)
-    if not report.written:
-        raise CliError(
-            f"{report.bad} bad row(s), nothing written / 有 {report.bad} 行有误，未写入任何数据"
-        )
-
-
-@contextlib.contextmanager
-def _progress_bar(total: int, description: str) -> Iterator[Callable[[int], None]]:
-    """A rich progress bar on stderr over `total` rows; yields the function that advances it."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TaskProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    )
-    console = Console(stderr=True)
-    bar = Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
-    with bar as progress:
-        task = progress.add_task(description, total=total or None)
-        yield lambda rows: progress.advance(task, rows)
-
-
-def _print_import_report(report: ImportReport) -> None:
-    print(
-        f"read {report.read} · inserted {report.inserted} · unchanged {report.unchanged}"
-        f" · bad {report.bad}"
-        f" (读取 {report.read} · 新增 {report.inserted} · 未变 {report.unchanged}"
-        f" · 有误 {report.bad})"
-    )
-    for row in report.bad_rows[:MAX_PRINTED_BAD_ROWS]:
-        print(f"line {row.line}: {row.reason}")
-    hidden = report.bad - MAX_PRINTED_BAD_ROWS
-    if hidden > 0:
-        print(f"… and {hidden} more (另有 {hidden} 行)")
+    asyncio.run(with_engine(settings, work))
 
 
 def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
@@ -263,7 +123,7 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
                 await session.commit()
                 print(f"Token {args.id} revoked.")
 
-    asyncio.run(_with_engine(settings, work))
+    asyncio.run(with_engine(settings, work))
 
 
 def cmd_targets(args: argparse.Namespace, settings: Settings) -> None:
@@ -273,7 +133,7 @@ def cmd_targets(args: argparse.Namespace, settings: Settings) -> None:
     from domain.org.rules import Actor
     from domain.targets import progress, service
 
-    day = args.as_of or _today(settings)
+    day = args.as_of or today_in(settings)
     system = Actor(user_id=0, roles=frozenset({Role.ADMIN.value}))
 
     async def work(engine):
@@ -288,7 +148,7 @@ def cmd_targets(args: argparse.Namespace, settings: Settings) -> None:
             await session.commit()
         print(message)
 
-    asyncio.run(_with_engine(settings, work))
+    asyncio.run(with_engine(settings, work))
 
 
 def cmd_schema(args: argparse.Namespace, settings: Settings) -> None:
@@ -378,7 +238,7 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument(
         "--skip-bad", action="store_true", help="write the good rows and report the bad ones"
     )
-    importing.set_defaults(run=cmd_import)
+    importing.set_defaults(run=imports.cmd_import)
 
     targets = commands.add_parser(
         "targets",

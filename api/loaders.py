@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 
 from domain.org import access, service
 from domain.pipeline import follow_ups, payments
+from domain.pipeline import queries as pipeline_queries
 from domain.pipeline import service as pipeline
 from domain.targets import collaboration, progress, queries
 from domain.targets import service as targets
@@ -37,8 +38,8 @@ class Loaders:
         self.key_results = self._unscoped(collaboration.key_results_of, default=list)
         self.opportunity = self._scoped(pipeline.opportunities_by_ids)
         self.account = self._scoped(pipeline.accounts_by_ids)
-        self.transitions = self._unscoped(pipeline.transitions_of, default=list)
-        self.co_owners = self._unscoped(pipeline.co_owners_of, default=list)
+        self.transitions = self._unscoped(pipeline_queries.transitions_of, default=list)
+        self.co_owners = self._unscoped(pipeline_queries.co_owners_of, default=list)
         self.follow_ups = self._unscoped(follow_ups.follow_ups_of, default=list)
         self.paid = self._unscoped(payments.paid_by_opportunity, default=int)
         self.lifetime_value = self._unscoped(payments.lifetime_values, default=int)

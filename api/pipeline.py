@@ -27,7 +27,7 @@ from api.pipeline_types import (
 )
 from api.relay import decode_id, page_args, to_connection
 from domain.org.models import Role
-from domain.pipeline import service
+from domain.pipeline import queries, service
 from domain.pipeline.stages import Stage
 
 SELLERS = READ_ORG  # admins, directors, managers and reps work the pipeline
@@ -160,13 +160,13 @@ class PipelineQuery:
     ) -> OpportunityConnection:
         async def use_case(session, actor):
             after_id, size = page_args(first, after, info.context.settings.max_page_size)
-            filters = service.OpportunityFilter(
+            filters = queries.OpportunityFilter(
                 decode_id(owner_id, "Rep", "owner_id"),
                 decode_id(unit_id, "OrgUnit", "unit_id"),
                 stage,
                 open_only,
             )
-            return await service.list_opportunities(session, actor, filters, after_id, size)
+            return await queries.list_opportunities(session, actor, filters, after_id, size)
 
         return to_connection(OpportunityConnection, await read(info, use_case))
 
@@ -178,7 +178,7 @@ class PipelineQuery:
 
     @strawberry.field(extensions=allow(*SELLERS), description="The managed loss reasons.")
     async def loss_reasons(self, info: Info) -> list[LossReasonType]:
-        return await read(info, lambda session, actor: service.loss_reasons(session))
+        return await read(info, lambda session, actor: queries.loss_reasons(session))
 
 
 @strawberry.type

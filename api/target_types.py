@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import Enum
 
 import strawberry
 from strawberry import relay
@@ -256,3 +257,92 @@ class ReconciliationRow:
     bottom_up: BigInt | None = strawberry.field(description="The latest proposal, if any.")
     gap: BigInt | None = strawberry.field(description="bottom-up − top-down")
     reason: str | None = strawberry.field(description="The proposal's reason.")
+
+
+@strawberry.enum(description="What to split a target over.")
+class AllocationDimension(Enum):
+    CHILDREN = "children"
+    TIME = "time"
+
+
+@strawberry.input(description="Relative weights of the components (normalised).")
+class WeightsInput:
+    history: float = 0.5
+    potential: float = 0.3
+    capability: float = 0.2
+
+
+@strawberry.input
+class SetTargetInput:
+    metric: Metric
+    owner_id: relay.GlobalID = strawberry.field(description="An OrgUnit or a Rep.")
+    period_kind: PeriodKind
+    period_start: date
+    amount: BigInt
+    reason: str | None = None
+
+
+@strawberry.input
+class AllocateTargetInput:
+    id: relay.GlobalID
+    over: AllocationDimension
+    period_kind: PeriodKind | None = strawberry.field(
+        default=None, description="For TIME: quarters, months or weeks."
+    )
+    weights: WeightsInput | None = None
+    even: bool = strawberry.field(
+        default=False, description="Split evenly instead — only when you really mean it."
+    )
+    profile: str | None = strawberry.field(
+        default=None,
+        description="For TIME: a named seasonal profile (see `seasonalProfiles`) instead of "
+        "the owner's own history.",
+    )
+
+
+@strawberry.input
+class ProposeTargetInput:
+    id: relay.GlobalID
+    amount: BigInt
+    reason: str
+
+
+@strawberry.input
+class ApproveTargetInput:
+    id: relay.GlobalID
+
+
+@strawberry.input
+class LockTargetInput:
+    id: relay.GlobalID
+
+
+@strawberry.input
+class AdjustTargetInput:
+    id: relay.GlobalID
+    expected_version: int
+    amount: BigInt
+    reason: str
+    override_reason: str | None = strawberry.field(
+        default=None, description="A director's reason to calibrate again within the window."
+    )
+
+
+@strawberry.input
+class MoveInput:
+    id: relay.GlobalID
+    expected_version: int
+    amount: BigInt
+
+
+@strawberry.input
+class RebalanceTargetsInput:
+    moves: list[MoveInput]
+    reason: str
+    override_reason: str | None = None
+
+
+@strawberry.input
+class SetMarketPotentialInput:
+    owner_id: relay.GlobalID
+    value: float = strawberry.field(description="Relative market size; any non-negative scale.")

@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.common import BigInt
 from api.errors import mutation_types, perform, read
 from api.permissions import READ_ORG, allow
 from api.relay import decode_id, page_args, to_connection
 from api.target_types import (
+    AdjustTargetInput,
+    AllocateTargetInput,
+    AllocationDimension,
+    ApproveTargetInput,
+    LockTargetInput,
     Progress,
+    ProposeTargetInput,
+    RebalanceTargetsInput,
     ReconciliationRow,
+    SetMarketPotentialInput,
+    SetTargetInput,
     TargetConnection,
     TargetNode,
     TargetTreeRow,
     TargetVersionType,
+    WeightsInput,
 )
 from domain.errors import InvalidInput
 from domain.org.models import Role
@@ -95,95 +103,6 @@ def decode_owner(global_id: relay.GlobalID, field: str = "owner_id") -> service.
     if global_id.type_name == "Rep":
         return service.Owner(rep_id=decode_id(global_id, "Rep", field))
     return service.Owner(unit_id=decode_id(global_id, "OrgUnit", field))
-
-
-@strawberry.enum(description="What to split a target over.")
-class AllocationDimension(Enum):
-    CHILDREN = "children"
-    TIME = "time"
-
-
-@strawberry.input(description="Relative weights of the components (normalised).")
-class WeightsInput:
-    history: float = 0.5
-    potential: float = 0.3
-    capability: float = 0.2
-
-
-@strawberry.input
-class SetTargetInput:
-    metric: Metric
-    owner_id: relay.GlobalID = strawberry.field(description="An OrgUnit or a Rep.")
-    period_kind: PeriodKind
-    period_start: date
-    amount: BigInt
-    reason: str | None = None
-
-
-@strawberry.input
-class AllocateTargetInput:
-    id: relay.GlobalID
-    over: AllocationDimension
-    period_kind: PeriodKind | None = strawberry.field(
-        default=None, description="For TIME: quarters, months or weeks."
-    )
-    weights: WeightsInput | None = None
-    even: bool = strawberry.field(
-        default=False, description="Split evenly instead — only when you really mean it."
-    )
-    profile: str | None = strawberry.field(
-        default=None,
-        description="For TIME: a named seasonal profile (see `seasonalProfiles`) instead of "
-        "the owner's own history.",
-    )
-
-
-@strawberry.input
-class ProposeTargetInput:
-    id: relay.GlobalID
-    amount: BigInt
-    reason: str
-
-
-@strawberry.input
-class ApproveTargetInput:
-    id: relay.GlobalID
-
-
-@strawberry.input
-class LockTargetInput:
-    id: relay.GlobalID
-
-
-@strawberry.input
-class AdjustTargetInput:
-    id: relay.GlobalID
-    expected_version: int
-    amount: BigInt
-    reason: str
-    override_reason: str | None = strawberry.field(
-        default=None, description="A director's reason to calibrate again within the window."
-    )
-
-
-@strawberry.input
-class MoveInput:
-    id: relay.GlobalID
-    expected_version: int
-    amount: BigInt
-
-
-@strawberry.input
-class RebalanceTargetsInput:
-    moves: list[MoveInput]
-    reason: str
-    override_reason: str | None = None
-
-
-@strawberry.input
-class SetMarketPotentialInput:
-    owner_id: relay.GlobalID
-    value: float = strawberry.field(description="Relative market size; any non-negative scale.")
 
 
 def _calibration(info: Info, reason: str, override: str | None) -> calibration.Calibration:
