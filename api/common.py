@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NewType
+from typing import Any, ClassVar, NewType
 
 import strawberry
 from graphql import IntValueNode, StringValueNode, ValueNode
@@ -47,6 +47,23 @@ def graphql_enum(enum_cls: type[LabelledEnum], description: str) -> type[Labelle
         member = enum_cls(value.value)
         value.description = f"{member.label_zh} / {member.label_en}"
     return enum_cls
+
+
+@strawberry.interface(description="An entry of a managed list, labelled in zh-CN and en.")
+class ManagedLabel:
+    _model: ClassVar[Any] = None  # the ORM class behind each implementing type
+
+    code: str
+    label_zh: str
+    label_en: str
+
+    @strawberry.field(description="In your language.")
+    def label(self, info: Info) -> str:
+        return self.label_en if info.context.language == "en" else self.label_zh
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Info) -> bool:
+        return isinstance(obj, cls._model)
 
 
 @strawberry.type(description="A display label of one enum value.")

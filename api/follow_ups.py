@@ -9,28 +9,23 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.common import BigInt, graphql_enum
+from api.common import BigInt, ManagedLabel, graphql_enum
 from api.errors import mutation_types, perform, read
 from api.org_types import RepNode
 from api.permissions import ADMINS, READ_ORG, allow
 from api.relay import decode_id
 from domain.pipeline import follow_ups, payments
-from domain.pipeline.models import FollowUpType, ValuePoint
+from domain.pipeline.models import CustomerStatus, FollowUpType, ValuePoint
 
 graphql_enum(FollowUpType, "What kind of follow-up it was. 跟进方式。")
 graphql_enum(ValuePoint, "Value delivered to the customer in a follow-up. 价值点。")
 
 
 @strawberry.type(name="CustomerStatus", description="Where a customer stands. 客户状态。")
-class CustomerStatusType:
-    code: str
-    label_zh: str
-    label_en: str
-    pack: str = strawberry.field(description="`generic` or an industry pack such as `nev`.")
+class CustomerStatusType(ManagedLabel):
+    _model = CustomerStatus
 
-    @strawberry.field(description="In your language.")
-    def label(self, info: Info) -> str:
-        return self.label_en if info.context.language == "en" else self.label_zh
+    pack: str = strawberry.field(description="`generic` or an industry pack such as `nev`.")
 
 
 @strawberry.type(name="FollowUp", description="A follow-up, append-only. 跟进记录。")

@@ -158,3 +158,10 @@ class OrgUnitConnection(relay.Connection[OrgUnitNode]):
 @strawberry.type
 class RepConnection(relay.Connection[RepNode]):
     total_count: int = strawberry.field(description="Rows matching the filter, in your scope.")
+
+
+async def display_user(info: Info, user_id: int | None) -> UserNode | None:
+    """The user behind an optional reference (who acted, who wrote), for display."""
+    if user_id is None:
+        return None
+    return await info.context.loaders.display_user.load(user_id)

@@ -27,7 +27,7 @@ from api.pipeline_types import (
 )
 from api.relay import decode_id, page_args, to_connection
 from domain.org.models import Role
-from domain.pipeline import queries, service
+from domain.pipeline import management, queries, service
 from domain.pipeline.stages import Stage
 
 SELLERS = READ_ORG  # admins, directors, managers and reps work the pipeline
@@ -323,7 +323,7 @@ class PipelineMutation:
         return await perform(
             info,
             ReopenOpportunity,
-            lambda session, actor: service.reopen(
+            lambda session, actor: management.reopen(
                 session,
                 actor,
                 opportunity_id=_opportunity_id(input),
@@ -341,7 +341,7 @@ class PipelineMutation:
         return await perform(
             info,
             ReassignOpportunity,
-            lambda session, actor: service.reassign(
+            lambda session, actor: management.reassign(
                 session,
                 actor,
                 opportunity_id=_opportunity_id(input),

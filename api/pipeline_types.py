@@ -9,9 +9,9 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from api.common import BigInt, graphql_enum
+from api.common import BigInt, ManagedLabel, graphql_enum
 from api.follow_ups import FollowUpNode
-from api.org_types import RepNode, UserNode, _OrmNode
+from api.org_types import RepNode, UserNode, _OrmNode, display_user
 from domain.pipeline import models
 from domain.pipeline.stages import Stage
 
@@ -51,16 +51,12 @@ class StageTransitionType:
 
     @strawberry.field
     async def actor(self, info: Info) -> UserNode | None:
-        if self.actor_user_id is None:
-            return None
-        return await info.context.loaders.display_user.load(self.actor_user_id)
+        return await display_user(info, self.actor_user_id)
 
 
 @strawberry.type(name="LossReason", description="A managed reason for losing a deal.")
-class LossReasonType:
-    code: str
-    label_zh: str
-    label_en: str
+class LossReasonType(ManagedLabel):
+    _model = models.LossReason
 
 
 @strawberry.type(name="Opportunity", description="A deal under the stage machine. 商机。")

@@ -9,8 +9,8 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.common import BigInt, graphql_enum
-from api.org_types import OrgUnitNode, RepNode, UserNode, _OrmNode
+from api.common import BigInt, ManagedLabel, graphql_enum
+from api.org_types import OrgUnitNode, RepNode, UserNode, _OrmNode, display_user
 from domain.targets import models
 from domain.targets.models import METRIC_UNITS, Metric, MetricUnit, PeriodKind, TargetStatus
 from domain.targets.periods import Period
@@ -96,9 +96,7 @@ class TargetVersionType:
 
     @strawberry.field
     async def actor(self, info: Info) -> UserNode | None:
-        if self.actor_user_id is None:
-            return None
-        return await info.context.loaders.display_user.load(self.actor_user_id)
+        return await display_user(info, self.actor_user_id)
 
 
 @strawberry.type(description="A closed period: actual against target, and forecast quality.")
@@ -112,14 +110,8 @@ class PeriodReview:
 
 
 @strawberry.type(name="GapReason", description="A managed reason for falling short.")
-class GapReasonType:
-    code: str
-    label_zh: str
-    label_en: str
-
-    @strawberry.field(description="In your language.")
-    def label(self, info: Info) -> str:
-        return self.label_en if info.context.language == "en" else self.label_zh
+class GapReasonType(ManagedLabel):
+    _model = models.GapReason
 
 
 @strawberry.type(name="GapTag", description="A reason attached to a target by someone.")
@@ -130,9 +122,7 @@ class GapTagType:
 
     @strawberry.field
     async def tagged_by(self, info: Info) -> UserNode | None:
-        if self.tagged_by_id is None:
-            return None
-        return await info.context.loaders.display_user.load(self.tagged_by_id)
+        return await display_user(info, self.tagged_by_id)
 
 
 @strawberry.type(name="TargetComment", description="A comment on a target, with @mentions.")
@@ -143,9 +133,7 @@ class TargetCommentType:
 
     @strawberry.field
     async def author(self, info: Info) -> UserNode | None:
-        if self.author_id is None:
-            return None
-        return await info.context.loaders.display_user.load(self.author_id)
+        return await display_user(info, self.author_id)
 
     @strawberry.field(description="The users mentioned with @login.")
     async def mentions(self, info: Info) -> list[UserNode]:

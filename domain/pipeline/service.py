@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from domain.db import utcnow
 from domain.errors import Forbidden, InvalidInput, not_found
-from domain.org.models import OrgUnit, Rep, RepStatus, Role
+from domain.org.models import OrgUnit, Rep, Role
 from domain.org.rules import Actor, clean_slug, clean_text
 from domain.org.service import rep_visible, units_in_subtree
 from domain.pipeline import rules
@@ -25,7 +25,6 @@ from domain.pipeline.models import (
     CoOwner,
     LossReason,
     Opportunity,
-    OwnerChange,
     StageTransition,
 )
 from domain.pipeline.stages import Move, Stage
@@ -80,7 +79,7 @@ async def opportunities_by_ids(session: AsyncSession, actor: Actor, ids: Iterabl
     return {row.id: row for row in await session.scalars(stmt)}
 
 
-async def _require_manager_of(session: AsyncSession, actor: Actor, rep_id: int) -> None:
+async def require_manager_of(session: AsyncSession, actor: Actor, rep_id: int) -> None:
     path = await session.scalar(
         select(OrgUnit.path).join(Rep, Rep.unit_id == OrgUnit.id).where(Rep.id == rep_id)
     )
@@ -264,7 +263,7 @@ def _record(session, actor, opportunity, source, target, move, reason, now) -> N
     )
 
 
-async def _move(
+async def move_stage(
     session: AsyncSession,
     actor: Actor,
     opportunity: Opportunity,
@@ -294,7 +293,7 @@ async def advance(
     opportunity = await _open_for_change(session, actor, opportunity_id, expected_version)
     target = rules.advance_target(gates, Stage(opportunity.stage), to_stage)
     rules.check_gate(gates, target, opportunity.qualification)
-    return await _move(session, actor, opportunity, target, Move.ADVANCE)
+    return await move_stage(session, actor, opportunity, target, Move.ADVANCE)
 
 
 async def move_back(
@@ -308,7 +307,7 @@ async def move_back(
     reason = rules.clean_required_reason(reason)
     opportunity = await _open_for_change(session, actor, opportunity_id, expected_version)
     target = rules.previous_stage(Stage(opportunity.stage))
-    return await _move(session, actor, opportunity, target, Move.BACK, reason)
+    return await move_stage(session, actor, opportunity, target, Move.BACK, reason)
 
 
 async def win(
@@ -325,7 +324,7 @@ async def win(
     rules.check_win(signed_amount, signed_on, today)
     rules.check_move(Move.WIN, Stage(opportunity.stage), Stage.WON)
     opportunity.won_amount, opportunity.won_on = signed_amount, signed_on
-    return await _move(session, actor, opportunity, Stage.WON, Move.WIN)
+    return await move_stage(session, actor, opportunity, Stage.WON, Move.WIN)
 
 
 async def lose(
@@ -352,74 +351,4 @@ async def lose(
             "NOTE_REQUIRED", "选择“其他”时请写明原因", "Say what happened for 'other'", "note"
         )
     opportunity.loss_reason_code, opportunity.loss_note = reason.code, note
-    return await _move(session, actor, opportunity, Stage.LOST, Move.LOSE, note or reason.code)
-
-
-async def reopen(
-    session: AsyncSession,
-    actor: Actor,
-    *,
-    opportunity_id: int,
-    expected_version: int,
-    reason: str,
-    to_stage: Stage | None,
-    gates: rules.Gates,
-) -> Opportunity:
-    """A manager reopens a closed deal, by default into the stage it was closed from; the
-    gates up to that stage must hold."""
-    reason = rules.clean_required_reason(reason)
-    opportunity = await get_opportunity(session, actor, opportunity_id)
-    check_version(opportunity, expected_version)
-    await _require_manager_of(session, actor, opportunity.owner_rep_id)
-    if Stage(opportunity.stage).is_open:
-        raise InvalidInput("NOT_CLOSED", "商机尚未关闭", "The opportunity is not closed", "id")
-    if to_stage is None:
-        last = await session.scalar(
-            select(StageTransition.from_stage)
-            .where(StageTransition.opportunity_id == opportunity.id)
-            .order_by(StageTransition.id.desc())
-            .limit(1)
-        )
-        to_stage = Stage(last) if last else Stage.NEGOTIATION
-    rules.check_move(Move.REOPEN, Stage(opportunity.stage), to_stage)
-    rules.check_gates_up_to(gates, to_stage, opportunity.qualification)
-    opportunity.won_amount = opportunity.won_on = None
-    opportunity.loss_reason_code = opportunity.loss_note = None
-    return await _move(session, actor, opportunity, to_stage, Move.REOPEN, reason)
-
-
-async def reassign(
-    session: AsyncSession,
-    actor: Actor,
-    *,
-    opportunity_id: int,
-    expected_version: int,
-    new_owner_rep_id: int,
-    reason: str,
-) -> Opportunity:
-    reason = rules.clean_required_reason(reason)
-    opportunity = await get_opportunity(session, actor, opportunity_id)
-    check_version(opportunity, expected_version)
-    await _require_manager_of(session, actor, opportunity.owner_rep_id)
-    new_owner = await visible_rep(session, actor, new_owner_rep_id, "new_owner_id")
-    if new_owner.id == opportunity.owner_rep_id:
-        raise InvalidInput(
-            "SAME_OWNER", "已经是该销售代表负责", "That rep already owns it", "new_owner_id"
-        )
-    if new_owner.status != RepStatus.ACTIVE.value:
-        raise InvalidInput(
-            "REP_NOT_ACTIVE", "该销售代表不在岗", "That rep is not active", "new_owner_id"
-        )
-    session.add(
-        OwnerChange(
-            opportunity_id=opportunity.id,
-            from_rep_id=opportunity.owner_rep_id,
-            to_rep_id=new_owner.id,
-            actor_user_id=actor.user_id or None,
-            reason=reason,
-        )
-    )
-    opportunity.owner_rep_id = new_owner.id
-    opportunity.co_owners = [c for c in opportunity.co_owners if c.rep_id != new_owner.id]
-    await flush_versioned(session)
-    return opportunity
+    return await move_stage(session, actor, opportunity, Stage.LOST, Move.LOSE, note or reason.code)

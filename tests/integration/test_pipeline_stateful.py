@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from domain import db
 from domain.errors import BrokenRules, DomainError
-from domain.pipeline import queries, rules, service
+from domain.pipeline import management, queries, rules, service
 from domain.pipeline.models import Opportunity, StageTransition
 from domain.pipeline.stages import OPEN_STAGES, Stage
 from tests.integration.conftest import build_world
@@ -244,7 +244,7 @@ class Pipeline(RuleBasedStateMachine):
         version = self.version_of(target, stale)
         self.attempt(
             who,
-            lambda s, a: service.reopen(
+            lambda s, a: management.reopen(
                 s,
                 a,
                 opportunity_id=target,
@@ -267,7 +267,7 @@ class Pipeline(RuleBasedStateMachine):
         version = self.version_of(target, stale)
         self.attempt(
             who,
-            lambda s, a: service.reassign(
+            lambda s, a: management.reassign(
                 s,
                 a,
                 opportunity_id=target,
