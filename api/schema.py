@@ -15,14 +15,18 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from api.alerts import AlertsMutation, AlertsQuery
 from api.collaboration import CollaborationMutation, CollaborationQuery
 from api.common import SCALARS, MetaQuery
 from api.errors import ErrorPolicy
 from api.follow_ups import FollowUpMutation, FollowUpQuery
+from api.health import HealthQuery
+from api.notifications import NotificationsMutation, NotificationsQuery
 from api.org import OrgMutation, OrgQuery
 from api.pipeline import PipelineMutation, PipelineQuery
 from api.pipeline_reports import PipelineReportQuery
 from api.planning import PlanningMutation, PlanningQuery
+from api.reviews import ReviewsMutation, ReviewsQuery
 from api.targets import TargetMutation, TargetQuery
 from domain.settings import Settings
 
@@ -38,6 +42,10 @@ Query = merge_types(
         PipelineQuery,
         FollowUpQuery,
         PipelineReportQuery,
+        AlertsQuery,
+        HealthQuery,
+        ReviewsQuery,
+        NotificationsQuery,
         MetaQuery,
     ),
 )
@@ -50,6 +58,9 @@ Mutation = merge_types(
         CollaborationMutation,
         PipelineMutation,
         FollowUpMutation,
+        AlertsMutation,
+        ReviewsMutation,
+        NotificationsMutation,
     ),
 )
 

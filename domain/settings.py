@@ -62,6 +62,44 @@ class Settings(BaseSettings):
         description='Daily KPI minimums per level as JSON, e.g. {"junior": {"touches": 8, '
         '"needs_confirmed": 2, "proposals_sent": 1, "demos_booked": 1}, "mid": …, "senior": …}',
     )
+    alert_thresholds: dict[str, float] | None = Field(
+        None,
+        description='Alert thresholds replacing the defaults, as JSON, e.g. {"kpi_yellow_days": '
+        '2, "kpi_orange_days": 3, "pace_ratio": 0.8, "pace_days": 3, "week_completion": 0.4, '
+        '"week_min_elapsed_days": 3, "breaker_share": 0.6, "breaker_weeks": 2, '
+        '"stale_key_days": 7, "task_due_days": 2}',
+    )
+    health_thresholds: dict[str, float] | None = Field(
+        None,
+        description="Health-dashboard thresholds replacing the defaults, as JSON, e.g. "
+        '{"effective_follow_up_rate": 0.65, "lead_to_qualified_days": 3.2, '
+        '"first_deal_stddev_days": 15, "proactive_inquiries_per_month": 2.8}',
+    )
+    notify_loop: bool = Field(
+        True, description="Run the notification dispatcher inside `pacer serve`."
+    )
+    notify_interval_seconds: float = Field(
+        5, gt=0, le=3600, description="How often the dispatcher loop looks for due deliveries."
+    )
+    notify_max_attempts: int = Field(
+        8, ge=1, le=100, description="Failed attempts before a delivery becomes a dead letter."
+    )
+    notify_backoff_seconds: float = Field(
+        30, gt=0, le=86400, description="First retry delay; doubles with every failure."
+    )
+    notify_timeout_seconds: float = Field(
+        10, gt=0, le=300, description="How long one delivery attempt may take."
+    )
+    notify_allow_private: bool = Field(
+        False,
+        description="Allow webhook URLs on loopback and private addresses (tests, intranets).",
+    )
+    smtp_host: str | None = Field(None, description="SMTP server for e-mail notifications.")
+    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port.")
+    smtp_sender: str = Field("pacer@localhost", description="From address of notifications.")
+    smtp_user: str | None = Field(None, description="SMTP login, if the server needs one.")
+    smtp_password: str | None = Field(None, description="SMTP password.")
+    smtp_starttls: bool = Field(True, description="Upgrade the SMTP connection with STARTTLS.")
     stage_gates_file: Path | None = Field(
         None, description="JSON file of stage gates replacing the defaults."
     )
@@ -129,6 +167,24 @@ class Settings(BaseSettings):
             from domain.pipeline.kpis import check_minimums
 
             return check_minimums(value)
+        return value
+
+    @field_validator("alert_thresholds")
+    @classmethod
+    def _alert_thresholds(cls, value):
+        if value is not None:
+            from domain.alerts.rules import Thresholds
+
+            Thresholds.from_mapping(value)
+        return value
+
+    @field_validator("health_thresholds")
+    @classmethod
+    def _health_thresholds(cls, value):
+        if value is not None:
+            from domain.alerts.rules import HealthThresholds
+
+            HealthThresholds.from_mapping(value)
         return value
 
     @field_validator("stage_gates_file")

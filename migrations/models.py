@@ -1,6 +1,8 @@
 """Every table Pacer owns, for Alembic's autogenerate and the migration-agreement test."""
 
-import domain.org.models  # noqa: F401  (registers the tables on Base.metadata)
+import domain.alerts.models  # noqa: F401  (registers the tables on Base.metadata)
+import domain.notifications.models  # noqa: F401
+import domain.org.models  # noqa: F401
 import domain.pipeline.models  # noqa: F401
 import domain.targets.models  # noqa: F401
 from domain.db import Base

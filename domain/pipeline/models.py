@@ -194,6 +194,8 @@ class FollowUp(Base):
     value_points: Mapped[list[str]] = mapped_column(JSON, default=list)
     customer_status: Mapped[str] = mapped_column(ForeignKey("customer_status.code"))
     customer_responded: Mapped[bool] = mapped_column(Boolean)
+    # The customer reached out (an inquiry), rather than answering the rep.
+    customer_initiated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     notes: Mapped[str | None] = mapped_column(Text)
     next_step: Mapped[str | None] = mapped_column(Text)
     next_step_due: Mapped[date | None] = mapped_column(Date)

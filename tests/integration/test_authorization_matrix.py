@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from api.schema import Mutation, Query
+from tests.integration import matrix_alerts, matrix_health, matrix_notifications, matrix_reviews
 from tests.integration.conftest import gid
 
 EVERYONE = {"admin", "director", "manager", "rep", "intake"}
@@ -280,6 +281,9 @@ OPERATIONS = {
         PLANNERS,
     ),
 }
+for area in (matrix_alerts, matrix_health, matrix_notifications, matrix_reviews):
+    assert not set(area.OPERATIONS) & set(OPERATIONS), area.__name__
+    OPERATIONS.update(area.OPERATIONS)
 
 
 def test_the_matrix_covers_every_root_field():

@@ -1,0 +1,253 @@
+"""Alerts as series with an append-only history, the tasks they create, circuit-breaker
+diagnoses, the record of evaluation runs, and weekly calibration reviews."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.db import Base, utcnow
+from domain.labels import LabelledEnum, register
+from domain.org.models import one_of
+
+
+@register
+class Severity(LabelledEnum):
+    YELLOW = ("yellow", "黄色预警", "Yellow")
+    ORANGE = ("orange", "橙色预警", "Orange")
+    RED = ("red", "红色预警", "Red")
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+
+@register
+class AlertRule(LabelledEnum):
+    KPI_MISS = ("kpi_miss", "行为指标连续未达标", "Behaviour KPIs missed")
+    PACE = ("pace", "进度落后", "Behind pace")
+    WEEK_TO_DATE = ("week_to_date", "本周完成率过低", "Week-to-date completion too low")
+    CIRCUIT_BREAKER = ("circuit_breaker", "熔断：连续两周低于基线", "Circuit breaker")
+    STALE_KEY = ("stale_key", "关键商机无客户回应", "Key opportunity without response")
+
+
+@register
+class AlertStatus(LabelledEnum):
+    OPEN = ("open", "待处理", "Open")
+    ACKNOWLEDGED = ("acknowledged", "已确认", "Acknowledged")
+    RESOLVED = ("resolved", "已解决", "Resolved")
+
+
+@register
+class AlertEventKind(LabelledEnum):
+    RAISED = ("raised", "触发", "Raised")
+    ESCALATED = ("escalated", "升级", "Escalated")
+    ACKNOWLEDGED = ("acknowledged", "确认", "Acknowledged")
+    ASSIGNED = ("assigned", "指派", "Assigned")
+    COMMENTED = ("commented", "评论", "Commented")
+    RESOLVED = ("resolved", "解决", "Resolved")
+
+
+@register
+class TaskKind(LabelledEnum):
+    ONE_ON_ONE = ("one_on_one", "一对一辅导", "1:1 coaching")
+    REVIEW_MEETING = ("review_meeting", "复盘会", "Review meeting")
+    ROOT_CAUSE_MEETING = ("root_cause_meeting", "根因分析会", "Root-cause meeting")
+
+
+class Alert(Base):
+    """One alert series: a rule tripping for one subject (a rep, a target, a unit, an
+    opportunity) from the day it is raised until it resolves. Escalation changes its
+    severity, never its identity; the events keep the history."""
+
+    __tablename__ = "alert"
+    __table_args__ = (
+        CheckConstraint(one_of("rule", AlertRule), name="rule"),
+        CheckConstraint(one_of("severity", Severity), name="severity"),
+        CheckConstraint(one_of("status", AlertStatus), name="status"),
+        # At most one unresolved series per rule and subject, whoever evaluates.
+        Index(
+            "uq_alert_open_series",
+            "rule",
+            "subject_key",
+            unique=True,
+            sqlite_where=text("status <> 'resolved'"),
+            postgresql_where=text("status <> 'resolved'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[str] = mapped_column(String(24))
+    severity: Mapped[str] = mapped_column(String(8), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=AlertStatus.OPEN.value, index=True)
+    subject_key: Mapped[str] = mapped_column(String(80))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id"), index=True)
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("target.id"), index=True)
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunity.id"), index=True)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    raised_on: Mapped[date] = mapped_column(Date)
+    condition_seen_on: Mapped[date] = mapped_column(Date)
+    assignee_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    resolved_on: Mapped[date | None] = mapped_column(Date)
+    resolution_reason: Mapped[str | None] = mapped_column(Text)
+    resolved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class AlertEvent(Base):
+    """Append-only history of an alert: raised, escalated, acknowledged, assigned,
+    commented, resolved."""
+
+    __tablename__ = "alert_event"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", AlertEventKind), name="kind"),
+        CheckConstraint(one_of("severity", Severity), name="severity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    severity: Mapped[str] = mapped_column(String(8))
+    day: Mapped[date] = mapped_column(Date)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class AlertTask(Base):
+    """Work an alert asks for: a 1:1 coaching, a review meeting, a root-cause meeting."""
+
+    __tablename__ = "alert_task"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", TaskKind), name="kind"),
+        UniqueConstraint("alert_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id"), index=True)
+    assignee_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    outcome: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class HealthDiagnosis(Base):
+    """What the circuit breaker collects for a unit's root-cause meeting: top gap reasons,
+    KPI misses, funnel conversion against the previous period, stale key opportunities."""
+
+    __tablename__ = "health_diagnosis"
+    __table_args__ = (UniqueConstraint("unit_id", "week_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id"), index=True)
+    week_start: Mapped[date] = mapped_column(Date)
+    findings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AlertRun(Base):
+    """One row per evaluated day: how often it ran and what the last run changed."""
+
+    __tablename__ = "alert_run"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    last_run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# --- weekly calibration reviews --------------------------------------------------------
+
+
+@register
+class SuggestionStatus(LabelledEnum):
+    PENDING = ("pending", "待决定", "Pending")
+    ACCEPTED = ("accepted", "已采纳", "Accepted")
+    REJECTED = ("rejected", "未采纳", "Rejected")
+
+
+class WeeklyReview(Base):
+    """A unit's weekly calibration meeting, with the snapshot frozen when it started."""
+
+    __tablename__ = "weekly_review"
+    __table_args__ = (UniqueConstraint("unit_id", "week_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    week_start: Mapped[date] = mapped_column(Date)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReviewAnomaly(Base):
+    """Something a participant marked as out of the ordinary in the review."""
+
+    __tablename__ = "review_anomaly"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("weekly_review.id"), index=True)
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("target.id"))
+    rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id"))
+    note: Mapped[str] = mapped_column(Text)
+    created_by_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReviewSuggestion(Base):
+    """A proposed new amount for a target; a director accepts it into a rebalance."""
+
+    __tablename__ = "review_suggestion"
+    __table_args__ = (
+        CheckConstraint(one_of("status", SuggestionStatus), name="status"),
+        CheckConstraint("proposed_amount >= 0", name="amount_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("weekly_review.id"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("target.id"), index=True)
+    proposed_amount: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=SuggestionStatus.PENDING.value)
+    created_by_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReviewKeyCustomer(Base):
+    """An account confirmed as a key customer for the review's week."""
+
+    __tablename__ = "review_key_customer"
+
+    review_id: Mapped[int] = mapped_column(ForeignKey("weekly_review.id"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), primary_key=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    confirmed_by_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

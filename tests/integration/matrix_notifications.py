@@ -1,0 +1,3 @@
+"""Authorization-matrix entries for the notifications operations."""
+
+OPERATIONS: dict = {}
