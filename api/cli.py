@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from api import imports
+from api import cli_alerts, cli_notify, imports
 from api.cli_support import CliError, today_in, with_engine
 from domain import db
 from domain.errors import DomainError
@@ -252,6 +252,8 @@ def _parser() -> argparse.ArgumentParser:
         "--as-of", type=date.fromisoformat, help="the day (YYYY-MM-DD; default today)"
     )
     targets.set_defaults(run=cmd_targets)
+    cli_alerts.register(commands, raw)
+    cli_notify.register(commands, raw)
 
     schema = commands.add_parser(
         "schema",
