@@ -1,9 +1,56 @@
-"""`pacer alerts`: placeholder while it is built."""
+"""`pacer alerts run`: evaluate every alert rule for a day (or each day of a range)."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+from datetime import date, timedelta
+
+from api.cli_support import CliError, today_in, with_engine
+from domain import db
+from domain.settings import Settings
 
 
 def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
     """Add the `alerts` command to the CLI."""
+    alerts = commands.add_parser(
+        "alerts",
+        help="evaluate the alert rules for a day (run daily, e.g. from cron)",
+        description="Evaluate every alert rule with the data up to the end of the day: raise, "
+        "escalate and resolve alert series, create their tasks and queue their notifications. "
+        "Running twice for the same day changes nothing.",
+        formatter_class=formatter_class,
+        epilog="examples:\n  pacer alerts run\n  pacer alerts run --as-of 2026-11-20\n"
+        "  pacer alerts run --from 2026-11-01 --as-of 2026-11-20   (each day in order)",
+    )
+    alerts.add_argument("action", choices=["run"])
+    alerts.add_argument(
+        "--as-of", type=date.fromisoformat, help="the day (YYYY-MM-DD; default today)"
+    )
+    alerts.add_argument(
+        "--from", dest="start", type=date.fromisoformat, help="first day of a range to replay"
+    )
+    alerts.set_defaults(run=cmd_alerts)
+
+
+def cmd_alerts(args: argparse.Namespace, settings: Settings) -> None:
+    from domain.alerts.evaluate import check_day, run_for_day
+
+    today = today_in(settings)
+    last = check_day(args.as_of, today)
+    first = args.start or last
+    if first > last:
+        raise CliError("--from must not be after --as-of")
+
+    async def work(engine):
+        sessions = db.session_factory(engine)
+        day = first
+        while day <= last:
+            async with sessions() as session:
+                summary = await run_for_day(session, settings, day)
+                await session.commit()
+            counts = ", ".join(f"{n} {what}" for what, n in summary.as_dict().items())
+            print(f"{day}: {counts}", flush=True)
+            day += timedelta(days=1)
+
+    asyncio.run(with_engine(settings, work))

@@ -8,6 +8,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from domain.alerts import service as alerts
 from domain.org import access, service
 from domain.pipeline import follow_ups, payments
 from domain.pipeline import queries as pipeline_queries
@@ -43,6 +44,11 @@ class Loaders:
         self.follow_ups = self._unscoped(follow_ups.follow_ups_of, default=list)
         self.paid = self._unscoped(payments.paid_by_opportunity, default=int)
         self.lifetime_value = self._unscoped(payments.lifetime_values, default=int)
+        self.alert = self._scoped(alerts.alerts_by_ids)
+        self.alert_events = self._unscoped(alerts.events_of_alerts, default=list)
+        self.alert_task_by_id = self._scoped(alerts.tasks_by_ids)
+        self.alert_tasks = self._unscoped(alerts.tasks_of_alerts, default=list)
+        self.diagnosis = self._unscoped(alerts.diagnoses_of_alerts)
 
     async def _progress(self, session, actor, keys):
         settings = self._context.settings

@@ -15,7 +15,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from api.alerts import AlertsMutation, AlertsQuery
+from api.alerts import AlertsMutation, AlertsQuery, AlertsSubscription
 from api.collaboration import CollaborationMutation, CollaborationQuery
 from api.common import SCALARS, MetaQuery
 from api.errors import ErrorPolicy
@@ -87,6 +87,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return PacerSchema(
         query=Query,
         mutation=Mutation,
+        subscription=AlertsSubscription,
         extensions=extensions,
         config=StrawberryConfig(
             relay_max_results=settings.max_page_size,
@@ -99,4 +100,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 def sdl() -> str:
     """The schema in SDL, as committed in schema.graphql."""
     config = StrawberryConfig(scalar_map=SCALARS)
-    return strawberry.Schema(query=Query, mutation=Mutation, config=config).as_str() + "\n"
+    return (
+        strawberry.Schema(
+            query=Query, mutation=Mutation, subscription=AlertsSubscription, config=config
+        ).as_str()
+        + "\n"
+    )

@@ -356,3 +356,34 @@ def change_for(
     if finding.severity.rank > current.rank:
         return Change("escalate", finding.severity)
     return Change("refresh", current)
+
+
+def title(rule: AlertRule, evidence: Mapping[str, Any]) -> tuple[str, str]:
+    """A one-line headline in Chinese and English, from the evidence the rule recorded."""
+    who = evidence.get("rep") or evidence.get("unit") or ""
+    if rule == AlertRule.KPI_MISS:
+        n = evidence.get("streak_days", 0)
+        return (
+            f"{who} 连续 {n} 个工作日行为指标未达标",
+            f"{who} missed KPIs {n} working days running",
+        )
+    if rule == AlertRule.PACE:
+        n = evidence.get("days_behind", 0)
+        return (
+            f"{who} 连续 {n} 个工作日进度低于预期的 {evidence.get('threshold', 0):.0%}",
+            f"{who} below {evidence.get('threshold', 0):.0%} of expected pace {n} working days",
+        )
+    if rule == AlertRule.WEEK_TO_DATE:
+        share = evidence.get("completion", 0)
+        return f"{who} 本周完成率仅为预期的 {share:.0%}", f"{who} week to date at {share:.0%}"
+    if rule == AlertRule.CIRCUIT_BREAKER:
+        return (
+            f"{who} 熔断：连续两周低于基线的 {evidence.get('threshold', 0):.0%}",
+            f"{who} circuit breaker: weeks below {evidence.get('threshold', 0):.0%} of baseline",
+        )
+    opportunity = evidence.get("opportunity", "")
+    days = evidence.get("silent_days", 0)
+    return (
+        f"关键商机「{opportunity}」{days} 天无客户回应（{who}）",
+        f"Key opportunity “{opportunity}” without customer response for {days} days ({who})",
+    )

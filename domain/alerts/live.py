@@ -1,0 +1,69 @@
+"""Telling live subscribers that an alert was raised or escalated, once it is committed.
+
+On PostgreSQL the announcement is a `NOTIFY` in the same transaction, so every worker that
+`LISTEN`s (see api/live.py) hears it exactly when, and only if, the alert is committed. On
+SQLite — one process — the session publishes to this process's broker after its commit."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+CHANNEL = "pacer_alerts"
+_PENDING = "pacer_alerts_to_announce"
+
+
+class Broker:
+    """In-process fan-out of announcements to every subscriber's queue."""
+
+    def __init__(self) -> None:
+        self._queues: set[asyncio.Queue[dict[str, Any]]] = set()
+
+    def publish(self, message: dict[str, Any]) -> None:
+        for queue in list(self._queues):
+            queue.put_nowait(message)
+
+    @contextlib.contextmanager
+    def subscribe(self) -> Iterator[asyncio.Queue[dict[str, Any]]]:
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._queues.add(queue)
+        try:
+            yield queue
+        finally:
+            self._queues.discard(queue)
+
+    @property
+    def subscribers(self) -> int:
+        return len(self._queues)
+
+
+BROKER = Broker()
+
+
+async def announce(session: AsyncSession, message: dict[str, Any]) -> None:
+    """Announce `message` when the session's transaction commits (never on rollback)."""
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(select(func.pg_notify(CHANNEL, json.dumps(message))))
+        return
+    sync = session.sync_session
+    if _PENDING not in sync.info:
+        sync.info[_PENDING] = []
+        event.listen(sync, "after_commit", _publish_pending)
+        event.listen(sync, "after_rollback", _drop_pending)
+    sync.info[_PENDING].append(message)
+
+
+def _publish_pending(sync_session) -> None:
+    pending, sync_session.info[_PENDING] = sync_session.info.get(_PENDING, []), []
+    for message in pending:
+        BROKER.publish(message)
+
+
+def _drop_pending(sync_session) -> None:
+    sync_session.info[_PENDING] = []

@@ -1,0 +1,329 @@
+"""Alert use-cases: what a person sees and does with alerts and their tasks —
+acknowledge, assign, comment, resolve, complete — and the counts behind the badges."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.alerts.models import (
+    Alert,
+    AlertEvent,
+    AlertEventKind,
+    AlertRule,
+    AlertStatus,
+    AlertTask,
+    HealthDiagnosis,
+    Severity,
+)
+from domain.db import utcnow
+from domain.errors import Conflict, Forbidden, InvalidInput, not_found
+from domain.org.models import OrgUnit, Role, User
+from domain.org.rules import Actor, clean_text
+from domain.org.service import units_in_subtree
+from domain.paging import Page, fetch_page
+
+UNRESOLVED = (AlertStatus.OPEN.value, AlertStatus.ACKNOWLEDGED.value)
+
+
+def _in_scope(actor: Actor, unit_column, rep_column) -> ColumnElement[bool]:
+    """Rows of the actor's managed subtree, and a rep's own rows."""
+    if actor.sees_whole_company:
+        return true()
+    conditions = []
+    if actor.subtree_path is not None:
+        conditions.append(unit_column.in_(units_in_subtree(actor.subtree_path)))
+    if rep_column is not None and actor.has(Role.REP) and actor.rep_id is not None:
+        conditions.append(rep_column == actor.rep_id)
+    return or_(*conditions) if conditions else false()
+
+
+def alert_visible(actor: Actor) -> ColumnElement[bool]:
+    return _in_scope(actor, Alert.unit_id, Alert.rep_id)
+
+
+def task_visible(actor: Actor) -> ColumnElement[bool]:
+    return or_(
+        _in_scope(actor, AlertTask.unit_id, AlertTask.rep_id),
+        AlertTask.assignee_user_id == actor.user_id,
+    )
+
+
+@dataclass(frozen=True)
+class AlertFilter:
+    unit_id: int | None = None
+    severities: Sequence[Severity] = ()
+    statuses: Sequence[AlertStatus] = ()
+    rules: Sequence[AlertRule] = ()
+    rep_id: int | None = None
+
+
+async def _subtree(session, unit_id: int | None):
+    if unit_id is None:
+        return None
+    unit = await session.get(OrgUnit, unit_id)
+    return units_in_subtree(unit.path if unit else "\0")
+
+
+async def list_alerts(
+    session: AsyncSession, actor: Actor, where: AlertFilter, *, first: int, after: int | None
+) -> Page[Alert]:
+    stmt = select(Alert).where(alert_visible(actor))
+    subtree = await _subtree(session, where.unit_id)
+    if subtree is not None:
+        stmt = stmt.where(Alert.unit_id.in_(subtree))
+    if where.severities:
+        stmt = stmt.where(Alert.severity.in_([s.value for s in where.severities]))
+    if where.statuses:
+        stmt = stmt.where(Alert.status.in_([s.value for s in where.statuses]))
+    if where.rules:
+        stmt = stmt.where(Alert.rule.in_([r.value for r in where.rules]))
+    if where.rep_id is not None:
+        stmt = stmt.where(Alert.rep_id == where.rep_id)
+    return await fetch_page(session, stmt, Alert.id, after, first)
+
+
+async def alert_counts(
+    session: AsyncSession, actor: Actor, unit_id: int | None = None
+) -> dict[tuple[str, str], int]:
+    """Unresolved alerts per (severity, status) in scope: one statement, for badges."""
+    stmt = (
+        select(Alert.severity, Alert.status, func.count())
+        .where(alert_visible(actor), Alert.status.in_(UNRESOLVED))
+        .group_by(Alert.severity, Alert.status)
+    )
+    subtree = await _subtree(session, unit_id)
+    if subtree is not None:
+        stmt = stmt.where(Alert.unit_id.in_(subtree))
+    return {(severity, status): n for severity, status, n in await session.execute(stmt)}
+
+
+async def alerts_by_ids(session: AsyncSession, actor: Actor, ids) -> dict[int, Alert]:
+    rows = await session.scalars(select(Alert).where(Alert.id.in_(set(ids)), alert_visible(actor)))
+    return {a.id: a for a in rows}
+
+
+async def events_of_alerts(session: AsyncSession, ids) -> dict[int, list[AlertEvent]]:
+    events: dict[int, list[AlertEvent]] = {i: [] for i in ids}
+    rows = await session.scalars(
+        select(AlertEvent).where(AlertEvent.alert_id.in_(set(ids))).order_by(AlertEvent.id)
+    )
+    for event in rows:
+        events[event.alert_id].append(event)
+    return events
+
+
+async def tasks_of_alerts(session: AsyncSession, ids) -> dict[int, list[AlertTask]]:
+    tasks: dict[int, list[AlertTask]] = {i: [] for i in ids}
+    rows = await session.scalars(
+        select(AlertTask).where(AlertTask.alert_id.in_(set(ids))).order_by(AlertTask.id)
+    )
+    for task in rows:
+        tasks[task.alert_id].append(task)
+    return tasks
+
+
+async def diagnoses_of_alerts(session: AsyncSession, ids) -> dict[int, HealthDiagnosis | None]:
+    rows = await session.scalars(
+        select(HealthDiagnosis).where(HealthDiagnosis.alert_id.in_(set(ids)))
+    )
+    found = {d.alert_id: d for d in rows}
+    return {i: found.get(i) for i in ids}
+
+
+async def list_tasks(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    open_only: bool,
+    mine_only: bool,
+    first: int,
+    after: int | None,
+) -> Page[AlertTask]:
+    stmt = select(AlertTask).where(task_visible(actor))
+    if open_only:
+        stmt = stmt.where(AlertTask.completed_at.is_(None))
+    if mine_only:
+        stmt = stmt.where(AlertTask.assignee_user_id == actor.user_id)
+    return await fetch_page(session, stmt, AlertTask.id, after, first)
+
+
+async def tasks_by_ids(session: AsyncSession, actor: Actor, ids) -> dict[int, AlertTask]:
+    rows = await session.scalars(
+        select(AlertTask).where(AlertTask.id.in_(set(ids)), task_visible(actor))
+    )
+    return {t.id: t for t in rows}
+
+
+async def list_diagnoses(
+    session: AsyncSession, actor: Actor, unit_id: int | None, limit: int
+) -> list[HealthDiagnosis]:
+    """The newest diagnoses of units in scope (or a unit's subtree)."""
+    stmt = select(HealthDiagnosis).where(_in_scope(actor, HealthDiagnosis.unit_id, None))
+    subtree = await _subtree(session, unit_id)
+    if subtree is not None:
+        stmt = stmt.where(HealthDiagnosis.unit_id.in_(subtree))
+    stmt = stmt.order_by(HealthDiagnosis.week_start.desc(), HealthDiagnosis.id.desc())
+    return list(await session.scalars(stmt.limit(limit)))
+
+
+# --- lifecycle --------------------------------------------------------------------------
+
+
+async def _alert_for(session: AsyncSession, actor: Actor, alert_id: int) -> tuple[Alert, OrgUnit]:
+    row = (
+        await session.execute(
+            select(Alert, OrgUnit)
+            .join(OrgUnit, OrgUnit.id == Alert.unit_id)
+            .where(Alert.id == alert_id, alert_visible(actor))
+            .with_for_update(of=Alert)
+        )
+    ).first()
+    if row is None:
+        raise not_found("ALERT_NOT_FOUND", "id", "预警", "alert")
+    return row[0], row[1]
+
+
+def _unresolved(alert: Alert) -> None:
+    if alert.status == AlertStatus.RESOLVED.value:
+        raise Conflict("ALREADY_RESOLVED", "预警已解决", "The alert is already resolved", "id")
+
+
+def _require_manager(actor: Actor, unit: OrgUnit) -> None:
+    if not actor.manages_path(unit.path):
+        raise Forbidden(
+            "NOT_A_MANAGER",
+            "只有该单元的经理、总监或管理员可以执行此操作",
+            "Only a manager, director or admin of the unit can do this",
+            "id",
+        )
+
+
+def _record(session, alert: Alert, actor: Actor, kind: AlertEventKind, today: date, note=None):
+    session.add(
+        AlertEvent(
+            alert_id=alert.id,
+            kind=kind.value,
+            severity=alert.severity,
+            day=today,
+            user_id=actor.user_id,
+            note=note,
+        )
+    )
+
+
+async def acknowledge_alert(
+    session: AsyncSession, actor: Actor, *, alert_id: int, today: date
+) -> Alert:
+    """The rep it is about or a manager of its unit takes note of it."""
+    alert, _ = await _alert_for(session, actor, alert_id)
+    _unresolved(alert)
+    if alert.status == AlertStatus.ACKNOWLEDGED.value:
+        raise Conflict(
+            "ALREADY_ACKNOWLEDGED", "预警已确认", "The alert is already acknowledged", "id"
+        )
+    alert.status = AlertStatus.ACKNOWLEDGED.value
+    _record(session, alert, actor, AlertEventKind.ACKNOWLEDGED, today)
+    await session.flush()
+    return alert
+
+
+async def assign_alert(
+    session: AsyncSession, actor: Actor, *, alert_id: int, user_id: int, today: date
+) -> Alert:
+    """A manager hands the alert to someone who can see it."""
+    alert, unit = await _alert_for(session, actor, alert_id)
+    _require_manager(actor, unit)
+    _unresolved(alert)
+    assignee = await session.get(User, user_id)
+    if assignee is None or not assignee.active:
+        raise not_found("USER_NOT_FOUND", "assignee_id", "用户", "user")
+    if not await _can_see(session, assignee, unit, alert):
+        raise InvalidInput(
+            "ASSIGNEE_OUT_OF_SCOPE",
+            "被指派人看不到这个预警",
+            "The assignee cannot see this alert",
+            "assignee_id",
+        )
+    alert.assignee_user_id = assignee.id
+    _record(session, alert, actor, AlertEventKind.ASSIGNED, today, assignee.display_name)
+    await session.flush()
+    return alert
+
+
+async def _can_see(session, user: User, unit: OrgUnit, alert: Alert) -> bool:
+    roles = set(user.roles)
+    if Role.ADMIN.value in roles and user.scope_unit_id is None:
+        return True
+    if roles & {Role.ADMIN.value, Role.DIRECTOR.value, Role.MANAGER.value} and user.scope_unit_id:
+        scope = await session.get(OrgUnit, user.scope_unit_id)
+        if scope is not None and unit.path.startswith(scope.path):
+            return True
+    return alert.rep_id is not None and user.rep_id == alert.rep_id
+
+
+async def comment_on_alert(
+    session: AsyncSession, actor: Actor, *, alert_id: int, body: str, today: date
+) -> Alert:
+    alert, _ = await _alert_for(session, actor, alert_id)
+    text = clean_text(body, "body", max_length=2000)
+    _record(session, alert, actor, AlertEventKind.COMMENTED, today, text)
+    await session.flush()
+    return alert
+
+
+async def resolve_alert(
+    session: AsyncSession, actor: Actor, *, alert_id: int, reason: str, today: date
+) -> Alert:
+    """A manager closes the series by hand, with a reason. While its condition continues
+    without a break, the evaluator does not raise it again."""
+    alert, unit = await _alert_for(session, actor, alert_id)
+    _require_manager(actor, unit)
+    _unresolved(alert)
+    text = clean_text(reason, "reason", max_length=2000)
+    alert.status = AlertStatus.RESOLVED.value
+    alert.resolved_on = today
+    alert.resolution_reason = text
+    alert.resolved_by_user_id = actor.user_id
+    _record(session, alert, actor, AlertEventKind.RESOLVED, today, text)
+    await session.flush()
+    return alert
+
+
+async def complete_task(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    task_id: int,
+    outcome: str,
+    now: datetime | None = None,
+) -> AlertTask:
+    """The assignee or a manager of the unit records the task as done, with its outcome."""
+    row = (
+        await session.execute(
+            select(AlertTask, OrgUnit)
+            .join(OrgUnit, OrgUnit.id == AlertTask.unit_id)
+            .where(AlertTask.id == task_id, task_visible(actor))
+            .with_for_update(of=AlertTask)
+        )
+    ).first()
+    if row is None:
+        raise not_found("TASK_NOT_FOUND", "id", "任务", "task")
+    task, unit = row
+    if task.assignee_user_id != actor.user_id:
+        _require_manager(actor, unit)
+    if task.completed_at is not None:
+        raise Conflict("ALREADY_COMPLETED", "任务已完成", "The task is already completed", "id")
+    task.outcome = clean_text(outcome, "outcome", max_length=2000)
+    task.completed_at = now or utcnow()
+    task.completed_by_user_id = actor.user_id
+    await session.flush()
+    return task
+
+
+def overdue(task: AlertTask, today: date) -> bool:
+    return task.completed_at is None and task.due_on < today
