@@ -43,13 +43,13 @@ AssignAlert = mutation_types(
     [*NOT_FOUND, "NOT_A_MANAGER", "ALREADY_RESOLVED", "USER_NOT_FOUND", "ASSIGNEE_OUT_OF_SCOPE"],
 )
 CommentOnAlert = mutation_types(
-    "CommentOnAlert", "alert", AlertNode, [*NOT_FOUND, "EMPTY_BODY", "BODY_TOO_LONG"]
+    "CommentOnAlert", "alert", AlertNode, [*NOT_FOUND, "REQUIRED", "TOO_LONG"]
 )
 ResolveAlert = mutation_types(
     "ResolveAlert",
     "alert",
     AlertNode,
-    [*NOT_FOUND, "NOT_A_MANAGER", "ALREADY_RESOLVED", "EMPTY_REASON", "REASON_TOO_LONG"],
+    [*NOT_FOUND, "NOT_A_MANAGER", "ALREADY_RESOLVED", "REQUIRED", "TOO_LONG"],
 )
 CompleteAlertTask = mutation_types(
     "CompleteAlertTask",
@@ -60,8 +60,8 @@ CompleteAlertTask = mutation_types(
         "INVALID_ID",
         "NOT_A_MANAGER",
         "ALREADY_COMPLETED",
-        "EMPTY_OUTCOME",
-        "OUTCOME_TOO_LONG",
+        "REQUIRED",
+        "TOO_LONG",
     ],
 )
 RunAlerts = mutation_types("RunAlerts", "summary", AlertRunSummary, ["DAY_IN_FUTURE"])
@@ -152,7 +152,14 @@ class AlertsQuery:
         for severity in Severity:
             opened = counts.get((severity.value, AlertStatus.OPEN.value), 0)
             acknowledged = counts.get((severity.value, AlertStatus.ACKNOWLEDGED.value), 0)
-            result.append(AlertCount(severity, opened, acknowledged, opened + acknowledged))
+            result.append(
+                AlertCount(
+                    severity=severity,
+                    open=opened,
+                    acknowledged=acknowledged,
+                    total=opened + acknowledged,
+                )
+            )
         return result
 
     @strawberry.field(

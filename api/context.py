@@ -35,6 +35,8 @@ class Context:
     # fields concurrently: every use of the session goes through `run`, which takes this lock.
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     loaders: Any = None
+    # graphql-transport-ws: the `connection_init` payload, e.g. {"authorization": "Bearer …"}
+    connection_params: Any = None
     _actor: Actor | None = None
     _auth_failure: str | None = None
     _authenticated: bool = False
@@ -50,10 +52,17 @@ class Context:
         async with self.lock:
             if not self._authenticated:
                 self._actor, self._auth_failure = await self.authenticator.authenticate(
-                    self.session, self.request.headers.get("authorization")
+                    self.session, self._authorization()
                 )
                 self._authenticated = True
         return self._actor
+
+    def _authorization(self) -> str | None:
+        header = self.request.headers.get("authorization")
+        if header is None and isinstance(self.connection_params, dict):
+            params = {str(k).lower(): v for k, v in self.connection_params.items()}
+            header = params.get("authorization")
+        return header if isinstance(header, str) else None
 
     async def require_actor(self) -> Actor:
         actor = await self.actor()

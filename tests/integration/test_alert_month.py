@@ -172,9 +172,9 @@ async def month(sessions, world):
     return scenario
 
 
-async def run_day(sessions, day: date):
+async def run_day(sessions, day: date, config: Config = CONFIG):
     async with sessions() as session:
-        summary = await evaluate.run_alerts(session, day=day, calendar=CALENDAR, config=CONFIG)
+        summary = await evaluate.run_alerts(session, day=day, calendar=CALENDAR, config=config)
         await session.commit()
     return summary
 
