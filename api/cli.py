@@ -55,7 +55,7 @@ async def _demo(engine, settings: Settings, seed: int, tokens_file: Path | None)
     from api.demo import load_demo, write_tokens
 
     org, tokens = await load_demo(
-        db.session_factory(engine), seed, today_in(settings), settings.timezone
+        db.session_factory(engine), seed, today_in(settings), settings.timezone, settings
     )
     print("Demo company " + ("created." if org.created else "already there; tokens renewed."))
     print("Tokens (send as 'Authorization: Bearer <token>'):")

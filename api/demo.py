@@ -9,12 +9,15 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.alerts.demo import seed_alerts
+from domain.alerts.evaluate import config_from
 from domain.db import utcnow
 from domain.org import access
 from domain.org.demo import DemoOrg, seed_org
 from domain.org.models import ApiToken, User
 from domain.pipeline.demo import seed_pipeline
 from domain.pipeline.rules import load_gates
+from domain.settings import Settings, load_settings
 from domain.targets.demo import seed_targets
 
 DEMO_TOKEN_NAME = "demo"
@@ -25,6 +28,7 @@ async def load_demo(
     seed: int,
     today: date,
     timezone: str = "Asia/Shanghai",
+    settings: Settings | None = None,
 ) -> tuple[DemoOrg, dict[str, str]]:
     """Seed the demo (idempotent), then revoke the previous demo tokens and issue new ones:
     secrets are stored hashed, so a second run can only hand out fresh ones."""
@@ -39,6 +43,8 @@ async def load_demo(
     async with sessions() as session:
         await seed_targets(session, actor, seed, today)
         await session.commit()
+    settings = settings or load_settings(timezone=timezone)
+    await seed_alerts(sessions, config_from(settings), seed, today)
     async with sessions() as session:
         tokens: dict[str, str] = {}
         for role, login in org.logins.items():

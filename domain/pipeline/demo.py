@@ -10,11 +10,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.org.models import Rep
+from domain.org.models import OrgUnit, Rep
 from domain.org.rules import Actor, as_utc
 from domain.pipeline import follow_ups, rules, service
 from domain.pipeline.models import Account, FollowUpType, ValuePoint
 from domain.pipeline.stages import OPEN_STAGES, Stage
+from domain.targets.demo import WEAK_TEAM
 
 OPPORTUNITIES_PER_REP = 3
 ACCOUNT_NAMES = ["出行", "物流", "租车", "公交", "环卫", "冷链", "快递", "网约车"]
@@ -53,6 +54,9 @@ async def seed_pipeline(
     rng = random.Random(seed + 1)
     zone = ZoneInfo(timezone)
     reps = list(await session.scalars(select(Rep).where(Rep.status == "active").order_by(Rep.id)))
+    quiet = set(
+        await session.scalars(select(Rep.id).join(OrgUnit).where(OrgUnit.code == WEAK_TEAM))
+    )
     made = 0
     for rep in reps:
         segment = rep.specialties[0].segment if rep.specialties else "private_buyer"
@@ -65,12 +69,14 @@ async def seed_pipeline(
             owner_rep_id=rep.id,
         )
         for _ in range(OPPORTUNITIES_PER_REP):
-            await _opportunity(session, actor, rng, rep, account, today, zone, gates)
+            await _opportunity(
+                session, actor, rng, rep, account, today, zone, gates, rep.id not in quiet
+            )
             made += 1
     return made
 
 
-async def _opportunity(session, actor, rng, rep, account, today, zone, gates) -> None:
+async def _opportunity(session, actor, rng, rep, account, today, zone, gates, wins=True) -> None:
     amount = rng.randint(5, 60) * 180_000_00
     opportunity = await service.create_opportunity(
         session,
@@ -89,6 +95,8 @@ async def _opportunity(session, actor, rng, rep, account, today, zone, gates) ->
     )
     await _follow_ups(session, actor, rng, opportunity.id, today, zone)
     target = rng.choice([*OPEN_STAGES, Stage.WON, Stage.LOST])
+    if target == Stage.WON and not wins:
+        target = Stage.NEGOTIATION  # the weak team closes nothing these weeks
     stop_at = {Stage.WON: Stage.NEGOTIATION, Stage.LOST: rng.choice(OPEN_STAGES)}.get(
         target, target
     )

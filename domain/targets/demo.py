@@ -25,6 +25,8 @@ WEEKLY_DEALS = {RepLevel.JUNIOR.value: 0.8, RepLevel.MID.value: 1.2, RepLevel.SE
 TYPICAL_DEAL = 180_000_00  # 180,000.00 a vehicle-fleet deal, in fen
 YEAR_END_PUSH = {11: 1.15, 12: 1.35}
 GROWTH = 1.15
+# The Chengdu team closes nothing in the two weeks before this one: the demo's circuit breaker.
+WEAK_TEAM = "west.chengdu"
 
 
 @dataclass(frozen=True)
@@ -81,14 +83,18 @@ async def seed_targets(session: AsyncSession, actor: Actor, seed: int, today: da
 
 async def _history(session: AsyncSession, rng: random.Random, today: date) -> int:
     """Deals through the import service, as if a CSV export had been imported."""
-    reps = list(await session.scalars(select(Rep).order_by(Rep.id)))
+    reps = (await session.execute(select(Rep, OrgUnit.code).join(OrgUnit).order_by(Rep.id))).all()
     start = today - timedelta(days=548)
+    this_week = today - timedelta(days=today.weekday())
+    weak = (this_week - timedelta(weeks=2), this_week)
     rows: list[DealRow] = []
-    for rep in reps:
+    for rep, unit_code in reps:
         segments = [s.segment for s in rep.specialties] or ["private_buyer"]
         day = max(start, rep.hire_date)
         while day < today:
-            if rng.random() < WEEKLY_DEALS[rep.level] / 7 * seasonal_factor(day):
+            quiet = unit_code == WEAK_TEAM and weak[0] <= day < weak[1]
+            chance = 0.0 if quiet else WEEKLY_DEALS[rep.level] / 7 * seasonal_factor(day)
+            if rng.random() < chance:
                 rows.append(_deal(rng, rep, segments, day, line=len(rows) + 2))
             day += timedelta(days=1)
     report = await deals.import_deals(session, rows, skip_bad=False)

@@ -102,13 +102,26 @@ async def test_demo_has_history_and_an_approved_target_tree(sessions):
     assert {t.status for t in targets} <= {"approved", "locked"}
 
 
-async def test_demo_has_an_open_pipeline_with_follow_ups(sessions):
+async def test_demo_has_an_open_pipeline_with_follow_ups_and_early_warnings(sessions):
+    from domain.alerts.models import Alert, AlertEvent, HealthDiagnosis
     from domain.pipeline.models import FollowUp, Opportunity
 
     await load_demo(sessions, seed=7, today=TODAY)
     async with sessions() as session:
         stages = Counter(await session.scalars(select(Opportunity.stage)))
         follow_ups = list(await session.scalars(select(FollowUp)))
+        severities = Counter(
+            await session.scalars(select(Alert.severity).where(Alert.status == "open"))
+        )
+        rules = set(await session.scalars(select(Alert.rule)))
+        diagnoses = list(await session.scalars(select(HealthDiagnosis)))
+        escalated = await session.scalar(
+            select(AlertEvent.id).where(AlertEvent.kind == "escalated").limit(1)
+        )
+    assert set(severities) == {"yellow", "orange", "red"}
+    assert {"kpi_miss", "stale_key", "circuit_breaker"} <= rules
+    assert len(diagnoses) >= 1 and diagnoses[0].findings["kpi_misses"]
+    assert escalated is not None  # the replayed days built real histories
     assert set(stages) == {
         "lead",
         "contacted",
@@ -119,6 +132,6 @@ async def test_demo_has_an_open_pipeline_with_follow_ups(sessions):
         "won",
         "lost",
     }
-    assert sum(stages.values()) == 68 * 3
+    assert sum(stages.values()) >= 68 * 3  # and the Shanghai team's newly qualified leads
     assert len(follow_ups) >= 2 * 68 * 3
     assert all(f.customer_status and f.logged_at >= f.occurred_at for f in follow_ups)
