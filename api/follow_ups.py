@@ -37,6 +37,9 @@ class FollowUpNode:
     value_points: list[ValuePoint]
     customer_status: str
     customer_responded: bool
+    customer_initiated: bool = strawberry.field(
+        description="The customer reached out (an inquiry), rather than answering the rep."
+    )
     notes: str | None
     next_step: str | None
     next_step_due: date | None
@@ -121,6 +124,11 @@ class LogFollowUpInput:
     occurred_at: datetime = strawberry.field(description="When it happened (with a time zone).")
     customer_status: str = strawberry.field(description="Required: a code of `customerStatuses`.")
     customer_responded: bool
+    customer_initiated: bool = strawberry.field(
+        default=False,
+        description="The customer reached out (an inquiry), rather than answering the rep: "
+        "counts towards high-value customers' proactive inquiries.",
+    )
     value_points: list[ValuePoint] = strawberry.field(default_factory=list)
     notes: str | None = None
     next_step: str | None = None
@@ -153,6 +161,7 @@ class FollowUpMutation:
             occurred_at=input.occurred_at,
             customer_status=input.customer_status,
             customer_responded=input.customer_responded,
+            customer_initiated=input.customer_initiated,
             value_points=input.value_points,
             notes=input.notes,
             next_step=input.next_step,

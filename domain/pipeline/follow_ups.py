@@ -28,6 +28,7 @@ class Entry:
     next_step: str | None = None
     next_step_due: date | None = None
     corrects_id: int | None = None
+    customer_initiated: bool = False  # the customer reached out (an inquiry)
 
 
 async def log_follow_up(
@@ -69,6 +70,7 @@ async def log_follow_up(
         value_points=sorted({point.value for point in entry.value_points}),
         customer_status=status.code,
         customer_responded=entry.customer_responded,
+        customer_initiated=entry.customer_initiated,
         notes=" ".join((entry.notes or "").split()) or None,
         next_step=" ".join((entry.next_step or "").split()) or None,
         next_step_due=entry.next_step_due,

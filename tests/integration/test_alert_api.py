@@ -10,8 +10,8 @@ from datetime import date
 
 import pytest
 
-from tests.integration.conftest import gid
 from domain.alerts.rules import Thresholds
+from tests.integration.conftest import gid
 from tests.integration.test_alert_month import CONFIG, Month, days, run_day
 from tests.integration.test_org_mutations import run
 

@@ -76,6 +76,24 @@ async def test_log_follow_ups_and_the_current_status(api, world):
     ]
 
 
+async def test_customer_initiated_follow_ups(api, world):
+    opportunity = await new_opportunity(api, world)
+    selection = "followUp { id customerInitiated customerResponded }"
+    answered = await log(api, opportunity, selection=selection)
+    assert answered["followUp"]["customerInitiated"] is False  # by default the rep reached out
+    asked = await log(api, opportunity, selection=selection, customerInitiated=True)
+    assert asked["errors"] == [] and asked["followUp"]["customerInitiated"] is True
+    data = await api.data(
+        "query($id: ID!) { opportunity(id: $id) { followUps { id customerInitiated } } }",
+        {"id": opportunity["id"]},
+        as_="manager",
+    )
+    assert {f["id"]: f["customerInitiated"] for f in data["opportunity"]["followUps"]} == {
+        answered["followUp"]["id"]: False,
+        asked["followUp"]["id"]: True,
+    }
+
+
 @pytest.mark.parametrize(
     ("fields", "code", "field"),
     [

@@ -1,0 +1,356 @@
+"""The health dashboard of a unit's subtree for a period: the four indicators of DESIGN.md
+§3 against their thresholds, the unit's revenue targets with their pace, the top gap
+reasons, the open alerts by severity and a leaderboard of the reps — in a fixed number of
+statements whatever the number of reps.
+
+The rules behind each number (all days are the company's local days, [start, end] both
+included):
+
+- effective follow-up rate: follow-ups that happened in the period, logged for reps of the
+  subtree, that delivered at least one value point ÷ all of them. An entry later corrected
+  by another entry is left out (its correction counts instead).
+- lead → qualified cycle: the opportunities owned in the subtree whose *first* entry into
+  `qualified` falls in the period; the median of the days from creation to that entry.
+- new reps' first-deal cycle: reps of the subtree hired in the 12 months up to the period's
+  end who have closed a first sale (imported deal or won opportunity) on or after their hire
+  date and by that end; the population standard deviation of the days from hire to that
+  sale. Fewer than two such reps: no data.
+- high-value customers' proactive inquiries: customer-initiated follow-ups in the period on
+  the opportunities of high-value accounts owned by reps of the subtree, ÷ the number of
+  those accounts (created by the period's end), ÷ the period's length in months (days ÷
+  30.44). No such account: no data.
+- targets: the unit's own approved or locked revenue targets whose period contains the end
+  day, widest period first, with their pace as of that day.
+- gap reasons: the three reasons tagged most often on the subtree's targets of the month of
+  the end day (targets whose period starts on its first day).
+- alerts: open or acknowledged alerts raised for units of the subtree, by severity.
+- leaderboard: every rep of the subtree ranked by revenue closed in the period (ties share
+  a rank), with the completion of the rep's approved or locked revenue target of the
+  shortest period containing the end day, if there is one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from domain.alerts import health_rules as hr
+from domain.alerts.models import Alert, AlertStatus, Severity
+from domain.alerts.rules import HealthThresholds
+from domain.errors import InvalidInput, not_found
+from domain.org.models import OrgUnit, Rep, Role
+from domain.org.rules import Actor, as_utc
+from domain.org.service import units_in_subtree
+from domain.pipeline.models import Account, FollowUp, Opportunity, StageTransition
+from domain.pipeline.stages import Stage
+from domain.targets.actuals import closed_sales
+from domain.targets.collaboration import ReasonCount, top_gap_reasons
+from domain.targets.models import Metric, PeriodKind, Target, TargetStatus
+from domain.targets.progress import period_of, progress_of, working_calendar
+from domain.targets.rules import Pace
+
+DAY = 86_400
+MAX_DAYS = 1096  # three years
+LEADERBOARD_SIZE = 10
+MAX_LEADERBOARD_SIZE = 100
+RATED_STATUSES = (TargetStatus.APPROVED.value, TargetStatus.LOCKED.value)
+WIDEST_FIRST = [PeriodKind.YEAR, PeriodKind.QUARTER, PeriodKind.MONTH, PeriodKind.WEEK]
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    target: Target
+    pace: Pace
+
+
+@dataclass(frozen=True)
+class LeaderRow:
+    rank: int
+    rep: Rep
+    revenue: int
+    target: Target | None
+    pace: Pace | None
+
+    @property
+    def completion(self) -> float | None:
+        return self.pace.completion if self.pace else None
+
+
+@dataclass(frozen=True)
+class HealthDashboard:
+    unit: OrgUnit
+    start: date
+    end: date
+    indicators: list[hr.Indicator]
+    targets: list[TargetProgress]
+    gap_reasons: list[ReasonCount]
+    gap_period_start: date
+    open_alerts: dict[Severity, int]
+    leaderboard: list[LeaderRow]
+    rep_count: int
+
+    @property
+    def months(self) -> float:
+        return hr.months_in(self.start, self.end)
+
+
+def check_range(start: date, end: date) -> None:
+    if end < start or (end - start).days >= MAX_DAYS:
+        raise InvalidInput(
+            "INVALID_RANGE",
+            f"日期范围必须有效（结束不早于开始）且不超过 {MAX_DAYS} 天",
+            f"The range must run forwards and span at most {MAX_DAYS} days",
+            "to",
+        )
+
+
+async def readable_unit(session: AsyncSession, actor: Actor, unit_id: int) -> OrgUnit:
+    """A unit the caller may read the dashboard of: in a managed subtree, or a rep's own."""
+    unit = await session.get(OrgUnit, unit_id)
+    if unit is None or not (actor.manages_path(unit.path) or actor.rep_unit_id == unit.id):
+        raise not_found("UNIT_NOT_FOUND", "unit_id", "组织单元", "org unit")
+    return unit
+
+
+async def health_dashboard(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    unit_id: int,
+    start: date,
+    end: date,
+    timezone: str,
+    country: str,
+    thresholds: HealthThresholds,
+    leaderboard_size: int = LEADERBOARD_SIZE,
+    probabilities: dict[str, float] | None = None,
+) -> HealthDashboard:
+    check_range(start, end)
+    unit = await readable_unit(session, actor, unit_id)
+    zone = ZoneInfo(timezone)
+    begin = as_utc(datetime.combine(start, datetime.min.time(), zone))
+    finish = as_utc(datetime.combine(end + timedelta(days=1), datetime.min.time(), zone))
+    subtree = units_in_subtree(unit.path)
+    reps = select(Rep.id).where(Rep.unit_id.in_(subtree))
+
+    rate, follow_ups = await _effective_follow_ups(session, reps, begin, finish)
+    cycle, qualified = await _lead_to_qualified(session, reps, begin, finish)
+    spread, new_reps = await _first_deal_spread(session, subtree, end)
+    inquiries, accounts = await _proactive_inquiries(session, reps, begin, finish, start, end)
+    kind = hr.HealthIndicatorKind
+    indicators = [
+        hr.indicator(kind.EFFECTIVE_FOLLOW_UP_RATE, rate, follow_ups, thresholds),
+        hr.indicator(kind.LEAD_TO_QUALIFIED_DAYS, cycle, qualified, thresholds),
+        hr.indicator(kind.FIRST_DEAL_STDDEV_DAYS, spread, new_reps, thresholds),
+        hr.indicator(kind.PROACTIVE_INQUIRIES_PER_MONTH, inquiries, accounts, thresholds),
+    ]
+
+    members = list(
+        await session.scalars(
+            select(Rep).where(Rep.unit_id.in_(subtree)).order_by(Rep.name, Rep.id)
+        )
+    )
+    revenue = await _revenue_by_rep(session, reps, start, end)
+    ranks = hr.competition_ranks([(rep.id, revenue.get(rep.id, 0)) for rep in members])
+    size = hr.clamp_size(leaderboard_size, MAX_LEADERBOARD_SIZE)
+    leaders = sorted(members, key=lambda rep: ranks[rep.id])[:size]  # stable: name, id
+
+    unit_targets, rep_targets = await _covering_targets(session, unit, end, leaders)
+    calendar = await working_calendar(session, country)
+    paces = await progress_of(
+        session,
+        unit_targets + list(rep_targets.values()),
+        end,
+        calendar,
+        probabilities=probabilities,
+    )
+    gap_period_start = end.replace(day=1)
+    reasons = await top_gap_reasons(
+        session, _reader_of(actor, unit), root_unit_id=unit.id, period_start=gap_period_start
+    )
+    return HealthDashboard(
+        unit=unit,
+        start=start,
+        end=end,
+        indicators=indicators,
+        targets=[TargetProgress(t, paces[t.id]) for t in unit_targets],
+        gap_reasons=reasons,
+        gap_period_start=gap_period_start,
+        open_alerts=await _open_alerts(session, unit),
+        leaderboard=[
+            LeaderRow(
+                rank=ranks[rep.id],
+                rep=rep,
+                revenue=revenue.get(rep.id, 0),
+                target=rep_targets.get(rep.id),
+                pace=paces[rep_targets[rep.id].id] if rep.id in rep_targets else None,
+            )
+            for rep in leaders
+        ],
+        rep_count=len(members),
+    )
+
+
+def _reader_of(actor: Actor, unit: OrgUnit) -> Actor:
+    """`top_gap_reasons` reads for a manager of the unit; the dashboard has already checked
+    that the caller may read this unit (a rep reads their own unit's)."""
+    if actor.manages_path(unit.path):
+        return actor
+    return Actor(
+        user_id=actor.user_id,
+        roles=frozenset({Role.MANAGER.value}),
+        scope_path=unit.path,
+        login=actor.login,
+    )
+
+
+# --- the indicators ---------------------------------------------------------------------
+
+
+def _not_corrected():
+    correction = aliased(FollowUp)
+    return FollowUp.id.not_in(
+        select(correction.corrects_id).where(correction.corrects_id.is_not(None))
+    )
+
+
+async def _effective_follow_ups(session, reps, begin, finish) -> tuple[float | None, int]:
+    rows = await session.scalars(
+        select(FollowUp.value_points).where(
+            FollowUp.rep_id.in_(reps),
+            FollowUp.occurred_at >= begin,
+            FollowUp.occurred_at < finish,
+            _not_corrected(),
+        )
+    )
+    points = list(rows)
+    delivered = sum(1 for p in points if p)
+    return hr.share(delivered, len(points)), len(points)
+
+
+async def _lead_to_qualified(session, reps, begin, finish) -> tuple[float | None, int]:
+    """The opportunities whose first entry into `qualified` lies in [begin, finish)."""
+    qualified = StageTransition.to_stage == Stage.QUALIFIED.value
+    entry = aliased(StageTransition)
+    in_period = select(entry.opportunity_id).where(
+        entry.to_stage == Stage.QUALIFIED.value, entry.at >= begin, entry.at < finish
+    )
+    rows = await session.execute(
+        select(Opportunity.id, Opportunity.created_at, StageTransition.at)
+        .join(StageTransition, StageTransition.opportunity_id == Opportunity.id)
+        .where(
+            qualified,
+            StageTransition.at < finish,
+            Opportunity.owner_rep_id.in_(reps),
+            Opportunity.id.in_(in_period),
+        )
+    )
+    first: dict[int, tuple[datetime, datetime]] = {}
+    for opportunity_id, created_at, at in rows:
+        at = as_utc(at)
+        if opportunity_id not in first or at < first[opportunity_id][1]:
+            first[opportunity_id] = (as_utc(created_at), at)
+    cycles = [(at - created).total_seconds() / DAY for created, at in first.values() if at >= begin]
+    return hr.median(cycles), len(cycles)
+
+
+async def _first_deal_spread(session, subtree, end: date) -> tuple[float | None, int]:
+    sale = closed_sales()
+    rows = await session.execute(
+        select(Rep.id, Rep.hire_date, func.min(sale.c.day))
+        .join(sale, sale.c.rep_id == Rep.id)
+        .where(
+            Rep.unit_id.in_(subtree),
+            Rep.hire_date >= hr.hire_window_start(end),
+            Rep.hire_date <= end,
+            sale.c.day >= Rep.hire_date,
+            sale.c.day <= end,
+        )
+        .group_by(Rep.id, Rep.hire_date)
+    )
+    cycles = [hr.days_to_first_deal(hired, first) for _, hired, first in rows]
+    return hr.population_stddev(cycles), len(cycles)
+
+
+async def _proactive_inquiries(
+    session, reps, begin, finish, start: date, end: date
+) -> tuple[float | None, int]:
+    key_accounts = select(Account.id).where(
+        Account.high_value.is_(True), Account.owner_rep_id.in_(reps), Account.created_at < finish
+    )
+    inquiries = (
+        select(func.count(FollowUp.id))
+        .join(Opportunity, Opportunity.id == FollowUp.opportunity_id)
+        .where(
+            Opportunity.account_id.in_(key_accounts),
+            FollowUp.customer_initiated.is_(True),
+            FollowUp.occurred_at >= begin,
+            FollowUp.occurred_at < finish,
+            _not_corrected(),
+        )
+        .scalar_subquery()
+    )
+    accounts = select(func.count()).select_from(key_accounts.subquery()).scalar_subquery()
+    asked, counted = (await session.execute(select(inquiries, accounts))).one()
+    rate = hr.per_account_per_month(int(asked or 0), int(counted or 0), hr.months_in(start, end))
+    return rate, int(counted or 0)
+
+
+# --- targets, leaderboard, alerts -------------------------------------------------------
+
+
+async def _revenue_by_rep(session, reps, start: date, end: date) -> dict[int, int]:
+    sale = closed_sales()
+    rows = await session.execute(
+        select(sale.c.rep_id, func.sum(sale.c.amount))
+        .where(sale.c.rep_id.in_(reps), sale.c.day >= start, sale.c.day <= end)
+        .group_by(sale.c.rep_id)
+    )
+    return {rep_id: int(amount or 0) for rep_id, amount in rows}
+
+
+async def _covering_targets(
+    session, unit: OrgUnit, end: date, leaders: list[Rep]
+) -> tuple[list[Target], dict[int, Target]]:
+    """The unit's rated revenue targets whose period contains `end` (widest first), and per
+    leader the rated revenue target of the shortest period containing `end`."""
+    leader_ids = [rep.id for rep in leaders]
+    rows = await session.scalars(
+        select(Target).where(
+            Target.metric == Metric.REVENUE.value,
+            Target.status.in_(RATED_STATUSES),
+            Target.period_start <= end,
+            or_(Target.owner_unit_id == unit.id, Target.owner_rep_id.in_(leader_ids)),
+        )
+    )
+    covering = [t for t in rows if period_of(t).contains(end)]
+
+    def width(target: Target) -> int:
+        return WIDEST_FIRST.index(PeriodKind(target.period_kind))
+
+    unit_targets = sorted((t for t in covering if t.owner_unit_id is not None), key=width)
+    per_rep: dict[int, list[Target]] = defaultdict(list)
+    for target in covering:
+        if target.owner_rep_id is not None:
+            per_rep[target.owner_rep_id].append(target)
+    shortest = {rep_id: max(targets, key=width) for rep_id, targets in per_rep.items()}
+    return unit_targets, shortest
+
+
+async def _open_alerts(session, unit: OrgUnit) -> dict[Severity, int]:
+    rows = await session.execute(
+        select(Alert.severity, func.count())
+        .where(
+            Alert.status.in_([AlertStatus.OPEN.value, AlertStatus.ACKNOWLEDGED.value]),
+            Alert.unit_id.in_(units_in_subtree(unit.path)),
+        )
+        .group_by(Alert.severity)
+    )
+    counts = Counter({Severity(severity): count for severity, count in rows})
+    return {severity: counts[severity] for severity in Severity}
