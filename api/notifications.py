@@ -1,19 +1,306 @@
-"""Placeholder while the notifications API is built."""
+"""Notifications in GraphQL: subscriptions managers keep for their units (webhook, DingTalk,
+WeCom, e-mail), and the dead letters admins retry. Secrets are write-only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
 import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from api.common import graphql_enum
+from api.errors import mutation_types, perform, read
+from api.org_types import OrgUnitNode, UserNode, display_user
+from api.permissions import ADMINS, allow
+from api.relay import decode_id, page_args, to_connection
+from domain.alerts.models import Severity
+from domain.notifications import rules, service
+from domain.notifications.models import Channel, DeliveryStatus, NotificationSubscription
+from domain.notifications.rules import NotificationLanguage as Language
+from domain.org.models import Role
+
+MANAGERS = (Role.ADMIN, Role.DIRECTOR, Role.MANAGER)
+
+
+def _labelled_enum(enum_cls: type[Enum], name: str, description: str) -> None:
+    strawberry.enum(enum_cls, name=name, description=description)
+    for value in enum_cls.__strawberry_definition__.values:
+        member = enum_cls(value.value)
+        value.description = f"{member.label_zh} / {member.label_en}"
+
+
+_labelled_enum(Channel, "NotificationChannel", "Where a notification goes. 通知渠道。")
+_labelled_enum(Language, "NotificationLanguage", "The language of messages. 通知语言。")
+graphql_enum(DeliveryStatus, "Where a delivery stands. 投递状态。")
+if not hasattr(Severity, "__strawberry_definition__"):  # the alerts schema may expose it first
+    graphql_enum(Severity, "How serious an alert is. 预警级别。")
+
+
+@strawberry.type(
+    name="NotificationSubscription",
+    description="Alerts of a unit's subtree at or above a severity, sent to one channel. "
+    "通知订阅。The secret is never returned.",
+)
+class SubscriptionNode(relay.Node):
+    id: relay.NodeID[int]
+    min_severity: Severity = strawberry.field(description="The least severity sent.")
+    channel: Channel
+    language: Language = strawberry.field(description="The language messages are written in.")
+    active: bool
+    created_at: datetime
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Info) -> bool:
+        return isinstance(obj, NotificationSubscription)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        ids = list(node_ids)
+        found = await read(
+            info,
+            lambda session, actor: service.subscriptions_by_ids(
+                session, actor, [int(i) for i in ids if i.isdigit()]
+            ),
+        )
+        return [found.get(int(i)) if i.isdigit() else None for i in ids]
+
+    @strawberry.field(
+        description="The webhook or robot URL (query values such as robot tokens masked) "
+        "or the e-mail address."
+    )
+    def destination(self) -> str:
+        return rules.masked_destination(self.channel, self.destination)
+
+    @strawberry.field(description="True when messages are signed with a secret.")
+    def has_secret(self) -> bool:
+        return bool(self.secret)
+
+    @strawberry.field(description="The channel's name in your language.")
+    def channel_label(self, info: Info) -> str:
+        return Channel(self.channel).label(info.context.language)
+
+    @strawberry.field(description="The unit whose subtree's alerts are sent.")
+    async def unit(self, info: Info) -> OrgUnitNode | None:
+        return await info.context.loaders.unit.load(self.unit_id)
+
+    @strawberry.field(description="Who created the subscription.")
+    async def created_by(self, info: Info) -> UserNode | None:
+        return await display_user(info, self.created_by_user_id)
+
+
+@strawberry.type
+class NotificationSubscriptionConnection(relay.Connection[SubscriptionNode]):
+    total_count: int = strawberry.field(description="Rows matching the filter, in your scope.")
+
+
+@strawberry.type(
+    name="Delivery",
+    description="One event sent to one subscription, with its attempts. 投递记录。",
+)
+class DeliveryNode(relay.Node):
+    id: relay.NodeID[int]
+    status: DeliveryStatus
+    attempts: int = strawberry.field(description="Attempts made since the last (re)try.")
+    last_error: str | None = strawberry.field(description="Why the last attempt failed.")
+    next_attempt_at: datetime
+    delivered_at: datetime | None
+    created_at: datetime
+    idempotency_key: str = strawberry.field(
+        description="Sent with every attempt (`Idempotency-Key`); receivers drop repeats by it."
+    )
+    event_kind: str = strawberry.field(
+        description="`alert.raised`, `alert.escalated`, `alert.resolved` or `task.created`."
+    )
+    severity: Severity | None
+    channel: Channel
+    destination: str = strawberry.field(description="Where it went; robot tokens masked.")
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Info) -> bool:
+        return isinstance(obj, service.DeliveryView)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        ids = list(node_ids)
+        found = await read(
+            info,
+            lambda session, actor: service.deliveries_by_ids(
+                session, actor, [int(i) for i in ids if i.isdigit()]
+            ),
+        )
+        return [found.get(int(i)) if i.isdigit() else None for i in ids]
+
+    @strawberry.field(description="The event's name in your language.")
+    def event_label(self, info: Info) -> str:
+        return rules.event_label(self.event_kind, info.context.language)
+
+    @strawberry.field(description="The subscription it was sent for.")
+    def subscription_id(self) -> relay.GlobalID:
+        return relay.GlobalID("NotificationSubscription", str(self.subscription_id))
+
+    @strawberry.field(description="The subscription's unit.")
+    async def unit(self, info: Info) -> OrgUnitNode | None:
+        return await info.context.loaders.unit.load(self.unit_id)
+
+
+@strawberry.type
+class DeliveryConnection(relay.Connection[DeliveryNode]):
+    total_count: int = strawberry.field(description="Rows matching the filter.")
+
+
+CreateNotificationSubscription = mutation_types(
+    "CreateNotificationSubscription",
+    "subscription",
+    SubscriptionNode,
+    [
+        "INVALID_ID",
+        "UNIT_NOT_FOUND",
+        "INVALID_URL",
+        "PRIVATE_ADDRESS",
+        "INVALID_EMAIL",
+        "SECRET_REQUIRED",
+        "SECRET_TOO_SHORT",
+        "TOO_LONG",
+    ],
+)
+DeactivateNotificationSubscription = mutation_types(
+    "DeactivateNotificationSubscription",
+    "subscription",
+    SubscriptionNode,
+    ["INVALID_ID", "SUBSCRIPTION_NOT_FOUND", "ALREADY_INACTIVE"],
+)
+RetryDelivery = mutation_types(
+    "RetryDelivery",
+    "delivery",
+    DeliveryNode,
+    ["INVALID_ID", "DELIVERY_NOT_FOUND", "NOT_DEAD", "SUBSCRIPTION_INACTIVE"],
+)
+
+
+@strawberry.input
+class CreateNotificationSubscriptionInput:
+    unit_id: relay.GlobalID = strawberry.field(
+        description="A unit you manage; its whole subtree's alerts are sent."
+    )
+    channel: Channel
+    destination: str = strawberry.field(
+        description="An http(s) URL (webhook, DingTalk or WeCom robot) or an e-mail address."
+    )
+    min_severity: Severity = strawberry.field(
+        default=Severity.YELLOW, description="The least severity sent (default YELLOW: all)."
+    )
+    secret: str | None = strawberry.field(
+        default=None,
+        description="Signing secret: required for WEBHOOK (16+ characters, HMAC-SHA256), "
+        "optional for DINGTALK (加签). Never shown again.",
+    )
+    language: Language = strawberry.field(default=Language.ZH, description="Default ZH.")
+
+
+@strawberry.input
+class DeactivateNotificationSubscriptionInput:
+    id: relay.GlobalID
+
+
+@strawberry.input
+class RetryDeliveryInput:
+    id: relay.GlobalID = strawberry.field(description="A dead letter's ID.")
 
 
 @strawberry.type
 class NotificationsQuery:
-    @strawberry.field
-    def placeholder_notifications(self) -> bool:
-        return True
+    @strawberry.field(
+        extensions=allow(*MANAGERS),
+        description="Notification subscriptions of the units you manage.",
+    )
+    async def notification_subscriptions(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        active: bool | None = None,
+    ) -> NotificationSubscriptionConnection:
+        async def use_case(session, actor):
+            after_id, size = page_args(first, after, info.context.settings.max_page_size)
+            return await service.list_subscriptions(
+                session, actor, active=active, after_id=after_id, first=size
+            )
+
+        return to_connection(NotificationSubscriptionConnection, await read(info, use_case))
+
+    @strawberry.field(
+        extensions=allow(*ADMINS),
+        description="Deliveries that failed every attempt, oldest first (admins).",
+    )
+    async def dead_letters(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> DeliveryConnection:
+        async def use_case(session, actor):
+            after_id, size = page_args(first, after, info.context.settings.max_page_size)
+            return await service.dead_letters(session, actor, after_id=after_id, first=size)
+
+        return to_connection(DeliveryConnection, await read(info, use_case))
 
 
 @strawberry.type
 class NotificationsMutation:
-    @strawberry.mutation
-    def placeholder_notifications_mutation(self) -> bool:
-        return True
+    @strawberry.mutation(
+        extensions=allow(*MANAGERS),
+        description="Send a unit's alerts to a webhook, a DingTalk or WeCom robot, or e-mail.",
+    )
+    async def create_notification_subscription(
+        self, info: Info, input: CreateNotificationSubscriptionInput
+    ) -> CreateNotificationSubscription.payload:
+        return await perform(
+            info,
+            CreateNotificationSubscription,
+            lambda session, actor: service.create_subscription(
+                session,
+                actor,
+                service.NewSubscription(
+                    unit_id=decode_id(input.unit_id, "OrgUnit", "unit_id"),
+                    channel=input.channel,
+                    destination=input.destination,
+                    min_severity=input.min_severity,
+                    secret=input.secret,
+                    language=input.language,
+                ),
+                allow_private=info.context.settings.notify_allow_private,
+            ),
+        )
+
+    @strawberry.mutation(
+        extensions=allow(*MANAGERS),
+        description="Stop a subscription; its unsent deliveries are not sent.",
+    )
+    async def deactivate_notification_subscription(
+        self, info: Info, input: DeactivateNotificationSubscriptionInput
+    ) -> DeactivateNotificationSubscription.payload:
+        return await perform(
+            info,
+            DeactivateNotificationSubscription,
+            lambda session, actor: service.deactivate_subscription(
+                session, actor, decode_id(input.id, "NotificationSubscription", "id")
+            ),
+        )
+
+    @strawberry.mutation(
+        extensions=allow(*ADMINS),
+        description="Send a dead letter again: fresh attempts, due now, the same idempotency key.",
+    )
+    async def retry_delivery(self, info: Info, input: RetryDeliveryInput) -> RetryDelivery.payload:
+        return await perform(
+            info,
+            RetryDelivery,
+            lambda session, actor: service.retry_delivery(
+                session, actor, decode_id(input.id, "Delivery", "id"), now=info.context.now()
+            ),
+        )

@@ -408,9 +408,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table("follow_up", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column(
-                "customer_initiated", sa.Boolean(), server_default=sa.false(), nullable=False
-            )
+            sa.Column("customer_initiated", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
 
 
