@@ -13,15 +13,18 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.auth import Authenticator
 from api.context import Context, language_of
+from api.live import live_updates
 from api.loaders import Loaders
 from api.schema import build_schema
 from domain import db
+from domain.notifications import dispatcher as notifications
 from domain.pipeline.rules import DEFAULT_GATES, load_gates
 from domain.settings import Settings, load_settings
 
@@ -100,6 +103,11 @@ async def readyz(request: Request) -> JSONResponse:
     body: dict[str, Any] = {"database": "ok", "revision": current, "head": head}
     if current != head:
         return JSONResponse({"status": "unavailable", **body, "migrations": "behind"}, 503)
+    listener = getattr(request.app.state, "listener", None)
+    if listener is not None:
+        body["live"] = "listening" if listener.listening.is_set() else "connecting"
+        if not listener.listening.is_set():
+            return JSONResponse({"status": "unavailable", **body}, 503)
     return JSONResponse({"status": "ready", **body})
 
 
@@ -123,14 +131,24 @@ def create_app(settings: Settings, engine=None, prepare: bool = True) -> Starlet
     async def lifespan(app: Starlette):
         if prepare:
             await prepare_database(settings, engine)
-        yield
+        async with (
+            notifications.background(app.state.sessions, settings),
+            live_updates(settings) as listener,
+        ):
+            app.state.listener = listener
+            yield
         await engine.dispose()
 
     ide = "graphiql" if settings.graphiql else None
-    graphql = PacerGraphQL(build_schema(settings), graphql_ide=ide)
+    graphql = PacerGraphQL(
+        build_schema(settings),
+        graphql_ide=ide,
+        subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+    )
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/", lambda request: RedirectResponse("/graphql")),
