@@ -1,19 +1,356 @@
-"""Placeholder while the reviews API is built."""
+"""Weekly calibration reviews in GraphQL: start a review (its snapshot frozen), mark
+anomalies, suggest target adjustments that a director accepts into a rebalance, confirm key
+customers, and read or export the review.
+
+Who: reading and marking anomalies — managers, directors and admins of the review's unit or
+above, and the reps of that unit; starting, suggesting and confirming key customers —
+managers, directors and admins; accepting and rejecting suggestions — directors and admins."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Annotated
+
 import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from api.common import BigInt
+from api.errors import mutation_types, perform, read
+from api.permissions import READ_ORG, allow
+from api.relay import decode_id, page_args, to_connection
+from api.review_types import (
+    ReviewAnomalyNode,
+    ReviewKeyCustomer,
+    ReviewSuggestionNode,
+    WeeklyReviewConnection,
+    WeeklyReviewNode,
+    review_loader,
+)
+from api.target_types import TargetNode
+from domain.alerts import review as reviews
+from domain.alerts.review_snapshot import ReviewSettings
+from domain.org.models import Role
+
+PLANNERS = (Role.ADMIN, Role.DIRECTOR, Role.MANAGER)
+DECIDERS = (Role.ADMIN, Role.DIRECTOR)
 
 
-@strawberry.type
-class ReviewsQuery:
-    @strawberry.field
-    def placeholder_reviews(self) -> bool:
-        return True
+# --- mutations --------------------------------------------------------------------------
+
+StartWeeklyReview = mutation_types(
+    "StartWeeklyReview",
+    "review",
+    WeeklyReviewNode,
+    ["INVALID_ID", "UNIT_NOT_FOUND", "INVALID_WEEK", "WEEK_NOT_STARTED", "REVIEW_EXISTS"],
+)
+MarkReviewAnomaly = mutation_types(
+    "MarkReviewAnomaly",
+    "anomaly",
+    ReviewAnomalyNode,
+    [
+        "INVALID_ID",
+        "REVIEW_NOT_FOUND",
+        "TARGET_NOT_FOUND",
+        "REP_NOT_FOUND",
+        "REQUIRED",
+        "TOO_LONG",
+    ],
+)
+SuggestTargetAdjustment = mutation_types(
+    "SuggestTargetAdjustment",
+    "suggestion",
+    ReviewSuggestionNode,
+    [
+        "INVALID_ID",
+        "REVIEW_NOT_FOUND",
+        "TARGET_NOT_FOUND",
+        "NEGATIVE_AMOUNT",
+        "REASON_REQUIRED",
+        "TOO_LONG",
+    ],
+)
+AcceptTargetAdjustments = mutation_types(
+    "AcceptTargetAdjustments",
+    "suggestions",
+    list[ReviewSuggestionNode],
+    [
+        "INVALID_ID",
+        "REVIEW_NOT_FOUND",
+        "SUGGESTION_NOT_FOUND",
+        "ALREADY_DECIDED",
+        "TARGET_NOT_FOUND",
+        "REASON_REQUIRED",
+        "STALE_VERSION",
+        # refusals of the rebalance itself
+        "CALIBRATION_TOO_SOON",
+        "TOO_FEW_TARGETS",
+        "NOT_SIBLINGS",
+        "SUM_CHANGED",
+    ],
+    extra={"targets": list[TargetNode]},
+)
+RejectTargetAdjustment = mutation_types(
+    "RejectTargetAdjustment",
+    "suggestion",
+    ReviewSuggestionNode,
+    ["INVALID_ID", "SUGGESTION_NOT_FOUND", "ALREADY_DECIDED"],
+)
+ConfirmKeyCustomers = mutation_types(
+    "ConfirmKeyCustomers",
+    "key_customers",
+    list[ReviewKeyCustomer],
+    [
+        "INVALID_ID",
+        "REVIEW_NOT_FOUND",
+        "REQUIRED",
+        "DUPLICATE_ACCOUNT",
+        "ACCOUNT_NOT_FOUND",
+        "TOO_LONG",
+    ],
+)
+
+
+@strawberry.input
+class StartWeeklyReviewInput:
+    unit_id: relay.GlobalID
+    week_start: date = strawberry.field(description="The Monday of the ISO week.")
+
+
+@strawberry.input
+class MarkReviewAnomalyInput:
+    review_id: relay.GlobalID
+    note: str
+    target_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="A target of the review's subtree."
+    )
+    rep_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="A rep of the review's subtree."
+    )
+
+
+@strawberry.input
+class SuggestTargetAdjustmentInput:
+    review_id: relay.GlobalID
+    target_id: relay.GlobalID = strawberry.field(description="A target of the review's subtree.")
+    proposed_amount: BigInt = strawberry.field(description="The new amount, ≥ 0.")
+    reason: str
+
+
+@strawberry.input
+class AcceptTargetAdjustmentsInput:
+    review_id: relay.GlobalID
+    suggestion_ids: list[relay.GlobalID] = strawberry.field(
+        description="Pending suggestions of sibling targets whose amounts keep their sum."
+    )
+    reason: str
+    override_reason: str | None = strawberry.field(
+        default=None,
+        description="Needed when the unit was calibrated within the calibration window.",
+    )
+
+
+@strawberry.input
+class RejectTargetAdjustmentInput:
+    suggestion_id: relay.GlobalID
+
+
+@strawberry.input
+class KeyCustomerInput:
+    account_id: relay.GlobalID
+    note: str | None = None
+
+
+@strawberry.input
+class ConfirmKeyCustomersInput:
+    review_id: relay.GlobalID
+    accounts: list[KeyCustomerInput]
+
+
+def _settings(info: Info) -> ReviewSettings:
+    settings = info.context.settings
+    return ReviewSettings(
+        timezone=settings.timezone,
+        holiday_country=settings.holiday_country,
+        kpi_minimums=settings.kpi_minimums,
+        stage_probabilities=settings.stage_probabilities,
+        stale_key_days=settings.stale_key_days,
+        payment_terms_days=settings.payment_terms_days,
+    )
+
+
+def _review_id(global_id: relay.GlobalID, field: str = "review_id") -> int:
+    return decode_id(global_id, "WeeklyReview", field)
 
 
 @strawberry.type
 class ReviewsMutation:
-    @strawberry.mutation
-    def placeholder_reviews_mutation(self) -> bool:
-        return True
+    @strawberry.mutation(
+        extensions=allow(*PLANNERS),
+        description="Start the weekly calibration review of a unit and freeze its snapshot.",
+    )
+    async def start_weekly_review(
+        self, info: Info, input: StartWeeklyReviewInput
+    ) -> StartWeeklyReview.payload:
+        return await perform(
+            info,
+            StartWeeklyReview,
+            lambda session, actor: reviews.start_weekly_review(
+                session,
+                actor,
+                unit_id=decode_id(input.unit_id, "OrgUnit", "unit_id"),
+                week_start=input.week_start,
+                today=info.context.today(),
+                settings=_settings(info),
+                now=info.context.now(),
+            ),
+        )
+
+    @strawberry.mutation(
+        extensions=allow(*READ_ORG),
+        description="Mark something out of the ordinary in a review (reps of the unit too).",
+    )
+    async def mark_review_anomaly(
+        self, info: Info, input: MarkReviewAnomalyInput
+    ) -> MarkReviewAnomaly.payload:
+        return await perform(
+            info,
+            MarkReviewAnomaly,
+            lambda session, actor: reviews.mark_anomaly(
+                session,
+                actor,
+                review_id=_review_id(input.review_id),
+                note=input.note,
+                target_id=decode_id(input.target_id, "Target", "target_id"),
+                rep_id=decode_id(input.rep_id, "Rep", "rep_id"),
+            ),
+        )
+
+    @strawberry.mutation(
+        extensions=allow(*PLANNERS),
+        description="Suggest a new amount for a target of the review's subtree.",
+    )
+    async def suggest_target_adjustment(
+        self, info: Info, input: SuggestTargetAdjustmentInput
+    ) -> SuggestTargetAdjustment.payload:
+        return await perform(
+            info,
+            SuggestTargetAdjustment,
+            lambda session, actor: reviews.suggest_adjustment(
+                session,
+                actor,
+                review_id=_review_id(input.review_id),
+                target_id=decode_id(input.target_id, "Target", "target_id"),
+                proposed_amount=input.proposed_amount,
+                reason=input.reason,
+            ),
+        )
+
+    @strawberry.mutation(
+        extensions=allow(*DECIDERS),
+        description="Accept suggestions (directors): their amounts are applied as one "
+        "rebalance of sibling targets — the parent's sum unchanged, each change a target "
+        "version — and they are marked accepted. Any refusal writes nothing.",
+    )
+    async def accept_target_adjustments(
+        self, info: Info, input: AcceptTargetAdjustmentsInput
+    ) -> AcceptTargetAdjustments.payload:
+        return await perform(
+            info,
+            AcceptTargetAdjustments,
+            lambda session, actor: reviews.accept_adjustments(
+                session,
+                actor,
+                review_id=_review_id(input.review_id),
+                suggestion_ids=[
+                    decode_id(i, "ReviewSuggestion", "suggestion_ids") for i in input.suggestion_ids
+                ],
+                reason=input.reason,
+                override_reason=input.override_reason,
+                window_days=info.context.settings.calibration_window_days,
+                now=info.context.now(),
+            ),
+            to_payload=lambda result: {"suggestions": result[0], "targets": result[1]},
+        )
+
+    @strawberry.mutation(
+        extensions=allow(*DECIDERS), description="Reject a pending suggestion (directors)."
+    )
+    async def reject_target_adjustment(
+        self, info: Info, input: RejectTargetAdjustmentInput
+    ) -> RejectTargetAdjustment.payload:
+        return await perform(
+            info,
+            RejectTargetAdjustment,
+            lambda session, actor: reviews.reject_adjustment(
+                session,
+                actor,
+                suggestion_id=decode_id(input.suggestion_id, "ReviewSuggestion", "suggestion_id"),
+                now=info.context.now(),
+            ),
+        )
+
+    @strawberry.mutation(
+        extensions=allow(*PLANNERS),
+        description="Confirm the week's key customers (again: replaces the note); answers "
+        "all the review's key customers.",
+    )
+    async def confirm_key_customers(
+        self, info: Info, input: ConfirmKeyCustomersInput
+    ) -> ConfirmKeyCustomers.payload:
+        return await perform(
+            info,
+            ConfirmKeyCustomers,
+            lambda session, actor: reviews.confirm_key_customers(
+                session,
+                actor,
+                review_id=_review_id(input.review_id),
+                accounts=[
+                    (decode_id(a.account_id, "Account", "accounts"), a.note) for a in input.accounts
+                ],
+                now=info.context.now(),
+            ),
+        )
+
+
+@strawberry.type
+class ReviewsQuery:
+    @strawberry.field(
+        extensions=allow(*READ_ORG),
+        description="One weekly review, if you can see it (managers of its unit or above, "
+        "reps of its unit).",
+    )
+    async def weekly_review(self, info: Info, id: relay.GlobalID) -> WeeklyReviewNode | None:
+        if id.type_name != "WeeklyReview" or not id.node_id.isdigit():
+            return None
+        return await review_loader(info).load(int(id.node_id))
+
+    @strawberry.field(
+        extensions=allow(*READ_ORG),
+        description="A unit's weekly reviews whose week starts in [from, to], in the order "
+        "they were started; `includeSubtree` adds the reviews of the units below.",
+    )
+    async def weekly_reviews(
+        self,
+        info: Info,
+        unit_id: relay.GlobalID,
+        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
+        to: date | None = None,
+        include_subtree: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> WeeklyReviewConnection:
+        async def use_case(session, actor):
+            after_id, size = page_args(first, after, info.context.settings.max_page_size)
+            return await reviews.list_reviews(
+                session,
+                actor,
+                unit_id=decode_id(unit_id, "OrgUnit", "unit_id"),
+                start=from_,
+                end=to,
+                include_subtree=include_subtree,
+                after_id=after_id,
+                first=size,
+            )
+
+        return to_connection(WeeklyReviewConnection, await read(info, use_case))
