@@ -110,24 +110,7 @@ async def _qualified(session, rng, rep: Rep, account: Account, day: date, zone) 
     )
     session.add(opportunity)
     await session.flush()
-    moves = [
-        (None, "lead", "create", created),
-        ("lead", "contacted", "advance", _at(day, 11, zone)),
-    ]
-    moves.append(("contacted", "qualified", "advance", qualified))
-    previous = None
-    for from_stage, to_stage, action, at in moves:
-        session.add(
-            StageTransition(
-                opportunity_id=opportunity.id,
-                from_stage=from_stage,
-                to_stage=to_stage,
-                action=action,
-                at=at,
-                seconds_in_previous=int((at - previous).total_seconds()) if previous else None,
-            )
-        )
-        previous = at
+    _history(session, opportunity, [created, _at(day, 11, zone), qualified])
 
 
 async def _silent_key_customer(session, rep: Rep | None, today: date, zone) -> None:
@@ -153,19 +136,7 @@ async def _silent_key_customer(session, rep: Rep | None, today: date, zone) -> N
     )
     session.add(opportunity)
     await session.flush()
-    for from_stage, to_stage, action in (
-        (None, "lead", "create"),
-        ("lead", "contacted", "advance"),
-    ):
-        session.add(
-            StageTransition(
-                opportunity_id=opportunity.id,
-                from_stage=from_stage,
-                to_stage=to_stage,
-                action=action,
-                at=created,
-            )
-        )
+    _history(session, opportunity, [created, created])
     answered = _at(today - timedelta(days=9), 14, zone)
     session.add(
         FollowUp(
@@ -179,6 +150,22 @@ async def _silent_key_customer(session, rep: Rep | None, today: date, zone) -> N
             value_points=["roi_figure"],
         )
     )
+
+
+def _history(session, opportunity: Opportunity, times: list[datetime]) -> None:
+    """The stage history from creation (lead) onwards, one forward move per later time."""
+    stages = [None, "lead", "contacted", "qualified"]
+    for n, at in enumerate(times):
+        session.add(
+            StageTransition(
+                opportunity_id=opportunity.id,
+                from_stage=stages[n],
+                to_stage=stages[n + 1],
+                action="create" if n == 0 else "advance",
+                at=at,
+                seconds_in_previous=int((at - times[n - 1]).total_seconds()) if n else None,
+            )
+        )
 
 
 def _at(day: date, hour: int, zone: ZoneInfo) -> datetime:

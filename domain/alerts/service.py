@@ -174,18 +174,24 @@ async def list_diagnoses(
 # --- lifecycle --------------------------------------------------------------------------
 
 
-async def _alert_for(session: AsyncSession, actor: Actor, alert_id: int) -> tuple[Alert, OrgUnit]:
+async def _locked_with_unit(session, model, row_id: int, visible, not_found_error):
+    """A row (alert or task) the actor may see, locked for the change, with its unit."""
     row = (
         await session.execute(
-            select(Alert, OrgUnit)
-            .join(OrgUnit, OrgUnit.id == Alert.unit_id)
-            .where(Alert.id == alert_id, alert_visible(actor))
-            .with_for_update(of=Alert)
+            select(model, OrgUnit)
+            .join(OrgUnit, OrgUnit.id == model.unit_id)
+            .where(model.id == row_id, visible)
+            .with_for_update(of=model)
         )
     ).first()
     if row is None:
-        raise not_found("ALERT_NOT_FOUND", "id", "预警", "alert")
+        raise not_found_error
     return row[0], row[1]
+
+
+async def _alert_for(session: AsyncSession, actor: Actor, alert_id: int) -> tuple[Alert, OrgUnit]:
+    missing = not_found("ALERT_NOT_FOUND", "id", "预警", "alert")
+    return await _locked_with_unit(session, Alert, alert_id, alert_visible(actor), missing)
 
 
 def _unresolved(alert: Alert) -> None:
@@ -303,17 +309,8 @@ async def complete_task(
     now: datetime | None = None,
 ) -> AlertTask:
     """The assignee or a manager of the unit records the task as done, with its outcome."""
-    row = (
-        await session.execute(
-            select(AlertTask, OrgUnit)
-            .join(OrgUnit, OrgUnit.id == AlertTask.unit_id)
-            .where(AlertTask.id == task_id, task_visible(actor))
-            .with_for_update(of=AlertTask)
-        )
-    ).first()
-    if row is None:
-        raise not_found("TASK_NOT_FOUND", "id", "任务", "task")
-    task, unit = row
+    missing = not_found("TASK_NOT_FOUND", "id", "任务", "task")
+    task, unit = await _locked_with_unit(session, AlertTask, task_id, task_visible(actor), missing)
     if task.assignee_user_id != actor.user_id:
         _require_manager(actor, unit)
     if task.completed_at is not None:
