@@ -201,7 +201,7 @@ class _Writer:
         await self.session.flush()
         self._event(alert, AlertEventKind.RAISED)
         self.summary.counts["raised"] += 1
-        task = await self._task(alert, finding)
+        task = await self._task(alert, finding, new=True)
         if finding.rule == AlertRule.CIRCUIT_BREAKER:
             await self._diagnose(alert, finding)
         await self._tell(alert, "alert.raised", task)
@@ -230,10 +230,11 @@ class _Writer:
         self.summary.counts["resolved"] += 1
         await self._tell(alert, "alert.resolved", None, announce=False)
 
-    async def _task(self, alert: Alert, finding: Finding) -> AlertTask | None:
+    async def _task(self, alert: Alert, finding: Finding, new: bool = False) -> AlertTask | None:
+        """The finding's task, unless the series already has one of that kind."""
         if finding.task is None:
             return None
-        exists = await self.session.scalar(
+        exists = not new and await self.session.scalar(
             select(AlertTask.id).where(
                 AlertTask.alert_id == alert.id, AlertTask.kind == finding.task.value
             )
