@@ -3,12 +3,13 @@ WeCom, e-mail), and the dead letters admins retry. Secrets are write-only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 from strawberry.types import Info
 
@@ -19,9 +20,11 @@ from api.permissions import ADMINS, allow
 from api.relay import decode_id, page_args, to_connection
 from domain.alerts.models import Severity
 from domain.notifications import rules, service
+from domain.notifications.messages import NotificationLanguage as Language
+from domain.notifications.messages import event_label
 from domain.notifications.models import Channel, DeliveryStatus, NotificationSubscription
-from domain.notifications.rules import NotificationLanguage as Language
 from domain.org.models import Role
+from domain.org.rules import Actor
 
 MANAGERS = (Role.ADMIN, Role.DIRECTOR, Role.MANAGER)
 
@@ -38,6 +41,17 @@ _labelled_enum(Language, "NotificationLanguage", "The language of messages. 通�
 graphql_enum(DeliveryStatus, "Where a delivery stands. 投递状态。")
 if not hasattr(Severity, "__strawberry_definition__"):  # the alerts schema may expose it first
     graphql_enum(Severity, "How serious an alert is. 预警级别。")
+
+
+async def _nodes_by_ids(
+    info: Info,
+    node_ids: Iterable[str],
+    by_ids: Callable[[AsyncSession, Actor, list[int]], Awaitable[dict[int, Any]]],
+) -> list[Any]:
+    """Relay nodes in the order asked for; None where an ID is malformed or out of sight."""
+    ids = list(node_ids)
+    found = await read(info, by_ids, [int(i) for i in ids if i.isdigit()])
+    return [found.get(int(i)) if i.isdigit() else None for i in ids]
 
 
 @strawberry.type(
@@ -61,14 +75,7 @@ class SubscriptionNode(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
-        ids = list(node_ids)
-        found = await read(
-            info,
-            lambda session, actor: service.subscriptions_by_ids(
-                session, actor, [int(i) for i in ids if i.isdigit()]
-            ),
-        )
-        return [found.get(int(i)) if i.isdigit() else None for i in ids]
+        return await _nodes_by_ids(info, node_ids, service.subscriptions_by_ids)
 
     @strawberry.field(
         description="The webhook or robot URL (query values such as robot tokens masked) "
@@ -129,18 +136,11 @@ class DeliveryNode(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
-        ids = list(node_ids)
-        found = await read(
-            info,
-            lambda session, actor: service.deliveries_by_ids(
-                session, actor, [int(i) for i in ids if i.isdigit()]
-            ),
-        )
-        return [found.get(int(i)) if i.isdigit() else None for i in ids]
+        return await _nodes_by_ids(info, node_ids, service.deliveries_by_ids)
 
     @strawberry.field(description="The event's name in your language.")
     def event_label(self, info: Info) -> str:
-        return rules.event_label(self.event_kind, info.context.language)
+        return event_label(self.event_kind, info.context.language)
 
     @strawberry.field(description="The subscription it was sent for.")
     def subscription_id(self) -> relay.GlobalID:

@@ -14,9 +14,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Select,
     String,
     Text,
     UniqueConstraint,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -103,3 +105,12 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def deliveries_with_context() -> Select[tuple[Delivery, OutboxEvent, NotificationSubscription]]:
+    """Each delivery beside the event it carries and the subscription it goes to."""
+    return (
+        select(Delivery, OutboxEvent, NotificationSubscription)
+        .join(OutboxEvent, OutboxEvent.id == Delivery.event_id)
+        .join(NotificationSubscription, NotificationSubscription.id == Delivery.subscription_id)
+    )

@@ -16,12 +16,14 @@ from domain.alerts.models import Severity
 from domain.db import utcnow
 from domain.errors import Conflict, not_found
 from domain.notifications import rules
+from domain.notifications.messages import NotificationLanguage
 from domain.notifications.models import (
     Channel,
     Delivery,
     DeliveryStatus,
     NotificationSubscription,
     OutboxEvent,
+    deliveries_with_context,
 )
 from domain.org.models import OrgUnit, Role
 from domain.org.rules import Actor, ancestor_ids, as_utc
@@ -103,7 +105,7 @@ class NewSubscription:
     destination: str
     min_severity: Severity = Severity.YELLOW
     secret: str | None = None
-    language: rules.NotificationLanguage = rules.NotificationLanguage.ZH
+    language: NotificationLanguage = NotificationLanguage.ZH
 
 
 async def create_subscription(
@@ -120,7 +122,7 @@ async def create_subscription(
         channel=channel.value,
         destination=destination,
         secret=secret,
-        language=rules.NotificationLanguage(data.language).value,
+        language=NotificationLanguage(data.language).value,
         active=True,
         created_by_user_id=actor.user_id,
     )
@@ -234,12 +236,7 @@ async def deliveries_by_ids(
     """Deliveries by id, with their event and subscription: admins only."""
     if not actor.has(Role.ADMIN):
         return {}
-    rows = await session.execute(
-        select(Delivery, OutboxEvent, NotificationSubscription)
-        .join(OutboxEvent, OutboxEvent.id == Delivery.event_id)
-        .join(NotificationSubscription, NotificationSubscription.id == Delivery.subscription_id)
-        .where(Delivery.id.in_(set(ids)))
-    )
+    rows = await session.execute(deliveries_with_context().where(Delivery.id.in_(set(ids))))
     return {delivery.id: _view(delivery, event, sub) for delivery, event, sub in rows}
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from domain.notifications import rules
+from domain.notifications import channel_requests
 
 
 @dataclass
@@ -38,7 +38,7 @@ class Received:
         return self.headers.get("idempotency-key")
 
     def signed_by(self, secret: str) -> bool:
-        return rules.verify_webhook_signature(
+        return channel_requests.verify_webhook_signature(
             secret,
             self.headers.get("x-pacer-timestamp", ""),
             self.body,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from domain.alerts.models import Severity
 from domain.db import utcnow
-from domain.notifications import dispatcher, rules, service
+from domain.notifications import channel_requests, dispatcher, leases, senders, service
 from domain.notifications.models import Delivery, NotificationSubscription
 from domain.org.models import OrgUnit
 from domain.org.rules import as_utc
@@ -217,7 +217,7 @@ async def test_dingtalk_and_wecom_receive_their_formats(sessions, world, db_url)
     ding = by_path["/robot/send"]
     assert ding.query["access_token"] == ["tok"]
     timestamp = int(ding.query["timestamp"][0])
-    assert urllib.parse.quote_plus(ding.query["sign"][0]) == rules.dingtalk_sign(
+    assert urllib.parse.quote_plus(ding.query["sign"][0]) == channel_requests.dingtalk_sign(
         "SECdingtalk", timestamp
     )
     assert ding.json["msgtype"] == "markdown"
@@ -402,8 +402,8 @@ async def test_a_lookup_that_resolves_to_a_private_address_is_refused(monkeypatc
         async def getaddrinfo(self, host, port, **kw):
             return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", port))]
 
-    monkeypatch.setattr(dispatcher.asyncio, "get_running_loop", lambda: Loop())
-    refusal = await dispatcher.check_resolves_public("hooks.example.com", 443)
+    monkeypatch.setattr(senders.asyncio, "get_running_loop", lambda: Loop())
+    refusal = await senders.check_resolves_public("hooks.example.com", 443)
     assert refusal and "10.0.0.7" in refusal
 
 
@@ -415,10 +415,10 @@ async def test_an_expired_lease_is_claimed_again_with_the_same_key(sessions, wor
     await subscribe(sessions, world, destination="https://hooks.example.com/")
     await raise_alert(sessions, world)
     now = utcnow() + timedelta(seconds=1)
-    (first,) = await dispatcher.claim(
+    (first,) = await leases.claim(
         sessions, worker="a", due_at=now, now=now, batch=10, lease_seconds=30
     )
-    held = await dispatcher.claim(
+    held = await leases.claim(
         sessions,
         worker="b",
         due_at=now,
@@ -428,17 +428,17 @@ async def test_an_expired_lease_is_claimed_again_with_the_same_key(sessions, wor
     )
     assert held == []
     later = now + timedelta(seconds=31)
-    (again,) = await dispatcher.claim(
+    (again,) = await leases.claim(
         sessions, worker="b", due_at=later, now=later, batch=10, lease_seconds=30
     )
     assert again.delivery_id == first.delivery_id
     assert again.idempotency_key == first.idempotency_key
     # The first dispatcher comes back late: its outcome is not recorded over b's lease.
-    late = await dispatcher.record_outcome(
+    late = await leases.record_outcome(
         sessions, first, None, worker="a", now=later, settings=config
     )
     assert late == "lost"
-    mine = await dispatcher.record_outcome(
+    mine = await leases.record_outcome(
         sessions, again, None, worker="b", now=later, settings=config
     )
     assert mine == "delivered"

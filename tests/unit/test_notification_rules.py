@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import InvalidInput
-from domain.notifications import rules
+from domain.notifications import channel_requests, messages, rules
 
 NOW = datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
 ALERT = {
@@ -41,7 +41,7 @@ TASK = {
 }
 
 
-def request(channel: str, **kw) -> rules.HttpRequest | rules.EmailMessage:
+def request(channel: str, **kw) -> channel_requests.HttpRequest | channel_requests.EmailMessage:
     arguments = {
         "channel": channel,
         "destination": "https://hooks.example.com/pacer",
@@ -54,15 +54,15 @@ def request(channel: str, **kw) -> rules.HttpRequest | rules.EmailMessage:
         "now": NOW,
         **kw,
     }
-    return rules.build_request(**arguments)
+    return channel_requests.build_request(**arguments)
 
 
 # --- message text -----------------------------------------------------------------------
 
 
 def test_render_in_chinese_by_default_and_in_english_on_request():
-    zh = rules.render("alert.raised", ALERT)
-    en = rules.render("alert.raised", ALERT, "en")
+    zh = messages.render("alert.raised", ALERT)
+    en = messages.render("alert.raised", ALERT, "en")
     assert zh.title == "【橙色预警】预警触发：张伟连续 3 天行为指标未达标"
     assert en.title == "[Orange] Alert raised: Zhang Wei missed KPIs 3 days"
     assert ("规则", "行为指标连续未达标") in zh.lines
@@ -71,7 +71,7 @@ def test_render_in_chinese_by_default_and_in_english_on_request():
 
 
 def test_render_a_task_names_its_kind_due_date_and_assignee():
-    message = rules.render("task.created", TASK, "en")
+    message = messages.render("task.created", TASK, "en")
     assert message.title.startswith("[Orange] New task: 1:1 coaching · ")
     assert ("Due", "2026-11-24") in message.lines
     assert ("Assignee", "王经理") in message.lines
@@ -89,13 +89,13 @@ def test_render_a_task_names_its_kind_due_date_and_assignee():
 )
 def test_render_tolerates_missing_and_odd_keys(payload):
     for kind in ("alert.raised", "alert.escalated", "alert.resolved", "task.created", "x"):
-        message = rules.render(kind, payload, "en")
+        message = messages.render(kind, payload, "en")
         assert message.title
-        assert rules.plain_text(message).startswith(message.title)
+        assert messages.plain_text(message).startswith(message.title)
 
 
 def test_resolved_alert_without_severity_has_a_plain_title():
-    message = rules.render("alert.resolved", {"alert": {"title": {"zh": "已恢复"}}}, "zh")
+    message = messages.render("alert.resolved", {"alert": {"title": {"zh": "已恢复"}}}, "zh")
     assert message.title == "预警解除：已恢复"
 
 
@@ -114,16 +114,18 @@ def test_webhook_body_is_the_payload_plus_the_delivery_identity_and_is_signed():
     assert sent.headers["X-Pacer-Signature"] == f"sha256={expected}"
     assert sent.headers["Idempotency-Key"] == "key-1"
     assert (
-        rules.verify_webhook_signature("s3cret-s3cret-s3cret", timestamp, sent.body, expected)
+        channel_requests.verify_webhook_signature(
+            "s3cret-s3cret-s3cret", timestamp, sent.body, expected
+        )
         is False
     )
-    assert rules.verify_webhook_signature(
+    assert channel_requests.verify_webhook_signature(
         "s3cret-s3cret-s3cret", timestamp, sent.body, f"sha256={expected}"
     )
-    assert not rules.verify_webhook_signature(
+    assert not channel_requests.verify_webhook_signature(
         "other-secret-123456", timestamp, sent.body, f"sha256={expected}"
     )
-    assert not rules.verify_webhook_signature(
+    assert not channel_requests.verify_webhook_signature(
         "s3cret-s3cret-s3cret", timestamp, sent.body + b" ", f"sha256={expected}"
     )
 
@@ -164,7 +166,7 @@ def test_wecom_markdown_in_english():
 
 def test_email_subject_body_and_message_id():
     sent = request("email", destination="boss@example.com", kind="task.created", payload=TASK)
-    assert isinstance(sent, rules.EmailMessage)
+    assert isinstance(sent, channel_requests.EmailMessage)
     assert sent.to == "boss@example.com"
     assert sent.subject.startswith("【橙色预警】新任务：一对一辅导")
     assert "截止：2026-11-24" in sent.body and "#11" in sent.body
@@ -173,11 +175,13 @@ def test_email_subject_body_and_message_id():
 
 
 def test_robot_errors_are_read_from_a_200_answer():
-    assert rules.robot_error("dingtalk", b'{"errcode":0,"errmsg":"ok"}') is None
-    assert "310000" in rules.robot_error("dingtalk", b'{"errcode":310000,"errmsg":"sign"}')
-    assert rules.robot_error("wecom", b'{"errcode":93000}') is not None
-    assert rules.robot_error("webhook", b'{"errcode":1}') is None
-    assert rules.robot_error("wecom", b"not json") is None
+    assert channel_requests.robot_error("dingtalk", b'{"errcode":0,"errmsg":"ok"}') is None
+    assert "310000" in channel_requests.robot_error(
+        "dingtalk", b'{"errcode":310000,"errmsg":"sign"}'
+    )
+    assert channel_requests.robot_error("wecom", b'{"errcode":93000}') is not None
+    assert channel_requests.robot_error("webhook", b'{"errcode":1}') is None
+    assert channel_requests.robot_error("wecom", b"not json") is None
 
 
 # --- backoff ----------------------------------------------------------------------------
