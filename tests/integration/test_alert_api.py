@@ -3,14 +3,13 @@ mutations with every error code; the evaluator for admins."""
 
 from __future__ import annotations
 
-import inspect
-import sys
 from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from domain.alerts.rules import Thresholds
+from tests.integration.codes import untested_codes
 from tests.integration.conftest import gid
 from tests.integration.test_alert_month import CONFIG, Month, days, run_day
 from tests.integration.test_org_mutations import run
@@ -245,9 +244,4 @@ async def test_health_diagnoses_are_listed(api, world, sessions, raised):
 def test_every_alert_error_code_has_a_test():
     from api import alerts
 
-    source = inspect.getsource(sys.modules[__name__])
-    for name in dir(alerts):
-        types = getattr(alerts, name)
-        if hasattr(types, "code") and hasattr(types, "payload"):
-            missing = [code.name for code in types.code if f'"{code.name}"' not in source]
-            assert missing == [], (name, missing)
+    assert untested_codes(alerts, __name__) == {}

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.integration.codes import untested_codes
 from tests.integration.conftest import gid
 from tests.integration.test_org_mutations import run
 from tests.integration.test_pipeline import new_opportunity
@@ -171,11 +172,6 @@ async def test_define_customer_status(api, world):
 
 
 def test_every_follow_up_code_has_a_test():
-    import inspect
-    import sys
+    from api import follow_ups
 
-    from api.follow_ups import DefineCustomerStatus, LogFollowUp
-
-    source = inspect.getsource(sys.modules[__name__])
-    for types in (LogFollowUp, DefineCustomerStatus):
-        assert [c.name for c in types.code if f'"{c.name}"' not in source] == []
+    assert untested_codes(follow_ups, __name__, ("LogFollowUp", "DefineCustomerStatus")) == {}

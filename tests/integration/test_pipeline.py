@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import count_statements
+from tests.integration.codes import untested_codes
 from tests.integration.conftest import gid
 from tests.integration.test_org_mutations import run
 
@@ -452,17 +453,9 @@ async def test_update_details_errors(api, world):
 
 
 def test_every_pipeline_error_code_has_a_test():
-    import inspect
-    import sys
-
     from api import pipeline
 
-    source = inspect.getsource(sys.modules[__name__])
-    for name in dir(pipeline):
-        types = getattr(pipeline, name)
-        if hasattr(types, "code") and hasattr(types, "payload"):
-            missing = [code.name for code in types.code if f'"{code.name}"' not in source]
-            assert missing == [], (name, missing)
+    assert untested_codes(pipeline, __name__) == {}
 
 
 async def test_two_concurrent_advances_one_wins(api, world):
