@@ -8,6 +8,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from domain.alerts import review as reviews
 from domain.alerts import service as alerts
 from domain.org import access, service
 from domain.pipeline import follow_ups, payments
@@ -49,6 +50,12 @@ class Loaders:
         self.alert_task_by_id = self._scoped(alerts.tasks_by_ids)
         self.alert_tasks = self._unscoped(alerts.tasks_of_alerts, default=list)
         self.diagnosis = self._unscoped(alerts.diagnoses_of_alerts)
+        self.weekly_review = self._scoped(reviews.reviews_by_ids)
+        self.review_anomaly = self._scoped(reviews.anomalies_by_ids)
+        self.review_suggestion = self._scoped(reviews.suggestions_by_ids)
+        self.review_anomalies = self._unscoped(reviews.anomalies_of, default=list)
+        self.review_suggestions = self._unscoped(reviews.suggestions_of, default=list)
+        self.review_key_customers = self._unscoped(reviews.key_customers_of, default=list)
 
     async def _progress(self, session, actor, keys):
         settings = self._context.settings

@@ -1,388 +1,36 @@
-"""GraphQL types of weekly reviews: the frozen snapshot as typed objects, the review, its
-anomalies, suggestions and key customers. Every relationship resolves through a per-request
-DataLoader (kept on the request's loaders, created on first use)."""
+"""GraphQL types of weekly reviews: the review, its anomalies, suggestions and key
+customers (the snapshot's types are in `review_snapshot_types`). Every relationship resolves
+through a per-request DataLoader of `api.loaders`."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, datetime
-from typing import Any
 
 import strawberry
 from strawberry import relay
-from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from api.common import BigInt, graphql_enum
-from api.org_types import OrgUnitNode, RepNode, UserNode, display_user
+from api.common import BigInt
+from api.org_types import OrgUnitNode, RepNode, UserNode, _OrmNode, display_user
 from api.pipeline_types import AccountType
+from api.review_snapshot_types import ReviewSnapshot, expose_enum
 from api.target_types import TargetNode
 from domain.alerts import review as reviews
-from domain.alerts.models import (
-    AlertRule,
-    AlertStatus,
-    ReviewAnomaly,
-    ReviewSuggestion,
-    Severity,
-    SuggestionStatus,
-    WeeklyReview,
-)
+from domain.alerts.models import ReviewAnomaly, ReviewSuggestion, SuggestionStatus, WeeklyReview
 from domain.alerts.review_export import ReviewExportFormat
-from domain.alerts.review_snapshot import ReviewOwnerRole, ReviewSubjectKind
-from domain.org.models import RepLevel
-from domain.pipeline.stages import Stage
-from domain.targets.models import Metric, PeriodKind, TargetStatus
 
-
-def _expose(enum_cls: Any, description: str) -> None:
-    """Another schema module may have exposed the enum first (alerts, notifications)."""
-    if not hasattr(enum_cls, "__strawberry_definition__"):
-        graphql_enum(enum_cls, description)
-
-
-_expose(Severity, "How serious an alert is. 预警级别。")
-_expose(AlertRule, "The rule that raised an alert. 预警规则。")
-_expose(AlertStatus, "open → acknowledged → resolved. 预警状态。")
-_expose(SuggestionStatus, "Where a target-adjustment suggestion stands. 调整建议状态。")
-_expose(ReviewOwnerRole, "Whose target a review row is, seen from the review's unit. 目标归属。")
-_expose(ReviewSubjectKind, "What an alert of a review is about. 预警对象类型。")
-_expose(
+expose_enum(SuggestionStatus, "Where a target-adjustment suggestion stands. 调整建议状态。")
+expose_enum(
     ReviewExportFormat,
     "JSON (the whole review) or CSV (one table with a `section` column, UTF-8 with a BOM "
     "for Excel). 导出格式。",
 )
 
 
-def _gid(type_name: str, pk: int | None) -> relay.GlobalID | None:
-    return None if pk is None else relay.GlobalID(type_name, str(pk))
-
-
-def lazy_loader(
-    info: Info, name: str, load: Callable[..., Awaitable[dict]], scoped: bool, default=None
-):
-    """A per-request DataLoader kept on the request's loaders (created on first use)."""
-    loaders = info.context.loaders
-    loader = getattr(loaders, name, None)
-    if loader is None:
-        context = info.context
-
-        async def load_fn(keys: list[int]) -> list[Any]:
-            if scoped:
-                actor = await context.require_actor()
-                found = await context.run(load, actor, keys)
-            else:
-                found = await context.run(load, keys)
-            return [found.get(key, default() if default else None) for key in keys]
-
-        loader = DataLoader(load_fn=load_fn)
-        setattr(loaders, name, loader)
-    return loader
-
-
-def review_loader(info: Info) -> DataLoader:
-    return lazy_loader(info, "reviews_review", reviews.reviews_by_ids, scoped=True)
-
-
-# --- the snapshot as types --------------------------------------------------------------
-
-
-@strawberry.type(description="A week or month of a review: first and last day, label.")
-class ReviewPeriod:
-    start: date
-    last_day: date
-    label: str = strawberry.field(description="e.g. 2026-W47 or 2026-11")
-
-    @classmethod
-    def of(cls, record: dict) -> ReviewPeriod:
-        return cls(
-            start=date.fromisoformat(record["start"]),
-            last_day=date.fromisoformat(record["last_day"]),
-            label=record["label"],
-        )
-
-
-@strawberry.type(description="A target of the review's unit, child units or reps, frozen.")
-class ReviewTargetRow:
-    target_id: strawberry.Private[int]
-    period_kind: PeriodKind = strawberry.field(description="WEEK or MONTH.")
-    period_label: str
-    metric: Metric
-    owner_role: ReviewOwnerRole
-    owner_id: relay.GlobalID = strawberry.field(description="An OrgUnit or a Rep.")
-    owner_name: str
-    status: TargetStatus
-    version: int = strawberry.field(description="The target's version when frozen.")
-    amount: BigInt
-    achieved: BigInt
-    expected_to_date: float
-    completion: float | None = strawberry.field(description="achieved ÷ amount")
-    pace_ratio: float | None = strawberry.field(description="achieved ÷ expected to date")
-    projection: float
-    gap: float = strawberry.field(description="amount − projection; positive means short.")
-
-    @strawberry.field(description="The target now (null when outside your scope).")
-    async def target(self, info: Info) -> TargetNode | None:
-        return await info.context.loaders.target.load(self.target_id)
-
-    @classmethod
-    def of(cls, r: dict) -> ReviewTargetRow:
-        role = ReviewOwnerRole(r["owner_role"])
-        return cls(
-            target_id=r["target_id"],
-            period_kind=PeriodKind(r["period"]),
-            period_label=r["period_label"],
-            metric=Metric(r["metric"]),
-            owner_role=role,
-            owner_id=_gid("Rep" if role == ReviewOwnerRole.REP else "OrgUnit", r["owner_id"]),
-            owner_name=r["owner_name"],
-            status=TargetStatus(r["status"]),
-            version=r["version"],
-            amount=r["amount"],
-            achieved=r["achieved"],
-            expected_to_date=r["expected_to_date"],
-            completion=r["completion"],
-            pace_ratio=r["pace_ratio"],
-            projection=r["projection"],
-            gap=r["gap"],
-        )
-
-
-@strawberry.type(description="A rep's missed behaviour KPIs over the review's working days.")
-class ReviewKpiMiss:
-    rep_id: relay.GlobalID
-    rep_name: str
-    level: RepLevel
-    working_days: int
-    days_missed: int = strawberry.field(description="Working days with any KPI below minimum.")
-    miss_streak: int = strawberry.field(description="Missed in a row up to the last day.")
-    touches: int = strawberry.field(description="Days the touches were short.")
-    needs_confirmed: int = strawberry.field(description="Days needs confirmed were short.")
-    proposals_sent: int = strawberry.field(description="Days proposals sent were short.")
-    demos_booked: int = strawberry.field(description="Days demos booked were short.")
-    missed_days: list[date]
-
-    @strawberry.field
-    async def rep(self, info: Info) -> RepNode | None:
-        return await info.context.loaders.rep.load(int(self.rep_id.node_id))
-
-    @classmethod
-    def of(cls, r: dict) -> ReviewKpiMiss:
-        return cls(
-            rep_id=_gid("Rep", r["rep_id"]),
-            rep_name=r["rep_name"],
-            level=RepLevel(r["level"]),
-            working_days=r["working_days"],
-            days_missed=r["days_missed"],
-            miss_streak=r["miss_streak"],
-            missed_days=[date.fromisoformat(d) for d in r["missed_days"]],
-            **{kpi: days for kpi, days in r["missed"].items()},
-        )
-
-
-@strawberry.type(description="Reps' KPI misses over the week's working days up to as-of.")
-class ReviewKpiMisses:
-    from_: date = strawberry.field(name="from")
-    to: date
-    working_days: int
-    reps_checked: int = strawberry.field(description="Active reps of the subtree looked at.")
-    reps: list[ReviewKpiMiss] = strawberry.field(description="Only reps who missed, worst first.")
-
-
-@strawberry.type(description="How many open alerts have a severity.")
-class ReviewSeverityCount:
-    severity: Severity
-    count: int
-
-
-@strawberry.type(description="An unresolved alert of the review's subtree, frozen.")
-class ReviewAlert:
-    alert_id: relay.GlobalID
-    rule: AlertRule
-    severity: Severity
-    status: AlertStatus
-    subject_kind: ReviewSubjectKind
-    subject_id: relay.GlobalID = strawberry.field(
-        description="An Opportunity, Target, Rep or OrgUnit."
-    )
-    subject_name: str
-    raised_on: date
-
-
-@strawberry.type(description="The subtree's unresolved (open or acknowledged) alerts.")
-class ReviewAlerts:
-    total: int
-    by_severity: list[ReviewSeverityCount] = strawberry.field(description="Red first.")
-    items: list[ReviewAlert] = strawberry.field(description="Red first, then oldest first.")
-
-
-SUBJECT_TYPES = {
-    ReviewSubjectKind.UNIT: "OrgUnit",
-    ReviewSubjectKind.REP: "Rep",
-    ReviewSubjectKind.TARGET: "Target",
-    ReviewSubjectKind.OPPORTUNITY: "Opportunity",
-}
-
-
-@strawberry.type(description="One funnel stage, frozen.")
-class ReviewFunnelStage:
-    stage: Stage
-    reached: int
-    conversion_to_next: float | None
-    median_days_in_stage: float | None
-
-
-@strawberry.type(description="The funnel of the month to date: opportunities created in it.")
-class ReviewFunnel:
-    from_: date = strawberry.field(name="from")
-    to: date
-    stages: list[ReviewFunnelStage]
-    won: int
-    lost: int
-    win_rate: float | None
-    follow_ups: int
-    effective_follow_up_rate: float | None
-    lead_to_qualified_median_days: float | None
-    stale_key_opportunities: int
-
-
-@strawberry.type(description="A high-value account with open opportunities in the subtree.")
-class ReviewSuggestedKeyCustomer:
-    account_id: relay.GlobalID
-    name: str
-    segment: str
-    owner_rep_name: str
-    open_opportunities: int
-    open_amount: BigInt
-
-    @strawberry.field(description="The account now (null when outside your scope).")
-    async def account(self, info: Info) -> AccountType | None:
-        return await info.context.loaders.account.load(int(self.account_id.node_id))
-
-
-@strawberry.type(
-    description="What the meeting looks at, frozen when the review started: later changes "
-    "to the data never change it."
-)
-class ReviewSnapshot:
-    version: int = strawberry.field(description="Version of the snapshot's layout.")
-    taken_at: datetime
-    as_of: date = strawberry.field(description="The last day counted: today, or the Sunday.")
-    week: ReviewPeriod
-    month: ReviewPeriod = strawberry.field(description="The month of the week's Thursday.")
-    targets: list[ReviewTargetRow] = strawberry.field(
-        description="Week and month targets of the unit, its child units and its own reps."
-    )
-    kpi_misses: ReviewKpiMisses
-    alerts: ReviewAlerts
-    funnel: ReviewFunnel
-    suggested_key_customers: list[ReviewSuggestedKeyCustomer]
-
-    @classmethod
-    def of(cls, s: dict) -> ReviewSnapshot:
-        kpi, alerts, funnel = s["kpi_misses"], s["alerts"], s["funnel"]
-        return cls(
-            version=s["version"],
-            taken_at=datetime.fromisoformat(s["taken_at"]),
-            as_of=date.fromisoformat(s["as_of"]),
-            week=ReviewPeriod.of(s["week"]),
-            month=ReviewPeriod.of(s["month"]),
-            targets=[ReviewTargetRow.of(r) for r in s["targets"]],
-            kpi_misses=ReviewKpiMisses(
-                from_=date.fromisoformat(kpi["from"]),
-                to=date.fromisoformat(kpi["to"]),
-                working_days=kpi["working_days"],
-                reps_checked=kpi["reps_checked"],
-                reps=[ReviewKpiMiss.of(r) for r in kpi["reps"]],
-            ),
-            alerts=ReviewAlerts(
-                total=alerts["total"],
-                by_severity=[
-                    ReviewSeverityCount(severity=Severity(name), count=count)
-                    for name, count in alerts["by_severity"].items()
-                ],
-                items=[
-                    ReviewAlert(
-                        alert_id=_gid("Alert", a["alert_id"]),
-                        rule=AlertRule(a["rule"]),
-                        severity=Severity(a["severity"]),
-                        status=AlertStatus(a["status"]),
-                        subject_kind=ReviewSubjectKind(a["subject_kind"]),
-                        subject_id=_gid(
-                            SUBJECT_TYPES[ReviewSubjectKind(a["subject_kind"])], a["subject_id"]
-                        ),
-                        subject_name=a["subject_name"],
-                        raised_on=date.fromisoformat(a["raised_on"]),
-                    )
-                    for a in alerts["items"]
-                ],
-            ),
-            funnel=ReviewFunnel(
-                from_=date.fromisoformat(funnel["from"]),
-                to=date.fromisoformat(funnel["to"]),
-                stages=[
-                    ReviewFunnelStage(
-                        stage=Stage(row["stage"]),
-                        reached=row["reached"],
-                        conversion_to_next=row["conversion_to_next"],
-                        median_days_in_stage=row["median_days_in_stage"],
-                    )
-                    for row in funnel["stages"]
-                ],
-                won=funnel["won"],
-                lost=funnel["lost"],
-                win_rate=funnel["win_rate"],
-                follow_ups=funnel["follow_ups"],
-                effective_follow_up_rate=funnel["effective_follow_up_rate"],
-                lead_to_qualified_median_days=funnel["lead_to_qualified_median_days"],
-                stale_key_opportunities=funnel["stale_key_opportunities"],
-            ),
-            suggested_key_customers=[
-                ReviewSuggestedKeyCustomer(
-                    account_id=_gid("Account", c["account_id"]),
-                    name=c["name"],
-                    segment=c["segment"],
-                    owner_rep_name=c["owner_rep_name"],
-                    open_opportunities=c["open_opportunities"],
-                    open_amount=c["open_amount"],
-                )
-                for c in s["suggested_key_customers"]
-            ],
-        )
-
-
-# --- nodes ------------------------------------------------------------------------------
-
-
-class _ReviewNode(relay.Node):
-    """A node resolved through a scoped loader of this module."""
-
-    _model: Any = None
-    _loader_name: str = ""
-    _by_ids: Any = None
-
-    @classmethod
-    def is_type_of(cls, obj: Any, info: Info) -> bool:
-        return isinstance(obj, cls._model)
-
-    @classmethod
-    def loader(cls, info: Info) -> DataLoader:
-        return lazy_loader(info, cls._loader_name, cls._by_ids, scoped=True)
-
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        ids = list(node_ids)
-        found = await cls.loader(info).load_many([int(i) for i in ids if i.isdigit()])
-        by_id = {row.id: row for row in found if row is not None}
-        return [by_id.get(int(i)) if i.isdigit() else None for i in ids]
-
-
 @strawberry.type(name="ReviewAnomaly", description="Something marked as out of the ordinary.")
-class ReviewAnomalyNode(_ReviewNode):
+class ReviewAnomalyNode(_OrmNode):
     _model = ReviewAnomaly
-    _loader_name = "reviews_anomaly"
-    _by_ids = staticmethod(reviews.anomalies_by_ids)
+    _loader = "review_anomaly"
 
     id: relay.NodeID[int]
     note: str
@@ -409,10 +57,9 @@ class ReviewAnomalyNode(_ReviewNode):
     name="ReviewSuggestion",
     description="A proposed new amount for a target; a director accepts it into a rebalance.",
 )
-class ReviewSuggestionNode(_ReviewNode):
+class ReviewSuggestionNode(_OrmNode):
     _model = ReviewSuggestion
-    _loader_name = "reviews_suggestion"
-    _by_ids = staticmethod(reviews.suggestions_by_ids)
+    _loader = "review_suggestion"
 
     id: relay.NodeID[int]
     proposed_amount: BigInt
@@ -458,10 +105,9 @@ class ReviewKeyCustomer:
     "the anomalies marked, the target adjustments suggested and decided, the key customers "
     "confirmed. 周复盘。",
 )
-class WeeklyReviewNode(_ReviewNode):
+class WeeklyReviewNode(_OrmNode):
     _model = WeeklyReview
-    _loader_name = "reviews_review"
-    _by_ids = staticmethod(reviews.reviews_by_ids)
+    _loader = "weekly_review"
 
     id: relay.NodeID[int]
     week_start: date = strawberry.field(description="The Monday of the ISO week.")
@@ -485,21 +131,18 @@ class WeeklyReviewNode(_ReviewNode):
 
     @strawberry.field(description="Oldest first.")
     async def anomalies(self, info: Info) -> list[ReviewAnomalyNode]:
-        loader = lazy_loader(info, "reviews_anomalies", reviews.anomalies_of, False, list)
-        return await loader.load(self.id)
+        return await info.context.loaders.review_anomalies.load(self.id)
 
     @strawberry.field(description="Oldest first; optionally only those with a status.")
     async def suggestions(
         self, info: Info, status: SuggestionStatus | None = None
     ) -> list[ReviewSuggestionNode]:
-        loader = lazy_loader(info, "reviews_suggestions", reviews.suggestions_of, False, list)
-        rows = await loader.load(self.id)
+        rows = await info.context.loaders.review_suggestions.load(self.id)
         return [row for row in rows if status is None or row.status == status.value]
 
     @strawberry.field(description="The confirmed key customers, in the order confirmed.")
     async def key_customers(self, info: Info) -> list[ReviewKeyCustomer]:
-        loader = lazy_loader(info, "reviews_key_customers", reviews.key_customers_of, False, list)
-        return await loader.load(self.id)
+        return await info.context.loaders.review_key_customers.load(self.id)
 
     @strawberry.field(
         description="The whole review as a file's content. JSON: one object (review, "

@@ -25,16 +25,12 @@ from api.review_types import (
     ReviewSuggestionNode,
     WeeklyReviewConnection,
     WeeklyReviewNode,
-    review_loader,
 )
 from api.target_types import TargetNode
 from domain.alerts import review as reviews
+from domain.alerts import review_actions as actions
+from domain.alerts.review_rules import DECIDERS, PLANNERS
 from domain.alerts.review_snapshot import ReviewSettings
-from domain.org.models import Role
-
-PLANNERS = (Role.ADMIN, Role.DIRECTOR, Role.MANAGER)
-DECIDERS = (Role.ADMIN, Role.DIRECTOR)
-
 
 # --- mutations --------------------------------------------------------------------------
 
@@ -216,7 +212,7 @@ class ReviewsMutation:
         return await perform(
             info,
             MarkReviewAnomaly,
-            lambda session, actor: reviews.mark_anomaly(
+            lambda session, actor: actions.mark_anomaly(
                 session,
                 actor,
                 review_id=_review_id(input.review_id),
@@ -236,7 +232,7 @@ class ReviewsMutation:
         return await perform(
             info,
             SuggestTargetAdjustment,
-            lambda session, actor: reviews.suggest_adjustment(
+            lambda session, actor: actions.suggest_adjustment(
                 session,
                 actor,
                 review_id=_review_id(input.review_id),
@@ -258,7 +254,7 @@ class ReviewsMutation:
         return await perform(
             info,
             AcceptTargetAdjustments,
-            lambda session, actor: reviews.accept_adjustments(
+            lambda session, actor: actions.accept_adjustments(
                 session,
                 actor,
                 review_id=_review_id(input.review_id),
@@ -282,7 +278,7 @@ class ReviewsMutation:
         return await perform(
             info,
             RejectTargetAdjustment,
-            lambda session, actor: reviews.reject_adjustment(
+            lambda session, actor: actions.reject_adjustment(
                 session,
                 actor,
                 suggestion_id=decode_id(input.suggestion_id, "ReviewSuggestion", "suggestion_id"),
@@ -301,7 +297,7 @@ class ReviewsMutation:
         return await perform(
             info,
             ConfirmKeyCustomers,
-            lambda session, actor: reviews.confirm_key_customers(
+            lambda session, actor: actions.confirm_key_customers(
                 session,
                 actor,
                 review_id=_review_id(input.review_id),
@@ -323,7 +319,7 @@ class ReviewsQuery:
     async def weekly_review(self, info: Info, id: relay.GlobalID) -> WeeklyReviewNode | None:
         if id.type_name != "WeeklyReview" or not id.node_id.isdigit():
             return None
-        return await review_loader(info).load(int(id.node_id))
+        return await info.context.loaders.weekly_review.load(int(id.node_id))
 
     @strawberry.field(
         extensions=allow(*READ_ORG),

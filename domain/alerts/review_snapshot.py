@@ -1,5 +1,5 @@
-"""The snapshot of a weekly review, frozen when the review starts, and the plain rules
-that shape it.
+"""The snapshot of a weekly review, frozen when the review starts: what it reads from the
+database (the rows are shaped by the plain rules of `review_rules`).
 
 The snapshot (``SNAPSHOT_VERSION`` 1) is a JSON object; dates are ISO strings, money is in
 minor units, ratios are fractions rounded to four places::
@@ -43,10 +43,22 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from domain.alerts.models import Alert, AlertStatus, Severity
+from domain.alerts.models import Alert, AlertStatus
+from domain.alerts.review_rules import (
+    ReviewOwnerRole,
+    ReviewSubjectKind,
+    alert_summary,
+    funnel_summary,
+    kpi_miss_rows,
+    month_of_week,
+    period_record,
+    review_as_of,
+    sort_target_rows,
+    subject_of,
+    target_name,
+    target_row,
+)
 from domain.db import utcnow
-from domain.errors import InvalidInput
-from domain.labels import LabelledEnum, register
 from domain.org.models import OrgUnit, Rep
 from domain.org.rules import Actor, as_utc
 from domain.org.service import units_in_subtree
@@ -54,30 +66,12 @@ from domain.pipeline import funnel as funnels
 from domain.pipeline import kpis
 from domain.pipeline.models import Account, Opportunity
 from domain.pipeline.stages import OPEN_STAGES
-from domain.targets.models import Metric, PeriodKind, Target
+from domain.targets.models import PeriodKind, Target
 from domain.targets.periods import Period
 from domain.targets.progress import PaceBasis, progress_of, working_calendar
-from domain.targets.rules import Pace
 
 SNAPSHOT_VERSION = 1
 MAX_KEY_CUSTOMERS = 50
-
-
-@register
-class ReviewOwnerRole(LabelledEnum):
-    """Whose target a snapshot row is, seen from the review's unit."""
-
-    UNIT = ("unit", "本单元", "The unit")
-    CHILD_UNIT = ("child_unit", "下级单元", "Child unit")
-    REP = ("rep", "本单元销售代表", "Rep of the unit")
-
-
-@register
-class ReviewSubjectKind(LabelledEnum):
-    UNIT = ("unit", "组织单元", "Org unit")
-    REP = ("rep", "销售代表", "Rep")
-    TARGET = ("target", "目标", "Target")
-    OPPORTUNITY = ("opportunity", "商机", "Opportunity")
 
 
 @dataclass(frozen=True)
@@ -94,173 +88,6 @@ class ReviewSettings:
     @property
     def minimums(self) -> Mapping[str, Mapping[str, int]]:
         return self.kpi_minimums or kpis.DEFAULT_MINIMUMS
-
-
-# --- pure rules -------------------------------------------------------------------------
-
-
-def check_week(week_start: date, today: date) -> Period:
-    """The ISO week starting on `week_start`: INVALID_WEEK unless it is a Monday,
-    WEEK_NOT_STARTED when that Monday is after the company's today."""
-    if week_start.weekday() != 0:
-        raise InvalidInput(
-            "INVALID_WEEK",
-            f"周复盘按 ISO 周进行：weekStart 必须是周一，{week_start.isoformat()} 不是",
-            f"A review covers an ISO week: weekStart must be a Monday, "
-            f"{week_start.isoformat()} is not",
-            "week_start",
-        )
-    if week_start > today:
-        raise InvalidInput(
-            "WEEK_NOT_STARTED",
-            f"{week_start.isoformat()} 开始的这一周还没有开始，不能复盘",
-            f"The week starting {week_start.isoformat()} has not started yet",
-            "week_start",
-        )
-    return Period(PeriodKind.WEEK, week_start)
-
-
-def review_as_of(week: Period, today: date) -> date:
-    """The last day a review counts: today while the week runs, else its Sunday."""
-    return min(today, week.end - timedelta(days=1))
-
-
-def month_of_week(week: Period) -> Period:
-    """The month a week belongs to: the month of its Thursday (the ISO rule)."""
-    return Period.containing(PeriodKind.MONTH, week.anchor)
-
-
-def ratio(value: float | None, places: int = 4) -> float | None:
-    return None if value is None else round(value, places)
-
-
-def period_record(period: Period) -> dict[str, str]:
-    return {
-        "start": period.start.isoformat(),
-        "last_day": (period.end - timedelta(days=1)).isoformat(),
-        "label": period.label(),
-    }
-
-
-def target_row(target: Target, pace: Pace, role: ReviewOwnerRole, owner_name: str) -> dict:
-    """One snapshot row of a target and its pace."""
-    return {
-        "target_id": target.id,
-        "parent_target_id": target.parent_id,
-        "period": target.period_kind,
-        "period_label": Period(PeriodKind(target.period_kind), target.period_start).label(),
-        "metric": target.metric,
-        "owner_role": role.value,
-        "owner_id": target.owner_rep_id if role == ReviewOwnerRole.REP else target.owner_unit_id,
-        "owner_name": owner_name,
-        "status": target.status,
-        "version": target.version,
-        "amount": target.amount,
-        "achieved": pace.achieved,
-        "expected_to_date": round(pace.expected_to_date, 2),
-        "completion": ratio(pace.completion),
-        "pace_ratio": ratio(pace.pace_ratio),
-        "projection": round(pace.projection, 2),
-        "gap": round(pace.gap, 2),
-    }
-
-
-_PERIOD_ORDER = {PeriodKind.WEEK.value: 0, PeriodKind.MONTH.value: 1}
-_METRIC_ORDER = {metric.value: index for index, metric in enumerate(Metric)}
-_ROLE_ORDER = {role.value: index for index, role in enumerate(ReviewOwnerRole)}
-
-
-def sort_target_rows(rows: Iterable[dict]) -> list[dict]:
-    """Week before month, then by metric, the unit before its children before its reps."""
-    return sorted(
-        rows,
-        key=lambda r: (
-            _PERIOD_ORDER[r["period"]],
-            _METRIC_ORDER[r["metric"]],
-            _ROLE_ORDER[r["owner_role"]],
-            r["owner_name"],
-            r["target_id"],
-        ),
-    )
-
-
-def kpi_miss_rows(reports: Sequence[kpis.RepKpis]) -> list[dict]:
-    """Reps with at least one missed working day, the most missed first."""
-    rows = []
-    for report in reports:
-        missed_days = [day for day in report.days if not day.hit]
-        if not missed_days:
-            continue
-        per_kpi = Counter(kpi for day in missed_days for kpi in day.missed)
-        rows.append(
-            {
-                "rep_id": report.rep.id,
-                "rep_name": report.rep.name,
-                "level": report.rep.level,
-                "working_days": len(report.days),
-                "days_missed": len(missed_days),
-                "miss_streak": report.miss_streak,
-                "missed": {kpi: per_kpi.get(kpi, 0) for kpi in kpis.KPIS},
-                "missed_days": [day.day.isoformat() for day in missed_days],
-            }
-        )
-    return sorted(rows, key=lambda r: (-r["days_missed"], -r["miss_streak"], r["rep_name"]))
-
-
-def alert_summary(items: Sequence[dict]) -> dict:
-    """Counts by severity (every severity present, red first) and the items, red first,
-    then the oldest first."""
-    by_severity = Counter(item["severity"] for item in items)
-    ranked = sorted(
-        items,
-        key=lambda i: (-Severity(i["severity"]).rank, i["raised_on"], i["alert_id"]),
-    )
-    return {
-        "total": len(items),
-        "by_severity": {s.value: by_severity.get(s.value, 0) for s in reversed(Severity)},
-        "items": ranked,
-    }
-
-
-def subject_of(alert: Alert, names: Mapping[tuple[str, int], str]) -> tuple[str, int, str]:
-    """The most specific subject of an alert: its opportunity, target, rep, else its unit."""
-    for kind, value in (
-        (ReviewSubjectKind.OPPORTUNITY, alert.opportunity_id),
-        (ReviewSubjectKind.TARGET, alert.target_id),
-        (ReviewSubjectKind.REP, alert.rep_id),
-        (ReviewSubjectKind.UNIT, alert.unit_id),
-    ):
-        if value is not None:
-            return kind.value, value, names.get((kind.value, value), alert.subject_key)
-    return ReviewSubjectKind.UNIT.value, alert.unit_id, alert.subject_key  # pragma: no cover
-
-
-def funnel_summary(report: funnels.Funnel, start: date, end: date) -> dict:
-    return {
-        "from": start.isoformat(),
-        "to": end.isoformat(),
-        "stages": [
-            {
-                "stage": row.stage.value,
-                "reached": row.reached,
-                "conversion_to_next": ratio(row.conversion_to_next),
-                "median_days_in_stage": ratio(row.median_days_in_stage, 2),
-            }
-            for row in report.stages
-        ],
-        "won": report.won,
-        "lost": report.lost,
-        "win_rate": ratio(report.win_rate),
-        "follow_ups": report.follow_ups,
-        "effective_follow_up_rate": ratio(report.effective_follow_up_rate),
-        "lead_to_qualified_median_days": ratio(report.lead_to_qualified_median_days, 2),
-        "stale_key_opportunities": len(report.stale_key_opportunities),
-    }
-
-
-def target_name(metric: str, period_label: str, owner_name: str) -> str:
-    """e.g. `Shanghai revenue 2026-W47`, for lists and exports."""
-    return f"{owner_name} {metric} {period_label}"
 
 
 # --- building it ------------------------------------------------------------------------
@@ -296,16 +123,8 @@ async def build_snapshot(
 
 
 async def _snapshot_targets(session, unit, week, month, as_of, calendar, settings) -> list[dict]:
-    children = dict(
-        (
-            await session.execute(
-                select(OrgUnit.id, OrgUnit.name).where(OrgUnit.parent_id == unit.id)
-            )
-        ).all()
-    )
-    reps = dict(
-        (await session.execute(select(Rep.id, Rep.name).where(Rep.unit_id == unit.id))).all()
-    )
+    children = await id_names(session, OrgUnit.id, OrgUnit.name, OrgUnit.parent_id == unit.id)
+    reps = await id_names(session, Rep.id, Rep.name, Rep.unit_id == unit.id)
     targets = list(
         await session.scalars(
             select(Target).where(
@@ -394,39 +213,38 @@ async def _snapshot_alerts(session, unit) -> dict:
     return alert_summary(items)
 
 
+# The named columns of each kind of alert subject but targets (see `target_names`).
+_SUBJECT_NAMES = {
+    ReviewSubjectKind.OPPORTUNITY: (Opportunity.id, Opportunity.title),
+    ReviewSubjectKind.REP: (Rep.id, Rep.name),
+    ReviewSubjectKind.UNIT: (OrgUnit.id, OrgUnit.name),
+}
+
+
 async def _subject_names(session, alerts: Sequence[Alert]) -> dict[tuple[str, int], str]:
     """Display names of the alerts' subjects, one statement per kind of subject."""
     names: dict[tuple[str, int], str] = {}
-    ids = {
-        kind: {getattr(a, column) for a in alerts if getattr(a, column) is not None}
-        for kind, column in (
-            ("opportunity", "opportunity_id"),
-            ("target", "target_id"),
-            ("rep", "rep_id"),
-            ("unit", "unit_id"),
-        )
-    }
-    if ids["opportunity"]:
-        rows = await session.execute(
-            select(Opportunity.id, Opportunity.title).where(Opportunity.id.in_(ids["opportunity"]))
-        )
-        names.update({("opportunity", i): title for i, title in rows})
-    if ids["target"]:
-        names.update(
-            {
-                ("target", i): name
-                for i, name in (await target_names(session, ids["target"])).items()
-            }
-        )
-    if ids["rep"]:
-        rows = await session.execute(select(Rep.id, Rep.name).where(Rep.id.in_(ids["rep"])))
-        names.update({("rep", i): name for i, name in rows})
-    if ids["unit"]:
-        rows = await session.execute(
-            select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(ids["unit"]))
-        )
-        names.update({("unit", i): name for i, name in rows})
+    for kind, column in (
+        (ReviewSubjectKind.OPPORTUNITY, "opportunity_id"),
+        (ReviewSubjectKind.TARGET, "target_id"),
+        (ReviewSubjectKind.REP, "rep_id"),
+        (ReviewSubjectKind.UNIT, "unit_id"),
+    ):
+        ids = {getattr(a, column) for a in alerts if getattr(a, column) is not None}
+        if not ids:
+            continue
+        if kind == ReviewSubjectKind.TARGET:
+            found = await target_names(session, ids)
+        else:
+            id_column, name_column = _SUBJECT_NAMES[kind]
+            found = await id_names(session, id_column, name_column, id_column.in_(ids))
+        names.update({(kind.value, i): name for i, name in found.items()})
     return names
+
+
+async def id_names(session: AsyncSession, id_column, name_column, *where) -> dict[int, str]:
+    """`{id: name}` of the rows matching `where`, e.g. `id_names(s, Rep.id, Rep.name, …)`."""
+    return dict((await session.execute(select(id_column, name_column).where(*where))).all())
 
 
 async def target_names(session: AsyncSession, ids: Iterable[int]) -> dict[int, str]:

@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 
 from api import reviews as api_reviews
 from domain.alerts import review as reviews
+from domain.alerts import review_actions as actions
 from domain.alerts.models import (
     Alert,
     ReviewAnomaly,
@@ -25,7 +26,8 @@ from domain.alerts.models import (
     ReviewSuggestion,
     WeeklyReview,
 )
-from domain.alerts.review_snapshot import ReviewSettings, month_of_week
+from domain.alerts.review_rules import month_of_week
+from domain.alerts.review_snapshot import ReviewSettings
 from domain.errors import Forbidden
 from domain.org.models import Rep, Role
 from domain.org.rules import Actor
@@ -247,7 +249,7 @@ def row_id(global_id: str) -> int:
     return int(from_base64(global_id)[1])
 
 
-# --- service-side helpers for the `before` hooks -----------------------------------------
+# --- service-side helpers for the `before` hooks ----------------------------------------
 
 
 async def adjust(sessions, target_id: int, amount: int) -> None:
@@ -985,7 +987,7 @@ async def test_the_services_check_roles_too(sessions, setup):
                 today=setup.today,
                 settings=ReviewSettings(),
             ),
-            reviews.suggest_adjustment(
+            actions.suggest_adjustment(
                 session,
                 rep,
                 review_id=review_id,
@@ -993,15 +995,15 @@ async def test_the_services_check_roles_too(sessions, setup):
                 proposed_amount=1,
                 reason="x",
             ),
-            reviews.accept_adjustments(
+            actions.accept_adjustments(
                 session,
                 rep,
                 review_id=review_id,
                 suggestion_ids=[row_id(i) for i in setup.suggestions],
                 reason="x",
             ),
-            reviews.reject_adjustment(session, rep, suggestion_id=row_id(setup.suggestions[0])),
-            reviews.confirm_key_customers(
+            actions.reject_adjustment(session, rep, suggestion_id=row_id(setup.suggestions[0])),
+            actions.confirm_key_customers(
                 session, rep, review_id=review_id, accounts=[(row_id(setup.accounts["didi"]), None)]
             ),
         ]

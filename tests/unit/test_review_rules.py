@@ -15,13 +15,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.alerts import review_export as export
-from domain.alerts.review import clean_note, require_role
-from domain.alerts.review_snapshot import (
+from domain.alerts.review_rules import (
     alert_summary,
     check_week,
+    clean_note,
     funnel_summary,
     kpi_miss_rows,
     month_of_week,
+    require_role,
     review_as_of,
     sort_target_rows,
     subject_of,
