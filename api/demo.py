@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.alerts.demo import seed_alerts
-from domain.alerts.evaluate import config_from
 from domain.db import utcnow
 from domain.org import access
 from domain.org.demo import DemoOrg, seed_org
@@ -44,7 +43,7 @@ async def load_demo(
         await seed_targets(session, actor, seed, today)
         await session.commit()
     settings = settings or load_settings(timezone=timezone)
-    await seed_alerts(sessions, config_from(settings), seed, today)
+    await seed_alerts(sessions, settings, seed, today)
     async with sessions() as session:
         tokens: dict[str, str] = {}
         for role, login in org.logins.items():

@@ -164,15 +164,7 @@ class ConfirmKeyCustomersInput:
 
 
 def _settings(info: Info) -> ReviewSettings:
-    settings = info.context.settings
-    return ReviewSettings(
-        timezone=settings.timezone,
-        holiday_country=settings.holiday_country,
-        kpi_minimums=settings.kpi_minimums,
-        stage_probabilities=settings.stage_probabilities,
-        stale_key_days=settings.stale_key_days,
-        payment_terms_days=settings.payment_terms_days,
-    )
+    return ReviewSettings.of(info.context.settings)
 
 
 def _review_id(global_id: relay.GlobalID, field: str = "review_id") -> int:

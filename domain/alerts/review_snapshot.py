@@ -89,6 +89,18 @@ class ReviewSettings:
     def minimums(self) -> Mapping[str, Mapping[str, int]]:
         return self.kpi_minimums or kpis.DEFAULT_MINIMUMS
 
+    @classmethod
+    def of(cls, settings) -> ReviewSettings:
+        """The part of the company's `domain.settings.Settings` a snapshot reads."""
+        return cls(
+            timezone=settings.timezone,
+            holiday_country=settings.holiday_country,
+            kpi_minimums=settings.kpi_minimums,
+            stage_probabilities=settings.stage_probabilities,
+            stale_key_days=settings.stale_key_days,
+            payment_terms_days=settings.payment_terms_days,
+        )
+
 
 # --- building it ------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -103,7 +104,9 @@ async def test_demo_has_history_and_an_approved_target_tree(sessions):
 
 
 async def test_demo_has_an_open_pipeline_with_follow_ups_and_early_warnings(sessions):
-    from domain.alerts.models import Alert, AlertEvent, HealthDiagnosis
+    from domain.alerts.health import health_dashboard
+    from domain.alerts.models import Alert, AlertEvent, HealthDiagnosis, WeeklyReview
+    from domain.alerts.rules import HealthThresholds
     from domain.pipeline.models import FollowUp, Opportunity
 
     await load_demo(sessions, seed=7, today=TODAY)
@@ -122,6 +125,25 @@ async def test_demo_has_an_open_pipeline_with_follow_ups_and_early_warnings(sess
     assert {"kpi_miss", "stale_key", "circuit_breaker"} <= rules
     assert len(diagnoses) >= 1 and diagnoses[0].findings["kpi_misses"]
     assert escalated is not None  # the replayed days built real histories
+    async with sessions() as session:
+        review = await session.scalar(select(WeeklyReview))
+        admin = await access.actor_for(
+            session, await session.scalar(select(User).where(User.login == "admin"))
+        )
+        company = await session.scalar(select(OrgUnit).where(OrgUnit.code == "demo"))
+        dashboard = await health_dashboard(
+            session,
+            admin,
+            unit_id=company.id,
+            start=TODAY - timedelta(days=13),
+            end=TODAY,
+            timezone="Asia/Shanghai",
+            country="CN",
+            thresholds=HealthThresholds(),
+        )
+    assert review.week_start == TODAY - timedelta(days=TODAY.weekday() + 7)
+    assert review.snapshot and "targets" in str(review.snapshot)
+    assert any(i.status.value == "red" for i in dashboard.indicators)
     assert set(stages) == {
         "lead",
         "contacted",
