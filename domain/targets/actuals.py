@@ -13,6 +13,7 @@ from sqlalchemy import String, cast, false, func, literal, or_, select, union_al
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.org.models import OrgUnit, Rep
+from domain.org.rules import ancestor_ids
 from domain.pipeline.models import Account, Opportunity, Payment
 from domain.pipeline.stages import Stage
 from domain.targets.models import Deal, Metric
@@ -89,10 +90,13 @@ async def reps_under(session: AsyncSession, owners: Iterable) -> dict:
             .where(or_(*[OrgUnit.path.startswith(prefix) for prefix in prefixes]))
         )
         reps = (await session.execute(rep_paths)).all() if prefixes else []
-        for owner in owners:
-            if owner.unit_id is not None:
-                prefix = paths.get(owner.unit_id, "\0")
-                result[owner] = [rep_id for rep_id, path in reps if path.startswith(prefix)]
+        by_unit = {o.unit_id: o for o in owners if o.unit_id is not None}
+        for owner in by_unit.values():
+            result[owner] = []
+        for rep_id, path in reps:  # each rep counts for every owning unit above it
+            for ancestor in ancestor_ids(path):
+                if ancestor in by_unit:
+                    result[by_unit[ancestor]].append(rep_id)
     return result
 
 
