@@ -25,9 +25,17 @@ async def snapshot(sessions) -> dict:
     return {"kinds": kinds, "reps": reps, "users": users}
 
 
-async def test_demo_company_shape(sessions):
+async def test_the_demo_company(sessions):
+    """One load (it takes a while) checked for everything it promises, then a second one."""
     org, tokens = await load_demo(sessions, seed=7, today=TODAY)
     assert org.created
+    await check_shape(sessions, tokens)
+    await check_history_and_target_tree(sessions)
+    await check_pipeline_and_early_warnings(sessions)
+    await check_loading_again(sessions, tokens)
+
+
+async def check_shape(sessions, tokens):
     shot = await snapshot(sessions)
     assert shot["kinds"] == {"company": 1, "region": 4, "team": 14}
     assert len(shot["reps"]) == 68
@@ -43,8 +51,8 @@ async def test_demo_company_shape(sessions):
             assert role in actor.roles
 
 
-async def test_demo_twice_duplicates_nothing_and_renews_tokens(sessions):
-    _, first_tokens = await load_demo(sessions, seed=7, today=TODAY)
+async def check_loading_again(sessions, first_tokens):
+    """A second load duplicates nothing and renews the tokens."""
     before = await snapshot(sessions)
     org, second_tokens = await load_demo(sessions, seed=7, today=TODAY)
     assert not org.created
@@ -79,10 +87,9 @@ async def test_demo_org_is_deterministic_for_a_seed(sessions, engine):
     assert (await org_for(12))["reps"] != first["reps"]
 
 
-async def test_demo_has_history_and_an_approved_target_tree(sessions):
+async def check_history_and_target_tree(sessions):
     from domain.targets.models import Deal, Target
 
-    await load_demo(sessions, seed=7, today=TODAY)
     async with sessions() as session:
         deals = list(await session.scalars(select(Deal)))
         targets = list(await session.scalars(select(Target)))
@@ -103,13 +110,12 @@ async def test_demo_has_history_and_an_approved_target_tree(sessions):
     assert {t.status for t in targets} <= {"approved", "locked"}
 
 
-async def test_demo_has_an_open_pipeline_with_follow_ups_and_early_warnings(sessions):
+async def check_pipeline_and_early_warnings(sessions):
     from domain.alerts.health import health_dashboard
     from domain.alerts.models import Alert, AlertEvent, HealthDiagnosis, WeeklyReview
     from domain.alerts.rules import HealthThresholds
     from domain.pipeline.models import FollowUp, Opportunity
 
-    await load_demo(sessions, seed=7, today=TODAY)
     async with sessions() as session:
         stages = Counter(await session.scalars(select(Opportunity.stage)))
         follow_ups = list(await session.scalars(select(FollowUp)))
