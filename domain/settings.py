@@ -103,6 +103,11 @@ class Settings(BaseSettings):
     stage_gates_file: Path | None = Field(
         None, description="JSON file of stage gates replacing the defaults."
     )
+    scenarios_dir: Path | None = Field(
+        None,
+        description="Directory of role-play scenario files (*.json); default: the repository's "
+        "scenarios/. Check it with `pacer scenarios check`.",
+    )
     jwt_hs256_secret: str | None = Field(None, description="Shared secret for HS256 JWTs.")
     jwt_public_key_file: Path | None = Field(None, description="PEM public key for RS256 JWTs.")
     jwt_jwks_file: Path | None = Field(None, description="JWKS file with RS256 keys.")
@@ -197,6 +202,15 @@ class Settings(BaseSettings):
                 load_gates(value)
             except GatesFileError as error:
                 raise ValueError(str(error)) from None
+        return value
+
+    @field_validator("scenarios_dir")
+    @classmethod
+    def _existing_directory(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            if value.exists():
+                raise ValueError(f"{str(value)!r} is not a directory")
+            raise ValueError(f"directory {str(value)!r} does not exist")
         return value
 
     @field_validator("jwt_public_key_file", "jwt_jwks_file")

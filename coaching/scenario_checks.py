@@ -1,0 +1,352 @@
+"""The checks of one scenario file, in three stages: JSON, the JSON Schema, the rules the
+schema cannot express. Each finding is (path parts, message); `coaching.scenario` turns them
+into Problems and loads only files without findings."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from coaching.scenario_model import LANGUAGES
+
+PLACEHOLDERS = ("{number}", "{percent}")
+
+Parts = tuple[str | int, ...]
+Finding = tuple[Parts, str]
+
+
+def json_path(parts: Parts) -> str:
+    """('objections', 2, 'addressed_by', 0) → '$.objections[2].addressed_by[0]'."""
+    text = "$"
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif _PLAIN_KEY.match(part):
+            text += f".{part}"
+        else:
+            text += "[" + json.dumps(part, ensure_ascii=False) + "]"
+    return text
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+UNPARSED = object()
+"""What parse_json returns for a document it could not read."""
+
+
+# --- stage 1: JSON ---------------------------------------------------------------------------
+
+
+class _NotJsonConstant(ValueError):
+    pass
+
+
+def parse_json(raw: bytes) -> tuple[Any, list[Finding]]:
+    """The document (or UNPARSED) and what is wrong with it as JSON. Repeated keys in an
+    object are reported (JSON would silently keep the last); NaN and Infinity are refused."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return UNPARSED, [
+            ((), f"not UTF-8 text: byte {error.object[error.start]:#04x} at offset {error.start}")
+        ]
+    repeated: list[tuple[dict, str]] = []
+
+    def object_without_repeats(pairs: list[tuple[str, Any]]) -> dict:
+        result: dict = {}
+        for key, value in pairs:
+            if key in result:
+                repeated.append((result, key))
+            result[key] = value
+        return result
+
+    def refuse(name: str) -> None:
+        raise _NotJsonConstant(name)
+
+    try:
+        data = json.loads(text, object_pairs_hook=object_without_repeats, parse_constant=refuse)
+    except json.JSONDecodeError as error:
+        return UNPARSED, [((), f"not valid JSON: {describe_decode_error(error)}")]
+    except _NotJsonConstant as error:
+        return UNPARSED, [((), f"not valid JSON: {error} is not a JSON number")]
+    owners = _paths_of_objects(data, {id(owner) for owner, _ in repeated})
+    return data, [
+        (owners.get(id(owner), ()) + (key,), "this key appears more than once in its object")
+        for owner, key in repeated
+    ]
+
+
+def describe_decode_error(error: json.JSONDecodeError) -> str:
+    return f"{error.msg} at line {error.lineno}, column {error.colno}"
+
+
+def _paths_of_objects(data: Any, wanted: set[int]) -> dict[int, Parts]:
+    found: dict[int, Parts] = {}
+    stack: list[tuple[Parts, Any]] = [((), data)]
+    while stack and len(found) < len(wanted):
+        parts, value = stack.pop()
+        if isinstance(value, dict):
+            if id(value) in wanted:
+                found[id(value)] = parts
+            stack.extend((parts + (key,), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((parts + (index,), item) for index, item in enumerate(value))
+    return found
+
+
+# --- stage 2: the JSON Schema ---------------------------------------------------------------
+
+
+def schema_findings(validator: Draft202012Validator, data: Any) -> list[Finding]:
+    return [finding for error in validator.iter_errors(data) for finding in _describe(error)]
+
+
+_JSON_TYPES = {
+    "object": "an object",
+    "array": "an array",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+def _json_type(value: Any) -> str:
+    for python_type, name in (
+        (bool, "boolean"), (dict, "object"), (list, "array"), (str, "string"), (int, "integer"),
+        (float, "number"),
+    ):  # fmt: skip
+        if isinstance(value, python_type):
+            return _JSON_TYPES[name]
+    return "null"
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _describe(error: ValidationError) -> list[Finding]:
+    parts: Parts = tuple(error.absolute_path)
+    kind, expected, instance = error.validator, error.validator_value, error.instance
+    if kind == "required" and isinstance(instance, dict):
+        return [(parts + (name,), "is required but missing") for name in expected
+                if name not in instance]  # fmt: skip
+    if kind == "additionalProperties" and expected is False and isinstance(instance, dict):
+        allowed = list(error.schema.get("properties", {}))
+        return [
+            (parts + (key,), f"unknown property; allowed here: {', '.join(allowed)}")
+            for key in instance
+            if key not in allowed
+        ]
+    if kind == "type":
+        names = [expected] if isinstance(expected, str) else list(expected)
+        wanted = " or ".join(_JSON_TYPES.get(name, name) for name in names)
+        message = f"must be {wanted}, not {_json_type(instance)}"
+    elif kind == "minItems":
+        message = f"needs at least {expected} item(s), has {len(instance)}"
+    elif kind == "maxItems":
+        message = f"allows at most {expected} item(s), has {len(instance)}"
+    elif kind == "minLength":
+        message = "must not be empty" if expected == 1 else f"needs at least {expected} characters"
+    elif kind == "maxLength":
+        message = f"allows at most {expected} characters, has {len(instance)}"
+    elif kind == "pattern":
+        message = f"{_short(instance)} does not match the pattern {expected}"
+    elif kind == "enum":
+        message = f"{_short(instance)} is not one of: {', '.join(map(str, expected))}"
+    else:
+        message = error.message if len(error.message) <= 200 else error.message[:199] + "…"
+    return [(parts, message)]
+
+
+# --- stage 3: rules the schema cannot express ---------------------------------------------
+
+
+def rule_findings(data: dict, file_stem: str) -> list[Finding]:
+    """File name = id; unique ids; references that resolve; limits that fit; usable phrases."""
+    return [
+        *_file_name_findings(data, file_stem),
+        *_unique_id_findings(data),
+        *_reference_findings(data),
+        *_limit_findings(data),
+        *_phrase_findings(data),
+        *_blank_string_findings(data, ()),
+    ]
+
+
+def _items(value: Any) -> list[tuple[int, dict]]:
+    if not isinstance(value, list):
+        return []
+    return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _checks(data: dict) -> list[tuple[Parts, dict]]:
+    return [
+        (("criteria", i, "checks", j), check)
+        for i, criterion in _items(data.get("criteria"))
+        for j, check in _items(criterion.get("checks"))
+    ]
+
+
+def _ids(pairs: list[tuple[Any, dict]]) -> list[str]:
+    return [item["id"] for _, item in pairs if isinstance(item.get("id"), str)]
+
+
+def _file_name_findings(data: dict, file_stem: str) -> list[Finding]:
+    scenario_id = data.get("id")
+    if isinstance(scenario_id, str) and scenario_id != file_stem:
+        return [(("id",), f"the id is {scenario_id!r} but the file is named {file_stem}.json; "
+                          f"scenario files are named <id>.json")]  # fmt: skip
+    return []
+
+
+def _unique_id_findings(data: dict) -> list[Finding]:
+    lists = [
+        (noun, [((section, i), item) for i, item in _items(data.get(section))])
+        for section, noun in (
+            ("personas", "persona"), ("objections", "objection"), ("criteria", "criterion"),
+            ("red_lines", "red line"),
+        )
+    ]  # fmt: skip
+    lists.append(("check", _checks(data)))
+    findings: list[Finding] = []
+    for what, pairs in lists:
+        first: dict[str, Parts] = {}
+        for parts, item in pairs:
+            ident = item.get("id")
+            if not isinstance(ident, str):
+                continue
+            if ident in first:
+                message = (
+                    f"repeated {what} id {ident!r}, first at {json_path(first[ident] + ('id',))}"
+                )
+                if what == "check":
+                    message += " (check ids are unique across all criteria)"
+                findings.append((parts + ("id",), message))
+            else:
+                first[ident] = parts
+    return findings
+
+
+def _unknown(kind: str, name: str, known: list[str]) -> str:
+    message = f"no {kind} has the id {name!r}"
+    close = difflib.get_close_matches(name, known, n=1)
+    if close:
+        return message + f"; did you mean {close[0]!r}?"
+    return message + (f"; the {kind}s are: {', '.join(sorted(set(known)))}" if known else "")
+
+
+def _reference_findings(data: dict) -> list[Finding]:
+    check_ids = _ids(_checks(data))
+    checks_of = {
+        criterion["id"]: _ids(_items(criterion.get("checks")))
+        for _, criterion in _items(data.get("criteria"))
+        if isinstance(criterion.get("id"), str)
+    }
+    findings: list[Finding] = []
+    for i, objection in _items(data.get("objections")):
+        named: set[str] = set()
+        refs = objection.get("addressed_by")
+        for j, ref in enumerate(refs if isinstance(refs, list) else []):
+            if not isinstance(ref, str):
+                continue
+            where = ("objections", i, "addressed_by", j)
+            if ref in named:
+                findings.append((where, f"names check {ref!r} twice"))
+            elif ref not in check_ids and ref in checks_of:
+                checks = ", ".join(checks_of[ref])
+                findings.append(
+                    (where, f"{ref!r} is a criterion, not a check; its checks: {checks}")
+                )
+            elif ref not in check_ids:
+                findings.append((where, _unknown("check", ref, check_ids)))
+            named.add(ref)
+    objection_ids = _ids(_items(data.get("objections")))
+    for i, persona in _items(data.get("personas")):
+        weights = persona.get("objection_weights")
+        for key in weights if isinstance(weights, dict) else {}:
+            if key not in objection_ids:
+                where = ("personas", i, "objection_weights", key)
+                findings.append((where, _unknown("objection", key, objection_ids)))
+    return findings
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _limit_findings(data: dict) -> list[Finding]:
+    findings: list[Finding] = []
+    limits = data.get("turn_limits")
+    low, high = (limits.get("min"), limits.get("max")) if isinstance(limits, dict) else (0, 0)
+    if _is_int(low) and _is_int(high) and low > high:
+        message = f"min ({low}) must not be more than max ({high})"
+        findings.append((("turn_limits",), message))
+    pool = data.get("objections")
+    levels = data.get("difficulties")
+    if isinstance(pool, list) and isinstance(levels, dict):
+        for level, difficulty in levels.items():
+            wanted = difficulty.get("objections") if isinstance(difficulty, dict) else None
+            if _is_int(wanted) and wanted > len(pool):
+                message = f"asks for {wanted} objections but the pool has only {len(pool)}"
+                findings.append((("difficulties", level, "objections"), message))
+    return findings
+
+
+_BRACED = re.compile(r"\{[^{}]*\}")
+
+
+def _phrase_findings(data: dict) -> list[Finding]:
+    """Phrases may hold only {number} and {percent}, and must have something to match."""
+    lists: list[tuple[Parts, Any]] = [
+        (parts + (key,), check.get(key))
+        for parts, check in _checks(data)
+        for key in ("indicators", "counter_indicators")
+    ]
+    lists += [(("red_lines", i, "indicators"), line.get("indicators"))
+              for i, line in _items(data.get("red_lines"))]  # fmt: skip
+    findings: list[Finding] = []
+    for parts, phrases in lists:
+        if not isinstance(phrases, dict):
+            continue
+        for language in LANGUAGES:
+            values = phrases.get(language)
+            for k, phrase in enumerate(values if isinstance(values, list) else []):
+                if isinstance(phrase, str) and phrase.strip():
+                    findings += [(parts + (language, k), m) for m in _phrase_problems(phrase)]
+    return findings
+
+
+def _phrase_problems(phrase: str) -> list[str]:
+    braced = _BRACED.findall(phrase)
+    problems = [
+        f"unknown placeholder {token}; only {{number}} and {{percent}} are allowed"
+        for token in dict.fromkeys(braced)
+        if token not in PLACEHOLDERS
+    ]
+    rest = _BRACED.sub(" ", phrase)
+    if "{" in rest or "}" in rest:
+        problems.append("unmatched { or }; placeholders are written {number} or {percent}")
+    if not braced and not any(char.isalnum() for char in rest):
+        problems.append("has no letter, digit or placeholder, so there is nothing to match")
+    return problems
+
+
+def _blank_string_findings(value: Any, parts: Parts) -> list[Finding]:
+    """Every text and phrase must say something once trimmed (empty ones the schema reports)."""
+    if isinstance(value, str):
+        return [(parts, "is blank after trimming")] if value and not value.strip() else []
+    if isinstance(value, dict):
+        pairs = value.items()
+    elif isinstance(value, list):
+        pairs = enumerate(value)
+    else:
+        return []
+    return [
+        finding for key, item in pairs for finding in _blank_string_findings(item, parts + (key,))
+    ]

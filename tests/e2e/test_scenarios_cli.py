@@ -1,0 +1,71 @@
+"""`pacer scenarios check` as a real command, on a good and a bad directory."""
+
+from __future__ import annotations
+
+from tests.e2e.test_server import pacer
+from tests.unit.scenario_sample import minimal_scenario, write_scenario
+
+
+def test_a_good_directory_lists_its_scenarios(tmp_path):
+    good = tmp_path / "good"
+    good.mkdir()
+    write_scenario(good, minimal_scenario("price_objection"))
+    write_scenario(good, minimal_scenario("cold_call"))
+    done = pacer("scenarios", "check", str(good), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "cold_call v1  软件价格异议 / Price objection in B2B software  "
+        "(3 personas, 4 objections, 2 criteria)",
+        "price_objection v1  软件价格异议 / Price objection in B2B software  "
+        "(3 personas, 4 objections, 2 criteria)",
+        f"2 scenario file(s) in {good}: all good.",
+    ]
+    assert done.stderr == ""
+
+
+def test_a_bad_directory_prints_each_problem_and_fails(tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    write_scenario(bad, minimal_scenario("fine"))
+    broken = minimal_scenario("broken")
+    broken["objections"][1]["addressed_by"] = ["ask_budgt"]
+    broken["turn_limits"] = {"min": 9, "max": 4}
+    write_scenario(bad, broken)
+    (bad / "truncated.json").write_text('{"id": "truncated",\n')
+    done = pacer("scenarios", "check", str(bad), cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        f"{bad / 'broken.json'}: $.objections[1].addressed_by[0]: no check has the id "
+        "'ask_budgt'; did you mean 'ask_budget'?",
+        f"{bad / 'broken.json'}: $.turn_limits: min (9) must not be more than max (4)",
+        f"{bad / 'truncated.json'}: $: not valid JSON: Expecting property name enclosed in "
+        "double quotes at line 2, column 1",
+    ]
+    assert done.stderr == (
+        f"pacer: error: 3 problem(s) in 2 of 3 scenario file(s) in {bad}; "
+        "a file with a problem is not loaded\n"
+    )
+
+
+def test_the_directory_comes_from_the_setting_and_must_exist(tmp_path):
+    write_scenario(tmp_path, minimal_scenario())
+    done = pacer("scenarios", "check", cwd=tmp_path, env={"PACER_SCENARIOS_DIR": str(tmp_path)})
+    assert done.returncode == 0 and done.stdout.startswith("price_objection v1"), done.stderr
+    missing = tmp_path / "missing"
+    done = pacer("scenarios", "check", cwd=tmp_path, env={"PACER_SCENARIOS_DIR": str(missing)})
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"pacer: error: PACER_SCENARIOS_DIR: directory {str(missing)!r} does not exist\n"
+    )
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = pacer("scenarios", "check", str(empty), cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr == f"pacer: error: no scenario files (*.json) in {empty}\n"
+
+
+def test_help_shows_an_example(tmp_path):
+    done = pacer("scenarios", "--help", cwd=tmp_path)
+    assert done.returncode == 0
+    assert "pacer scenarios check ./my-scenarios" in done.stdout
+    assert "FILE: JSON-PATH: MESSAGE" in done.stdout
