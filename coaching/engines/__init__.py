@@ -1,0 +1,1 @@
+"""Coaching engines: the simulated customer and the judge."""
