@@ -54,7 +54,10 @@ def wait_until_up(base: str, process: subprocess.Popen) -> None:
     raise AssertionError("the server did not come up within 60 s")
 
 
-def test_serve_demo_answers_graphql_over_http(tmp_path, sqlite_env):
+def test_serve_demo_answers_graphql_over_http(tmp_path, env):
+    """`serve --demo` on a copy of the run's demo company (made by `pacer demo` once): it
+    finds the company and renews the tokens."""
+    sqlite_env = env
     port = free_port()
     tokens_file = tmp_path / "tokens.json"
     process = subprocess.Popen(
@@ -133,8 +136,8 @@ def test_schema_command_prints_the_committed_sdl(tmp_path):
     )
 
 
-def test_token_commands(tmp_path, sqlite_env):
-    assert pacer("demo", cwd=tmp_path, env=sqlite_env).returncode == 0
+def test_token_commands(tmp_path, env):
+    sqlite_env = env  # a copy of the run's demo company
     created = pacer(
         "token",
         "create",
