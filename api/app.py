@@ -23,6 +23,8 @@ from api.context import Context, language_of
 from api.live import live_updates
 from api.loaders import Loaders
 from api.schema import build_schema
+from coaching.practice.engines import Voices
+from coaching.scenario import load_scenarios, scenarios_directory
 from domain import db
 from domain.notifications import dispatcher as notifications
 from domain.pipeline.rules import DEFAULT_GATES, load_gates
@@ -47,6 +49,8 @@ class PacerGraphQL(GraphQL):
             request_id=request.scope["state"]["request_id"],
             language=language_of(request.headers.get("accept-language")),
             gates=state.gates,
+            scenarios=state.scenarios,
+            voices=state.voices,
         )
         context.loaders = Loaders(context)
         return context
@@ -137,6 +141,7 @@ def create_app(settings: Settings, engine=None, prepare: bool = True) -> Starlet
         ):
             app.state.listener = listener
             yield
+        await app.state.voices.aclose()
         await engine.dispose()
 
     ide = "graphiql" if settings.graphiql else None
@@ -161,6 +166,9 @@ def create_app(settings: Settings, engine=None, prepare: bool = True) -> Starlet
     app.state.sessions = db.session_factory(engine)
     app.state.authenticator = Authenticator(settings)
     app.state.gates = load_gates(settings.stage_gates_file or DEFAULT_GATES)
+    # Strict: a bad scenario file stops the start, naming file, JSON path and problem.
+    app.state.scenarios = load_scenarios(scenarios_directory(settings), strict=True)
+    app.state.voices = Voices(settings)
     return app
 
 

@@ -31,6 +31,8 @@ class Context:
     request_id: str
     language: str = "zh"
     gates: Any = None  # the stage gates in force (domain.pipeline.rules.Gates)
+    scenarios: Any = None  # the practice scenarios (coaching.scenario.ScenarioSet)
+    voices: Any = None  # the practice engines (coaching.practice.engines.Voices)
     # One AsyncSession cannot run two statements at once, but GraphQL resolves sibling
     # fields concurrently: every use of the session goes through `run`, which takes this lock.
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)

@@ -8,6 +8,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from coaching.practice import service as practice
 from domain.alerts import review as reviews
 from domain.alerts import service as alerts
 from domain.org import access, service
@@ -56,6 +57,9 @@ class Loaders:
         self.review_anomalies = self._unscoped(reviews.anomalies_of, default=list)
         self.review_suggestions = self._unscoped(reviews.suggestions_of, default=list)
         self.review_key_customers = self._unscoped(reviews.key_customers_of, default=list)
+        self.practice_session = self._scoped(practice.sessions_by_ids)
+        self.practice_turns = self._unscoped(practice.turns_of, default=list)
+        self.practice_overrides = self._unscoped(practice.overrides_of, default=list)
 
     async def _progress(self, session, actor, keys):
         settings = self._context.settings

@@ -26,6 +26,7 @@ from api.org import OrgMutation, OrgQuery
 from api.pipeline import PipelineMutation, PipelineQuery
 from api.pipeline_reports import PipelineReportQuery
 from api.planning import PlanningMutation, PlanningQuery
+from api.practice import PracticeMutation, PracticeQuery, PracticeSubscription
 from api.reviews import ReviewsMutation, ReviewsQuery
 from api.targets import TargetMutation, TargetQuery
 from domain.settings import Settings
@@ -46,6 +47,7 @@ Query = merge_types(
         HealthQuery,
         ReviewsQuery,
         NotificationsQuery,
+        PracticeQuery,
         MetaQuery,
     ),
 )
@@ -61,8 +63,10 @@ Mutation = merge_types(
         AlertsMutation,
         ReviewsMutation,
         NotificationsMutation,
+        PracticeMutation,
     ),
 )
+Subscription = merge_types("Subscription", (AlertsSubscription, PracticeSubscription))
 
 
 class PacerSchema(strawberry.Schema):
@@ -87,7 +91,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return PacerSchema(
         query=Query,
         mutation=Mutation,
-        subscription=AlertsSubscription,
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(
             relay_max_results=settings.max_page_size,
@@ -102,7 +106,7 @@ def sdl() -> str:
     config = StrawberryConfig(scalar_map=SCALARS)
     return (
         strawberry.Schema(
-            query=Query, mutation=Mutation, subscription=AlertsSubscription, config=config
+            query=Query, mutation=Mutation, subscription=Subscription, config=config
         ).as_str()
         + "\n"
     )

@@ -108,6 +108,31 @@ class Settings(BaseSettings):
         description="Directory of role-play scenario files (*.json); default: the repository's "
         "scenarios/. Check it with `pacer scenarios check`.",
     )
+    practice_exam_attempts: int = Field(
+        3, ge=1, le=100, description="Exam sessions a rep may start per scenario."
+    )
+    llm_model: str | None = Field(
+        None,
+        description="Model of the `llm` coaching engine; unset means the engine is off and "
+        "practice runs on `rules` only.",
+    )
+    llm_base_url: str | None = Field(
+        None,
+        description="OpenAI-compatible endpoint of the `llm` engine; default: OPENAI_BASE_URL, "
+        "else api.openai.com.",
+    )
+    llm_api_key: str | None = Field(
+        None, description="API key of the `llm` engine; default: OPENAI_API_KEY."
+    )
+    llm_timeout_seconds: float = Field(
+        20, gt=0, le=600, description="How long one `llm` request may take."
+    )
+    llm_max_retries: int = Field(
+        2, ge=0, le=10, description="Retries of a timed-out, 429 or 5xx `llm` request."
+    )
+    llm_max_tokens: int = Field(
+        800, ge=50, le=32_000, description="Most tokens one `llm` answer may use."
+    )
     jwt_hs256_secret: str | None = Field(None, description="Shared secret for HS256 JWTs.")
     jwt_public_key_file: Path | None = Field(None, description="PEM public key for RS256 JWTs.")
     jwt_jwks_file: Path | None = Field(None, description="JWKS file with RS256 keys.")

@@ -1,6 +1,7 @@
 """Every table Pacer owns, for Alembic's autogenerate and the migration-agreement test."""
 
-import domain.alerts.models  # noqa: F401  (registers the tables on Base.metadata)
+import coaching.practice.models  # noqa: F401  (registers the tables on Base.metadata)
+import domain.alerts.models  # noqa: F401
 import domain.notifications.models  # noqa: F401
 import domain.org.models  # noqa: F401
 import domain.pipeline.models  # noqa: F401

@@ -34,8 +34,9 @@ class CheckResult:
 @dataclass(frozen=True)
 class Blocker:
     red_line_id: str
-    evidence: Evidence
-    turn: int
+    evidence: Evidence | None
+    """None only when a trainer ruled the red line crossed without the judge seeing it."""
+    turn: int | None
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,15 @@ def missed_checks(scenario: Scenario, passed_check_ids: Iterable[str]) -> tuple[
 
 def score_session(scenario: Scenario, turns: Sequence[TurnVerdict]) -> SessionScore:
     """The session's scores from its turns' verdicts, in order."""
-    checks, blockers = accumulate(scenario, turns)
+    return score_results(scenario, *accumulate(scenario, turns))
+
+
+def score_results(
+    scenario: Scenario, checks: Sequence[CheckResult], blockers: Sequence[Blocker]
+) -> SessionScore:
+    """The scores from every check's result and the blockers (e.g. after a trainer's
+    overrides changed some of them)."""
+    checks, blockers = tuple(checks), tuple(blockers)
     passed_ids = [check.check_id for check in checks if check.passed]
     criteria = criterion_scores(scenario, passed_ids)
     score = weighted_score((criterion.weight, criterion.share) for criterion in criteria)
@@ -189,6 +198,7 @@ __all__ = [
     "capability_scores",
     "criterion_scores",
     "missed_checks",
+    "score_results",
     "score_session",
     "weighted_score",
 ]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts.models import (
@@ -24,31 +24,19 @@ from domain.db import utcnow
 from domain.errors import Conflict, Forbidden, InvalidInput, not_found
 from domain.org.models import OrgUnit, Role, User
 from domain.org.rules import Actor, clean_text
-from domain.org.service import units_in_subtree
+from domain.org.service import in_scope, units_in_subtree
 from domain.paging import Page, fetch_page
 
 UNRESOLVED = (AlertStatus.OPEN.value, AlertStatus.ACKNOWLEDGED.value)
 
 
-def _in_scope(actor: Actor, unit_column, rep_column) -> ColumnElement[bool]:
-    """Rows of the actor's managed subtree, and a rep's own rows."""
-    if actor.sees_whole_company:
-        return true()
-    conditions = []
-    if actor.subtree_path is not None:
-        conditions.append(unit_column.in_(units_in_subtree(actor.subtree_path)))
-    if rep_column is not None and actor.has(Role.REP) and actor.rep_id is not None:
-        conditions.append(rep_column == actor.rep_id)
-    return or_(*conditions) if conditions else false()
-
-
 def alert_visible(actor: Actor) -> ColumnElement[bool]:
-    return _in_scope(actor, Alert.unit_id, Alert.rep_id)
+    return in_scope(actor, Alert.unit_id, Alert.rep_id)
 
 
 def task_visible(actor: Actor) -> ColumnElement[bool]:
     return or_(
-        _in_scope(actor, AlertTask.unit_id, AlertTask.rep_id),
+        in_scope(actor, AlertTask.unit_id, AlertTask.rep_id),
         AlertTask.assignee_user_id == actor.user_id,
     )
 
@@ -163,7 +151,7 @@ async def list_diagnoses(
     session: AsyncSession, actor: Actor, unit_id: int | None, limit: int
 ) -> list[HealthDiagnosis]:
     """The newest diagnoses of units in scope (or a unit's subtree)."""
-    stmt = select(HealthDiagnosis).where(_in_scope(actor, HealthDiagnosis.unit_id, None))
+    stmt = select(HealthDiagnosis).where(in_scope(actor, HealthDiagnosis.unit_id, None))
     subtree = await _subtree(session, unit_id)
     if subtree is not None:
         stmt = stmt.where(HealthDiagnosis.unit_id.in_(subtree))

@@ -43,15 +43,20 @@ def units_in_subtree(path: str):
     return select(OrgUnit.id).where(OrgUnit.path.startswith(path)).scalar_subquery()
 
 
-def rep_visible(actor: rules.Actor) -> ColumnElement[bool]:
+def in_scope(actor: rules.Actor, unit_column, rep_column) -> ColumnElement[bool]:
+    """Rows whose unit lies in the actor's managed subtree, and a rep's own rows."""
     if actor.sees_whole_company:
         return true()
     conditions = []
     if actor.subtree_path is not None:
-        conditions.append(Rep.unit_id.in_(units_in_subtree(actor.subtree_path)))
-    if actor.has(Role.REP) and actor.rep_id is not None:
-        conditions.append(Rep.id == actor.rep_id)
+        conditions.append(unit_column.in_(units_in_subtree(actor.subtree_path)))
+    if rep_column is not None and actor.has(Role.REP) and actor.rep_id is not None:
+        conditions.append(rep_column == actor.rep_id)
     return or_(*conditions) if conditions else false()
+
+
+def rep_visible(actor: rules.Actor) -> ColumnElement[bool]:
+    return in_scope(actor, Rep.unit_id, Rep.id)
 
 
 # --- org units --------------------------------------------------------------------------

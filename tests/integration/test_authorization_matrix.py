@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from api.schema import Mutation, Query
-from tests.integration import matrix_alerts, matrix_health, matrix_notifications, matrix_reviews
+from tests.integration import (
+    matrix_alerts,
+    matrix_health,
+    matrix_notifications,
+    matrix_practice,
+    matrix_reviews,
+)
 from tests.integration.conftest import gid
 
 EVERYONE = {"admin", "director", "manager", "rep", "intake"}
@@ -281,7 +287,7 @@ OPERATIONS = {
         PLANNERS,
     ),
 }
-for area in (matrix_alerts, matrix_health, matrix_notifications, matrix_reviews):
+for area in (matrix_alerts, matrix_health, matrix_notifications, matrix_practice, matrix_reviews):
     assert not set(area.OPERATIONS) & set(OPERATIONS), area.__name__
     OPERATIONS.update(area.OPERATIONS)
 

@@ -1,0 +1,388 @@
+"""The `llm` engine: any OpenAI-compatible endpoint through the `openai` SDK's async client.
+
+The customer's state always moves by the rules state machine (`customer.start`/`respond`);
+the model only voices the line the machine chose, streamed to `emit` delta by delta. The
+judge asks for a verdict per check with the rep's own words as quotes; the answer is
+untrusted until `llm_output` has parsed, validated and verified it (DESIGN.md §6).
+
+Whatever fails — timeout, 429 after the SDK's retries, an HTTP or connection error, an empty,
+malformed, invalid or invented answer — the turn falls back to the rules engine and the
+trace says so (`engine="rules"`, `fallback_reason`, `fallback_detail`). Reason codes:
+timeout, rate_limited, http_error, connection_error, empty_answer (customer and judge);
+malformed_json, schema_invalid, unknown_check, invented_quote (judge).
+
+Response formats, in order: strict `json_schema`; when the endpoint refuses it (a 400, or a
+422 naming response_format/json_schema) the same request once more with `json_object`, and
+this engine remembers to start there from then on.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import openai
+
+from coaching.engines import customer
+from coaching.engines.base import (
+    NO_EMIT,
+    CustomerTurn,
+    Emit,
+    Engine,
+    EngineName,
+    EngineTrace,
+    Judgement,
+    Line,
+    RulesEngine,
+    pieces,
+    verdict_from_json,
+    verdict_to_json,
+)
+from coaching.engines.customer import CustomerState, TurnSignal
+from coaching.engines.llm_cache import MemoryVerdictCache, VerdictCache, cache_key
+from coaching.engines.llm_output import VERDICT_SCHEMA, AnswerRejected, verdict_of_answer
+from coaching.engines.llm_prompts import PROMPT_VERSION, Messages, customer_messages, judge_messages
+from coaching.scenario_model import Scenario, language_of
+
+if TYPE_CHECKING:
+    from domain.settings import Settings
+
+PLACEHOLDER_API_KEY = "not-needed"
+"""Sent when no key is configured: local servers need none, and the SDK needs one to start."""
+JSON_SCHEMA_FORMAT: dict[str, Any] = {
+    "type": "json_schema",
+    "json_schema": {"name": "turn_verdict", "strict": True, "schema": VERDICT_SCHEMA},
+}
+JSON_OBJECT_FORMAT: dict[str, Any] = {"type": "json_object"}
+_DETAIL_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class LlmConfig:
+    model: str
+    base_url: str | None = None
+    """None: the SDK reads OPENAI_BASE_URL, else uses api.openai.com."""
+    api_key: str | None = field(default=None, repr=False)
+    """None: the SDK reads OPENAI_API_KEY; with neither, a placeholder is sent."""
+    timeout_seconds: float = 20.0
+    max_retries: int = 2
+    max_tokens: int = 800
+
+    @classmethod
+    def of(cls, settings: Settings) -> LlmConfig | None:
+        """The engine's configuration, or None when `llm_model` is unset (engine off)."""
+        if not settings.llm_model:
+            return None
+        return cls(
+            model=settings.llm_model,
+            base_url=settings.llm_base_url or None,
+            api_key=settings.llm_api_key or None,
+            timeout_seconds=settings.llm_timeout_seconds,
+            max_retries=settings.llm_max_retries,
+            max_tokens=settings.llm_max_tokens,
+        )
+
+
+class LlmFailure(Exception):
+    """Why the model's output was not used; becomes the trace of the rules fallback."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail[:_DETAIL_LIMIT]
+
+
+def failure_of(error: openai.OpenAIError) -> LlmFailure:
+    """The reason code of an SDK error (raised after the SDK's own retries)."""
+    if isinstance(error, openai.APITimeoutError):
+        return LlmFailure("timeout", str(error))
+    if isinstance(error, openai.RateLimitError):
+        return LlmFailure("rate_limited", str(error))
+    if isinstance(error, openai.APIConnectionError):
+        return LlmFailure("connection_error", str(error))
+    if isinstance(error, openai.APIStatusError):
+        return LlmFailure("http_error", f"HTTP {error.status_code}: {error.message}")
+    return LlmFailure("http_error", f"{type(error).__name__}: {error}")
+
+
+def _refuses_json_schema(error: openai.APIStatusError) -> bool:
+    # Endpoints word this refusal in many ways; any 400 to the first, strict request counts.
+    if isinstance(error, openai.BadRequestError):
+        return True
+    said = f"{error.message} {error.body}".lower()
+    return error.status_code == 422 and ("response_format" in said or "json_schema" in said)
+
+
+class LlmEngine:
+    """The `llm` engine. One instance per configuration; it holds an HTTP connection pool
+    (close it with `aclose`) and remembers whether its endpoint does only `json_object`."""
+
+    name: EngineName = "llm"
+
+    def __init__(
+        self,
+        config: LlmConfig,
+        cache: VerdictCache | None = None,
+        fallback: Engine | None = None,
+    ) -> None:
+        self.config = config
+        self.cache = cache
+        self.fallback = fallback if fallback is not None else RulesEngine()
+        self._endpoint: dict[str, bool] = {"json_object_only": False}
+        """What this endpoint was seen to do; shared with every `using` view."""
+        api_key = config.api_key or None
+        if api_key is None and not os.environ.get("OPENAI_API_KEY"):
+            api_key = PLACEHOLDER_API_KEY
+        self._client = openai.AsyncOpenAI(
+            base_url=config.base_url,
+            api_key=api_key,
+            timeout=config.timeout_seconds,
+            max_retries=config.max_retries,
+        )
+
+    @property
+    def json_object_only(self) -> bool:
+        """Set once the endpoint refused `json_schema`; later judgements start at json_object."""
+        return self._endpoint["json_object_only"]
+
+    @json_object_only.setter
+    def json_object_only(self, value: bool) -> None:
+        self._endpoint["json_object_only"] = value
+
+    def using(self, cache: VerdictCache | None) -> LlmEngine:
+        """This engine — the same connection pool, the same memory of the endpoint — with
+        another verdict cache (e.g. one bound to a request's database session)."""
+        view = copy.copy(self)
+        view.cache = cache
+        return view
+
+    async def aclose(self) -> None:
+        await self._client.close()
+
+    # --- the customer ---------------------------------------------------------------------------
+
+    async def open(
+        self,
+        scenario: Scenario,
+        persona_id: str,
+        difficulty: str,
+        seed: int,
+        language: str,
+        emit: Emit = NO_EMIT,
+    ) -> CustomerTurn:
+        state, gist = customer.start(scenario, persona_id, difficulty, seed)
+        return await self._voice(scenario, state, gist.get(language), (), language, emit)
+
+    async def reply(
+        self,
+        scenario: Scenario,
+        state: CustomerState,
+        signal: TurnSignal,
+        transcript: Sequence[Line],
+        language: str,
+        emit: Emit = NO_EMIT,
+    ) -> CustomerTurn:
+        state, gist = customer.respond(scenario, state, signal)
+        return await self._voice(scenario, state, gist.get(language), transcript, language, emit)
+
+    async def _voice(
+        self,
+        scenario: Scenario,
+        state: CustomerState,
+        gist: str,
+        transcript: Sequence[Line],
+        language: str,
+        emit: Emit,
+    ) -> CustomerTurn:
+        """The model's wording of `gist` (the rules line), streamed to `emit`.
+
+        On failure the rules line is returned, and emitted too if nothing was yet. If the stream
+        broke midway, `emit` has already received part of the model's line: the returned line
+        (the rules line) is the authoritative one, to store and to show in place of the pieces.
+        """
+        messages = customer_messages(scenario, state, gist, transcript, language_of(language))
+        speech = _Speech(emit)
+        try:
+            model, fingerprint = await self._stream(messages, speech)
+            if not speech.line:
+                raise LlmFailure("empty_answer", "the model's line was empty")
+        except LlmFailure as failure:
+            if not speech.started:
+                for piece in pieces(gist):
+                    await emit(piece)
+            return CustomerTurn(state, gist, self._fallback_trace(failure))
+        trace = EngineTrace(
+            engine="llm",
+            model=model,
+            system_fingerprint=fingerprint,
+            prompt_version=PROMPT_VERSION,
+        )
+        return CustomerTurn(state, speech.line, trace)
+
+    async def _stream(self, messages: Messages, speech: _Speech) -> tuple[str, str | None]:
+        model, fingerprint = self.config.model, None
+        try:
+            stream = await self._client.chat.completions.create(
+                model=self.config.model,
+                messages=messages,  # type: ignore[arg-type]
+                max_tokens=self.config.max_tokens,
+                stream=True,
+            )
+            async with stream:
+                async for chunk in stream:
+                    model = chunk.model or model
+                    fingerprint = chunk.system_fingerprint or fingerprint
+                    delta = chunk.choices[0].delta.content if chunk.choices else None
+                    if delta:
+                        await speech.add(delta)
+        except openai.OpenAIError as error:
+            raise failure_of(error) from error
+        return model, fingerprint
+
+    # --- the judge ------------------------------------------------------------------------------
+
+    async def judge(
+        self, scenario: Scenario, message: str, language: str, transcript: Sequence[Line]
+    ) -> Judgement:
+        """The model's verdict on `message`, verified, else the fallback's. The model sees the
+        rubric and the message only (not `transcript`), so the cache key covers its prompt."""
+        language = language_of(language)
+        key = cache_key(scenario, message, language, self.config.model)
+        cached = await self._cached(key)
+        if cached is not None:
+            return cached
+        try:
+            judgement = await self._judge_by_model(scenario, message, language)
+        except LlmFailure as failure:
+            ruled = await self.fallback.judge(scenario, message, language, transcript)
+            return Judgement(ruled.verdict, self._fallback_trace(failure))
+        if self.cache is not None:
+            await self.cache.put(key, _cache_value(judgement))
+        return judgement
+
+    async def _judge_by_model(self, scenario: Scenario, message: str, language: str) -> Judgement:
+        messages = judge_messages(scenario, message, language)
+        completion, response_format = await self._complete_json(messages)
+        choice = completion.choices[0] if completion.choices else None
+        content = choice.message.content if choice else None
+        if not content or not content.strip():
+            finish = choice.finish_reason if choice else "no choices"
+            raise LlmFailure("empty_answer", f"{response_format}: no content ({finish})")
+        try:
+            verdict = verdict_of_answer(scenario, message, language, content)
+        except AnswerRejected as rejected:
+            raise LlmFailure(rejected.reason, f"{response_format}: {rejected.detail}") from None
+        trace = EngineTrace(
+            engine="llm",
+            model=completion.model or self.config.model,
+            system_fingerprint=completion.system_fingerprint,
+            prompt_version=PROMPT_VERSION,
+            response_format=response_format,
+        )
+        return Judgement(verdict, trace)
+
+    async def _complete_json(self, messages: Messages) -> tuple[Any, str]:
+        """The completion and the response format that produced it (degrading once)."""
+        if not self.json_object_only:
+            try:
+                return await self._complete(messages, JSON_SCHEMA_FORMAT), "json_schema"
+            except openai.APIStatusError as error:
+                if not _refuses_json_schema(error):
+                    raise failure_of(error) from error
+            except openai.OpenAIError as error:
+                raise failure_of(error) from error
+        try:
+            completion = await self._complete(messages, JSON_OBJECT_FORMAT)
+        except openai.OpenAIError as error:
+            raise failure_of(error) from error
+        self.json_object_only = True  # only once json_object has really been answered
+        return completion, "json_object"
+
+    async def _complete(self, messages: Messages, response_format: dict[str, Any]) -> Any:
+        return await self._client.chat.completions.create(
+            model=self.config.model,
+            messages=messages,  # type: ignore[arg-type]
+            max_tokens=self.config.max_tokens,
+            temperature=0,
+            response_format=response_format,  # type: ignore[arg-type]
+        )
+
+    async def _cached(self, key: str) -> Judgement | None:
+        if self.cache is None:
+            return None
+        value = await self.cache.get(key)
+        if value is None:
+            return None
+        try:
+            verdict = verdict_from_json(value["verdict"])
+            trace = EngineTrace(
+                engine="llm",
+                model=value["trace"]["model"],
+                system_fingerprint=value["trace"]["system_fingerprint"],
+                prompt_version=PROMPT_VERSION,
+                response_format=value["trace"]["response_format"],
+                cached=True,
+            )
+        except (KeyError, TypeError, ValueError):
+            return None  # an unreadable entry is a miss; a fresh verdict will replace it
+        return Judgement(verdict, trace)
+
+    def _fallback_trace(self, failure: LlmFailure) -> EngineTrace:
+        return EngineTrace(
+            engine="rules",
+            fallback_reason=failure.reason,
+            fallback_detail=failure.detail,
+            model=self.config.model,
+            prompt_version=PROMPT_VERSION,
+        )
+
+
+def _cache_value(judgement: Judgement) -> dict[str, Any]:
+    trace = judgement.trace
+    return {
+        "verdict": verdict_to_json(judgement.verdict),
+        "trace": {
+            "model": trace.model,
+            "system_fingerprint": trace.system_fingerprint,
+            "response_format": trace.response_format,
+        },
+    }
+
+
+class _Speech:
+    """The customer's line as it streams. Deltas reach `emit` without the line's leading and
+    trailing whitespace, so the pieces emitted always join to `line`."""
+
+    def __init__(self, emit: Emit) -> None:
+        self._emit = emit
+        self._raw = ""
+        self.line = ""
+
+    @property
+    def started(self) -> bool:
+        return bool(self.line)
+
+    async def add(self, delta: str) -> None:
+        self._raw += delta
+        line = self._raw.strip()
+        if len(line) > len(self.line):
+            fresh, self.line = line[len(self.line) :], line
+            await self._emit(fresh)
+
+
+__all__ = [
+    "JSON_OBJECT_FORMAT",
+    "JSON_SCHEMA_FORMAT",
+    "PLACEHOLDER_API_KEY",
+    "PROMPT_VERSION",
+    "LlmConfig",
+    "LlmEngine",
+    "LlmFailure",
+    "MemoryVerdictCache",
+    "VerdictCache",
+    "cache_key",
+    "failure_of",
+]

@@ -1,0 +1,1 @@
+"""Practice sessions: a rep's role-plays against a simulated customer, stored and scored."""

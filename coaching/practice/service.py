@@ -1,0 +1,531 @@
+"""Practice use-cases: start a role-play, reply in it, finish it, and a trainer's rulings.
+
+A rep practises for themselves; a trainer (manager, director or admin over the rep's unit)
+reads the sessions and may overrule the judge. Every reply is one transaction: the turn,
+the customer's new state and — when the customer ends the conversation — the final score
+are written together, and two replies racing for the same turn cannot both land.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coaching.engines.base import (
+    NO_EMIT,
+    Emit,
+    Line,
+    signal_of,
+    state_from_json,
+    state_to_json,
+    verdict_from_json,
+    verdict_to_json,
+)
+from coaching.engines.judge import TurnVerdict
+from coaching.engines.scoring import SessionScore
+from coaching.practice import results, rules
+from coaching.practice.engines import Voices, check_engine
+from coaching.practice.models import (
+    PracticeMode,
+    PracticeOutcome,
+    PracticeSession,
+    PracticeStatus,
+    PracticeTurn,
+    VerdictOverride,
+)
+from coaching.scenario import ScenarioSet
+from coaching.scenario_model import Scenario
+from domain.db import utcnow
+from domain.errors import Conflict, Forbidden, InvalidInput, not_found
+from domain.org.models import OrgUnit, Rep, Role
+from domain.org.rules import Actor, clean_text
+from domain.org.service import in_scope
+from domain.paging import Page, fetch_page
+from domain.settings import Settings
+
+START_RETRIES = 3
+
+
+def practice_visible(actor: Actor) -> ColumnElement[bool]:
+    return in_scope(actor, PracticeSession.unit_id, PracticeSession.rep_id)
+
+
+def feedback_withheld(row: PracticeSession) -> bool:
+    """An exam shows no verdicts, scores or tips until it is finished."""
+    return row.mode == PracticeMode.EXAM.value and row.status == PracticeStatus.ACTIVE.value
+
+
+@dataclass(frozen=True)
+class Started:
+    session: PracticeSession
+    opening: PracticeTurn
+
+
+@dataclass(frozen=True)
+class Replied:
+    session: PracticeSession
+    turn: PracticeTurn
+    feedback: rules.TurnFeedback | None
+    """None in an exam."""
+    running: SessionScore | None
+    """The score so far; None in an exam."""
+    result: SessionScore | None
+    """Set when the customer ended the conversation with this turn."""
+
+
+@dataclass(frozen=True)
+class Finished:
+    session: PracticeSession
+    result: SessionScore | None
+    """None when the scenario's rubric changed since the session started."""
+
+
+# --- start -----------------------------------------------------------------------------------
+
+
+async def start_practice(
+    session: AsyncSession,
+    actor: Actor,
+    scenarios: ScenarioSet,
+    voices: Voices,
+    *,
+    scenario_id: str,
+    difficulty: str,
+    mode: PracticeMode,
+    language: str,
+    persona_id: str | None = None,
+    seed: int | None = None,
+    engine: str = "rules",
+    emit: Emit = NO_EMIT,
+) -> Started:
+    settings = voices.settings
+    rep = await _practising_rep(session, actor)
+    scenario = scenarios.get(scenario_id)
+    if scenario is None:
+        known = ", ".join(scenarios.ids)
+        raise InvalidInput(
+            "UNKNOWN_SCENARIO",
+            f"没有场景 {scenario_id!r}（可选：{known}）",
+            f"There is no scenario {scenario_id!r} (choose one of {known})",
+            "scenario",
+        )
+    check_engine(engine, settings)
+    if mode is PracticeMode.EXAM:
+        for name, value in (("seed", seed), ("persona", persona_id)):
+            if value is not None:
+                raise InvalidInput(
+                    "NOT_IN_EXAM",
+                    "考试由系统随机选择客户角色和种子",
+                    "In an exam Pacer draws the persona and the seed; leave them out",
+                    name,
+                )
+    seed = rules.new_seed() if seed is None else rules.check_seed(seed)
+    persona_id = persona_id or rules.persona_for(scenario, seed)
+    language = rules.session_language(language)
+    voice = voices.engine(engine, session)
+    opened = await voice.open(scenario, persona_id, difficulty, seed, language, emit)
+    row = None
+    for _ in range(START_RETRIES):
+        row = PracticeSession(
+            rep_id=rep.id,
+            unit_id=rep.unit_id,
+            started_by_user_id=actor.user_id,
+            scenario_id=scenario.id,
+            scenario_version=scenario.version,
+            rubric_hash=scenario.rubric_hash,
+            pass_mark=scenario.pass_mark,
+            persona_id=persona_id,
+            difficulty=difficulty,
+            mode=mode.value,
+            attempt=await _next_attempt(session, rep.id, scenario.id, mode, settings),
+            engine=engine,
+            model=opened.trace.model or (settings.llm_model if engine == "llm" else None),
+            prompt_version=opened.trace.prompt_version,
+            language=language,
+            seed=seed,
+            customer_state=state_to_json(opened.state),
+        )
+        try:
+            async with session.begin_nested():
+                session.add(row)
+            break
+        except IntegrityError:  # another start took this attempt number; count again
+            row = None
+    if row is None:
+        raise Conflict(
+            "STARTED_TWICE",
+            "同一时刻开始了另一场相同的练习，请重试",
+            "Another session of this scenario started at the same moment; try again",
+            "scenario",
+        )
+    opening = PracticeTurn(
+        session_id=row.id,
+        number=0,
+        customer_line=opened.line,
+        customer_trace=opened.trace.to_json(),
+        state=state_to_json(opened.state),
+    )
+    session.add(opening)
+    await session.flush()
+    return Started(row, opening)
+
+
+async def _practising_rep(session: AsyncSession, actor: Actor) -> Rep:
+    rep = await session.get(Rep, actor.rep_id) if actor.rep_id is not None else None
+    if rep is None:
+        raise Forbidden(
+            "NOT_A_REP",
+            "只有关联了销售代表的账号才能练习",
+            "Only a login linked to a rep can practise",
+            None,
+        )
+    return rep
+
+
+async def _next_attempt(
+    session: AsyncSession, rep_id: int, scenario_id: str, mode: PracticeMode, settings: Settings
+) -> int:
+    taken = await session.scalar(
+        select(func.coalesce(func.max(PracticeSession.attempt), 0)).where(
+            PracticeSession.rep_id == rep_id,
+            PracticeSession.scenario_id == scenario_id,
+            PracticeSession.mode == mode.value,
+        )
+    )
+    if mode is PracticeMode.EXAM and taken >= settings.practice_exam_attempts:
+        limit = settings.practice_exam_attempts
+        raise Conflict(
+            "EXAM_ATTEMPTS_USED",
+            f"该场景的 {limit} 次考试机会已用完",
+            f"All {limit} exam attempts of this scenario are used",
+            "scenario",
+        )
+    return taken + 1
+
+
+# --- reply -----------------------------------------------------------------------------------
+
+
+async def respond_in_practice(
+    session: AsyncSession,
+    actor: Actor,
+    scenarios: ScenarioSet,
+    voices: Voices,
+    *,
+    session_id: int,
+    message: str,
+    emit: Emit = NO_EMIT,
+) -> Replied:
+    row = await _own_active(session, actor, session_id)
+    taken = row.turns_taken  # what this reply answers; another reply may land meanwhile
+    message = rules.clean_message(message)
+    scenario = _scenario_of(scenarios, row)
+    turns = await turns_of(session, [row.id])
+    turns = turns.get(row.id, [])
+    verdicts = [verdict_from_json(turn.verdict) for turn in turns if turn.verdict is not None]
+    voice = voices.engine(row.engine, session)
+    state = state_from_json(row.customer_state)
+    transcript = _transcript(turns)
+    judged = await voice.judge(scenario, message, row.language, transcript)
+    answered = await voice.reply(
+        scenario,
+        state,
+        signal_of(judged.verdict),
+        [*transcript, Line("rep", message)],
+        row.language,
+        emit,
+    )
+    number = taken + 1
+    claimed = await session.execute(
+        update(PracticeSession)
+        .where(PracticeSession.id == row.id, PracticeSession.turns_taken == taken)
+        .values(turns_taken=number, customer_state=state_to_json(answered.state))
+    )
+    if claimed.rowcount != 1:
+        raise Conflict(
+            "CONCURRENT_REPLY",
+            "另一条回复刚刚被处理，请刷新后再发",
+            "Another reply to this session was just taken; reload and send again",
+            "session",
+        )
+    turn = PracticeTurn(
+        session_id=row.id,
+        number=number,
+        rep_message=message,
+        customer_line=answered.line,
+        verdict=verdict_to_json(judged.verdict),
+        judge_trace=judged.trace.to_json(),
+        customer_trace=answered.trace.to_json(),
+        state=state_to_json(answered.state),
+    )
+    session.add(turn)
+    await session.flush()
+    await session.refresh(row)
+    verdicts.append(judged.verdict)
+    result = None
+    if answered.state.finished:
+        result = await _close(session, row, scenario, verdicts, answered.state.outcome)
+    if row.mode == PracticeMode.EXAM.value:
+        return Replied(row, turn, None, None, result)
+    passed_before = frozenset(check for v in verdicts[:-1] for check in v.passed_check_ids)
+    feedback = rules.turn_feedback(scenario, judged.verdict, state.current_objection, passed_before)
+    running = result or results.score(scenario, verdicts, {})
+    return Replied(row, turn, feedback, running, result)
+
+
+async def _own_active(session: AsyncSession, actor: Actor, session_id: int) -> PracticeSession:
+    row = await _visible_session(session, actor, session_id, lock=True)
+    if row.rep_id != actor.rep_id:
+        raise Forbidden(
+            "NOT_YOUR_SESSION",
+            "只能在自己的练习里回复",
+            "Only the rep who practises can reply in this session",
+            "session",
+        )
+    if row.status != PracticeStatus.ACTIVE.value:
+        raise Conflict(
+            "SESSION_FINISHED",
+            "这场练习已经结束，请开始新的练习",
+            "This practice session has finished; start a new one",
+            "session",
+        )
+    return row
+
+
+def _scenario_of(scenarios: ScenarioSet, row: PracticeSession) -> Scenario:
+    scenario = scenarios.get(row.scenario_id)
+    if scenario is None or scenario.rubric_hash != row.rubric_hash:
+        raise Conflict(
+            "SCENARIO_CHANGED",
+            "练习开始后场景已更新，请结束本场并重新开始",
+            f"Scenario {row.scenario_id} changed since this session started "
+            f"(v{row.scenario_version}); finish it and start again",
+            "session",
+        )
+    return scenario
+
+
+def _transcript(turns: Sequence[PracticeTurn]) -> list[Line]:
+    lines: list[Line] = []
+    for turn in turns:
+        if turn.rep_message is not None:
+            lines.append(Line("rep", turn.rep_message))
+        lines.append(Line("customer", turn.customer_line))
+    return lines
+
+
+# --- finish ----------------------------------------------------------------------------------
+
+
+async def finish_practice(
+    session: AsyncSession, actor: Actor, scenarios: ScenarioSet, *, session_id: int
+) -> Finished:
+    row = await _own_active(session, actor, session_id)
+    turns = (await turns_of(session, [row.id])).get(row.id, [])
+    verdicts = [verdict_from_json(turn.verdict) for turn in turns if turn.verdict is not None]
+    scenario = scenarios.get(row.scenario_id)
+    if scenario is None or scenario.rubric_hash != row.rubric_hash:
+        # The rubric it was judged by is gone: close it unscored rather than leave it stuck.
+        _mark_finished(row, PracticeOutcome.ENDED.value, None)
+        return Finished(row, None)
+    state = state_from_json(row.customer_state)
+    result = await _close(session, row, scenario, verdicts, state.outcome or "ended")
+    return Finished(row, result)
+
+
+async def _close(
+    session: AsyncSession,
+    row: PracticeSession,
+    scenario: Scenario,
+    verdicts: Sequence[TurnVerdict],
+    outcome: str,
+) -> SessionScore:
+    overrides = (await overrides_of(session, [row.id])).get(row.id, [])
+    result = results.score(scenario, verdicts, results.rulings(overrides))
+    _mark_finished(row, outcome, result)
+    await session.flush()
+    return result
+
+
+def _mark_finished(row: PracticeSession, outcome: str, result: SessionScore | None) -> None:
+    row.status = PracticeStatus.FINISHED.value
+    row.outcome = outcome
+    row.finished_at = utcnow()
+    row.score = None if result is None else result.score
+    row.passed = None if result is None else result.passed
+
+
+# --- a trainer's ruling ----------------------------------------------------------------------
+
+
+async def override_verdict(
+    session: AsyncSession,
+    actor: Actor,
+    scenarios: ScenarioSet,
+    *,
+    session_id: int,
+    check_id: str,
+    passed: bool,
+    reason: str,
+) -> Finished:
+    """Overrule the judge on one check (passed or not) or one red line (`passed=True`: not
+    crossed). The engine's verdict stays in the turns; the score is recomputed."""
+    row = await _visible_session(session, actor, session_id, lock=True)
+    unit = await session.get(OrgUnit, row.unit_id)
+    trainer = actor.has(Role.ADMIN, Role.DIRECTOR, Role.MANAGER) and actor.manages_path(unit.path)
+    if not trainer or row.rep_id == actor.rep_id:
+        raise Forbidden(
+            "NOT_A_TRAINER",
+            "只有该销售的上级可以更改评判（不能改自己的）",
+            "Only a manager over the rep can overrule the judge (never on their own session)",
+            "session",
+        )
+    if row.status == PracticeStatus.ACTIVE.value:
+        raise Conflict(
+            "SESSION_ACTIVE",
+            "练习结束后才能更改评判",
+            "The judge can be overruled once the session has finished",
+            "session",
+        )
+    reason = clean_text(reason, "reason", 500)
+    scenario = _scenario_of(scenarios, row)
+    if not rules.is_overridable(scenario, check_id):
+        raise InvalidInput(
+            "UNKNOWN_CHECK",
+            f"场景 {scenario.id} 没有检查项或红线 {check_id!r}",
+            f"Scenario {scenario.id} has no check or red line {check_id!r}",
+            "check_id",
+        )
+    turns = (await turns_of(session, [row.id])).get(row.id, [])
+    verdicts = [verdict_from_json(turn.verdict) for turn in turns if turn.verdict is not None]
+    session.add(
+        VerdictOverride(
+            session_id=row.id,
+            check_id=check_id,
+            engine_passed=results.engine_passes(scenario, verdicts, check_id),
+            passed=passed,
+            reason=reason,
+            user_id=actor.user_id,
+        )
+    )
+    await session.flush()
+    overrides = (await overrides_of(session, [row.id])).get(row.id, [])
+    result = results.score(scenario, verdicts, results.rulings(overrides))
+    row.score, row.passed = result.score, result.passed
+    await session.flush()
+    return Finished(row, result)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+async def _visible_session(
+    session: AsyncSession, actor: Actor, session_id: int, *, lock: bool = False
+) -> PracticeSession:
+    stmt = select(PracticeSession).where(PracticeSession.id == session_id, practice_visible(actor))
+    if lock:
+        stmt = stmt.with_for_update()
+    row = await session.scalar(stmt)
+    if row is None:
+        raise not_found("PRACTICE_NOT_FOUND", "session", "练习", "practice session")
+    return row
+
+
+async def get_practice(session: AsyncSession, actor: Actor, session_id: int) -> PracticeSession:
+    return await _visible_session(session, actor, session_id)
+
+
+@dataclass(frozen=True)
+class PracticeFilter:
+    rep_id: int | None = None
+    scenario_id: str | None = None
+    mode: PracticeMode | None = None
+    status: PracticeStatus | None = None
+
+
+async def list_practice(
+    session: AsyncSession, actor: Actor, where: PracticeFilter, *, first: int, after: int | None
+) -> Page[PracticeSession]:
+    stmt = select(PracticeSession).where(practice_visible(actor))
+    if where.rep_id is not None:
+        stmt = stmt.where(PracticeSession.rep_id == where.rep_id)
+    if where.scenario_id is not None:
+        stmt = stmt.where(PracticeSession.scenario_id == where.scenario_id)
+    if where.mode is not None:
+        stmt = stmt.where(PracticeSession.mode == where.mode.value)
+    if where.status is not None:
+        stmt = stmt.where(PracticeSession.status == where.status.value)
+    return await fetch_page(session, stmt, PracticeSession.id, after, first)
+
+
+async def sessions_by_ids(
+    session: AsyncSession, actor: Actor, ids: Iterable[int]
+) -> dict[int, PracticeSession]:
+    rows = await session.scalars(
+        select(PracticeSession).where(PracticeSession.id.in_(list(ids)), practice_visible(actor))
+    )
+    return {row.id: row for row in rows}
+
+
+async def turns_of(
+    session: AsyncSession, session_ids: Iterable[int]
+) -> dict[int, list[PracticeTurn]]:
+    rows = await session.scalars(
+        select(PracticeTurn)
+        .where(PracticeTurn.session_id.in_(list(session_ids)))
+        .order_by(PracticeTurn.session_id, PracticeTurn.number)
+    )
+    grouped: dict[int, list[PracticeTurn]] = {}
+    for row in rows:
+        grouped.setdefault(row.session_id, []).append(row)
+    return grouped
+
+
+async def overrides_of(
+    session: AsyncSession, session_ids: Iterable[int]
+) -> dict[int, list[VerdictOverride]]:
+    rows = await session.scalars(
+        select(VerdictOverride)
+        .where(VerdictOverride.session_id.in_(list(session_ids)))
+        .order_by(VerdictOverride.session_id, VerdictOverride.id)
+    )
+    grouped: dict[int, list[VerdictOverride]] = {}
+    for row in rows:
+        grouped.setdefault(row.session_id, []).append(row)
+    return grouped
+
+
+def result_of(
+    scenarios: ScenarioSet,
+    row: PracticeSession,
+    turns: Sequence[PracticeTurn],
+    overrides: Sequence[VerdictOverride],
+) -> SessionScore | None:
+    """A finished session's scores as they stand (None while an exam runs, or when the
+    scenario's rubric is no longer the one it was judged by)."""
+    scenario = scenarios.get(row.scenario_id)
+    if feedback_withheld(row) or scenario is None or scenario.rubric_hash != row.rubric_hash:
+        return None
+    verdicts = [verdict_from_json(turn.verdict) for turn in turns if turn.verdict is not None]
+    return results.score(scenario, verdicts, results.rulings(overrides))
+
+
+async def replay_practice(
+    session: AsyncSession, actor: Actor, scenarios: ScenarioSet, *, session_id: int
+) -> results.Replay:
+    """Play a stored session again and say whether every turn comes out the same."""
+    row = await _visible_session(session, actor, session_id)
+    if feedback_withheld(row) and row.rep_id == actor.rep_id:
+        raise Conflict(
+            "SESSION_ACTIVE",
+            "考试结束后才能回放",
+            "An exam can be replayed once it has finished",
+            "session",
+        )
+    scenario = _scenario_of(scenarios, row)
+    turns = (await turns_of(session, [row.id])).get(row.id, [])
+    return results.replay(scenario, row, turns)
