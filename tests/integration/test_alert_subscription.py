@@ -17,9 +17,9 @@ SUBSCRIPTION = "subscription { alertRaised { id rule severity rep { externalId }
 
 
 @contextlib.asynccontextmanager
-async def serving(db_url, engine):
+async def serving(db_url, engine, **settings):
     """The app under uvicorn in this event loop, on a free port."""
-    app = make_app(db_url, engine, notify_loop=False)
+    app = make_app(db_url, engine, notify_loop=False, **settings)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
     task = asyncio.create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 (uvicorn offers no event to wait on)
@@ -35,7 +35,7 @@ async def serving(db_url, engine):
 
 
 @contextlib.asynccontextmanager
-async def subscribed(port: int, token: str | None, query: str = SUBSCRIPTION):
+async def subscribed(port: int, token: str | None, query: str = SUBSCRIPTION, variables=None):
     async with connect(
         f"ws://127.0.0.1:{port}/graphql", subprotocols=["graphql-transport-ws"]
     ) as socket:
@@ -44,7 +44,8 @@ async def subscribed(port: int, token: str | None, query: str = SUBSCRIPTION):
             init["payload"] = {"Authorization": f"Bearer {token}"}
         await socket.send(json.dumps(init))
         assert json.loads(await socket.recv())["type"] == "connection_ack"
-        await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query}}))
+        payload = {"query": query, "variables": variables or {}}
+        await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
         yield socket
 
 
