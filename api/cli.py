@@ -27,6 +27,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
 
     from api.app import MigrationsBehind, create_app, prepare_database
+    from coaching.scenario import ScenarioError, load_scenarios, scenarios_directory
+
+    try:  # the app loads them strictly too; failing here names every problem before serving
+        load_scenarios(scenarios_directory(settings), strict=True)
+    except ScenarioError as exc:
+        raise CliError(f"{exc}\nfix them (see `pacer scenarios check`) and start again") from None
 
     async def prepare(engine):
         try:

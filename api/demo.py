@@ -9,6 +9,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from coaching.practice.demo import seed_practice
+from coaching.scenario import load_scenarios, scenarios_directory
 from domain.alerts.demo import seed_alerts
 from domain.db import utcnow
 from domain.org import access
@@ -44,6 +46,8 @@ async def load_demo(
         await session.commit()
     settings = settings or load_settings(timezone=timezone)
     await seed_alerts(sessions, settings, seed, today)
+    scenarios = load_scenarios(scenarios_directory(settings), strict=True)
+    await seed_practice(sessions, scenarios, settings, seed, today)
     async with sessions() as session:
         tokens: dict[str, str] = {}
         for role, login in org.logins.items():

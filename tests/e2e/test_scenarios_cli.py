@@ -69,3 +69,22 @@ def test_help_shows_an_example(tmp_path):
     assert done.returncode == 0
     assert "pacer scenarios check ./my-scenarios" in done.stdout
     assert "FILE: JSON-PATH: MESSAGE" in done.stdout
+
+
+def test_serve_refuses_to_start_on_a_bad_scenario_file(tmp_path):
+    broken = minimal_scenario("broken")
+    broken["objections"][1]["addressed_by"] = ["ask_budgt"]
+    write_scenario(tmp_path, broken)
+    env = {
+        "PACER_SCENARIOS_DIR": str(tmp_path),
+        "PACER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'pacer.db'}",
+    }
+    done = pacer("serve", "--port", "1", cwd=tmp_path, env=env)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "pacer: error: 1 problem(s) in 1 scenario file(s):",
+        f"{tmp_path / 'broken.json'}: $.objections[1].addressed_by[0]: no check has the id "
+        "'ask_budgt'; did you mean 'ask_budget'?",
+        "fix them (see `pacer scenarios check`) and start again",
+    ]
+    assert not (tmp_path / "pacer.db").exists()  # nothing started, nothing created

@@ -8,6 +8,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from api.demo import load_demo
+from coaching.practice import results
+from coaching.practice import service as practice
+from coaching.practice.models import PracticeSession, PracticeTurn
+from coaching.scenario import load_scenarios
 from domain.org import access
 from domain.org.models import ApiToken, OrgUnit, Rep, User
 from tests.conftest import empty_tables
@@ -22,7 +26,8 @@ async def snapshot(sessions) -> dict:
             for r in await session.scalars(select(Rep).order_by(Rep.external_id))
         ]
         users = await session.scalar(select(func.count()).select_from(User))
-    return {"kinds": kinds, "reps": reps, "users": users}
+        practice = await session.scalar(select(func.count()).select_from(PracticeTurn))
+    return {"kinds": kinds, "reps": reps, "users": users, "practice_turns": practice}
 
 
 async def test_the_demo_company(sessions):
@@ -32,6 +37,7 @@ async def test_the_demo_company(sessions):
     await check_shape(sessions, tokens)
     await check_history_and_target_tree(sessions)
     await check_pipeline_and_early_warnings(sessions)
+    await check_practice(sessions)
     await check_loading_again(sessions, tokens)
 
 
@@ -49,6 +55,28 @@ async def check_shape(sessions, tokens):
         for role, secret in tokens.items():
             actor = await access.authenticate_token(session, secret)
             assert role in actor.roles
+
+
+async def check_practice(sessions):
+    """The newest reps' role-plays, played through the rules engine: real transcripts, some
+    passed and some failed, exams among them, each replaying identically."""
+    async with sessions() as session:
+        newest = list(
+            await session.scalars(select(Rep.id).order_by(Rep.hire_date.desc(), Rep.id).limit(6))
+        )
+        played = list(await session.scalars(select(PracticeSession)))
+        turns = await practice.turns_of(session, [row.id for row in played])
+    assert {row.rep_id for row in played} == set(newest)
+    assert all(row.status == "finished" and row.score is not None for row in played)
+    assert {row.passed for row in played} == {True, False}
+    assert {row.mode for row in played} == {"train", "exam"}
+    assert {row.language for row in played} == {"zh", "en"}
+    assert all((TODAY - row.started_at.date()).days <= 15 for row in played)
+    scenarios = load_scenarios(strict=True)
+    for row in played:
+        assert len(turns[row.id]) == row.turns_taken + 1 > 2
+        scenario = scenarios[row.scenario_id]
+        assert results.replay(scenario, row, turns[row.id]).identical
 
 
 async def check_loading_again(sessions, first_tokens):
