@@ -1,12 +1,13 @@
 """`pacer practice`: a role-play with the simulated customer in the terminal, for a rep
 without a front end. The customer's reply streams as it is produced; in `train` mode each
 reply is followed by its feedback, in `exam` mode only the customer speaks until the end.
-Each reply is its own transaction, as in the GraphQL API."""
+Each reply is its own transaction, as in the GraphQL API; the services decide everything."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import threading
 from dataclasses import dataclass
 
@@ -20,20 +21,10 @@ from api.cli_support import CliError, with_engine
 from coaching.engines.scoring import SessionScore
 from coaching.practice import service
 from coaching.practice.engines import Voices
-from coaching.practice.models import (
-    PracticeDifficulty,
-    PracticeMode,
-    PracticeOutcome,
-    PracticeSession,
-)
+from coaching.practice.models import PracticeDifficulty, PracticeMode, PracticeOutcome
 from coaching.practice.rules import TurnFeedback
-from coaching.scenario import (
-    Scenario,
-    ScenarioError,
-    ScenarioSet,
-    load_scenarios,
-    scenarios_directory,
-)
+from coaching.scenario import ScenarioError, ScenarioSet, load_scenarios, scenarios_directory
+from coaching.scenario_model import Scenario
 from domain import db
 from domain.errors import DomainError, InvalidInput
 from domain.org.access import actor_for
@@ -43,52 +34,42 @@ from domain.settings import Settings
 
 END, HELP = "/end", "/help"
 TEXTS: dict[str, tuple[str, str]] = {
-    "no_user": ("没有登录名为 {login!r} 的用户", "No user with login {login!r}"),
-    "inactive": ("用户 {login!r} 已停用", "User {login!r} is deactivated"),
-    "bad_scenarios": ("场景文件有问题：{problem}", "Scenario files have problems: {problem}"),
+    "no_user": ("没有登录名为 {login!r} 的在用账号", "No active user with login {login!r}"),
+    "bad_scenarios": (
+        "{count} 个场景文件问题（见 pacer scenarios check）：{first}",
+        "{count} scenario file problem(s) (see pacer scenarios check): {first}",
+    ),
     "scenarios": ("可选场景：", "Scenarios:"),
     "personas": ("{count} 个客户角色", "{count} personas"),
     "choose": ("选择场景（编号或 id）：", "Choose a scenario (number or id): "),
     "no_such_choice": ("没有这个场景：{choice}", "No such scenario: {choice}"),
     "nothing_chosen": ("没有选择场景", "No scenario chosen"),
     "session": ("练习 #{id}", "Session #{id}"),
-    "situation": ("情境：", "Situation: "),
-    "goal": ("目标：", "Goal: "),
-    "hint": (
-        "输入回复后按回车；/help 查看命令。",
-        "Type your reply and press Enter; /help for commands.",
-    ),
+    "persona": ("客户：{role}", "Customer: {role}"),
+    "situation": ("情境：{text}", "Situation: {text}"),
+    "goal": ("目标：{text}", "Goal: {text}"),
+    "hint": ("输入回复后按回车；/help 查看命令。", "Type your reply and Enter; /help: commands"),
     "help": (
         "/end   结束练习并查看结果（Ctrl-D、Ctrl-C 同样）\n/help  显示本说明",
-        "/end   finish the session and see the result (so do Ctrl-D and Ctrl-C)\n"
-        "/help  show this list",
+        "/end   finish and see the result (so do Ctrl-D and Ctrl-C)\n/help  show this list",
     ),
-    "unknown_command": (
-        "未知命令 {command}；输入 /help 查看命令",
-        "Unknown command {command}; try /help",
-    ),
-    "customer_says": ("客户（{role}）：", "Customer ({role}): "),
+    "unknown_command": ("未知命令 {command}；见 /help", "Unknown command {command}; see /help"),
+    "customer": ("客户：", "Customer: "),
     "you": ("你：", "You: "),
     "passed": ("  ✓ 通过：{question} ——“{words}”", "  ✓ Passed: {question} — “{words}”"),
     "open": ("  ○ 还差：{question}", "  ○ Still open: {question}"),
     "tip": ("  提示：{tip}", "  Tip: {tip}"),
     "red_line": ("  ✗ 红线「{title}」：“{words}”", "  ✗ Red line “{title}”: “{words}”"),
-    "running": (
-        "  当前得分 {score} / 及格线 {pass_mark}",
-        "  Score so far {score} / pass mark {pass_mark}",
-    ),
+    "running": ("  当前得分 {score} / 及格线 {mark}", "  Score so far {score} / pass mark {mark}"),
     "result": ("结果", "Result"),
     "pass": ("通过", "PASS"),
     "fail": ("未通过", "FAIL"),
     "score_line": (
-        "得分 {score} / 及格线 {pass_mark}：{verdict}",
-        "Score {score} / pass mark {pass_mark}: {verdict}",
+        "得分 {score}（及格线 {mark}）：{verdict}",
+        "Score {score} (pass mark {mark}): {verdict}",
     ),
     "outcome": ("结局：{outcome}", "Outcome: {outcome}"),
-    "unscored": (
-        "练习开始后场景的评分标准已更新，本场不计分。",
-        "The scenario's rubric changed since the session started; it is not scored.",
-    ),
+    "unscored": ("场景的评分标准已更新，本场不计分。", "The scenario's rubric changed: no score."),
     "criterion": ("评分项", "Criterion"),
     "checks": ("通过检查", "Checks passed"),
     "score": ("得分", "Score"),
@@ -108,7 +89,7 @@ CAPABILITIES: dict[str, tuple[str, str]] = {
 
 
 class Terminal:
-    """Prints in the chosen language; rich renders tables, plainly when stdout is no TTY."""
+    """Prints in the chosen language; rich draws the tables, plainly when stdout is no TTY."""
 
     def __init__(self, lang: str):
         self.lang = lang
@@ -118,9 +99,10 @@ class Terminal:
         zh, en = TEXTS[key]
         return (en if self.lang == "en" else zh).format(**values)
 
-    def say(self, text: str = "", style: str | None = None) -> None:
-        # Text(), not a str: the scenario's and the rep's words must never be read as markup.
-        self.console.print(Text(text, style=style or ""))
+    def say(self, text: str = "", style: str = "") -> None:
+        # A Text, never a str: the scenario's and the rep's words must not be read as markup.
+        # soft_wrap: long lines are left whole for the terminal (or a pipe) to wrap.
+        self.console.print(Text(text, style=style), soft_wrap=True)
 
 
 def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
@@ -128,34 +110,25 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
     practice = commands.add_parser(
         "practice",
         help="role-play a scenario with the simulated customer in the terminal",
-        description="Practise a scenario as a rep: the customer speaks, you reply, and in\n"
-        "train mode each reply shows the checks it passed (with your own words), what is\n"
-        "still open, a tip and the score so far. At the end: the score, pass or fail, the\n"
-        "score of each criterion and capability, and a model answer for every missed check.\n"
-        "Commands while practising: /end (or Ctrl-D, Ctrl-C) finishes, /help lists them.",
+        description="Practise a scenario as a rep: the customer speaks, you reply. In train\n"
+        "mode each reply shows the checks it passed (quoting your words), what is still\n"
+        "open, a tip and the score so far; an exam shows only the customer until the end.\n"
+        "At the end: score, pass or fail, each criterion and capability, and a model answer\n"
+        "for every missed check. While practising: /end (or Ctrl-D, Ctrl-C) finishes, /help.",
         formatter_class=formatter_class,
-        epilog="examples:\n  pacer practice --as rep.shanghai.01            (choose from a list)\n"
+        epilog="examples:\n  pacer practice --as rep.shanghai.01      (choose from the list)\n"
         "  pacer practice b2b_software_price --as rep.shanghai.01 --lang en --difficulty hard\n"
         "  pacer practice soe_procurement --as rep.shanghai.01 --mode exam",
     )
     practice.add_argument("scenario", nargs="?", metavar="SCENARIO", help="a scenario id")
-    practice.add_argument(
-        "--as", dest="login", required=True, metavar="LOGIN", help="login of the practising rep"
-    )
-    practice.add_argument("--lang", choices=["zh", "en"], default="zh", help="default zh")
-    practice.add_argument(
-        "--difficulty", choices=["easy", "normal", "hard"], default="normal", help="default normal"
-    )
-    practice.add_argument(
-        "--mode", choices=["train", "exam"], default="train", help="default train"
-    )
+    practice.add_argument("--as", dest="login", required=True, metavar="LOGIN", help="rep login")
+    practice.add_argument("--lang", choices=["zh", "en"], default="zh", help="(zh)")
+    levels = ["easy", "normal", "hard"]
+    practice.add_argument("--difficulty", choices=levels, default="normal", help="(normal)")
+    practice.add_argument("--mode", choices=["train", "exam"], default="train", help="(train)")
     practice.add_argument("--persona", help="a persona id of the scenario (default: by the seed)")
-    practice.add_argument(
-        "--seed", type=int, help="the same seed and replies give the same customer"
-    )
-    practice.add_argument(
-        "--engine", choices=["rules", "llm"], default="rules", help="default rules"
-    )
+    practice.add_argument("--seed", type=int, help="the same seed and replies, the same customer")
+    practice.add_argument("--engine", choices=["rules", "llm"], default="rules", help="(rules)")
     practice.set_defaults(run=cmd_practice)
 
 
@@ -164,7 +137,10 @@ def cmd_practice(args: argparse.Namespace, settings: Settings) -> None:
     try:
         scenarios = load_scenarios(scenarios_directory(settings), strict=True)
     except ScenarioError as error:
-        raise CliError(terminal.t("bad_scenarios", problem=error.problems[0])) from None
+        problems = error.problems
+        raise CliError(
+            terminal.t("bad_scenarios", count=len(problems), first=problems[0])
+        ) from None
 
     async def work(engine):
         voices = Voices(settings)
@@ -180,21 +156,22 @@ def cmd_practice(args: argparse.Namespace, settings: Settings) -> None:
 
 @dataclass(frozen=True)
 class Conversation:
-    """One rep's session and what every turn of it needs."""
+    """One rep's session and what each of its turns needs."""
 
     sessions: async_sessionmaker[AsyncSession]
     actor: Actor
     scenarios: ScenarioSet
     voices: Voices
     session_id: int
-    customer: str
-    """How the customer's lines begin: "客户（财务总监）：" / "Customer (CFO): "."""
     terminal: Terminal
 
 
 async def practise(sessions, scenarios: ScenarioSet, voices, args, terminal: Terminal) -> None:
     async with sessions() as session:
-        actor = await _actor(session, args.login, terminal)
+        user = await session.scalar(select(User).where(User.login == args.login))
+        if user is None or not user.active:
+            raise CliError(terminal.t("no_user", login=args.login))
+        actor = await actor_for(session, user)
     scenario_id = args.scenario or await choose_scenario(scenarios, terminal)
     async with sessions() as session:
         started = await service.start_practice(
@@ -211,47 +188,34 @@ async def practise(sessions, scenarios: ScenarioSet, voices, args, terminal: Ter
             engine=args.engine,
         )
         await session.commit()
-    row = started.session
-    customer = customer_label(scenarios[row.scenario_id], row.persona_id, terminal)
-    talk = Conversation(sessions, actor, scenarios, voices, row.id, customer, terminal)
-    show_opening(talk, started)
+    talk = Conversation(sessions, actor, scenarios, voices, started.session.id, terminal)
+    show_opening(scenarios[started.session.scenario_id], started, terminal)
     await converse(talk)
 
 
-async def _actor(session: AsyncSession, login: str, terminal: Terminal) -> Actor:
-    user = await session.scalar(select(User).where(User.login == login))
-    if user is None:
-        raise CliError(terminal.t("no_user", login=login))
-    if not user.active:
-        raise CliError(terminal.t("inactive", login=login))
-    return await actor_for(session, user)
-
-
 async def read_line(prompt: str) -> str | None:
-    """The next line of stdin, or None at its end or on Ctrl-C. A daemon thread reads it
-    (not `asyncio.to_thread`, whose pool thread would keep a Ctrl-C'd process waiting for
-    Enter at exit), so the loop stays free while the rep types."""
+    """The next line of stdin; None at its end or on Ctrl-C. A daemon thread reads it, not
+    `asyncio.to_thread`: a pool thread still blocked in input() after Ctrl-C would keep the
+    process from exiting until Enter."""
     loop = asyncio.get_running_loop()
     line: asyncio.Future[str | None] = loop.create_future()
-
-    def settle(value: str | None) -> None:
-        if not line.done():
-            line.set_result(value)
 
     def read() -> None:
         try:
             value = input(prompt)
         except (EOFError, UnicodeDecodeError):
             value = None
-        loop.call_soon_threadsafe(settle, value)
+        loop.call_soon_threadsafe(lambda: line.done() or line.set_result(value))
 
     threading.Thread(target=read, daemon=True).start()
     try:
-        return await line
-    except asyncio.CancelledError:  # asyncio.run turns Ctrl-C into this; treat it like /end
+        value = await line
+    except asyncio.CancelledError:  # how asyncio.run delivers Ctrl-C; it means /end here
         asyncio.current_task().uncancel()
-        print(flush=True)
-        return None
+        value = None
+    if value is None or not sys.stdin.isatty():
+        print("" if value is None else value, flush=True)  # piped input is not echoed
+    return value
 
 
 async def choose_scenario(scenarios: ScenarioSet, terminal: Terminal) -> str:
@@ -271,24 +235,22 @@ async def choose_scenario(scenarios: ScenarioSet, terminal: Terminal) -> str:
     raise CliError(terminal.t("nothing_chosen"))
 
 
-def customer_label(scenario: Scenario, persona_id: str, terminal: Terminal) -> str:
-    persona = scenario.persona(persona_id)
-    role = "" if persona is None else persona.role.get(terminal.lang)
-    return terminal.t("customer_says", role=role)
-
-
-def show_opening(talk: Conversation, started: service.Started) -> None:
-    terminal, row = talk.terminal, started.session
-    lang = terminal.lang
-    scenario = talk.scenarios[row.scenario_id]
+def show_opening(scenario: Scenario, started: service.Started, terminal: Terminal) -> None:
+    row, lang = started.session, terminal.lang
+    persona = scenario.persona(row.persona_id)
+    heading = [
+        terminal.t("session", id=row.id),
+        PracticeMode(row.mode).label(lang),
+        PracticeDifficulty(row.difficulty).label(lang),
+        terminal.t("persona", role=persona.role.get(lang) if persona else row.persona_id),
+    ]
     terminal.say(f"{scenario.title.get(lang)} ({scenario.id} v{scenario.version})", "bold")
-    labels = (PracticeMode(row.mode).label(lang), PracticeDifficulty(row.difficulty).label(lang))
-    terminal.say(" · ".join((terminal.t("session", id=row.id), *labels)))
-    terminal.say(terminal.t("situation") + scenario.situation.get(lang))
-    terminal.say(terminal.t("goal") + scenario.goal.get(lang))
+    terminal.say(" · ".join(heading))
+    terminal.say(terminal.t("situation", text=scenario.situation.get(lang)))
+    terminal.say(terminal.t("goal", text=scenario.goal.get(lang)))
     terminal.say(terminal.t("hint"), "dim")
     terminal.say()
-    terminal.say(talk.customer + started.opening.customer_line, "cyan")
+    terminal.say(terminal.t("customer") + started.opening.customer_line, "cyan")
 
 
 async def converse(talk: Conversation) -> None:
@@ -321,13 +283,13 @@ async def finish(talk: Conversation) -> None:
 
 
 async def send(talk: Conversation, message: str) -> service.Replied | None:
-    """One reply in its own transaction; the customer's answer streams as it comes. A reply
-    the service refuses as input (too long) is shown and the rep may try again."""
+    """One reply in its own transaction; the customer's answer is printed as it comes. A
+    reply refused as input (too long) is explained and the rep may try again."""
 
     async def show_piece(piece: str) -> None:
         print(piece, end="", flush=True)
 
-    print(talk.customer, end="", flush=True)
+    print(talk.terminal.t("customer"), end="", flush=True)
     try:
         async with talk.sessions() as session:
             replied = await service.respond_in_practice(
@@ -351,7 +313,9 @@ async def send(talk: Conversation, message: str) -> service.Replied | None:
     return replied
 
 
-def show_feedback(scenario, feedback: TurnFeedback, running: SessionScore, terminal) -> None:
+def show_feedback(
+    scenario: Scenario, feedback: TurnFeedback, running: SessionScore, terminal: Terminal
+) -> None:
     lang = terminal.lang
     for check in feedback.passed:
         words = check.evidence.text if check.evidence is not None else ""
@@ -360,16 +324,18 @@ def show_feedback(scenario, feedback: TurnFeedback, running: SessionScore, termi
         terminal.say(terminal.t("open", question=check.question.get(lang)))
     if feedback.tip is not None:
         terminal.say(terminal.t("tip", tip=feedback.tip.get(lang)), "yellow")
-    titles = {red_line.id: red_line.title.get(lang) for red_line in scenario.red_lines}
     for red_line_id, evidence in feedback.red_lines:
-        title = titles.get(red_line_id, red_line_id)
-        terminal.say(terminal.t("red_line", title=title, words=evidence.text), "red")
-    terminal.say(
-        terminal.t("running", score=f"{running.score:g}", pass_mark=running.pass_mark), "dim"
-    )
+        show_red_line(scenario, red_line_id, evidence.text, terminal)
+    terminal.say(terminal.t("running", score=f"{running.score:g}", mark=running.pass_mark), "dim")
 
 
-def show_result(scenarios, row: PracticeSession, result: SessionScore | None, terminal) -> None:
+def show_red_line(scenario: Scenario, red_line_id: str, words: str, terminal: Terminal) -> None:
+    red_line = next((item for item in scenario.red_lines if item.id == red_line_id), None)
+    title = red_line.title.get(terminal.lang) if red_line else red_line_id
+    terminal.say(terminal.t("red_line", title=title, words=words), "red")
+
+
+def show_result(scenarios: ScenarioSet, row, result: SessionScore | None, terminal) -> None:
     lang = terminal.lang
     terminal.console.rule(Text(terminal.t("result")))
     terminal.say(terminal.t("outcome", outcome=PracticeOutcome(row.outcome).label(lang)))
@@ -378,41 +344,43 @@ def show_result(scenarios, row: PracticeSession, result: SessionScore | None, te
         return
     scenario = scenarios[row.scenario_id]
     verdict = terminal.t("pass" if result.passed else "fail")
-    score_line = terminal.t(
-        "score_line", score=f"{result.score:g}", pass_mark=result.pass_mark, verdict=verdict
+    line = terminal.t(
+        "score_line", score=f"{result.score:g}", mark=result.pass_mark, verdict=verdict
     )
-    terminal.say(score_line, "bold green" if result.passed else "bold red")
+    terminal.say(line, "bold green" if result.passed else "bold red")
     terminal.console.print(criteria_table(scenario, result, terminal))
     terminal.console.print(capabilities_table(result, terminal))
     if result.blockers:
         terminal.say(terminal.t("blockers"), "bold red")
-        titles = {red_line.id: red_line for red_line in scenario.red_lines}
-        for blocker in result.blockers:
-            red_line = titles.get(blocker.red_line_id)
-            title = red_line.title.get(lang) if red_line else blocker.red_line_id
-            words = blocker.evidence.text if blocker.evidence is not None else ""
-            terminal.say(terminal.t("red_line", title=title, words=words), "red")
-            if red_line is not None:
-                terminal.say(f"    {red_line.explanation.get(lang)}")
+    for blocker in result.blockers:
+        words = blocker.evidence.text if blocker.evidence is not None else ""
+        show_red_line(scenario, blocker.red_line_id, words, terminal)
+    show_missed(scenario, result, row.language, terminal)
+
+
+def show_missed(scenario: Scenario, result: SessionScore, language: str, terminal) -> None:
+    """Missed checks by criterion, with the criterion's model answer in the session's language."""
     if result.missed:
         terminal.say(terminal.t("missed"), "bold")
-        for missed in result.missed:
-            terminal.say(terminal.t("open", question=missed.question.get(lang)))
-            if missed.tip is not None:
-                terminal.say("  " + terminal.t("tip", tip=missed.tip.get(lang)), "yellow")
-            answer = missed.model_answer.get(row.language)
-            terminal.say(terminal.t("model_answer", answer=answer))
+    for criterion in scenario.criteria:
+        missed = [item for item in result.missed if item.criterion_id == criterion.id]
+        if not missed:
+            continue
+        terminal.say(f"  {criterion.title.get(terminal.lang)}", "bold")
+        for item in missed:
+            terminal.say("  " + terminal.t("open", question=item.question.get(terminal.lang)))
+            if item.tip is not None:
+                terminal.say("    " + terminal.t("tip", tip=item.tip.get(terminal.lang)), "yellow")
+        answer = criterion.model_answer.get(language)
+        terminal.say(terminal.t("model_answer", answer=answer), "green")
 
 
-def criteria_table(scenario, result: SessionScore, terminal: Terminal) -> Table:
+def criteria_table(scenario: Scenario, result: SessionScore, terminal: Terminal) -> Table:
     table = Table(*(terminal.t(key) for key in ("criterion", "checks", "score")))
     titles = {criterion.id: criterion.title.get(terminal.lang) for criterion in scenario.criteria}
-    for criterion in result.criteria:
-        table.add_row(
-            Text(titles.get(criterion.criterion_id, criterion.criterion_id)),
-            f"{criterion.passed}/{criterion.total}",
-            f"{round(100 * criterion.share, 2):g}",
-        )
+    for item in result.criteria:
+        title = Text(titles.get(item.criterion_id, item.criterion_id))
+        table.add_row(title, f"{item.passed}/{item.total}", f"{round(100 * item.share, 2):g}")
     return table
 
 

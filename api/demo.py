@@ -15,7 +15,7 @@ from domain.alerts.demo import seed_alerts
 from domain.db import utcnow
 from domain.org import access
 from domain.org.demo import DemoOrg, seed_org
-from domain.org.models import ApiToken, User
+from domain.org.models import ApiToken, Role, User
 from domain.pipeline.demo import seed_pipeline
 from domain.pipeline.rules import load_gates
 from domain.settings import Settings, load_settings
@@ -47,7 +47,7 @@ async def load_demo(
     settings = settings or load_settings(timezone=timezone)
     await seed_alerts(sessions, settings, seed, today)
     scenarios = load_scenarios(scenarios_directory(settings), strict=True)
-    await seed_practice(sessions, scenarios, settings, seed, today)
+    await seed_practice(sessions, scenarios, settings, seed, today, also=org.logins[Role.REP])
     async with sessions() as session:
         tokens: dict[str, str] = {}
         for role, login in org.logins.items():

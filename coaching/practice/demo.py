@@ -48,8 +48,10 @@ async def seed_practice(
     settings: Settings,
     seed: int,
     today: date,
+    also: str | None = None,
 ) -> int:
-    """Once (nothing happens when practice sessions exist): the sessions; how many."""
+    """Once (nothing happens when practice sessions exist): the sessions of the newest reps
+    and of the rep `also` (an external id: the demo's rep login); how many."""
     async with sessions() as session:
         if await session.scalar(select(func.count()).select_from(PracticeSession)):
             return 0
@@ -58,6 +60,9 @@ async def seed_practice(
                 select(Rep).order_by(Rep.hire_date.desc(), Rep.id).limit(NEW_REPS)
             )
         )
+        extra = await session.scalar(select(Rep).where(Rep.external_id == also))
+        if extra is not None and extra not in reps:
+            reps.append(extra)
     rng = random.Random(f"pacer-demo-practice:{seed}")
     voices = Voices(settings)
     played = 0
