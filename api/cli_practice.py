@@ -45,7 +45,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no_such_choice": ("没有这个场景：{choice}", "No such scenario: {choice}"),
     "nothing_chosen": ("没有选择场景", "No scenario chosen"),
     "session": ("练习 #{id}", "Session #{id}"),
-    "persona": ("客户：{role}", "Customer: {role}"),
+    "persona": ("客户角色：{role}", "Persona: {role}"),
     "situation": ("情境：{text}", "Situation: {text}"),
     "goal": ("目标：{text}", "Goal: {text}"),
     "hint": ("输入回复后按回车；/help 查看命令。", "Type your reply and Enter; /help: commands"),

@@ -29,7 +29,12 @@ SCENARIO = SCENARIOS["b2b_software_price"]
 PERSONA, SEED, DIFFICULTY = SCENARIO.personas[0].id, 7, "normal"
 LABELS = {  # what each language calls things; the other language's must not show
     "zh": {"customer": "客户：", "passed": "✓ 通过：", "running": "当前得分", "pass": "：通过"},
-    "en": {"customer": "Customer: ", "passed": "✓ Passed: ", "running": "Score so far", "pass": ": PASS"},
+    "en": {
+        "customer": "Customer: ",
+        "passed": "✓ Passed: ",
+        "running": "Score so far",
+        "pass": ": PASS",
+    },
 }
 
 
@@ -115,7 +120,9 @@ async def test_a_session_played_to_a_pass(language, world, sessions, db_url, tmp
     labels = LABELS[language]
     _, opening = customer.start(SCENARIO, PERSONA, DIFFICULTY, SEED)
     assert SCENARIO.situation.get(language) in done.out and SCENARIO.goal.get(language) in done.out
-    customer_lines = [labels["customer"] + line for line in [opening.get(language)] + [t[2] for t in turns]]
+    customer_lines = [
+        labels["customer"] + line for line in [opening.get(language)] + [t[2] for t in turns]
+    ]
     assert in_order(done.out, customer_lines)
     for message, verdict, _ in turns:
         assert verdict.passed_check_ids  # a model answer passes something every turn
@@ -136,7 +143,12 @@ async def test_a_session_played_to_a_pass(language, world, sessions, db_url, tmp
     assert not any(label in done.out for label in other.values())
 
     row, stored_turns = await stored(sessions, done.session_id)
-    assert (row.status, row.outcome, row.passed, row.score) == ("finished", "agreed", True, result.score)
+    assert (row.status, row.outcome, row.passed, row.score) == (
+        "finished",
+        "agreed",
+        True,
+        result.score,
+    )
     assert (row.language, row.seed, row.persona_id, row.mode) == (language, SEED, PERSONA, "train")
     assert [turn.rep_message for turn in stored_turns] == [None, *messages]
     assert [turn.customer_line for turn in stored_turns] == [
@@ -169,7 +181,14 @@ async def test_an_exam_shows_only_the_customer_until_the_end(world, sessions, db
     reply = SCENARIO.criteria[0].model_answer.zh
     assert judge_turn(SCENARIO, reply, "zh").passed_check_ids  # train mode would praise it
     done = await practice(
-        SCENARIO.id, "--as", "rep", "--mode", "exam", stdin=f"{reply}\n", db_url=db_url, cwd=tmp_path
+        SCENARIO.id,
+        "--as",
+        "rep",
+        "--mode",
+        "exam",
+        stdin=f"{reply}\n",
+        db_url=db_url,
+        cwd=tmp_path,
     )  # stdin ends after one reply: Ctrl-D finishes the exam
     assert done.code == 0, done.err
     conversation, result = done.out.split(" 结果 ")
@@ -213,6 +232,15 @@ async def test_errors_are_one_line_in_the_chosen_language(world, db_url, tmp_pat
     never_chosen = await practice("--as", "rep", stdin="\n", db_url=db_url, cwd=tmp_path)
     assert never_chosen.code == 1 and never_chosen.err == "pacer: error: 没有选择场景\n"
     in_exam = await practice(
-        SCENARIO.id, "--as", "rep", "--mode", "exam", "--seed", "1", stdin="", db_url=db_url, cwd=tmp_path
+        SCENARIO.id,
+        "--as",
+        "rep",
+        "--mode",
+        "exam",
+        "--seed",
+        "1",
+        stdin="",
+        db_url=db_url,
+        cwd=tmp_path,
     )
     assert in_exam.code == 1 and in_exam.err == "pacer: error: 考试由系统随机选择客户角色和种子\n"
