@@ -20,6 +20,7 @@ from domain.errors import DomainError
 from domain.org import access
 from domain.org.models import Role, User
 from domain.settings import load_settings
+from tests.conftest import count_statements
 from tests.integration.codes import untested_codes
 from tests.integration.conftest import BOOTSTRAP, gid
 from tests.integration.test_org_mutations import run
@@ -460,3 +461,24 @@ async def test_only_a_login_linked_to_a_rep_practises(sessions, world):
                 language="zh",
             )
     assert refused.value.code == "NOT_A_REP"
+
+
+LISTED = f"""query($first: Int!) {{ practiceSessions(first: $first) {{ edges {{ node {{
+  {SESSION} overrides {{ checkId by {{ login }} }} result {{ {RESULT} }} }} }} }} }}"""
+
+
+async def test_listing_sessions_with_transcripts_and_results_is_constant(api, engine, lead):
+    for _ in range(6):
+        session = (await start(api))["session"]
+        await respond(api, session["id"], SCENARIO.criteria[0].model_answer.en)
+        await run(api, "finishPractice", {"session": session["id"]}, "errors { code }", as_="rep")
+        await override(api, session["id"], SCENARIO.criteria[1].checks[0].id)
+    counts = {}
+    for first in (2, 6):
+        with count_statements(engine) as counter:
+            data = await api.data(LISTED, {"first": first}, as_="manager")
+        edges = data["practiceSessions"]["edges"]
+        assert len(edges) == first and all(e["node"]["result"]["criteria"] for e in edges)
+        assert all(len(e["node"]["overrides"]) == 1 for e in edges)
+        counts[first] = counter.count
+    assert counts[2] == counts[6] <= 12, counts
