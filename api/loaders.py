@@ -22,6 +22,7 @@ from domain.targets import service as targets
 class Loaders:
     def __init__(self, context: Any):
         self._context = context
+        self._custom: dict[str, DataLoader] = {}
         self.unit = self._scoped(service.units_by_ids)
         self.rep = self._scoped(service.reps_by_ids)
         self.user = self._scoped(access.users_by_ids)
@@ -60,6 +61,23 @@ class Loaders:
         self.practice_session = self._scoped(practice.sessions_by_ids)
         self.practice_turns = self._unscoped(practice.turns_of, default=list)
         self.practice_overrides = self._unscoped(practice.overrides_of, default=list)
+
+    def custom(
+        self,
+        name: str,
+        by_ids: Callable[..., Awaitable[dict]],
+        *,
+        scoped: bool = True,
+        default: Callable[[], Any] = None,
+    ) -> DataLoader:
+        """A loader made on first use and kept for the request, for an API module that keeps
+        its lookups to itself. `scoped` loaders call `by_ids(session, actor, keys)`, the
+        others `by_ids(session, keys)`; both return {key: value}."""
+        loader = self._custom.get(name)
+        if loader is None:
+            make = self._scoped if scoped else self._unscoped
+            loader = self._custom[name] = make(by_ids, default)
+        return loader
 
     async def _progress(self, session, actor, keys):
         settings = self._context.settings

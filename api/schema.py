@@ -16,6 +16,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from api.alerts import AlertsMutation, AlertsQuery, AlertsSubscription
+from api.capability import CapabilityMutation, CapabilityQuery
 from api.collaboration import CollaborationMutation, CollaborationQuery
 from api.common import SCALARS, MetaQuery
 from api.errors import ErrorPolicy
@@ -28,6 +29,7 @@ from api.pipeline_reports import PipelineReportQuery
 from api.planning import PlanningMutation, PlanningQuery
 from api.practice import PracticeMutation, PracticeQuery, PracticeSubscription
 from api.reviews import ReviewsMutation, ReviewsQuery
+from api.routing import RoutingMutation, RoutingQuery
 from api.targets import TargetMutation, TargetQuery
 from domain.settings import Settings
 
@@ -48,6 +50,8 @@ Query = merge_types(
         ReviewsQuery,
         NotificationsQuery,
         PracticeQuery,
+        CapabilityQuery,
+        RoutingQuery,
         MetaQuery,
     ),
 )
@@ -64,6 +68,8 @@ Mutation = merge_types(
         ReviewsMutation,
         NotificationsMutation,
         PracticeMutation,
+        CapabilityMutation,
+        RoutingMutation,
     ),
 )
 Subscription = merge_types("Subscription", (AlertsSubscription, PracticeSubscription))

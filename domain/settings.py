@@ -133,6 +133,42 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(
         800, ge=50, le=32_000, description="Most tokens one `llm` answer may use."
     )
+    capability_dimensions: list[str] | None = Field(
+        None,
+        description="Capability dimensions as a JSON list; default: needs_discovery, "
+        "negotiation, solution_presentation, objection_handling, product_knowledge, closing.",
+    )
+    capability_half_life_days: float = Field(
+        90, gt=0, le=3650, description="An observation this many days old counts half."
+    )
+    capability_gap_threshold: float = Field(
+        60,
+        ge=0,
+        le=100,
+        description="Below this score in a dimension a lead needs, a rep's next high-potential "
+        "leads get a senior co-owner strong in it.",
+    )
+    capability_gap_leads: int = Field(
+        3, ge=0, le=100, description="How many high-potential leads get that co-owner."
+    )
+    milestones_file: Path | None = Field(
+        None,
+        description="JSON file of milestone rules replacing domain/capability/milestones.json.",
+    )
+    routing_policy_file: Path | None = Field(
+        None, description="JSON routing policy replacing coaching/routing/default_policy.json."
+    )
+    intake_schema_file: Path | None = Field(
+        None,
+        description="JSON Schema for a lead's free-form attributes replacing "
+        "domain/leads/intake.schema.json.",
+    )
+    routing_sla_hours: float = Field(
+        24,
+        gt=0,
+        le=24 * 90,
+        description="A lead not contacted within this many hours is re-routed.",
+    )
     jwt_hs256_secret: str | None = Field(None, description="Shared secret for HS256 JWTs.")
     jwt_public_key_file: Path | None = Field(None, description="PEM public key for RS256 JWTs.")
     jwt_jwks_file: Path | None = Field(None, description="JWKS file with RS256 keys.")
@@ -238,7 +274,13 @@ class Settings(BaseSettings):
             raise ValueError(f"directory {str(value)!r} does not exist")
         return value
 
-    @field_validator("jwt_public_key_file", "jwt_jwks_file")
+    @field_validator(
+        "jwt_public_key_file",
+        "jwt_jwks_file",
+        "milestones_file",
+        "routing_policy_file",
+        "intake_schema_file",
+    )
     @classmethod
     def _readable(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from coaching.engines import customer
 from coaching.engines.base import signal_of
@@ -217,21 +217,12 @@ async def test_the_scenario_is_chosen_from_the_list(world, sessions, db_url, tmp
     assert (row.scenario_id, row.outcome) == (SCENARIO.id, "ended")
 
 
-async def test_errors_are_one_line_in_the_chosen_language(world, db_url, tmp_path):
-    unknown = await practice("no_such", "--as", "rep", stdin="", db_url=db_url, cwd=tmp_path)
-    assert unknown.code == 1 and unknown.out == ""
-    assert unknown.err.startswith("pacer: error: 没有场景 'no_such'（可选：")
-    assert all(scenario_id in unknown.err for scenario_id in SCENARIOS.ids)
-    not_a_rep = await practice(
-        SCENARIO.id, "--as", "manager", "--lang", "en", stdin="", db_url=db_url, cwd=tmp_path
-    )
-    assert (not_a_rep.code, not_a_rep.out) == (1, "")
-    assert not_a_rep.err == "pacer: error: Only a login linked to a rep can practise\n"
-    nobody = await practice(SCENARIO.id, "--as", "nobody", stdin="", db_url=db_url, cwd=tmp_path)
-    assert (nobody.code, nobody.err) == (1, "pacer: error: 没有登录名为 'nobody' 的在用账号\n")
-    never_chosen = await practice("--as", "rep", stdin="\n", db_url=db_url, cwd=tmp_path)
-    assert never_chosen.code == 1 and never_chosen.err == "pacer: error: 没有选择场景\n"
-    in_exam = await practice(
+ERRORS = {  # arguments, stdin → the one line on stderr
+    ("no_such", "--as", "rep"): "没有场景 'no_such'（可选：" + ", ".join(SCENARIOS.ids),
+    (SCENARIO.id, "--as", "manager", "--lang", "en"): "Only a login linked to a rep can practise",
+    (SCENARIO.id, "--as", "nobody"): "没有登录名为 'nobody' 的在用账号",
+    ("--as", "rep", "--lang", "en"): "No scenario chosen",  # stdin ends before a choice
+    (
         SCENARIO.id,
         "--as",
         "rep",
@@ -239,8 +230,14 @@ async def test_errors_are_one_line_in_the_chosen_language(world, db_url, tmp_pat
         "exam",
         "--seed",
         "1",
-        stdin="",
-        db_url=db_url,
-        cwd=tmp_path,
-    )
-    assert in_exam.code == 1 and in_exam.err == "pacer: error: 考试由系统随机选择客户角色和种子\n"
+    ): "考试由系统随机选择客户角色和种子",
+}
+
+
+async def test_errors_are_one_line_in_the_chosen_language(world, sessions, db_url, tmp_path):
+    runs = [practice(*args, stdin="\n", db_url=db_url, cwd=tmp_path) for args in ERRORS]
+    for done, expected in zip(await asyncio.gather(*runs), ERRORS.values(), strict=True):
+        assert done.code == 1, done.out
+        assert done.err.startswith(f"pacer: error: {expected}") and done.err.count("\n") == 1
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(PracticeSession)) == 0

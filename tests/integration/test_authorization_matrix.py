@@ -7,10 +7,12 @@ import pytest
 from api.schema import Mutation, Query
 from tests.integration import (
     matrix_alerts,
+    matrix_capability,
     matrix_health,
     matrix_notifications,
     matrix_practice,
     matrix_reviews,
+    matrix_routing,
 )
 from tests.integration.conftest import gid
 
@@ -287,7 +289,15 @@ OPERATIONS = {
         PLANNERS,
     ),
 }
-for area in (matrix_alerts, matrix_health, matrix_notifications, matrix_practice, matrix_reviews):
+for area in (
+    matrix_alerts,
+    matrix_capability,
+    matrix_health,
+    matrix_notifications,
+    matrix_practice,
+    matrix_reviews,
+    matrix_routing,
+):
     assert not set(area.OPERATIONS) & set(OPERATIONS), area.__name__
     OPERATIONS.update(area.OPERATIONS)
 

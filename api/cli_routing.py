@@ -1,0 +1,9 @@
+"""`pacer routing …` (being built)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
+    """Add the `routing` commands to the CLI."""

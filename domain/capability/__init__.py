@@ -1,0 +1,1 @@
+"""Capability scores per rep and dimension, their history, overrides and milestones."""

@@ -1,0 +1,1 @@
+"""Capability tables (being built)."""

@@ -1,0 +1,1 @@
+"""Leads from marketing intake and the routing decisions about them, as data."""

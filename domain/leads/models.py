@@ -1,0 +1,1 @@
+"""Lead and routing-decision tables (being built)."""

@@ -1,0 +1,3 @@
+"""Authorization-matrix entries for the routing operations."""
+
+OPERATIONS: dict = {}
