@@ -1,1 +1,109 @@
-"""Lead and routing-decision tables (being built)."""
+"""Leads from marketing intake, every routing decision about them, and the co-owner cover a
+rep gets while weak in a dimension a lead needs.
+
+A lead is never silently unassigned: it is either with a rep (as an opportunity in the
+`lead` stage) or in a named queue, and each of its routing decisions — at intake, in a
+batch, after an SLA miss — is a row with the explanation the policy produced."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.db import Base, utcnow
+from domain.labels import LabelledEnum, register
+from domain.org.models import one_of
+
+
+@register
+class LeadStatus(LabelledEnum):
+    ROUTED = ("routed", "已分配", "Routed")
+    QUEUED = ("queued", "排队待分配", "Queued")
+    CONTACTED = ("contacted", "已联系", "Contacted")
+
+
+@register
+class RoutingReason(LabelledEnum):
+    INTAKE = ("intake", "线索接入", "Intake")
+    BATCH = ("batch", "批量分配", "Batch")
+    SLA = ("sla", "超时未联系，重新分配", "Not contacted in time")
+
+
+class Lead(Base):
+    __tablename__ = "lead"
+    __table_args__ = (CheckConstraint(one_of("status", LeadStatus), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(120), unique=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    """sha256 of the intake payload: the same id with other content is refused."""
+    source: Mapped[str] = mapped_column(String(40), index=True)
+    segment: Mapped[str] = mapped_column(String(40), index=True)
+    region: Mapped[str] = mapped_column(String(40))
+    product_interests: Mapped[list[str]] = mapped_column(JSON, default=list)
+    signals: Mapped[list[str]] = mapped_column(JSON, default=list)
+    estimated_value: Mapped[int] = mapped_column(BigInteger, default=0)
+    contact: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    queue: Mapped[str | None] = mapped_column(String(40))
+    owner_rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id"), index=True)
+    co_owner_rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id"))
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunity.id"))
+    routed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    contact_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    received_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RoutingDecision(Base):
+    """One decision about a lead: who got it (or which queue), under which policy version,
+    and why — each term's contribution, the top candidates, the filters that excluded the
+    others, relaxations and fallbacks — exactly as the policy explained it."""
+
+    __tablename__ = "routing_decision"
+    __table_args__ = (
+        CheckConstraint(one_of("reason", RoutingReason), name="reason"),
+        UniqueConstraint("lead_id", "attempt"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id"), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(12))
+    policy_version: Mapped[str] = mapped_column(String(40))
+    rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id"), index=True)
+    co_owner_rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id"))
+    co_owner_dimension: Mapped[str | None] = mapped_column(String(40))
+    queue: Mapped[str | None] = mapped_column(String(40))
+    explanation: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CoOwnerCover(Base):
+    """While a rep is weak in a dimension, their next high-potential leads that need it get a
+    senior co-owner: this counts how many have, since the weakness was first seen."""
+
+    __tablename__ = "co_owner_cover"
+    __table_args__ = (UniqueConstraint("rep_id", "dimension"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"))
+    dimension: Mapped[str] = mapped_column(String(40))
+    leads_covered: Mapped[int] = mapped_column(Integer, default=0)
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
