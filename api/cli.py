@@ -14,7 +14,15 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from api import cli_alerts, cli_capability, cli_notify, cli_routing, cli_scenarios, imports
+from api import (
+    cli_alerts,
+    cli_capability,
+    cli_notify,
+    cli_practice,
+    cli_routing,
+    cli_scenarios,
+    imports,
+)
 from api.cli_support import CliError, today_in, with_engine
 from domain import db
 from domain.errors import DomainError
@@ -261,6 +269,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_alerts.register(commands, raw)
     cli_notify.register(commands, raw)
     cli_scenarios.register(commands, raw)
+    cli_practice.register(commands, raw)
     cli_capability.register(commands, raw)
     cli_routing.register(commands, raw)
 

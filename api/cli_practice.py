@@ -122,13 +122,15 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
     )
     practice.add_argument("scenario", nargs="?", metavar="SCENARIO", help="a scenario id")
     practice.add_argument("--as", dest="login", required=True, metavar="LOGIN", help="rep login")
-    practice.add_argument("--lang", choices=["zh", "en"], default="zh", help="(zh)")
-    levels = ["easy", "normal", "hard"]
-    practice.add_argument("--difficulty", choices=levels, default="normal", help="(normal)")
-    practice.add_argument("--mode", choices=["train", "exam"], default="train", help="(train)")
+    for flag, choices, default, what in (
+        ("--lang", ("zh", "en"), "zh", "language of the session and of every text"),
+        ("--difficulty", ("easy", "normal", "hard"), "normal", "how hard the customer is to win"),
+        ("--mode", ("train", "exam"), "train", "exam: no feedback until the end"),
+        ("--engine", ("rules", "llm"), "rules", "llm needs PACER_LLM_MODEL"),
+    ):
+        practice.add_argument(flag, choices=choices, default=default, help=f"{what} ({default})")
     practice.add_argument("--persona", help="a persona id of the scenario (default: by the seed)")
     practice.add_argument("--seed", type=int, help="the same seed and replies, the same customer")
-    practice.add_argument("--engine", choices=["rules", "llm"], default="rules", help="(rules)")
     practice.set_defaults(run=cmd_practice)
 
 

@@ -27,14 +27,9 @@ from tests.unit.test_rules_engine_play import WEAK, model_answers
 SCENARIOS = load_scenarios(strict=True)
 SCENARIO = SCENARIOS["b2b_software_price"]
 PERSONA, SEED, DIFFICULTY = SCENARIO.personas[0].id, 7, "normal"
-LABELS = {  # what each language calls things; the other language's must not show
-    "zh": {"customer": "客户：", "passed": "✓ 通过：", "running": "当前得分", "pass": "：通过"},
-    "en": {
-        "customer": "Customer: ",
-        "passed": "✓ Passed: ",
-        "running": "Score so far",
-        "pass": ": PASS",
-    },
+LINES = {  # how each language prints a customer line, a passed check, the score so far
+    "zh": ("客户：{line}", "  ✓ 通过：{question} ——“{words}”", "  当前得分 "),
+    "en": ("Customer: {line}", "  ✓ Passed: {question} — “{words}”", "  Score so far "),
 }
 
 
@@ -117,42 +112,40 @@ async def test_a_session_played_to_a_pass(language, world, sessions, db_url, tmp
         cwd=tmp_path,
     )
     assert done.code == 0, done.err
-    labels = LABELS[language]
-    _, opening = customer.start(SCENARIO, PERSONA, DIFFICULTY, SEED)
     assert SCENARIO.situation.get(language) in done.out and SCENARIO.goal.get(language) in done.out
-    customer_lines = [
-        labels["customer"] + line for line in [opening.get(language)] + [t[2] for t in turns]
-    ]
-    assert in_order(done.out, customer_lines)
-    for message, verdict, _ in turns:
+    said, passed, running = LINES[language]
+    _, opening = customer.start(SCENARIO, PERSONA, DIFFICULTY, SEED)
+    expected = [said.format(line=opening.get(language))]
+    for message, verdict, line in turns:  # each customer line, then what the reply passed
+        expected.append(said.format(line=line))
         assert verdict.passed_check_ids  # a model answer passes something every turn
-        for check in verdict.checks:
-            if check.passed:  # the check's question, then the rep's own words, verbatim
-                question = SCENARIO.check(check.check_id).question.get(language)
-                assert f"{labels['passed']}{question}" in done.out
-                assert check.evidence.text in message and f"“{check.evidence.text}”" in done.out
-    assert done.out.count(labels["running"]) == len(turns)
+        for check in (check for check in verdict.checks if check.passed):
+            assert message[check.evidence.start : check.evidence.end] == check.evidence.text
+            question = SCENARIO.check(check.check_id).question.get(language)
+            expected.append(passed.format(question=question, words=check.evidence.text))
+        expected.append(running)
+    assert in_order(done.out, expected)
+    assert done.out.count(running) == len(turns)
     result = score_session(SCENARIO, [verdict for _, verdict, _ in turns])
     assert result.passed
-    expected_score = {
+    assert {
         "zh": f"得分 {result.score:g}（及格线 {SCENARIO.pass_mark}）：通过",
         "en": f"Score {result.score:g} (pass mark {SCENARIO.pass_mark}): PASS",
-    }[language]
-    assert expected_score in done.out
-    other = LABELS["en" if language == "zh" else "zh"]
-    assert not any(label in done.out for label in other.values())
+    }[language] in done.out
+    other = LINES["en" if language == "zh" else "zh"]  # no label of the other language
+    assert not any(label.split("{")[0].strip() in done.out for label in other)
 
     row, stored_turns = await stored(sessions, done.session_id)
-    assert (row.status, row.outcome, row.passed, row.score) == (
-        "finished",
-        "agreed",
-        True,
+    assert (row.status, row.outcome, row.passed) == ("finished", "agreed", True)
+    assert (row.score, row.language, row.seed, row.persona_id) == (
         result.score,
+        language,
+        SEED,
+        PERSONA,
     )
-    assert (row.language, row.seed, row.persona_id, row.mode) == (language, SEED, PERSONA, "train")
     assert [turn.rep_message for turn in stored_turns] == [None, *messages]
-    assert [turn.customer_line for turn in stored_turns] == [
-        line.removeprefix(labels["customer"]) for line in customer_lines
+    assert [turn.customer_line for turn in stored_turns] == [opening.get(language)] + [
+        line for _, _, line in turns
     ]
 
 
@@ -166,6 +159,7 @@ async def test_end_after_one_reply_fails_with_model_answers(world, sessions, db_
     )
     assert done.code == 0, done.err
     assert "/end   结束练习" in done.out  # /help
+    assert done.out.count("客户：") == 2  # the opening and one answer: the empty line unsent
     assert "结局：销售提前结束" in done.out
     assert f"得分 0（及格线 {SCENARIO.pass_mark}）：未通过" in done.out
     for criterion in SCENARIO.criteria:  # nothing passed: every check, every model answer
@@ -217,27 +211,28 @@ async def test_the_scenario_is_chosen_from_the_list(world, sessions, db_url, tmp
     assert (row.scenario_id, row.outcome) == (SCENARIO.id, "ended")
 
 
-ERRORS = {  # arguments, stdin → the one line on stderr
-    ("no_such", "--as", "rep"): "没有场景 'no_such'（可选：" + ", ".join(SCENARIOS.ids),
-    (SCENARIO.id, "--as", "manager", "--lang", "en"): "Only a login linked to a rep can practise",
-    (SCENARIO.id, "--as", "nobody"): "没有登录名为 'nobody' 的在用账号",
-    ("--as", "rep", "--lang", "en"): "No scenario chosen",  # stdin ends before a choice
-    (
-        SCENARIO.id,
-        "--as",
-        "rep",
-        "--mode",
-        "exam",
-        "--seed",
-        "1",
-    ): "考试由系统随机选择客户角色和种子",
+ERRORS = {  # the arguments → the one line on stderr, in the chosen language
+    "unknown scenario": (
+        ("no_such", "--as", "rep"),
+        "没有场景 'no_such'（可选：" + ", ".join(SCENARIOS.ids) + "）",
+    ),
+    "not a rep": (
+        (SCENARIO.id, "--as", "manager", "--lang", "en"),
+        "Only a login linked to a rep can practise",
+    ),
+    "unknown login": ((SCENARIO.id, "--as", "nobody"), "没有登录名为 'nobody' 的在用账号"),
+    "nothing chosen": (("--as", "rep", "--lang", "en"), "No scenario chosen"),
+    "seed in an exam": (
+        (SCENARIO.id, "--as", "rep", "--mode", "exam", "--seed", "1"),
+        "考试由系统随机选择客户角色和种子",
+    ),
 }
 
 
-async def test_errors_are_one_line_in_the_chosen_language(world, sessions, db_url, tmp_path):
-    runs = [practice(*args, stdin="\n", db_url=db_url, cwd=tmp_path) for args in ERRORS]
-    for done, expected in zip(await asyncio.gather(*runs), ERRORS.values(), strict=True):
-        assert done.code == 1, done.out
-        assert done.err.startswith(f"pacer: error: {expected}") and done.err.count("\n") == 1
+@pytest.mark.parametrize("case", ERRORS)
+async def test_an_error_is_one_line_and_starts_nothing(case, world, sessions, db_url, tmp_path):
+    args, message = ERRORS[case]
+    done = await practice(*args, stdin="\n", db_url=db_url, cwd=tmp_path)
+    assert (done.code, done.err) == (1, f"pacer: error: {message}\n")
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(PracticeSession)) == 0
