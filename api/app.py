@@ -24,6 +24,7 @@ from api.live import live_updates
 from api.loaders import Loaders
 from api.schema import build_schema
 from coaching.practice.engines import Voices
+from coaching.routing.service import Router
 from coaching.scenario import load_scenarios, scenarios_directory
 from domain import db
 from domain.notifications import dispatcher as notifications
@@ -51,6 +52,7 @@ class PacerGraphQL(GraphQL):
             gates=state.gates,
             scenarios=state.scenarios,
             voices=state.voices,
+            router=state.router,
         )
         context.loaders = Loaders(context)
         return context
@@ -169,6 +171,7 @@ def create_app(settings: Settings, engine=None, prepare: bool = True) -> Starlet
     # Strict: a bad scenario file stops the start, naming file, JSON path and problem.
     app.state.scenarios = load_scenarios(scenarios_directory(settings), strict=True)
     app.state.voices = Voices(settings)
+    app.state.router = Router.of(settings)  # a bad policy or intake schema stops the start
     return app
 
 

@@ -41,6 +41,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
         load_scenarios(scenarios_directory(settings), strict=True)
     except ScenarioError as exc:
         raise CliError(f"{exc}\nfix them (see `pacer scenarios check`) and start again") from None
+    cli_routing.router_or_error(settings)  # the routing policy and intake schema, likewise
 
     async def prepare(engine):
         try:

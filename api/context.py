@@ -33,6 +33,7 @@ class Context:
     gates: Any = None  # the stage gates in force (domain.pipeline.rules.Gates)
     scenarios: Any = None  # the practice scenarios (coaching.scenario.ScenarioSet)
     voices: Any = None  # the practice engines (coaching.practice.engines.Voices)
+    router: Any = None  # the routing policy and intake schema (coaching.routing.service.Router)
     # One AsyncSession cannot run two statements at once, but GraphQL resolves sibling
     # fields concurrently: every use of the session goes through `run`, which takes this lock.
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)

@@ -10,8 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coaching.practice.demo import seed_practice
+from coaching.routing.demo import seed_routing
+from coaching.routing.service import Router
 from coaching.scenario import load_scenarios, scenarios_directory
 from domain.alerts.demo import seed_alerts
+from domain.capability.demo import seed_capability
 from domain.db import utcnow
 from domain.org import access
 from domain.org.demo import DemoOrg, seed_org
@@ -48,6 +51,8 @@ async def load_demo(
     await seed_alerts(sessions, settings, seed, today)
     scenarios = load_scenarios(scenarios_directory(settings), strict=True)
     await seed_practice(sessions, scenarios, settings, seed, today, also=org.logins[Role.REP])
+    await seed_capability(sessions, settings, seed, today)
+    await seed_routing(sessions, Router.of(settings), seed, today)
     async with sessions() as session:
         tokens: dict[str, str] = {}
         for role, login in org.logins.items():

@@ -132,6 +132,8 @@ async def read(info: Info, use_case: Callable[..., Awaitable[Any]], *args: Any, 
         return await context.run(use_case, actor, *args, **kw)
     except DomainError as error:
         raise coded_error(error, context.language) from None
+    except BrokenRules as broken:  # a query reports the first; mutations list them all
+        raise coded_error(broken.errors[0], context.language) from None
 
 
 def coded_error(error: DomainError, language: str) -> GraphQLError:

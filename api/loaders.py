@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 from coaching.practice import service as practice
 from domain.alerts import review as reviews
 from domain.alerts import service as alerts
+from domain.leads import service as leads
 from domain.org import access, service
 from domain.pipeline import follow_ups, payments
 from domain.pipeline import queries as pipeline_queries
@@ -61,6 +62,9 @@ class Loaders:
         self.practice_session = self._scoped(practice.sessions_by_ids)
         self.practice_turns = self._unscoped(practice.turns_of, default=list)
         self.practice_overrides = self._unscoped(practice.overrides_of, default=list)
+        self.display_rep = self._unscoped(service.reps_by_ids_unscoped)
+        self.lead = self._scoped(leads.leads_by_ids)
+        self.lead_decisions = self._unscoped(leads.decisions_of, default=list)
 
     def custom(
         self,

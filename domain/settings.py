@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "PACER_"
@@ -262,6 +262,30 @@ class Settings(BaseSettings):
             try:
                 load_gates(value)
             except GatesFileError as error:
+                raise ValueError(str(error)) from None
+        return value
+
+    @field_validator("capability_dimensions")
+    @classmethod
+    def _dimensions(cls, value):
+        if value is not None:
+            from domain.capability.rules import check_dimensions
+
+            return list(check_dimensions(value))
+        return value
+
+    @field_validator("milestones_file")
+    @classmethod
+    def _valid_milestones(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        if value is not None and value.is_file():
+            from domain.capability.milestones import MilestonesError, load_milestones
+            from domain.capability.rules import DEFAULT_DIMENSIONS
+
+            known = "capability_dimensions" in info.data  # else it was refused already
+            dimensions = info.data.get("capability_dimensions") or list(DEFAULT_DIMENSIONS)
+            try:
+                load_milestones(value, dimensions if known else None)
+            except MilestonesError as error:
                 raise ValueError(str(error)) from None
         return value
 

@@ -344,10 +344,24 @@ async def _close(
     verdicts: Sequence[TurnVerdict],
     outcome: str,
 ) -> SessionScore:
+    from domain.capability.service import record_practice
+
     overrides = (await overrides_of(session, [row.id])).get(row.id, [])
     result = results.score(scenario, verdicts, results.rulings(overrides))
     _mark_finished(row, outcome, result)
     await session.flush()
+    # The session's capability evidence, in the same transaction as its result.
+    scores = {capability.capability: capability.score for capability in result.capabilities}
+    await record_practice(
+        session,
+        row.rep_id,
+        row.id,
+        scores,
+        row.mode,
+        result.passed,
+        row.finished_at,
+        detail={"scenario": row.scenario_id},
+    )
     return result
 
 
@@ -374,6 +388,8 @@ async def override_verdict(
 ) -> Finished:
     """Overrule the judge on one check (passed or not) or one red line (`passed=True`: not
     crossed). The engine's verdict stays in the turns; the score is recomputed."""
+    from domain.capability.service import record_practice
+
     row = await _visible_session(session, actor, session_id, lock=True)
     unit = await session.get(OrgUnit, row.unit_id)
     trainer = actor.has(Role.ADMIN, Role.DIRECTOR, Role.MANAGER) and actor.manages_path(unit.path)
@@ -417,6 +433,18 @@ async def override_verdict(
     result = results.score(scenario, verdicts, results.rulings(overrides))
     row.score, row.passed = result.score, result.passed
     await session.flush()
+    # The ruling rewrites the session's capability evidence (and the rep's scores with it).
+    scores = {capability.capability: capability.score for capability in result.capabilities}
+    await record_practice(
+        session,
+        row.rep_id,
+        row.id,
+        scores,
+        row.mode,
+        result.passed,
+        row.finished_at,
+        detail={"scenario": row.scenario_id},
+    )
     return Finished(row, result)
 
 

@@ -239,6 +239,13 @@ async def reps_by_ids(
     return {rep.id: rep for rep in await session.scalars(stmt)}
 
 
+async def reps_by_ids_unscoped(session: AsyncSession, ids: Iterable[int]) -> dict[int, Rep]:
+    """Reps by id whoever asks: for naming who owns something the caller may see (a lead's
+    owner, for the intake login that posted it)."""
+    stmt = select(Rep).where(Rep.id.in_(set(ids)))
+    return {rep.id: rep for rep in await session.scalars(stmt)}
+
+
 async def get_rep(session: AsyncSession, actor: rules.Actor, rep_id: int, field: str) -> Rep:
     rep = (await reps_by_ids(session, actor, [rep_id])).get(rep_id)
     if rep is None or not actor.manages_path((await session.get(OrgUnit, rep.unit_id)).path):

@@ -12,6 +12,7 @@ from coaching.practice import results
 from coaching.practice import service as practice
 from coaching.practice.models import PracticeSession, PracticeTurn
 from coaching.scenario import load_scenarios
+from domain.leads.models import Lead, RoutingDecision
 from domain.org import access
 from domain.org.models import ApiToken, OrgUnit, Rep, User
 from tests.conftest import empty_tables
@@ -39,6 +40,8 @@ async def test_the_demo_company(sessions):
     await check_pipeline_and_early_warnings(sessions)
     await check_practice(sessions)
     await check_loading_again(sessions, tokens)
+    await check_capability(sessions)
+    await check_routing(sessions)
 
 
 async def check_shape(sessions, tokens):
@@ -78,6 +81,61 @@ async def check_practice(sessions):
         assert len(turns[row.id]) == row.turns_taken + 1 > 2
         scenario = scenarios[row.scenario_id]
         assert results.replay(scenario, row, turns[row.id]).identical
+
+
+async def check_capability(sessions):
+    """After both loads: every rep has capability scores, from practice (the reps who
+    practised), customer ratings (each closed deal and each rep's first follow-up, once) and
+    deal quality; a milestone was earned by evaluation, audited with the numbers that met it."""
+    from domain.capability import service as capability
+    from domain.capability.models import (
+        CapabilityEvidence,
+        CustomerRating,
+        MilestoneAward,
+        MilestoneEvent,
+    )
+    from domain.pipeline.models import FollowUp, Opportunity
+
+    async with sessions() as session:
+        reps = list(await session.scalars(select(Rep.id)))
+        scores = await capability.current_scores(session, reps)
+        evidence = set(
+            await session.execute(select(CapabilityEvidence.source, CapabilityEvidence.rep_id))
+        )
+        practised = set(await session.scalars(select(PracticeSession.rep_id)))
+        ratings = await session.scalar(select(func.count()).select_from(CustomerRating))
+        closed = await session.scalar(
+            select(func.count()).where(Opportunity.stage.in_(["won", "lost"]))
+        )
+        with_follow_ups = await session.scalar(select(func.count(FollowUp.rep_id.distinct())))
+        awards = list(await session.scalars(select(MilestoneAward)))
+        events = list(await session.scalars(select(MilestoneEvent)))
+        flags = await capability.flags_of(session, [award.rep_id for award in awards])
+    assert set(scores) == set(reps)
+    assert all(len(found) >= 3 for found in scores.values())  # a rated follow-up at least
+    assert {rep for source, rep in evidence if source == "practice"} == practised
+    assert {source for source, _ in evidence} == {"practice", "rating", "deals"}
+    assert ratings == closed + with_follow_ups
+    assert awards and all(award.revoked_at is None for award in awards)
+    assert sorted((e.award_id, e.kind) for e in events) == sorted((a.id, "awarded") for a in awards)
+    for award in awards:
+        assert all(requirement["met"] for requirement in award.numbers["requires"])
+        assert set(award.flags) <= flags[award.rep_id]
+
+
+async def check_routing(sessions):
+    """A week of leads posted through intake and routed with their explanations: most
+    contacted, the rest re-routed by the sweep, the uncovered region queued."""
+    async with sessions() as session:
+        statuses = Counter(await session.scalars(select(Lead.status)))
+        reasons = Counter(await session.scalars(select(RoutingDecision.reason)))
+        explanations = list(await session.scalars(select(RoutingDecision.explanation)))
+        first = await session.scalar(select(func.min(Lead.received_at)))
+    assert sum(statuses.values()) == 56
+    assert statuses["contacted"] > statuses["routed"] > 0 and statuses["queued"] >= 1
+    assert reasons["intake"] == 56 and reasons["sla"] > 0
+    assert all(e["policy_version"] and (e["rep_id"] or e["queue"]) for e in explanations)
+    assert (TODAY - first.date()).days == 6
 
 
 async def check_loading_again(sessions, first_tokens):

@@ -1,0 +1,410 @@
+"""Routing use-cases: take leads in from marketing, put each with the rep most likely to win
+it (or in a named queue — never nowhere), co-own it with a senior where the rep is weak in
+what it needs, assign queued leads in batches, preview a decision, and re-route what nobody
+contacted in time. Every decision is stored with the policy's own explanation.
+
+Routing acts for Pacer, not for the caller: the intake login may create leads but sees no
+rep, so the opportunity is written with a system actor and the caller's user id on record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coaching.routing.batch import assign_batch
+from coaching.routing.candidates import facts_of, gather_candidates
+from coaching.routing.decision import decide
+from coaching.routing.explanation import Decision
+from coaching.routing.lead_rules import relaxation_level_for
+from coaching.routing.policy import DEFAULT_POLICY_PATH, Policy, load_policy
+from domain.db import utcnow
+from domain.errors import BrokenRules, Conflict, DomainError, InvalidInput
+from domain.leads import service as leads
+from domain.leads.models import CoOwnerCover, Lead, LeadStatus, RoutingDecision, RoutingReason
+from domain.leads.rules import (
+    DEFAULT_INTAKE_SCHEMA,
+    CleanLead,
+    IntakeItem,
+    clean_lead,
+    intake_validator,
+)
+from domain.org.models import Role
+from domain.org.rules import Actor, as_utc
+from domain.pipeline import management
+from domain.pipeline import service as pipeline
+from domain.pipeline.models import FollowUp, Opportunity
+from domain.pipeline.rules import DEFAULT_GATES, Gates, load_gates
+from domain.settings import Settings
+
+BATCH_MAX = 1000
+LEAD_HORIZON_DAYS = 90
+"""A new lead's expected close, until the rep sets one."""
+
+
+@dataclass(frozen=True)
+class Router:
+    """What routing needs from the process: the policy, the intake schema, the stage gates
+    and the settings (SLA hours, co-owner cover)."""
+
+    policy: Policy
+    intake: Draft202012Validator
+    gates: Gates
+    settings: Settings
+
+    @classmethod
+    def of(cls, settings: Settings) -> Router:
+        return cls(
+            policy=load_policy(settings.routing_policy_file or DEFAULT_POLICY_PATH),
+            intake=intake_validator(Path(settings.intake_schema_file or DEFAULT_INTAKE_SCHEMA)),
+            gates=load_gates(settings.stage_gates_file or DEFAULT_GATES),
+            settings=settings,
+        )
+
+
+@dataclass(frozen=True)
+class Routed:
+    lead: Lead
+    decision: RoutingDecision | None
+    created: bool
+    """False for a replay of an external id already received (nothing was created)."""
+
+
+# --- intake -------------------------------------------------------------------------------------
+
+
+async def intake_lead(
+    session: AsyncSession, actor: Actor, router: Router, item: IntakeItem
+) -> Routed:
+    return (await intake_leads(session, actor, router, [item], prefix=False))[0]
+
+
+async def intake_leads(
+    session: AsyncSession,
+    actor: Actor,
+    router: Router,
+    items: Sequence[IntakeItem],
+    *,
+    prefix: bool = True,
+) -> list[Routed]:
+    """All of them or none: every problem of every lead is reported (`leads.3.external_id`)
+    before anything is written. New leads of one call are assigned together, under capacity,
+    by the assignment solver; replays return the first result."""
+    if not items or len(items) > BATCH_MAX:
+        raise InvalidInput(
+            "BATCH_SIZE",
+            f"一次提交 1 到 {BATCH_MAX} 条线索",
+            f"Post between 1 and {BATCH_MAX} leads at once",
+            "leads",
+        )
+    cleaned = _clean_all(router, items, prefix)
+    received = [await leads.receive(session, actor, clean) for clean in cleaned]
+    new = list({r.lead.id: r.lead for r in received if r.created}.values())
+    decisions = await _route_together(session, actor, router, new, RoutingReason.INTAKE)
+    latest = await leads.decisions_of(session, [r.lead.id for r in received])
+    return [
+        Routed(
+            r.lead,
+            decisions.get(r.lead.id) or (latest.get(r.lead.id) or [None])[-1],
+            r.created and r.lead.id in decisions,
+        )
+        for r in received
+    ]
+
+
+def _clean_all(router: Router, items: Sequence[IntakeItem], prefix: bool) -> list[CleanLead]:
+    problems: list[DomainError] = []
+    cleaned: list[CleanLead] = []
+    seen: dict[str, CleanLead] = {}
+    for index, item in enumerate(items):
+        where = f"leads.{index}." if prefix else ""
+        try:
+            clean = clean_lead(item, router.intake, where)
+        except BrokenRules as broken:
+            problems.extend(broken.errors)
+            continue
+        first = seen.setdefault(clean.external_id, clean)
+        if first.content_hash != clean.content_hash:
+            problems.append(
+                Conflict(
+                    "LEAD_CONFLICT",
+                    f"外部编号 {clean.external_id} 在本批中出现两次且内容不同",
+                    f"External id {clean.external_id} appears twice in this batch with "
+                    "different content",
+                    where + "external_id",
+                )
+            )
+        cleaned.append(clean)
+    if problems:
+        raise BrokenRules(problems)
+    return cleaned
+
+
+# --- routing ------------------------------------------------------------------------------------
+
+
+async def _route_together(
+    session: AsyncSession,
+    actor: Actor,
+    router: Router,
+    pending: Sequence[Lead],
+    reason: RoutingReason,
+    now: datetime | None = None,
+) -> dict[int, RoutingDecision]:
+    """One lead: `decide`; several: `assign_batch` (one assignment problem under capacity)."""
+    if not pending:
+        return {}
+    now = now or utcnow()
+    candidates = await gather_candidates(session, router.policy, now)
+    if len(pending) == 1:
+        explained = [decide(facts_of(pending[0]), candidates, router.policy)]
+    else:
+        explained = assign_batch([facts_of(lead) for lead in pending], candidates, router.policy)
+        explained = explained.decisions()
+    stored = {}
+    for lead, decision in zip(pending, explained, strict=True):
+        stored[lead.id] = await _apply(session, actor, router, lead, decision, reason, now)
+    return stored
+
+
+async def _apply(
+    session: AsyncSession,
+    actor: Actor,
+    router: Router,
+    lead: Lead,
+    decision: Decision,
+    reason: RoutingReason,
+    now: datetime,
+    note: str | None = None,
+) -> RoutingDecision:
+    co_owner, dimension, cover_note = await _co_owner(session, router, decision)
+    if decision.rep_id is not None:
+        await _place(session, actor, router, lead, decision.rep_id, co_owner, now)
+    explanation = decision.to_json()
+    if cover_note:
+        explanation["co_owner_cover"] = cover_note
+    return await _record(
+        session, actor, router, lead, decision, reason, explanation, co_owner, dimension, note, now
+    )
+
+
+async def _record(
+    session, actor, router, lead, decision, reason, explanation, co_owner, dimension, note, now
+) -> RoutingDecision:
+    stored = leads.record_decision(
+        session,
+        lead,
+        attempt=await leads.next_attempt(session, lead.id),
+        reason=reason.value,
+        policy_version=decision.policy_version,
+        explanation=explanation,
+        rep_id=decision.rep_id,
+        queue=decision.queue,
+        co_owner_rep_id=co_owner,
+        co_owner_dimension=dimension,
+        note=note,
+        user_id=actor.user_id,
+        sla_hours=router.settings.routing_sla_hours,
+        now=now,
+    )
+    await session.flush()
+    return stored
+
+
+async def _co_owner(
+    session: AsyncSession, router: Router, decision: Decision
+) -> tuple[int | None, str | None, str | None]:
+    """The policy's senior co-owner, while the winner's cover for that dimension lasts: the
+    next `capability_gap_leads` high-potential leads that need it, then the rep goes alone."""
+    suggestion = decision.co_owner
+    if decision.rep_id is None or suggestion is None or suggestion.rep_id is None:
+        return None, None, None
+    cover = await session.scalar(
+        select(CoOwnerCover).where(
+            CoOwnerCover.rep_id == decision.rep_id,
+            CoOwnerCover.dimension == suggestion.dimension,
+        )
+    )
+    if cover is None:
+        cover = CoOwnerCover(rep_id=decision.rep_id, dimension=suggestion.dimension)
+        cover.leads_covered = 0
+        session.add(cover)
+    limit = router.settings.capability_gap_leads
+    if cover.leads_covered >= limit:
+        return None, None, f"the owner's {limit} co-owned leads for {suggestion.dimension} are used"
+    cover.leads_covered += 1
+    note = f"co-owned lead {cover.leads_covered} of {limit} for {suggestion.dimension}"
+    return suggestion.rep_id, suggestion.dimension, note
+
+
+async def _place(
+    session: AsyncSession,
+    actor: Actor,
+    router: Router,
+    lead: Lead,
+    rep_id: int,
+    co_owner: int | None,
+    now: datetime,
+) -> None:
+    """The lead as an opportunity in the `lead` stage owned by the rep (created the first
+    time, handed over afterwards with the owner-change history)."""
+    system = Actor(user_id=actor.user_id, roles=frozenset({Role.ADMIN.value}))
+    co_owners = [co_owner] if co_owner is not None else []
+    if lead.opportunity_id is None:
+        account = await pipeline.create_account(
+            session,
+            system,
+            name=_account_name(lead),
+            segment=lead.segment,
+            region=lead.region,
+            owner_rep_id=rep_id,
+        )
+        opportunity = await pipeline.create_opportunity(
+            session,
+            system,
+            account_id=account.id,
+            owner_rep_id=rep_id,
+            details=pipeline.Details(
+                title=f"{lead.source}: {_account_name(lead)}",
+                amount=lead.estimated_value,
+                expected_close=(now + timedelta(days=LEAD_HORIZON_DAYS)).date(),
+                co_owner_ids=co_owners,
+            ),
+            gates=router.gates,
+            source_lead=lead.source,
+        )
+        lead.opportunity_id = opportunity.id
+        return
+    opportunity = await session.get(Opportunity, lead.opportunity_id)
+    if opportunity.owner_rep_id != rep_id:
+        opportunity = await management.reassign(
+            session,
+            system,
+            opportunity_id=opportunity.id,
+            expected_version=opportunity.version,
+            new_owner_rep_id=rep_id,
+            reason=f"lead {lead.external_id} routed again",
+        )
+    await pipeline.update_details(
+        session,
+        system,
+        opportunity_id=opportunity.id,
+        expected_version=opportunity.version,
+        details=pipeline.Details(co_owner_ids=co_owners),
+        gates=router.gates,
+    )
+
+
+def _account_name(lead: Lead) -> str:
+    contact = lead.contact or {}
+    return contact.get("company") or contact.get("name") or lead.external_id
+
+
+# --- preview, batch, sweep ----------------------------------------------------------------------
+
+
+async def preview_routing(
+    session: AsyncSession, actor: Actor, router: Router, item: IntakeItem
+) -> Decision:
+    """What the policy would decide for this lead now; nothing is written (so no external
+    id is needed)."""
+    clean = clean_lead(replace(item, external_id=item.external_id or "preview"), router.intake)
+    lead = Lead(
+        external_id=clean.external_id,
+        source=clean.source,
+        segment=clean.segment,
+        region=clean.region,
+        product_interests=list(clean.product_interests),
+        signals=list(clean.signals),
+        estimated_value=clean.estimated_value,
+        attributes=clean.attributes,
+    )
+    candidates = await gather_candidates(session, router.policy, utcnow())
+    return decide(facts_of(lead), candidates, router.policy)
+
+
+async def route_queued(
+    session: AsyncSession, actor: Actor, router: Router, limit: int = BATCH_MAX
+) -> dict[int, RoutingDecision]:
+    """Every queued lead (oldest first, at most `limit`) assigned at once under capacity."""
+    queued = list(
+        await session.scalars(
+            select(Lead)
+            .where(Lead.status == LeadStatus.QUEUED.value)
+            .order_by(Lead.id)
+            .limit(limit)
+            .with_for_update()
+        )
+    )
+    return await _route_together(session, actor, router, queued, RoutingReason.BATCH)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    contacted: int
+    rerouted: list[RoutingDecision]
+
+
+async def sweep(
+    session: AsyncSession, actor: Actor, router: Router, now: datetime | None = None
+) -> Sweep:
+    """Leads past their contact deadline: contacted ones (a follow-up since they were routed)
+    are marked so; the rest go to someone else — every earlier owner excluded, relaxation as
+    due by the time waited — and the history keeps both decisions."""
+    now = now or utcnow()
+    overdue = list(
+        await session.scalars(
+            select(Lead)
+            .where(Lead.status == LeadStatus.ROUTED.value, Lead.contact_due_at < now)
+            .order_by(Lead.id)
+            .with_for_update()
+        )
+    )
+    contacted = 0
+    rerouted = []
+    candidates = None
+    for lead in overdue:
+        if await _was_contacted(session, lead):
+            lead.status = LeadStatus.CONTACTED.value
+            contacted += 1
+            continue
+        candidates = candidates or await gather_candidates(session, router.policy, now)
+        history = (await leads.decisions_of(session, [lead.id])).get(lead.id, [])
+        earlier = frozenset(d.rep_id for d in history if d.rep_id is not None)
+        waited = (as_utc(now) - as_utc(lead.received_at)).total_seconds() / 60
+        level = relaxation_level_for(router.policy, waited_minutes=waited, attempts=len(history))
+        decision = decide(
+            facts_of(lead), candidates, router.policy, exclude=earlier, relaxation_level=level
+        )
+        hours = router.settings.routing_sla_hours
+        note = f"not contacted within {hours:g} h by rep {lead.owner_rep_id}"
+        rerouted.append(
+            await _apply(session, actor, router, lead, decision, RoutingReason.SLA, now, note)
+        )
+        if decision.rep_id is not None:
+            candidates = [
+                replace(c, open_load=c.open_load + 1) if c.rep_id == decision.rep_id else c
+                for c in candidates
+            ]
+    return Sweep(contacted, rerouted)
+
+
+async def _was_contacted(session: AsyncSession, lead: Lead) -> bool:
+    if lead.opportunity_id is None or lead.routed_at is None:
+        return False
+    return bool(
+        await session.scalar(
+            select(
+                exists().where(
+                    FollowUp.opportunity_id == lead.opportunity_id,
+                    FollowUp.occurred_at >= lead.routed_at,
+                )
+            )
+        )
+    )
