@@ -9,12 +9,16 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from api.capability_types import ReviewPack, ReviewPackItem
 from api.common import BigInt, graphql_enum
+from api.errors import read
 from api.org_types import RepNode, _OrmNode
 from api.pipeline_types import OpportunityNode
+from coaching.practice.review_pack import review_pack
 from coaching.routing.explanation import Decision
 from domain.leads import models
 from domain.leads.models import LeadStatus, RoutingReason
+from domain.org.models import Role
 
 graphql_enum(LeadStatus, "routed → contacted, or queued. 线索状态。")
 graphql_enum(RoutingReason, "Why a lead was routed. 分配原因。")
@@ -60,6 +64,30 @@ class RoutingDecisionType:
     @strawberry.field
     async def co_owner(self, info: Info) -> RepNode | None:
         return await _rep(info, self.co_owner_rep_id)
+
+    @strawberry.field(
+        description="When a co-owner was added for the owner's weak dimension: the owner's "
+        "review pack there — the practice checks they miss most, with the model answers. "
+        "Shown to the owner and their managers."
+    )
+    async def review_pack(self, info: Info, limit: int = 5) -> ReviewPack | None:
+        if self.co_owner_dimension is None:
+            return None
+        actor = await info.context.require_actor()
+        trainer = actor.has(Role.ADMIN, Role.DIRECTOR, Role.MANAGER)
+        if actor.rep_id != self.rep_id and not trainer:
+            return None
+        pack = await read(
+            info,
+            lambda session, _: review_pack(
+                session, info.context.scenarios, self.rep_id, [self.co_owner_dimension], limit
+            ),
+        )
+        return ReviewPack(
+            dimensions=list(pack.dimensions),
+            sessions=pack.sessions,
+            items=[ReviewPackItem.of(info, item) for item in pack.items],
+        )
 
 
 @strawberry.type(name="Lead", description="A lead from marketing intake. 线索。")

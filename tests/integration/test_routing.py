@@ -287,7 +287,8 @@ async def test_a_weak_owner_gets_a_senior_co_owner_for_the_next_three_such_leads
             )
         await session.commit()
     big = {"estimatedValue": 60_000_000, "signals": ["battery_swap_interest"]}
-    shown = "lead { owner { externalId } coOwner { externalId } } decision { coOwnerDimension explanation }"  # noqa: E501
+    shown = """lead { id owner { externalId } coOwner { externalId } }
+      decision { coOwnerDimension explanation reviewPack { dimensions } }"""
     routed = [
         await run(api, "intakeLead", lead_input(n, **big), shown, as_="intake") for n in range(4)
     ]
@@ -298,6 +299,15 @@ async def test_a_weak_owner_gets_a_senior_co_owner_for_the_next_three_such_leads
     assert pairs == [("r1", "r2")] * 3 + [("r1", None)]
     assert [r["decision"]["coOwnerDimension"] for r in routed] == ["product_knowledge"] * 3 + [None]
     assert "used" in routed[3]["decision"]["explanation"]["co_owner_cover"]
+    assert routed[0]["decision"]["reviewPack"] is None  # not the intake login's business
+    pack = """query($l: ID!) { routingDecision(lead: $l) {
+      reviewPack { dimensions sessions items { checkId } } } }"""
+    first, last = (routed[i]["lead"]["id"] for i in (0, 3))
+    seen = (await api.data(pack, {"l": first}, as_="manager"))["routingDecision"]
+    assert seen["reviewPack"] == {"dimensions": ["product_knowledge"], "sessions": 0, "items": []}
+    assert (await api.data(pack, {"l": last}, as_="manager"))["routingDecision"] == {
+        "reviewPack": None
+    }
     relaxed = routed[0]["decision"]["explanation"]["relaxations"]
     assert [step["drop"] for step in relaxed] == ["certification"]  # government needs a flag
     async with sessions() as session:
