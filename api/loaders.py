@@ -8,7 +8,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from coaching.practice import service as practice
+from coaching.practice import queries as practice
 from domain.alerts import review as reviews
 from domain.alerts import service as alerts
 from domain.leads import service as leads

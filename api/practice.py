@@ -14,19 +14,17 @@ from strawberry.types import Info
 
 from api.errors import mutation_types, perform, read
 from api.permissions import READ_ORG, allow
+from api.practice_result_types import PracticeFeedback, PracticeResult, scenario_of
 from api.practice_types import (
-    PracticeFeedback,
     PracticeReplay,
     PracticeReplayedTurn,
-    PracticeResult,
     PracticeScenario,
     PracticeSessionConnection,
     PracticeSessionNode,
     PracticeTurn,
-    scenario_of,
 )
 from api.relay import decode_id, page_args, to_connection
-from coaching.practice import service
+from coaching.practice import queries, service
 from coaching.practice.engines import available_engines
 from coaching.practice.models import (
     PracticeDifficulty,
@@ -159,7 +157,7 @@ async def _respond(info: Info, input: RespondInPracticeInput, emit=service.NO_EM
     def to_payload(replied: service.Replied) -> dict[str, Any]:
         scenario = scenario_of(info, replied.session.scenario_id)
         return {
-            "turn": PracticeTurn.of(info, replied.turn, service.feedback_withheld(replied.session)),
+            "turn": PracticeTurn.of(info, replied.turn, queries.feedback_withheld(replied.session)),
             "session": replied.session,
             "feedback": replied.feedback
             and PracticeFeedback.of(info, scenario, replied.feedback, replied.session.language),
@@ -221,13 +219,13 @@ class PracticeQuery:
     ) -> PracticeSessionConnection:
         async def use_case(session, actor):
             after_id, size = page_args(first, after, info.context.settings.max_page_size)
-            where = service.PracticeFilter(
+            where = queries.PracticeFilter(
                 rep_id=decode_id(rep_id, "Rep", "rep_id"),
                 scenario_id=scenario,
                 mode=mode,
                 status=status,
             )
-            return await service.list_practice(session, actor, where, first=size, after=after_id)
+            return await queries.list_practice(session, actor, where, first=size, after=after_id)
 
         return to_connection(PracticeSessionConnection, await read(info, use_case))
 
@@ -238,7 +236,7 @@ class PracticeQuery:
     async def practice_replay(self, info: Info, session: relay.GlobalID) -> PracticeReplay:
         replayed = await read(
             info,
-            lambda db, actor: service.replay_practice(
+            lambda db, actor: queries.replay_practice(
                 db, actor, info.context.scenarios, session_id=_session_id(session)
             ),
         )

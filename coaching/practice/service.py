@@ -8,10 +8,10 @@ are written together, and two replies racing for the same turn cannot both land.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,7 +22,6 @@ from coaching.engines.base import (
     signal_of,
     state_from_json,
     state_to_json,
-    verdict_from_json,
     verdict_to_json,
 )
 from coaching.engines.judge import TurnVerdict
@@ -37,26 +36,23 @@ from coaching.practice.models import (
     PracticeTurn,
     VerdictOverride,
 )
+from coaching.practice.queries import (
+    overrides_of,
+    scenario_of,
+    turns_of,
+    verdicts_of,
+    visible_session,
+)
 from coaching.scenario import ScenarioSet
 from coaching.scenario_model import Scenario
+from domain.capability.service import record_practice
 from domain.db import utcnow
-from domain.errors import Conflict, Forbidden, InvalidInput, not_found
+from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.org.models import OrgUnit, Rep, Role
 from domain.org.rules import Actor, clean_text
-from domain.org.service import in_scope
-from domain.paging import Page, fetch_page
 from domain.settings import Settings
 
 START_RETRIES = 3
-
-
-def practice_visible(actor: Actor) -> ColumnElement[bool]:
-    return in_scope(actor, PracticeSession.unit_id, PracticeSession.rep_id)
-
-
-def feedback_withheld(row: PracticeSession) -> bool:
-    """An exam shows no verdicts, scores or tips until it is finished."""
-    return row.mode == PracticeMode.EXAM.value and row.status == PracticeStatus.ACTIVE.value
 
 
 @dataclass(frozen=True)
@@ -223,10 +219,9 @@ async def respond_in_practice(
     row = await _own_active(session, actor, session_id)
     taken = row.turns_taken  # what this reply answers; another reply may land meanwhile
     message = rules.clean_message(message)
-    scenario = _scenario_of(scenarios, row)
-    turns = await turns_of(session, [row.id])
-    turns = turns.get(row.id, [])
-    verdicts = [verdict_from_json(turn.verdict) for turn in turns if turn.verdict is not None]
+    scenario = scenario_of(scenarios, row)
+    by_session = await turns_of(session, [row.id])
+    turns, verdicts = by_session.get(row.id, []), verdicts_of(by_session, row.id)
     voice = voices.engine(row.engine, session)
     state = state_from_json(row.customer_state)
     transcript = _transcript(turns)
@@ -278,7 +273,7 @@ async def respond_in_practice(
 
 
 async def _own_active(session: AsyncSession, actor: Actor, session_id: int) -> PracticeSession:
-    row = await _visible_session(session, actor, session_id, lock=True)
+    row = await visible_session(session, actor, session_id, lock=True)
     if row.rep_id != actor.rep_id:
         raise Forbidden(
             "NOT_YOUR_SESSION",
@@ -294,19 +289,6 @@ async def _own_active(session: AsyncSession, actor: Actor, session_id: int) -> P
             "session",
         )
     return row
-
-
-def _scenario_of(scenarios: ScenarioSet, row: PracticeSession) -> Scenario:
-    scenario = scenarios.get(row.scenario_id)
-    if scenario is None or scenario.rubric_hash != row.rubric_hash:
-        raise Conflict(
-            "SCENARIO_CHANGED",
-            "练习开始后场景已更新，请结束本场并重新开始",
-            f"Scenario {row.scenario_id} changed since this session started "
-            f"(v{row.scenario_version}); finish it and start again",
-            "session",
-        )
-    return scenario
 
 
 def _transcript(turns: Sequence[PracticeTurn]) -> list[Line]:
@@ -325,8 +307,7 @@ async def finish_practice(
     session: AsyncSession, actor: Actor, scenarios: ScenarioSet, *, session_id: int
 ) -> Finished:
     row = await _own_active(session, actor, session_id)
-    turns = (await turns_of(session, [row.id])).get(row.id, [])
-    verdicts = [verdict_from_json(turn.verdict) for turn in turns if turn.verdict is not None]
+    verdicts = verdicts_of(await turns_of(session, [row.id]), row.id)
     scenario = scenarios.get(row.scenario_id)
     if scenario is None or scenario.rubric_hash != row.rubric_hash:
         # The rubric it was judged by is gone: close it unscored rather than leave it stuck.
@@ -344,13 +325,17 @@ async def _close(
     verdicts: Sequence[TurnVerdict],
     outcome: str,
 ) -> SessionScore:
-    from domain.capability.service import record_practice
-
     overrides = (await overrides_of(session, [row.id])).get(row.id, [])
     result = results.score(scenario, verdicts, results.rulings(overrides))
     _mark_finished(row, outcome, result)
     await session.flush()
-    # The session's capability evidence, in the same transaction as its result.
+    await _record_evidence(session, row, result)
+    return result
+
+
+async def _record_evidence(session: AsyncSession, row: PracticeSession, result: SessionScore):
+    """The session's capability evidence, in the same transaction as its result (a trainer's
+    ruling rewrites it, and the rep's scores with it)."""
     scores = {capability.capability: capability.score for capability in result.capabilities}
     await record_practice(
         session,
@@ -362,7 +347,6 @@ async def _close(
         row.finished_at,
         detail={"scenario": row.scenario_id},
     )
-    return result
 
 
 def _mark_finished(row: PracticeSession, outcome: str, result: SessionScore | None) -> None:
@@ -388,9 +372,7 @@ async def override_verdict(
 ) -> Finished:
     """Overrule the judge on one check (passed or not) or one red line (`passed=True`: not
     crossed). The engine's verdict stays in the turns; the score is recomputed."""
-    from domain.capability.service import record_practice
-
-    row = await _visible_session(session, actor, session_id, lock=True)
+    row = await visible_session(session, actor, session_id, lock=True)
     unit = await session.get(OrgUnit, row.unit_id)
     trainer = actor.has(Role.ADMIN, Role.DIRECTOR, Role.MANAGER) and actor.manages_path(unit.path)
     if not trainer or row.rep_id == actor.rep_id:
@@ -408,7 +390,7 @@ async def override_verdict(
             "session",
         )
     reason = clean_text(reason, "reason", 500)
-    scenario = _scenario_of(scenarios, row)
+    scenario = scenario_of(scenarios, row)
     if not rules.is_overridable(scenario, check_id):
         raise InvalidInput(
             "UNKNOWN_CHECK",
@@ -416,8 +398,7 @@ async def override_verdict(
             f"Scenario {scenario.id} has no check or red line {check_id!r}",
             "check_id",
         )
-    turns = (await turns_of(session, [row.id])).get(row.id, [])
-    verdicts = [verdict_from_json(turn.verdict) for turn in turns if turn.verdict is not None]
+    verdicts = verdicts_of(await turns_of(session, [row.id]), row.id)
     session.add(
         VerdictOverride(
             session_id=row.id,
@@ -433,127 +414,5 @@ async def override_verdict(
     result = results.score(scenario, verdicts, results.rulings(overrides))
     row.score, row.passed = result.score, result.passed
     await session.flush()
-    # The ruling rewrites the session's capability evidence (and the rep's scores with it).
-    scores = {capability.capability: capability.score for capability in result.capabilities}
-    await record_practice(
-        session,
-        row.rep_id,
-        row.id,
-        scores,
-        row.mode,
-        result.passed,
-        row.finished_at,
-        detail={"scenario": row.scenario_id},
-    )
+    await _record_evidence(session, row, result)
     return Finished(row, result)
-
-
-# --- reading ---------------------------------------------------------------------------------
-
-
-async def _visible_session(
-    session: AsyncSession, actor: Actor, session_id: int, *, lock: bool = False
-) -> PracticeSession:
-    stmt = select(PracticeSession).where(PracticeSession.id == session_id, practice_visible(actor))
-    if lock:
-        stmt = stmt.with_for_update()
-    row = await session.scalar(stmt)
-    if row is None:
-        raise not_found("PRACTICE_NOT_FOUND", "session", "练习", "practice session")
-    return row
-
-
-async def get_practice(session: AsyncSession, actor: Actor, session_id: int) -> PracticeSession:
-    return await _visible_session(session, actor, session_id)
-
-
-@dataclass(frozen=True)
-class PracticeFilter:
-    rep_id: int | None = None
-    scenario_id: str | None = None
-    mode: PracticeMode | None = None
-    status: PracticeStatus | None = None
-
-
-async def list_practice(
-    session: AsyncSession, actor: Actor, where: PracticeFilter, *, first: int, after: int | None
-) -> Page[PracticeSession]:
-    stmt = select(PracticeSession).where(practice_visible(actor))
-    if where.rep_id is not None:
-        stmt = stmt.where(PracticeSession.rep_id == where.rep_id)
-    if where.scenario_id is not None:
-        stmt = stmt.where(PracticeSession.scenario_id == where.scenario_id)
-    if where.mode is not None:
-        stmt = stmt.where(PracticeSession.mode == where.mode.value)
-    if where.status is not None:
-        stmt = stmt.where(PracticeSession.status == where.status.value)
-    return await fetch_page(session, stmt, PracticeSession.id, after, first)
-
-
-async def sessions_by_ids(
-    session: AsyncSession, actor: Actor, ids: Iterable[int]
-) -> dict[int, PracticeSession]:
-    rows = await session.scalars(
-        select(PracticeSession).where(PracticeSession.id.in_(list(ids)), practice_visible(actor))
-    )
-    return {row.id: row for row in rows}
-
-
-async def turns_of(
-    session: AsyncSession, session_ids: Iterable[int]
-) -> dict[int, list[PracticeTurn]]:
-    rows = await session.scalars(
-        select(PracticeTurn)
-        .where(PracticeTurn.session_id.in_(list(session_ids)))
-        .order_by(PracticeTurn.session_id, PracticeTurn.number)
-    )
-    grouped: dict[int, list[PracticeTurn]] = {}
-    for row in rows:
-        grouped.setdefault(row.session_id, []).append(row)
-    return grouped
-
-
-async def overrides_of(
-    session: AsyncSession, session_ids: Iterable[int]
-) -> dict[int, list[VerdictOverride]]:
-    rows = await session.scalars(
-        select(VerdictOverride)
-        .where(VerdictOverride.session_id.in_(list(session_ids)))
-        .order_by(VerdictOverride.session_id, VerdictOverride.id)
-    )
-    grouped: dict[int, list[VerdictOverride]] = {}
-    for row in rows:
-        grouped.setdefault(row.session_id, []).append(row)
-    return grouped
-
-
-def result_of(
-    scenarios: ScenarioSet,
-    row: PracticeSession,
-    turns: Sequence[PracticeTurn],
-    overrides: Sequence[VerdictOverride],
-) -> SessionScore | None:
-    """A finished session's scores as they stand (None while an exam runs, or when the
-    scenario's rubric is no longer the one it was judged by)."""
-    scenario = scenarios.get(row.scenario_id)
-    if feedback_withheld(row) or scenario is None or scenario.rubric_hash != row.rubric_hash:
-        return None
-    verdicts = [verdict_from_json(turn.verdict) for turn in turns if turn.verdict is not None]
-    return results.score(scenario, verdicts, results.rulings(overrides))
-
-
-async def replay_practice(
-    session: AsyncSession, actor: Actor, scenarios: ScenarioSet, *, session_id: int
-) -> results.Replay:
-    """Play a stored session again and say whether every turn comes out the same."""
-    row = await _visible_session(session, actor, session_id)
-    if feedback_withheld(row) and row.rep_id == actor.rep_id:
-        raise Conflict(
-            "SESSION_ACTIVE",
-            "考试结束后才能回放",
-            "An exam can be replayed once it has finished",
-            "session",
-        )
-    scenario = _scenario_of(scenarios, row)
-    turns = (await turns_of(session, [row.id])).get(row.id, [])
-    return results.replay(scenario, row, turns)

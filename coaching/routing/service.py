@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from coaching.routing import placement
 from coaching.routing.batch import assign_batch
 from coaching.routing.candidates import facts_of, gather_candidates
 from coaching.routing.decision import decide
@@ -27,7 +28,7 @@ from coaching.routing.policy import DEFAULT_POLICY_PATH, Policy, load_policy
 from domain.db import utcnow
 from domain.errors import BrokenRules, Conflict, DomainError, InvalidInput
 from domain.leads import service as leads
-from domain.leads.models import CoOwnerCover, Lead, LeadStatus, RoutingDecision, RoutingReason
+from domain.leads.models import Lead, LeadStatus, RoutingDecision, RoutingReason
 from domain.leads.rules import (
     DEFAULT_INTAKE_SCHEMA,
     CleanLead,
@@ -35,17 +36,12 @@ from domain.leads.rules import (
     clean_lead,
     intake_validator,
 )
-from domain.org.models import Role
 from domain.org.rules import Actor, as_utc
-from domain.pipeline import management
-from domain.pipeline import service as pipeline
-from domain.pipeline.models import FollowUp, Opportunity
+from domain.pipeline.models import FollowUp
 from domain.pipeline.rules import DEFAULT_GATES, Gates, load_gates
 from domain.settings import Settings
 
 BATCH_MAX = 1000
-LEAD_HORIZON_DAYS = 90
-"""A new lead's expected close, until the rep sets one."""
 
 
 @dataclass(frozen=True)
@@ -183,9 +179,11 @@ async def _apply(
     now: datetime,
     note: str | None = None,
 ) -> RoutingDecision:
-    co_owner, dimension, cover_note = await _co_owner(session, router, decision)
+    co_owner, dimension, cover_note = await placement.co_owner_for(
+        session, decision, router.settings.capability_gap_leads
+    )
     if decision.rep_id is not None:
-        await _place(session, actor, router, lead, decision.rep_id, co_owner, now)
+        await placement.place(session, actor, router.gates, lead, decision.rep_id, co_owner, now)
     explanation = decision.to_json()
     if cover_note:
         explanation["co_owner_cover"] = cover_note
@@ -215,95 +213,6 @@ async def _record(
     )
     await session.flush()
     return stored
-
-
-async def _co_owner(
-    session: AsyncSession, router: Router, decision: Decision
-) -> tuple[int | None, str | None, str | None]:
-    """The policy's senior co-owner, while the winner's cover for that dimension lasts: the
-    next `capability_gap_leads` high-potential leads that need it, then the rep goes alone."""
-    suggestion = decision.co_owner
-    if decision.rep_id is None or suggestion is None or suggestion.rep_id is None:
-        return None, None, None
-    cover = await session.scalar(
-        select(CoOwnerCover).where(
-            CoOwnerCover.rep_id == decision.rep_id,
-            CoOwnerCover.dimension == suggestion.dimension,
-        )
-    )
-    if cover is None:
-        cover = CoOwnerCover(rep_id=decision.rep_id, dimension=suggestion.dimension)
-        cover.leads_covered = 0
-        session.add(cover)
-    limit = router.settings.capability_gap_leads
-    if cover.leads_covered >= limit:
-        return None, None, f"the owner's {limit} co-owned leads for {suggestion.dimension} are used"
-    cover.leads_covered += 1
-    note = f"co-owned lead {cover.leads_covered} of {limit} for {suggestion.dimension}"
-    return suggestion.rep_id, suggestion.dimension, note
-
-
-async def _place(
-    session: AsyncSession,
-    actor: Actor,
-    router: Router,
-    lead: Lead,
-    rep_id: int,
-    co_owner: int | None,
-    now: datetime,
-) -> None:
-    """The lead as an opportunity in the `lead` stage owned by the rep (created the first
-    time, handed over afterwards with the owner-change history)."""
-    system = Actor(user_id=actor.user_id, roles=frozenset({Role.ADMIN.value}))
-    co_owners = [co_owner] if co_owner is not None else []
-    if lead.opportunity_id is None:
-        account = await pipeline.create_account(
-            session,
-            system,
-            name=_account_name(lead),
-            segment=lead.segment,
-            region=lead.region,
-            owner_rep_id=rep_id,
-        )
-        opportunity = await pipeline.create_opportunity(
-            session,
-            system,
-            account_id=account.id,
-            owner_rep_id=rep_id,
-            details=pipeline.Details(
-                title=f"{lead.source}: {_account_name(lead)}",
-                amount=lead.estimated_value,
-                expected_close=(now + timedelta(days=LEAD_HORIZON_DAYS)).date(),
-                co_owner_ids=co_owners,
-            ),
-            gates=router.gates,
-            source_lead=lead.source,
-        )
-        lead.opportunity_id = opportunity.id
-        return
-    opportunity = await session.get(Opportunity, lead.opportunity_id)
-    if opportunity.owner_rep_id != rep_id:
-        opportunity = await management.reassign(
-            session,
-            system,
-            opportunity_id=opportunity.id,
-            expected_version=opportunity.version,
-            new_owner_rep_id=rep_id,
-            reason=f"lead {lead.external_id} routed again",
-        )
-    await pipeline.update_details(
-        session,
-        system,
-        opportunity_id=opportunity.id,
-        expected_version=opportunity.version,
-        details=pipeline.Details(co_owner_ids=co_owners),
-        gates=router.gates,
-    )
-
-
-def _account_name(lead: Lead) -> str:
-    contact = lead.contact or {}
-    return contact.get("company") or contact.get("name") or lead.external_id
 
 
 # --- preview, batch, sweep ----------------------------------------------------------------------

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from api.demo import load_demo
+from coaching.practice import queries as practice
 from coaching.practice import results
-from coaching.practice import service as practice
 from coaching.practice.models import PracticeSession, PracticeTurn
 from coaching.scenario import load_scenarios
 from domain.leads.models import Lead, RoutingDecision
