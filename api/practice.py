@@ -24,7 +24,7 @@ from api.practice_types import (
     PracticeTurn,
 )
 from api.relay import decode_id, page_args, to_connection
-from coaching.practice import queries, service
+from coaching.practice import queries, rulings, service
 from coaching.practice.engines import available_engines
 from coaching.practice.models import (
     PracticeDifficulty,
@@ -317,7 +317,7 @@ class PracticeMutation:
         return await perform(
             info,
             OverridePracticeVerdict,
-            lambda session, actor: service.override_verdict(
+            lambda session, actor: rulings.override_verdict(
                 session,
                 actor,
                 scenarios,

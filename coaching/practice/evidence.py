@@ -1,0 +1,25 @@
+"""A practice session's capability evidence: what its result says about the rep."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coaching.engines.scoring import SessionScore
+from coaching.practice.models import PracticeSession
+from domain.capability.service import record_practice
+
+
+async def record_evidence(session: AsyncSession, row: PracticeSession, result: SessionScore):
+    """The session's capability evidence, in the same transaction as its result (a trainer's
+    ruling rewrites it, and the rep's scores with it)."""
+    scores = {capability.capability: capability.score for capability in result.capabilities}
+    await record_practice(
+        session,
+        row.rep_id,
+        row.id,
+        scores,
+        row.mode,
+        result.passed,
+        row.finished_at,
+        detail={"scenario": row.scenario_id},
+    )
