@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
-import re
-import time
-import uuid
 from typing import Any
 
 from starlette.applications import Starlette
@@ -14,14 +12,16 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http.async_base_view import HTTPException  # the class strawberry raises
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.auth import Authenticator
 from api.context import Context, language_of
 from api.live import live_updates
 from api.loaders import Loaders
+from api.request_scope import RequestScope, error_body
 from api.schema import build_schema
 from coaching.practice.engines import Voices
 from coaching.routing.service import Router
@@ -32,14 +32,77 @@ from domain.pipeline.rules import DEFAULT_GATES, load_gates
 from domain.settings import Settings, load_settings
 
 log = logging.getLogger("pacer.api")
-REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "REQUEST_TOO_LARGE"}
 
 
 class MigrationsBehind(RuntimeError):
     pass
 
 
+class Refusal(HTTPException):
+    """An HTTP-level refusal with its message in both languages."""
+
+    def __init__(self, status_code: int, zh: str, en: str) -> None:
+        super().__init__(status_code, en)
+        self.zh = zh
+
+
 class PacerGraphQL(GraphQL):
+    """Strawberry's view, answering a malformed request with a coded GraphQL error."""
+
+    def __init__(self, schema, settings: Settings, **options: Any) -> None:
+        super().__init__(schema, **options)
+        self.max_document_bytes = settings.max_document_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as refused:
+            language = language_of(request.headers.get("accept-language"))
+            code = HTTP_CODES.get(refused.status_code, "BAD_REQUEST")
+            zh = getattr(refused, "zh", None) or f"请求无效：{refused.reason}"
+            body = error_body(code, zh, refused.reason, language)
+            response = Response(body, refused.status_code, media_type="application/json")
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+        except UnicodeDecodeError:
+            raise Refusal(
+                400, "请求体不是有效的 UTF-8。", "The request body is not valid UTF-8"
+            ) from None
+        try:
+            decoded = json.loads(text)
+        except RecursionError:
+            raise Refusal(
+                400, "请求体的 JSON 嵌套过深。", "The request body's JSON is nested too deeply"
+            ) from None
+        if not isinstance(decoded, dict):
+            raise Refusal(
+                400, "请求体必须是 JSON 对象。", "The request body must be a JSON object"
+            ) from None
+        return decoded
+
+    async def parse_http_body(self, request):
+        data = await super().parse_http_body(request)
+        query = getattr(data, "query", None) or ""
+        if len(query) > self.max_document_bytes or (
+            len(query) * 4 > self.max_document_bytes
+            and len(query.encode("utf-8", "surrogatepass")) > self.max_document_bytes
+        ):
+            limit = self.max_document_bytes
+            raise Refusal(
+                413,
+                f"GraphQL 文档超过 {limit} 字节的上限。",
+                f"The GraphQL document is over the limit of {limit} bytes",
+            )
+        return data
+
     async def get_context(self, request: Request, response: Response) -> Context:
         state = request.app.state
         context = Context(
@@ -56,45 +119,6 @@ class PacerGraphQL(GraphQL):
         )
         context.loaders = Loaders(context)
         return context
-
-
-class RequestScope:
-    """Gives each HTTP request an id (echoed as X-Request-ID, logged) and a database session
-    that is closed, rolling back anything uncommitted, when the response is done."""
-
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if REQUEST_ID.match(incoming) else uuid.uuid4().hex[:16]
-        state = scope.setdefault("state", {})
-        state["request_id"] = request_id
-        started = time.perf_counter()
-        status = {"code": 0}
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status["code"] = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
-            await send(message)
-
-        sessions = scope["app"].state.sessions
-        async with sessions() as session:
-            state["session"] = session
-            await self.app(scope, receive, send_with_id)
-        log.info(
-            "%s %s %s %.1fms request_id=%s",
-            scope.get("method", "WS"),
-            scope["path"],
-            status["code"],
-            (time.perf_counter() - started) * 1000,
-            request_id,
-        )
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -149,6 +173,7 @@ def create_app(settings: Settings, engine=None, prepare: bool = True) -> Starlet
     ide = "graphiql" if settings.graphiql else None
     graphql = PacerGraphQL(
         build_schema(settings),
+        settings,
         graphql_ide=ide,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
     )
@@ -160,7 +185,7 @@ def create_app(settings: Settings, engine=None, prepare: bool = True) -> Starlet
             Route("/readyz", readyz),
             Route("/", lambda request: RedirectResponse("/graphql")),
         ],
-        middleware=[Middleware(RequestScope)],
+        middleware=[Middleware(RequestScope, max_body_bytes=settings.max_body_bytes)],
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -4,6 +4,7 @@ GraphQL errors for queries, and the masking of everything unexpected."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -16,6 +17,7 @@ from strawberry.extensions import MaskErrors
 from strawberry.relay.types import InvalidGlobalIDError
 from strawberry.types import Info
 
+from api.common import InvalidScalar
 from domain.errors import BrokenRules, DomainError
 from domain.org.rules import Actor
 
@@ -147,18 +149,25 @@ class ErrorPolicy(MaskErrors):
     coded business errors) pass unchanged; anything unexpected is logged with the request id
     and, unless `mask` is off (debug), replaced by a message that carries that id."""
 
-    def __init__(self, mask: bool = True) -> None:
+    def __init__(self, mask: bool = True, hints: bool = True) -> None:
         super().__init__()
         self.mask = mask
+        self.hints = hints
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return [self._classify(error) for error in errors]
+        classified = [self._classify(error) for error in errors]
+        if not self.hints:
+            for error in classified:
+                error.message = without_hints(error.message)
+        return classified
 
     def _classify(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
         if isinstance(original, InvalidGlobalIDError):
             error.message += " IDs are the opaque strings this API returns. ID 格式无效。"
             return _with_code(error, "INVALID_ID")
+        if isinstance(original, InvalidScalar):
+            return _with_code(error, "BAD_USER_INPUT")
         if original is not None and not isinstance(original, GraphQLError):
             return self._unexpected(error)
         if (error.extensions or {}).get("code"):
@@ -190,6 +199,15 @@ class ErrorPolicy(MaskErrors):
             path=error.path,
             extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
         )
+
+
+SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def without_hints(message: str) -> str:
+    """The message less graphql-core's "Did you mean …?" suggestions, which would name
+    fields, arguments, types and enum values of a schema whose introspection is off."""
+    return SUGGESTION.sub("", message)
 
 
 def _with_code(error: GraphQLError, code: str) -> GraphQLError:

@@ -17,7 +17,7 @@ from api.common import graphql_enum
 from api.errors import mutation_types, perform, read
 from api.org_types import OrgUnitNode, UserNode, display_user
 from api.permissions import ADMINS, allow
-from api.relay import decode_id, page_args, to_connection
+from api.relay import decode_id, page_args, row_id, to_connection
 from domain.alerts.models import Severity
 from domain.notifications import rules, service
 from domain.notifications.messages import NotificationLanguage as Language
@@ -49,9 +49,9 @@ async def _nodes_by_ids(
     by_ids: Callable[[AsyncSession, Actor, list[int]], Awaitable[dict[int, Any]]],
 ) -> list[Any]:
     """Relay nodes in the order asked for; None where an ID is malformed or out of sight."""
-    ids = list(node_ids)
-    found = await read(info, by_ids, [int(i) for i in ids if i.isdigit()])
-    return [found.get(int(i)) if i.isdigit() else None for i in ids]
+    ids = [row_id(text) for text in node_ids]
+    found = await read(info, by_ids, [number for number in ids if number is not None])
+    return [None if number is None else found.get(number) for number in ids]
 
 
 @strawberry.type(

@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from api.common import graphql_enum
 from api.permissions import ADMINS, allow
+from api.relay import row_id
 from domain.org import models
 from domain.org.models import OrgUnitKind, RepLevel, RepStatus, Role
 
@@ -37,10 +38,10 @@ class _OrmNode(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         loader = getattr(info.context.loaders, cls._loader)
-        ids = list(node_ids)
-        found = await loader.load_many([int(i) for i in ids if i.isdigit()])
+        ids = [row_id(text) for text in node_ids]
+        found = await loader.load_many([number for number in ids if number is not None])
         by_id = {row.id: row for row in found if row is not None}
-        return [by_id.get(int(i)) if i.isdigit() else None for i in ids]
+        return [None if number is None else by_id.get(number) for number in ids]
 
 
 @strawberry.type(name="OrgUnit", description="A node of the org tree: company, region, team …")

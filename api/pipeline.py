@@ -25,7 +25,7 @@ from api.pipeline_types import (
     UpdateOpportunityDetailsInput,
     WinOpportunityInput,
 )
-from api.relay import decode_id, page_args, to_connection
+from api.relay import decode_id, id_of, page_args, to_connection
 from domain.org.models import Role
 from domain.pipeline import management, queries, service
 from domain.pipeline.stages import Stage
@@ -172,9 +172,8 @@ class PipelineQuery:
 
     @strawberry.field(extensions=allow(*SELLERS), description="One opportunity, if visible.")
     async def opportunity(self, info: Info, id: relay.GlobalID) -> OpportunityNode | None:
-        if id.type_name != "Opportunity" or not id.node_id.isdigit():
-            return None
-        return await info.context.loaders.opportunity.load(int(id.node_id))
+        row = id_of(id, "Opportunity")
+        return None if row is None else await info.context.loaders.opportunity.load(row)
 
     @strawberry.field(extensions=allow(*SELLERS), description="The managed loss reasons.")
     async def loss_reasons(self, info: Info) -> list[LossReasonType]:

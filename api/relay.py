@@ -14,18 +14,34 @@ CURSOR_PREFIX = "cursor"
 C = TypeVar("C", bound=relay.Connection)
 
 
+ROW_ID_LIMIT = 2**63  # every database id is a bigint
+
+
+def row_id(text: str) -> int | None:
+    """The database id a node id or cursor carries: ASCII digits that fit a bigint."""
+    if text.isascii() and text.isdigit() and len(text) <= 19 and int(text) < ROW_ID_LIMIT:
+        return int(text)
+    return None
+
+
+def id_of(global_id: relay.GlobalID, type_name: str) -> int | None:
+    """The database id of a global ID of the expected type; None for any other ID."""
+    return row_id(global_id.node_id) if global_id.type_name == type_name else None
+
+
 def decode_id(global_id: relay.GlobalID | None, type_name: str, field: str) -> int | None:
     """The database id inside a global ID of the expected type, else INVALID_ID on `field`."""
     if global_id is None:
         return None
-    if global_id.type_name != type_name or not global_id.node_id.isdigit():
+    number = id_of(global_id, type_name)
+    if number is None:
         raise InvalidInput(
             "INVALID_ID",
             f"这不是一个有效的 {type_name} ID",
             f"Expected the ID of a {type_name}",
             field,
         )
-    return int(global_id.node_id)
+    return number
 
 
 def decode_cursor(after: str | None) -> int | None:
@@ -33,13 +49,14 @@ def decode_cursor(after: str | None) -> int | None:
         return None
     try:
         prefix, value = from_base64(after)
-        if prefix != CURSOR_PREFIX or not value.isdigit():
+        number = row_id(value)
+        if prefix != CURSOR_PREFIX or number is None:
             raise ValueError(after)
     except ValueError:
         raise InvalidInput(
             "INVALID_CURSOR", "分页游标无效", "The `after` cursor is not valid", "after"
         ) from None
-    return int(value)
+    return number
 
 
 def page_args(first: int | None, after: str | None, cap: int) -> tuple[int | None, int]:

@@ -18,7 +18,7 @@ from strawberry.types import Info
 from api.common import BigInt
 from api.errors import mutation_types, perform, read
 from api.permissions import READ_ORG, allow
-from api.relay import decode_id, page_args, to_connection
+from api.relay import decode_id, id_of, page_args, to_connection
 from api.review_types import (
     ReviewAnomalyNode,
     ReviewKeyCustomer,
@@ -309,9 +309,8 @@ class ReviewsQuery:
         "reps of its unit).",
     )
     async def weekly_review(self, info: Info, id: relay.GlobalID) -> WeeklyReviewNode | None:
-        if id.type_name != "WeeklyReview" or not id.node_id.isdigit():
-            return None
-        return await info.context.loaders.weekly_review.load(int(id.node_id))
+        row = id_of(id, "WeeklyReview")
+        return None if row is None else await info.context.loaders.weekly_review.load(row)
 
     @strawberry.field(
         extensions=allow(*READ_ORG),

@@ -22,6 +22,8 @@ from api.common import SCALARS, MetaQuery
 from api.errors import ErrorPolicy
 from api.follow_ups import FollowUpMutation, FollowUpQuery
 from api.health import HealthQuery
+from api.input_checks import InputChecks
+from api.limits import DocumentLimits
 from api.notifications import NotificationsMutation, NotificationsQuery
 from api.org import OrgMutation, OrgQuery
 from api.pipeline import PipelineMutation, PipelineQuery
@@ -87,13 +89,15 @@ class PacerSchema(strawberry.Schema):
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     extensions = [
+        lambda: DocumentLimits(settings),
+        InputChecks,
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
-    extensions.append(lambda: ErrorPolicy(mask=not settings.debug))
+    extensions.append(lambda: ErrorPolicy(mask=not settings.debug, hints=settings.introspection))
     return PacerSchema(
         query=Query,
         mutation=Mutation,

@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from api.errors import mutation_types, perform, read
 from api.permissions import READ_ORG, allow
-from api.relay import decode_id, page_args, to_connection
+from api.relay import decode_id, id_of, page_args, to_connection
 from api.target_types import (
     AdjustTargetInput,
     AllocateTargetInput,
@@ -132,9 +132,8 @@ def _plan(input: AllocateTargetInput) -> allocation.AllocationPlan:
 class TargetQuery:
     @strawberry.field(extensions=allow(*READ_ORG), description="One target, if in scope.")
     async def target(self, info: Info, id: relay.GlobalID) -> TargetNode | None:
-        if id.type_name != "Target" or not id.node_id.isdigit():
-            return None
-        return await info.context.loaders.target.load(int(id.node_id))
+        row = id_of(id, "Target")
+        return None if row is None else await info.context.loaders.target.load(row)
 
     @strawberry.field(
         extensions=allow(*READ_ORG),

@@ -37,6 +37,36 @@ class Settings(BaseSettings):
     max_aliases: int = Field(30, ge=1, le=1000, description="Most aliases in one document.")
     max_tokens: int = Field(5000, ge=100, le=100_000, description="Most tokens in one document.")
     max_page_size: int = Field(100, ge=1, le=10_000, description="Cap on `first` of connections.")
+    max_fields: int = Field(
+        1000,
+        ge=10,
+        le=100_000,
+        description="Most field selections in one document, fragments expanded.",
+    )
+    max_field_merges: int = Field(
+        5000,
+        ge=100,
+        le=1_000_000,
+        description="Most comparisons of same-named fields validation may need in one document.",
+    )
+    max_cost: int = Field(
+        10_000,
+        ge=10,
+        le=10_000_000,
+        description="Highest query cost (connections count `first` times).",
+    )
+    max_document_bytes: int = Field(
+        100_000, ge=1_000, le=10_000_000, description="Longest GraphQL document, in bytes."
+    )
+    max_body_bytes: int = Field(
+        1_000_000, ge=10_000, le=100_000_000, description="Largest HTTP request body, in bytes."
+    )
+    keep_alive_seconds: int = Field(
+        5, ge=1, le=300, description="Close an idle HTTP connection after this many seconds."
+    )
+    max_connections: int = Field(
+        1000, ge=1, le=100_000, description="Most concurrent connections; more answer 503."
+    )
     follow_up_max_age_days: int = Field(
         7, ge=0, le=365, description="How many days back a follow-up may be logged."
     )

@@ -9,7 +9,7 @@ from strawberry import relay
 from strawberry.relay.utils import to_base64
 
 from api.errors import camel, mutation_types
-from api.relay import decode_cursor, decode_id, page_args
+from api.relay import decode_cursor, decode_id, page_args, row_id
 from domain.errors import InvalidInput
 from domain.labels import LABELLED_ENUMS
 from domain.org.models import RepLevel
@@ -63,3 +63,13 @@ def test_every_labelled_enum_has_both_languages():
             assert member.label_zh and member.label_en and member.label_zh != member.label_en
     assert RepLevel.SENIOR.label("en") == "Senior" and RepLevel.SENIOR.label("zh") == "资深"
     assert RepLevel("mid") is RepLevel.MID and RepLevel.MID == "mid"
+
+
+@pytest.mark.parametrize("text", ["9" * 5000, str(2**63), "²", "١٢", "-1", "1e3", ""])
+def test_row_ids_outside_a_bigint_are_not_ids(text):
+    assert row_id(text) is None
+
+
+@given(st.integers(min_value=0, max_value=2**63 - 1))
+def test_every_bigint_is_a_row_id(number):
+    assert row_id(str(number)) == number
