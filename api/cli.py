@@ -35,6 +35,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
     import uvicorn
 
     from api.app import MigrationsBehind, create_app, prepare_database
+    from api.connections import server_options
     from coaching.scenario import ScenarioError, load_scenarios, scenarios_directory
 
     try:  # the app loads them strictly too; failing here names every problem before serving
@@ -53,6 +54,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
 
     asyncio.run(with_engine(settings, prepare))
     print(f"Pacer on http://{args.host}:{args.port}/graphql", flush=True)
+    connections = server_options(settings)
     if args.workers > 1:
         uvicorn.run(
             "api.app:app_from_env",
@@ -61,9 +63,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> None:
             port=args.port,
             workers=args.workers,
             log_level="info",
+            **connections,
         )
     else:
-        uvicorn.run(create_app(settings, prepare=False), host=args.host, port=args.port)
+        app = create_app(settings, prepare=False)
+        uvicorn.run(app, host=args.host, port=args.port, **connections)
 
 
 async def _demo(engine, settings: Settings, seed: int, tokens_file: Path | None) -> None:

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     keep_alive_seconds: int = Field(
         5, ge=1, le=300, description="Close an idle HTTP connection after this many seconds."
     )
+    header_timeout_seconds: int = Field(
+        10, ge=1, le=300, description="Close a connection whose request headers take longer."
+    )
     max_connections: int = Field(
         1000, ge=1, le=100_000, description="Most concurrent connections; more answer 503."
     )
