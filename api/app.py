@@ -33,6 +33,13 @@ from domain.settings import Settings, load_settings
 
 log = logging.getLogger("pacer.api")
 HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "REQUEST_TOO_LARGE"}
+STRAWBERRY_REASONS_ZH = {  # strawberry's refusals speak English only
+    "Unsupported content type": "不支持该 Content-Type，请发送 application/json。",
+    "No GraphQL query found in the request": "请求中没有 GraphQL 查询。",
+    "Unable to parse request body as JSON": "请求体不是有效的 JSON。",
+    "mutations are not allowed when using GET": "GET 请求不能执行变更（mutation），请用 POST。",
+    "GraphQL only supports GET and POST requests.": "GraphQL 只接受 GET 和 POST 请求。",
+}
 
 
 class MigrationsBehind(RuntimeError):
@@ -64,7 +71,9 @@ class PacerGraphQL(GraphQL):
         except HTTPException as refused:
             language = language_of(request.headers.get("accept-language"))
             code = HTTP_CODES.get(refused.status_code, "BAD_REQUEST")
-            zh = getattr(refused, "zh", None) or f"请求无效：{refused.reason}"
+            zh = getattr(refused, "zh", None) or STRAWBERRY_REASONS_ZH.get(
+                refused.reason, f"请求无效：{refused.reason}"
+            )
             body = error_body(code, zh, refused.reason, language)
             response = Response(body, refused.status_code, media_type="application/json")
         await response(scope, receive, send)
@@ -179,7 +188,7 @@ def create_app(settings: Settings, engine=None, prepare: bool = True) -> Starlet
     )
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", graphql),  # other methods: a coded 405 from the view
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),

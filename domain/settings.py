@@ -44,7 +44,7 @@ class Settings(BaseSettings):
         description="Most field selections in one document, fragments expanded.",
     )
     max_field_merges: int = Field(
-        5000,
+        2000,
         ge=100,
         le=1_000_000,
         description="Most comparisons of same-named fields validation may need in one document.",

@@ -41,8 +41,8 @@ def sqlite_env(tmp_path) -> dict[str, str]:
     return {"PACER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'pacer.db'}"}
 
 
-def wait_until_up(base: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
+def wait_until_up(base: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(process.stdout.read())
@@ -51,7 +51,7 @@ def wait_until_up(base: str, process: subprocess.Popen) -> None:
                 return
         except httpx.TransportError:
             time.sleep(0.2)
-    raise AssertionError("the server did not come up within 60 s")
+    raise AssertionError(f"the server did not come up within {timeout:.0f} s")
 
 
 def test_serve_demo_answers_graphql_over_http(tmp_path, env):
