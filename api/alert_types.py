@@ -15,6 +15,7 @@ from api.pipeline_types import OpportunityNode
 from api.target_types import TargetNode
 from domain.alerts import models, rules
 from domain.alerts.models import AlertEventKind, AlertRule, AlertStatus, Severity, TaskKind
+from domain.alerts.runs import RunSummary
 
 graphql_enum(Severity, "How urgent an alert is: yellow, orange, red. 预警等级。")
 graphql_enum(AlertRule, "The rule that raised an alert. 预警规则。")
@@ -168,6 +169,15 @@ class AlertCount:
     total: int
 
 
+@strawberry.type(description="Alerts raised, escalated and resolved, tasks and diagnoses created.")
+class AlertRunCounts:
+    raised: int
+    escalated: int
+    resolved: int
+    tasks: int
+    diagnoses: int
+
+
 @strawberry.type(description="What one evaluation run changed.")
 class AlertRunSummary:
     day: date
@@ -176,3 +186,20 @@ class AlertRunSummary:
     resolved: int
     tasks: int
     diagnoses: int
+    run: int = strawberry.field(description="This run's number for the day: 1 for the first.")
+    changed: bool = strawberry.field(
+        description="Whether this run changed anything; a rerun normally does not."
+    )
+    day_total: AlertRunCounts = strawberry.field(
+        description="What every run of the day changed together, this one included."
+    )
+
+    @classmethod
+    def of(cls, summary: RunSummary) -> AlertRunSummary:
+        return cls(
+            day=summary.day,
+            **summary.as_dict(),
+            run=summary.run,
+            changed=summary.changed,
+            day_total=AlertRunCounts(**summary.day_total),
+        )

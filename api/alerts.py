@@ -64,7 +64,9 @@ CompleteAlertTask = mutation_types(
         "TOO_LONG",
     ],
 )
-RunAlerts = mutation_types("RunAlerts", "summary", AlertRunSummary, ["DAY_IN_FUTURE"])
+RunAlerts = mutation_types(
+    "RunAlerts", "summary", AlertRunSummary, ["DAY_IN_FUTURE", "DAY_BEFORE_LATEST_RUN"]
+)
 
 
 @strawberry.input
@@ -280,7 +282,8 @@ class AlertsMutation:
     @strawberry.mutation(
         extensions=allow(*ADMINS),
         description="Evaluate every alert rule for a day, as `pacer alerts run` does. "
-        "Running twice for the same day changes nothing.",
+        "Running twice for the same day changes nothing; a day before the latest evaluated "
+        "one is refused.",
     )
     async def run_alerts(self, info: Info, input: RunAlertsInput) -> RunAlerts.payload:
         context = info.context
@@ -288,7 +291,7 @@ class AlertsMutation:
         async def action(session, actor):
             day = evaluate.check_day(input.day, context.today())
             summary = await evaluate.run_for_day(session, context.settings, day)
-            return AlertRunSummary(day=day, **summary.as_dict())
+            return AlertRunSummary.of(summary)
 
         return await perform(info, RunAlerts, action)
 

@@ -2,18 +2,16 @@
 
 A run raises new series, escalates (severity only rises within a series), refreshes the
 evidence of continuing ones, and resolves those whose condition cleared, with the reason.
-Running again for the same day changes nothing. Evaluators are serialised — an advisory
-lock on PostgreSQL, the write lock on SQLite — so two at once create each alert once."""
+Running again for the same day changes nothing; a day before the latest evaluated one is
+refused (domain/alerts/runs.py). Evaluators are serialised — an advisory lock on PostgreSQL,
+the write lock on SQLite — so two at once create each alert once. Each run is logged."""
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts import live, rules
@@ -22,7 +20,6 @@ from domain.alerts.models import (
     AlertEvent,
     AlertEventKind,
     AlertRule,
-    AlertRun,
     AlertStatus,
     AlertTask,
     HealthDiagnosis,
@@ -30,6 +27,7 @@ from domain.alerts.models import (
     TaskKind,
 )
 from domain.alerts.rules import Clearance, Finding
+from domain.alerts.runs import RunSummary, log_run, start_run
 from domain.alerts.signals import Config, gather
 from domain.db import utcnow
 from domain.errors import InvalidInput
@@ -41,27 +39,17 @@ from domain.settings import Settings
 from domain.targets.periods import WorkingCalendar
 from domain.targets.progress import working_calendar
 
-EVALUATOR_LOCK = 0x50414345  # "PACE": one evaluator at a time per database
 NO_LONGER_WATCHED = Clearance(
     "", "监控对象已不在范围内（已关闭、离职或目标已结束）", "the subject is no longer watched"
 )
-
-
-@dataclass
-class RunSummary:
-    day: date
-    counts: Counter = field(default_factory=Counter)
-
-    def as_dict(self) -> dict[str, Any]:
-        keys = ("raised", "escalated", "resolved", "tasks", "diagnoses")
-        return {key: self.counts[key] for key in keys}
 
 
 async def run_alerts(
     session: AsyncSession, *, day: date, calendar: WorkingCalendar, config: Config
 ) -> RunSummary:
     """Evaluate every rule for `day` (data up to the end of that day, company time)."""
-    previous_run = await _start_run(session, day)
+    started_at = utcnow()
+    previous_run = await start_run(session, day)
     evaluation = await gather(session, day, calendar, config)
     open_series = {
         (a.rule, a.subject_key): a
@@ -105,30 +93,8 @@ async def run_alerts(
     for (rule, key), alert in sorted(open_series.items(), key=lambda item: item[1].id):
         if rule in evaluation.outcomes:
             await writer.resolve(alert, clearances.get((rule, key), NO_LONGER_WATCHED))
-    run = await session.get(AlertRun, day)
-    run.summary = writer.summary.as_dict()
-    await session.flush()
+    await log_run(session, writer.summary, started_at)
     return writer.summary
-
-
-async def _start_run(session: AsyncSession, day: date) -> date | None:
-    """Take the evaluator lock, record the run, and return the previous run's day. The
-    first statement writes, so on SQLite the run holds the write lock from its start."""
-    postgres = session.bind.dialect.name == "postgresql"
-    if postgres:
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVALUATOR_LOCK})
-    insert = (postgresql.insert if postgres else sqlite.insert)(AlertRun)
-    await session.execute(
-        insert.values(day=day, runs=0, last_run_at=utcnow(), summary={}).on_conflict_do_nothing(
-            index_elements=["day"]
-        )
-    )
-    await session.execute(
-        update(AlertRun)
-        .where(AlertRun.day == day)
-        .values(runs=AlertRun.runs + 1, last_run_at=utcnow())
-    )
-    return await session.scalar(select(func.max(AlertRun.day)).where(AlertRun.day < day))
 
 
 async def _resolved_by_hand_and_continuing(session, keys, previous_run: date | None) -> dict:

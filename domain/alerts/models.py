@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -81,6 +82,10 @@ class Alert(Base):
         CheckConstraint(one_of("rule", AlertRule), name="rule"),
         CheckConstraint(one_of("severity", Severity), name="severity"),
         CheckConstraint(one_of("status", AlertStatus), name="status"),
+        # Never resolved before it was raised (a replayed earlier day once did that).
+        CheckConstraint(
+            "resolved_on IS NULL OR resolved_on >= raised_on", name="resolved_after_raised"
+        ),
         # At most one unresolved series per rule and subject, whoever evaluates.
         Index(
             "uq_alert_open_series",
@@ -172,14 +177,28 @@ class HealthDiagnosis(Base):
 
 
 class AlertRun(Base):
-    """One row per evaluated day: how often it ran and what the last run changed."""
+    """One row per evaluated day: how often it ran and when it last ran. What each run
+    changed is in `AlertRunLog`."""
 
     __tablename__ = "alert_run"
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     runs: Mapped[int] = mapped_column(Integer, default=0)
     last_run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class AlertRunLog(Base):
+    """One row per evaluation run, appended: when it ran and what it changed. A rerun that
+    changes nothing adds its own row and leaves the run that did the work as it was."""
+
+    __tablename__ = "alert_run_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(ForeignKey("alert_run.day"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+    changed: Mapped[bool] = mapped_column(Boolean)
 
 
 # --- weekly calibration reviews --------------------------------------------------------

@@ -1,6 +1,7 @@
 """`pacer alerts run` as a real command: the month of tests/integration/test_alert_month.py
 replayed day by day from the command line (up to the 23rd: later days are still to come
-when this was written, and a day to come is refused) gives the same sequence of alerts."""
+when this was written, and a day to come is refused) gives the same sequence of alerts; a
+rerun tells what the day's runs did together; replaying earlier days is refused."""
 
 from __future__ import annotations
 
@@ -52,10 +53,19 @@ def test_replaying_a_month_from_the_command_line(tmp_path):
     assert len(lines) == 22 and lines[3].startswith("2026-11-05: 1 raised")
     assert asyncio.run(events(url, world, month)) == EXPECTED
     again = pacer("alerts", "run", "--as-of", "2026-11-23", cwd=tmp_path, env=env)
-    assert (
-        again.stdout.strip()
-        == "2026-11-23: 0 raised, 0 escalated, 0 resolved, 0 tasks, 0 diagnoses"
+    assert again.stdout.strip() == (
+        "2026-11-23: 0 raised, 0 escalated, 0 resolved, 0 tasks, 0 diagnoses (run 2 of the day; "
+        "all runs: 1 raised, 0 escalated, 3 resolved, 1 tasks, 0 diagnoses)"
     )
+    # Replaying from the 9th after the 23rd is refused before any day is touched.
+    replay = pacer(
+        "alerts", "run", "--from", "2026-11-09", "--as-of", "2026-11-23", cwd=tmp_path, env=env
+    )
+    assert replay.returncode == 1 and replay.stdout == ""
+    [message] = replay.stderr.strip().splitlines()
+    assert message.startswith("pacer: error: Alerts have been evaluated up to 2026-11-23")
+    assert "预警已评估到 2026-11-23" in message and message.endswith("(DAY_BEFORE_LATEST_RUN)")
+    assert asyncio.run(events(url, world, month)) == EXPECTED
 
 
 def test_a_bad_day_is_one_line(tmp_path):

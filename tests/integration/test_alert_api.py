@@ -131,8 +131,30 @@ async def test_run_alerts_evaluates_with_the_settings(api, world, raised):
     # The field's default minimums: r2, r3 and r4 (two calls a day) now miss their KPIs
     # too; with the default 7 days, the key customer's silence since the 3rd is not stale.
     assert first["summary"] == {"day": "2026-11-09", "raised": 3, "escalated": 0, "resolved": 1}
-    again = await run(api, "runAlerts", {"day": "2026-11-09"}, "summary { raised resolved }")
-    assert again["summary"] == {"raised": 0, "resolved": 0}
+    # A rerun changes nothing, and still tells what the day's first run did.
+    again = await run(
+        api,
+        "runAlerts",
+        {"day": "2026-11-09"},
+        "summary { raised resolved run changed dayTotal { raised resolved } }",
+    )
+    assert again["summary"] == {
+        "raised": 0,
+        "resolved": 0,
+        "run": 2,
+        "changed": False,
+        "dayTotal": {"raised": 3, "resolved": 1},
+    }
+
+
+async def test_run_alerts_refuses_a_day_before_the_latest_evaluated_one(api, world, raised):
+    before = await alert_ids(api)
+    result = await run(api, "runAlerts", {"day": "2026-11-03"}, "summary { day }")
+    assert result["summary"] is None
+    assert [(e["code"], e["field"]) for e in result["errors"]] == [("DAY_BEFORE_LATEST_RUN", "day")]
+    assert "2026-11-06" in result["errors"][0]["message"]
+    # Replaying the 3rd would have resolved the KPI series raised on the 5th.
+    assert await alert_ids(api) == before
 
 
 async def test_acknowledge_errors(api, world, raised):
@@ -221,7 +243,7 @@ async def test_complete_task_errors(api, world, raised):
 
 
 async def test_run_alerts_refuses_a_future_day(api, world):
-    result = await run(api, "runAlerts", {"day": "2999-01-01"})
+    result = await run(api, "runAlerts", {"day": "2099-01-01"})
     assert [(e["code"], e["field"]) for e in result["errors"]] == [("DAY_IN_FUTURE", "day")]
 
 

@@ -3,6 +3,7 @@ public holidays; the series decisions; thresholds from configuration."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -12,7 +13,9 @@ from hypothesis import strategies as st
 from domain.alerts import rules
 from domain.alerts.models import AlertRule, Severity, TaskKind
 from domain.alerts.rules import Clearance, Finding, Subject, Thresholds
+from domain.alerts.runs import RunSummary, check_not_before_latest
 from domain.alerts.signals import working_days_back
+from domain.errors import InvalidInput
 from domain.pipeline.kpis import DEFAULT_MINIMUMS, KpiDay
 from domain.targets.periods import WorkingCalendar
 
@@ -257,3 +260,39 @@ def test_titles_are_bilingual():
     zh, en = rules.title(AlertRule.KPI_MISS, ORANGE.evidence)
     assert "连续 3 个工作日" in zh and "3 working days" in en
     assert "Li Lei" in zh and "Li Lei" in en
+
+
+# --- which days can be evaluated ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "latest"),
+    [
+        (date(2026, 11, 20), None),
+        (date(2026, 11, 20), date(2026, 11, 20)),
+        (date(2026, 11, 23), date(2026, 11, 20)),
+    ],
+)
+def test_the_latest_evaluated_day_and_later_ones_can_be_evaluated(day, latest):
+    check_not_before_latest(day, latest)
+
+
+def test_a_day_before_the_latest_evaluated_one_is_refused_in_both_languages():
+    with pytest.raises(InvalidInput) as refused:
+        check_not_before_latest(date(2026, 9, 23), date(2026, 11, 30))
+    error = refused.value
+    assert (error.code, error.field) == ("DAY_BEFORE_LATEST_RUN", "day")
+    assert error.message("en").startswith("Alerts have been evaluated up to 2026-11-30")
+    assert error.message("zh").startswith("预警已评估到 2026-11-30")
+
+
+def test_a_run_changed_something_when_any_count_is_not_zero():
+    assert not RunSummary(date(2026, 11, 20)).changed
+    assert RunSummary(date(2026, 11, 20), Counter(tasks=1)).changed
+    assert RunSummary(date(2026, 11, 20), Counter(tasks=1)).as_dict() == {
+        "raised": 0,
+        "escalated": 0,
+        "resolved": 0,
+        "tasks": 1,
+        "diagnoses": 0,
+    }
