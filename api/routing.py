@@ -129,8 +129,10 @@ def _item_field(field: str | None) -> str | None:
 class RoutingQuery:
     @strawberry.field(
         extensions=allow(*READ_ORG, Role.INTAKE),
-        description="Leads in your scope (managers: routed into their subtree, and the queue; "
-        "a rep: their own; intake logins: all), oldest first.",
+        description="Leads in your scope, oldest first: a manager's (or director's) are "
+        "those owned in their subtree and the queued leads of the regions their subtree's reps "
+        "cover (the whole queue at the root unit); a rep's those they own or co-own; admins "
+        "of the whole company and intake logins see all.",
     )
     async def leads(
         self,
@@ -222,8 +224,12 @@ class RoutingMutation:
 
     @strawberry.mutation(
         extensions=allow(*PLANNERS),
-        description="Assign the queued leads at once, maximising the total score under "
-        "capacity (an assignment solver, not first come first served).",
+        description="Assign the queued leads in your scope (a manager: the queue of their "
+        "regions) at once, maximising the total score under capacity (an assignment solver, "
+        "not first come first served). Returns the decision in force for each lead checked: "
+        "a new one where the outcome changed (assigned, or queued for another reason); "
+        "otherwise the lead keeps its last decision, nothing is stored and only its "
+        "`queueCheckedAt` moves.",
     )
     async def route_leads_batch(
         self, info: Info, input: RouteLeadsBatchInput

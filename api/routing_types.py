@@ -17,6 +17,7 @@ from api.pipeline_types import OpportunityNode
 from coaching.practice.review_pack import review_pack
 from coaching.routing.explanation import Decision
 from domain.leads import models
+from domain.leads import service as leads
 from domain.leads.models import LeadStatus, RoutingReason
 from domain.org.models import Role
 
@@ -103,7 +104,6 @@ class LeadNode(_OrmNode):
     product_interests: list[str]
     signals: list[str]
     estimated_value: BigInt
-    contact: JSON
     attributes: JSON
     status: LeadStatus
     queue: str | None
@@ -112,6 +112,22 @@ class LeadNode(_OrmNode):
         description="Contact the customer by then, or the lead is routed to someone else."
     )
     received_at: datetime
+    queue_checked_at: datetime | None = strawberry.field(
+        description="When routing last checked the lead and left it in its queue (at intake, "
+        "in a batch, in a sweep). A batch that changes nothing for a queued lead stores no "
+        "decision and only moves this time."
+    )
+
+    @strawberry.field(
+        description="The customer's contact details (name, phone, e-mail, company …), only "
+        "for those who may work the lead: its owner and co-owner, the managers of the owner's "
+        "unit and admins of the whole company; null for everyone else (a queued lead's "
+        "regional managers, intake logins)."
+    )
+    async def contact(self, info: Info) -> JSON | None:
+        return await info.context.loaders.custom("lead_contact", leads.contacts_by_ids).load(
+            self.id
+        )
 
     @strawberry.field
     async def owner(self, info: Info) -> RepNode | None:

@@ -1,7 +1,8 @@
 """Routing use-cases: take leads in from marketing, put each with the rep most likely to win
 it (or in a named queue — never nowhere), co-own it with a senior where the rep is weak in
 what it needs, assign queued leads in batches, preview a decision, and re-route what nobody
-contacted in time. Every decision is stored with the policy's own explanation.
+contacted in time. Every decision is stored with the policy's own explanation; a re-run of
+the queue that leaves a lead waiting for the same reason stores none.
 
 Routing acts for Pacer, not for the caller: the intake login may create leads but sees no
 rep, so the opportunity is written with a system actor and the caller's user id on record.
@@ -9,7 +10,7 @@ rep, so the opportunity is written with a system actor and the caller's user id 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from coaching.routing.candidates import facts_of, gather_candidates
 from coaching.routing.decision import decide
 from coaching.routing.explanation import Decision
 from coaching.routing.lead_rules import relaxation_level_for
+from coaching.routing.outcomes import same_queue_outcome, stored
 from coaching.routing.policy import DEFAULT_POLICY_PATH, Policy, load_policy
 from domain.db import utcnow
 from domain.errors import BrokenRules, Conflict, DomainError, InvalidInput
@@ -152,21 +154,36 @@ async def _route_together(
     pending: Sequence[Lead],
     reason: RoutingReason,
     now: datetime | None = None,
+    *,
+    last: Mapping[int, RoutingDecision] | None = None,
 ) -> dict[int, RoutingDecision]:
-    """One lead: `decide`; several: `assign_batch` (one assignment problem under capacity)."""
+    """One lead: `decide`; several: `assign_batch` (one assignment problem under capacity).
+    With `last` (each lead's latest decision), a lead left in the same queue for the same
+    reason (see `coaching.routing.outcomes`) keeps that decision: nothing is stored but the
+    time it was checked."""
     if not pending:
         return {}
     now = now or utcnow()
+    last = last or {}
     candidates = await gather_candidates(session, router.policy, now)
     if len(pending) == 1:
         explained = [decide(facts_of(pending[0]), candidates, router.policy)]
     else:
         explained = assign_batch([facts_of(lead) for lead in pending], candidates, router.policy)
         explained = explained.decisions()
-    stored = {}
+    decisions = {}
     for lead, decision in zip(pending, explained, strict=True):
-        stored[lead.id] = await _apply(session, actor, router, lead, decision, reason, now)
-    return stored
+        previous = last.get(lead.id)
+        if previous is not None and same_queue_outcome(stored(previous.explanation), decision):
+            lead.queue_checked_at = now
+            decisions[lead.id] = previous
+            continue
+        attempt = previous.attempt + 1 if previous is not None else None
+        decisions[lead.id] = await _apply(
+            session, actor, router, lead, decision, reason, now, attempt=attempt
+        )
+    await session.flush()
+    return decisions
 
 
 async def _apply(
@@ -178,6 +195,8 @@ async def _apply(
     reason: RoutingReason,
     now: datetime,
     note: str | None = None,
+    *,
+    attempt: int | None = None,
 ) -> RoutingDecision:
     co_owner, dimension, cover_note = await placement.co_owner_for(
         session, decision, router.settings.capability_gap_leads
@@ -187,18 +206,10 @@ async def _apply(
     explanation = decision.to_json()
     if cover_note:
         explanation["co_owner_cover"] = cover_note
-    return await _record(
-        session, actor, router, lead, decision, reason, explanation, co_owner, dimension, note, now
-    )
-
-
-async def _record(
-    session, actor, router, lead, decision, reason, explanation, co_owner, dimension, note, now
-) -> RoutingDecision:
-    stored = leads.record_decision(
+    stored_decision = leads.record_decision(
         session,
         lead,
-        attempt=await leads.next_attempt(session, lead.id),
+        attempt=attempt or await leads.next_attempt(session, lead.id),
         reason=reason.value,
         policy_version=decision.policy_version,
         explanation=explanation,
@@ -212,7 +223,7 @@ async def _record(
         now=now,
     )
     await session.flush()
-    return stored
+    return stored_decision
 
 
 # --- preview, batch, sweep ----------------------------------------------------------------------
@@ -241,17 +252,22 @@ async def preview_routing(
 async def route_queued(
     session: AsyncSession, actor: Actor, router: Router, limit: int = BATCH_MAX
 ) -> dict[int, RoutingDecision]:
-    """Every queued lead (oldest first, at most `limit`) assigned at once under capacity."""
+    """Every queued lead the caller sees (oldest first, at most `limit`: a manager the queue
+    of their regions, the system all of it) assigned at once under capacity; for each, the
+    decision in force after the run. A lead the run leaves in the same queue for the same
+    reason keeps its last decision (no new row) and gets `queue_checked_at`; a lead
+    assigned, or queued for another reason, gets a new decision."""
     queued = list(
         await session.scalars(
             select(Lead)
-            .where(Lead.status == LeadStatus.QUEUED.value)
+            .where(Lead.status == LeadStatus.QUEUED.value, leads.lead_visible(actor))
             .order_by(Lead.id)
             .limit(limit)
             .with_for_update()
         )
     )
-    return await _route_together(session, actor, router, queued, RoutingReason.BATCH)
+    last = await leads.latest_decisions(session, [lead.id for lead in queued])
+    return await _route_together(session, actor, router, queued, RoutingReason.BATCH, last=last)
 
 
 @dataclass(frozen=True)

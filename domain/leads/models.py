@@ -67,6 +67,9 @@ class Lead(Base):
     contact_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     received_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    queue_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When routing last looked at the lead while it was queued (at intake, in a batch, in a
+    sweep that left it queued). A re-run that changes nothing stores no decision, only this."""
 
 
 class RoutingDecision(Base):

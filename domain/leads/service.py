@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,24 +16,59 @@ from domain.db import utcnow
 from domain.errors import Conflict, not_found
 from domain.leads.models import Lead, LeadStatus, RoutingDecision
 from domain.leads.rules import CleanLead
-from domain.org.models import Rep, Role
-from domain.org.rules import Actor
+from domain.org.models import Rep, RepStatus, RepTerritory, Role
+from domain.org.rules import Actor, path_depth
 from domain.org.service import units_in_subtree
 from domain.paging import Page, fetch_page
 
 
 def lead_visible(actor: Actor) -> ColumnElement[bool]:
-    """Admins and intake logins see every lead; managers those owned in their subtree (or
-    queued); a rep their own."""
+    """Admins of the whole company and intake logins see every lead. A manager (director,
+    scoped admin) sees the leads owned in their subtree and the queued leads of the regions
+    their subtree covers — a region is covered when a rep of the subtree who has not left
+    has it among their territories; a manager of the root unit sees the whole queue, leads of
+    regions nobody covers included. A rep sees the leads they own or co-own."""
     if actor.sees_whole_company or actor.has(Role.INTAKE):
         return true()
     conditions = []
     if actor.subtree_path is not None:
-        owners = select(Rep.id).where(Rep.unit_id.in_(units_in_subtree(actor.subtree_path)))
-        conditions += [Lead.owner_rep_id.in_(owners), Lead.status == LeadStatus.QUEUED.value]
+        conditions.append(Lead.owner_rep_id.in_(_reps_under(actor.subtree_path)))
+        queued = Lead.status == LeadStatus.QUEUED.value
+        if path_depth(actor.subtree_path) == 0:
+            conditions.append(queued)
+        else:
+            conditions.append(and_(queued, Lead.region.in_(_regions_under(actor.subtree_path))))
     if actor.rep_id is not None:
-        conditions.append(Lead.owner_rep_id == actor.rep_id)
+        conditions += [Lead.owner_rep_id == actor.rep_id, Lead.co_owner_rep_id == actor.rep_id]
     return or_(*conditions) if conditions else false()
+
+
+def lead_workable(actor: Actor) -> ColumnElement[bool]:
+    """Who may work a lead, and so read the customer's contact details: its owner and
+    co-owner, the managers (directors, scoped admins) of its owner's unit, and admins of the
+    whole company. A queued lead has no owner: only those admins. Intake logins post
+    contacts but read none back."""
+    if actor.sees_whole_company:
+        return true()
+    conditions = []
+    if actor.subtree_path is not None:
+        conditions.append(Lead.owner_rep_id.in_(_reps_under(actor.subtree_path)))
+    if actor.rep_id is not None:
+        conditions += [Lead.owner_rep_id == actor.rep_id, Lead.co_owner_rep_id == actor.rep_id]
+    return or_(*conditions) if conditions else false()
+
+
+def _reps_under(path: str):
+    return select(Rep.id).where(Rep.unit_id.in_(units_in_subtree(path)))
+
+
+def _regions_under(path: str):
+    """The territories of the reps of a subtree who have not left: the regions it covers."""
+    return (
+        select(RepTerritory.territory)
+        .join(Rep, Rep.id == RepTerritory.rep_id)
+        .where(Rep.unit_id.in_(units_in_subtree(path)), Rep.status != RepStatus.INACTIVE.value)
+    )
 
 
 @dataclass(frozen=True)
@@ -105,7 +140,7 @@ def record_decision(
     now: datetime | None = None,
 ) -> RoutingDecision:
     """Put the lead with a rep (due to be contacted within the SLA) or in a queue, and keep
-    the decision that did it."""
+    the decision that did it. A lead left in a queue was checked now."""
     now = now or utcnow()
     lead.owner_rep_id = rep_id
     lead.co_owner_rep_id = co_owner_rep_id
@@ -113,6 +148,8 @@ def record_decision(
     lead.status = LeadStatus.ROUTED.value if rep_id is not None else LeadStatus.QUEUED.value
     lead.routed_at = now if rep_id is not None else None
     lead.contact_due_at = now + timedelta(hours=sla_hours) if rep_id is not None else None
+    if rep_id is None:
+        lead.queue_checked_at = now
     decision = RoutingDecision(
         lead_id=lead.id,
         attempt=attempt,
@@ -140,6 +177,31 @@ async def next_attempt(session: AsyncSession, lead_id: int) -> int:
     return taken + 1
 
 
+async def latest_decisions(
+    session: AsyncSession, lead_ids: Iterable[int]
+) -> dict[int, RoutingDecision]:
+    """Each lead's last decision (highest attempt), in one statement for any number of leads."""
+    ids = list(lead_ids)
+    if not ids:
+        return {}
+    last = (
+        select(RoutingDecision.lead_id, func.max(RoutingDecision.attempt).label("attempt"))
+        .where(RoutingDecision.lead_id.in_(ids))
+        .group_by(RoutingDecision.lead_id)
+        .subquery()
+    )
+    rows = await session.scalars(
+        select(RoutingDecision).join(
+            last,
+            and_(
+                RoutingDecision.lead_id == last.c.lead_id,
+                RoutingDecision.attempt == last.c.attempt,
+            ),
+        )
+    )
+    return {row.lead_id: row for row in rows}
+
+
 async def get_lead(session: AsyncSession, actor: Actor, lead_id: int, field: str) -> Lead:
     lead = await session.scalar(select(Lead).where(Lead.id == lead_id, lead_visible(actor)))
     if lead is None:
@@ -150,6 +212,19 @@ async def get_lead(session: AsyncSession, actor: Actor, lead_id: int, field: str
 async def leads_by_ids(session: AsyncSession, actor: Actor, ids: Iterable[int]) -> dict[int, Lead]:
     rows = await session.scalars(select(Lead).where(Lead.id.in_(list(ids)), lead_visible(actor)))
     return {row.id: row for row in rows}
+
+
+async def contacts_by_ids(
+    session: AsyncSession, actor: Actor, ids: Iterable[int]
+) -> dict[int, dict]:
+    """The customer's contact details of the leads the actor may work (see `lead_workable`);
+    a lead the actor only sees, or does not see, is absent."""
+    rows = await session.execute(
+        select(Lead.id, Lead.contact).where(
+            Lead.id.in_(list(ids)), lead_visible(actor), lead_workable(actor)
+        )
+    )
+    return {lead_id: contact or {} for lead_id, contact in rows}
 
 
 async def decisions_of(
