@@ -113,6 +113,7 @@ LogFollowUp = mutation_types(
         "NEXT_STEP_REQUIRED",
         "INVALID_DUE_DATE",
         "CORRECTION_NOT_FOUND",
+        "TOO_LONG",
     ],
 )
 

@@ -1,6 +1,6 @@
 """Text that reaches Pacer through GraphQL, checked once before anything runs: no NUL
 characters (PostgreSQL refuses them, SQLite would keep them), no lone surrogates (not
-encodable as UTF-8), and no text longer than its field allows. Every string of the
+encodable as UTF-8), and nothing absurdly long. Every string of the
 document's arguments and of the variables is seen, JSON values included."""
 
 from __future__ import annotations
@@ -21,11 +21,8 @@ from graphql import (
 from graphql.execution import ExecutionResult
 from strawberry.extensions import SchemaExtension
 
-NAME_LENGTH = 200
-TEXT_LENGTH = 4000
-SECRET_LENGTH = 8000  # e.g. a webhook signing secret or a PEM key
-NAMES = {"name", "title", "label", "labelZh", "labelEn", "displayName", "login", "email"}
-NAMES |= {"code", "segment", "region", "source", "externalId", "company", "phone", "after"}
+TEXT_LENGTH = 20_000  # a backstop: services set each field's own, smaller limit
+SECRET_LENGTH = 40_000  # e.g. a webhook signing secret or a PEM key
 LONG = {"secret", "destination"}
 MAX_NESTING = 100  # JSON deeper than this is refused by the JSON scalar long before
 
@@ -38,14 +35,6 @@ class BadText:
 
     def message(self, language: str) -> str:
         return self.en if language == "en" else self.zh
-
-
-def limit_of(field: str) -> int:
-    """The longest text a field takes; services may allow less (a name of 120, say)."""
-    name = field.rsplit(".", 1)[-1]
-    if name in NAMES:
-        return NAME_LENGTH
-    return SECRET_LENGTH if name in LONG else TEXT_LENGTH
 
 
 def check_text(text: str, field: str) -> BadText | None:
@@ -63,7 +52,7 @@ def check_text(text: str, field: str) -> BadText | None:
             f"{field} 含有无效的 Unicode 字符（孤立的代理项）。",
             f"{field} contains an invalid Unicode character (a lone surrogate).",
         )
-    limit = limit_of(field)
+    limit = TEXT_LENGTH
     if len(text) > limit:
         return BadText(
             field,

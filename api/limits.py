@@ -30,6 +30,7 @@ from graphql import (
     get_named_type,
     is_composite_type,
 )
+from graphql.execution import ExecutionResult
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 from strawberry.extensions import SchemaExtension
 
@@ -215,12 +216,18 @@ def measure(
 
 
 class DocumentLimits(SchemaExtension):
-    """Measures the parsed document before validation and refuses it when it is over a
-    limit; reports `extensions.cost` when the request's extensions ask for `cost`."""
+    """Measures the parsed document before validation and refuses it there when it has too
+    many fields or merges; refuses a valid one that costs too much before it runs (so depth
+    and other validation errors come first); reports `extensions.cost` when the request's
+    extensions ask for `cost`."""
 
     def __init__(self, settings: Settings) -> None:
         self.limits = Limits.of(settings)
         self.measured: Measure | None = None
+
+    def _refuse(self, refused: TooExpensive) -> GraphQLError:
+        language = getattr(self.execution_context.context, "language", "zh")
+        return GraphQLError(refused.message(language), extensions={"code": refused.code})
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
@@ -234,19 +241,22 @@ class DocumentLimits(SchemaExtension):
                     context.operation_name,
                     context.variables,
                 )
-                if self.measured.cost > self.limits.cost:
-                    raise TooExpensive(
-                        "QUERY_TOO_COSTLY",
-                        f"查询成本 {self.measured.cost} 超过上限 {self.limits.cost}，"
-                        "请减小 first 或拆分查询。",
-                        f"The query costs {self.measured.cost}, over the limit of "
-                        f"{self.limits.cost}: lower `first` or split it.",
-                    )
             except TooExpensive as refused:
-                language = getattr(context.context, "language", "zh")
-                context.pre_execution_errors = [
-                    GraphQLError(refused.message(language), extensions={"code": refused.code})
-                ]
+                context.pre_execution_errors = [self._refuse(refused)]
+        yield
+
+    def on_execute(self) -> Iterator[None]:
+        cost = self.measured.cost if self.measured else 0
+        if cost > self.limits.cost:
+            refused = TooExpensive(
+                "QUERY_TOO_COSTLY",
+                f"查询成本 {cost} 超过上限 {self.limits.cost}，请减小 first 或拆分查询。",
+                f"The query costs {cost}, over the limit of {self.limits.cost}: "
+                "lower `first` or split it.",
+            )
+            self.execution_context.result = ExecutionResult(
+                data=None, errors=[self._refuse(refused)]
+            )
         yield
 
     def get_results(self) -> dict[str, object]:

@@ -196,7 +196,10 @@ class TargetQuery:
 
     @strawberry.field(extensions=allow(*READ_ORG), description="Every change of a target.")
     async def target_history(self, info: Info, id: relay.GlobalID) -> list[TargetVersionType]:
-        return await read(info, queries.history, decode_id(id, "Target", "id"))
+        return await read(  # decoding inside the use-case: a wrong ID is a coded error
+            info,
+            lambda session, actor: queries.history(session, actor, decode_id(id, "Target", "id")),
+        )
 
     @strawberry.field(
         extensions=allow(*READ_ORG),
@@ -205,7 +208,12 @@ class TargetQuery:
     async def reconciliation(
         self, info: Info, target_id: relay.GlobalID
     ) -> list[ReconciliationRow]:
-        rows = await read(info, queries.reconciliation, decode_id(target_id, "Target", "target_id"))
+        rows = await read(
+            info,
+            lambda session, actor: queries.reconciliation(
+                session, actor, decode_id(target_id, "Target", "target_id")
+            ),
+        )
         return [
             ReconciliationRow(
                 target=r.target,

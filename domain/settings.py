@@ -50,7 +50,7 @@ class Settings(BaseSettings):
         description="Most comparisons of same-named fields validation may need in one document.",
     )
     max_cost: int = Field(
-        10_000,
+        2_000,
         ge=10,
         le=10_000_000,
         description="Highest query cost (connections count `first` times).",

@@ -113,6 +113,13 @@ def clean_text(value: str, field_name: str, max_length: int = 120) -> str:
     return text
 
 
+def clean_optional_text(value: str | None, field_name: str, max_length: int) -> str | None:
+    """Free text that may be left out: whitespace collapsed, blank as None, at most
+    `max_length` characters (TOO_LONG)."""
+    text = " ".join((value or "").split())
+    return clean_text(text, field_name, max_length) if text else None
+
+
 def clean_slug(value: str, field_name: str) -> str:
     slug = value.strip().lower()
     if not SLUG.match(slug):

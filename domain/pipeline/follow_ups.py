@@ -11,10 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import utcnow
 from domain.errors import InvalidInput, not_found
-from domain.org.rules import Actor, as_utc, clean_slug, clean_text
+from domain.org.rules import Actor, as_utc, clean_optional_text, clean_slug, clean_text
 from domain.pipeline import rules
 from domain.pipeline.models import CustomerStatus, FollowUp, FollowUpType, ValuePoint
 from domain.pipeline.service import get_opportunity
+
+NOTES_LENGTH, NEXT_STEP_LENGTH = 2000, 500
 
 
 @dataclass
@@ -71,8 +73,8 @@ async def log_follow_up(
         customer_status=status.code,
         customer_responded=entry.customer_responded,
         customer_initiated=entry.customer_initiated,
-        notes=" ".join((entry.notes or "").split()) or None,
-        next_step=" ".join((entry.next_step or "").split()) or None,
+        notes=clean_optional_text(entry.notes, "notes", NOTES_LENGTH),
+        next_step=clean_optional_text(entry.next_step, "next_step", NEXT_STEP_LENGTH),
         next_step_due=entry.next_step_due,
         corrects_id=entry.corrects_id,
     )

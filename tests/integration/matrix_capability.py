@@ -40,12 +40,12 @@ OPERATIONS = {
     ),
     "refreshCapabilities": (
         mutation("refreshCapabilities", "RefreshCapabilitiesInput"),
-        lambda w: {"i": {"asOf": "2999-01-01"}},
+        lambda w: {"i": {"asOf": "2099-01-01"}},
         {"admin"},
     ),
     "evaluateMilestones": (
         mutation("evaluateMilestones", "EvaluateMilestonesInput"),
-        lambda w: {"i": {"asOf": "2999-01-01"}},
+        lambda w: {"i": {"asOf": "2099-01-01"}},
         {"admin"},
     ),
 }

@@ -23,7 +23,7 @@ from tests.integration.test_capability_api import seed_deals
 from tests.integration.test_org_mutations import mutation
 from tests.integration.test_practice import lead  # noqa: F401  (fixture: manager of r2 and r2)
 
-FAR = "2999-01-01"
+FAR = "2099-01-01"
 
 
 @dataclass

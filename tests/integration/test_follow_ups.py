@@ -106,6 +106,8 @@ async def test_customer_initiated_follow_ups(api, world):
         ({"nextStepDue": "2030-01-01"}, "NEXT_STEP_REQUIRED", "nextStep"),
         ({"nextStep": "x", "nextStepDue": "2020-01-01"}, "INVALID_DUE_DATE", "nextStepDue"),
         ({"correctsId": 999}, "CORRECTION_NOT_FOUND", "correctsId"),
+        ({"notes": "记" * 2001}, "TOO_LONG", "notes"),
+        ({"nextStep": "x" * 501, "nextStepDue": "2030-01-01"}, "TOO_LONG", "nextStep"),
     ],
 )
 async def test_log_follow_up_errors(api, world, fields, code, field):

@@ -54,7 +54,7 @@ async def test_cost_is_limited_and_reported_when_asked(api):
         json={"query": "{ me { login } }", "extensions": {"cost": True}},
         headers={"Authorization": f"Bearer {api.world.tokens['admin']}"},
     )
-    assert response.json()["extensions"]["cost"] == {"requested": 1, "limit": 10_000, "fields": 2}
+    assert response.json()["extensions"]["cost"] == {"requested": 1, "limit": 2_000, "fields": 2}
     plain = await api.post("{ me { login } }")
     assert "extensions" not in plain.json()
 

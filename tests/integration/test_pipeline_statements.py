@@ -21,7 +21,7 @@ QUERY = """query($first: Int!) { opportunities(first: $first) { totalCount edges
 
 @pytest.fixture
 def app_settings():
-    return {"max_page_size": 1000}
+    return {"max_page_size": 1000, "max_cost": 1_000_000}  # big pages cost more
 
 
 async def add(sessions, world, count: int) -> None:

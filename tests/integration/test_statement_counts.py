@@ -18,7 +18,7 @@ REPS_WITH_RELATIONS = """query($first: Int!) { reps(first: $first) { totalCount 
 
 @pytest.fixture
 def app_settings():
-    return {"max_page_size": 500}
+    return {"max_page_size": 500, "max_cost": 1_000_000}  # big pages cost more
 
 
 async def add_reps(sessions, world, count: int) -> None:

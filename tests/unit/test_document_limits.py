@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.common import SCALARS, InvalidScalar
-from api.input_checks import NAME_LENGTH, TEXT_LENGTH, bad_text, check_text
+from api.input_checks import TEXT_LENGTH, bad_text, check_text
 from api.limits import Limits, TooExpensive, measure
 from api.schema import build_schema
 from domain.settings import load_settings
@@ -110,7 +110,6 @@ def test_merges_count_the_pairs_of_same_named_fields(selections):
     [
         ("a\x00b", "$input.notes", "NUL"),
         ("a\ud800", "$input.notes", "surrogate"),
-        ("x" * (NAME_LENGTH + 1), "$input.name", str(NAME_LENGTH)),
         ("x" * (TEXT_LENGTH + 1), "$input.nextStep", str(TEXT_LENGTH)),
     ],
 )
