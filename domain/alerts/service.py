@@ -280,7 +280,7 @@ async def resolve_alert(
     _unresolved(alert)
     text = clean_text(reason, "reason", max_length=2000)
     alert.status = AlertStatus.RESOLVED.value
-    alert.resolved_on = today
+    alert.resolved_on = max(today, alert.raised_on)  # never before it was raised
     alert.resolution_reason = text
     alert.resolved_by_user_id = actor.user_id
     _record(session, alert, actor, AlertEventKind.RESOLVED, today, text)
