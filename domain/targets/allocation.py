@@ -1,5 +1,11 @@
 """Allocation: split a target over its owner's children or over time, by composite weights
-of history, market potential and capability, each child keeping its explanation."""
+of history, market potential and capability, each child keeping its explanation.
+
+A target has one split and a target belongs to one split (see `rules`): allocating again
+the same way refreshes the split, its children's own children follow their new amounts, and
+a former child that is no longer there (a rep who left, a unit moved away) leaves the split
+with its amount; another way of splitting, or taking a child of another target's split, is
+INVALID_SPLIT."""
 
 from __future__ import annotations
 
@@ -29,11 +35,13 @@ from domain.targets.service import (
     Owner,
     OwnerInfo,
     flush_new_targets,
+    hold_split,
     managed_owner,
     managed_target,
     new_target,
     owner_info,
     record_version,
+    rescale_children,
 )
 
 
@@ -52,7 +60,7 @@ async def allocate_target(
 ) -> list[Target]:
     """Split a target over the owner's children (units, or a team's reps) or over time,
     creating or refreshing their draft targets, each with its explanation."""
-    parent = await managed_target(session, actor, target_id)
+    parent = await hold_split(session, (await managed_target(session, actor, target_id)).id)
     info = await owner_info(session, Owner.of(parent))
     period = Period(PeriodKind(parent.period_kind), parent.period_start)
     metric = Metric(parent.metric)
@@ -77,6 +85,15 @@ async def allocate_target(
         )
     if plan.even:
         inputs = [rules.ChildInputs(i.key, i.name, 1.0, None, None) for i in inputs]
+    split = list(
+        await session.scalars(
+            select(Target).where(Target.parent_id == parent.id).order_by(Target.id)
+        )
+    )
+    rules.check_one_split(
+        (rules.SplitShape.of_child(parent.owner_key, t.owner_key, t.period_kind) for t in split),
+        rules.SplitShape(not plan.into_children, slots[0][1].kind),
+    )
     shares = rules.composite_shares(inputs, plan.mix)
     amounts = rules.largest_remainder(parent.amount, [s.share for s in shares])
     unit = METRIC_UNITS[metric]
@@ -89,9 +106,12 @@ async def allocate_target(
         if current is None:
             current = new_target(metric, child_info.owner, child_period, amount, parent, record)
             created.append(current)
-        elif before := _refresh(current, child_info, amount, parent, record):
-            changed.append((current, *before))
+        else:
+            rules.check_free_child(current.parent_id, parent.id, child_info.name)
+            if before := _refresh(current, child_info, amount, parent, record):
+                changed.append((current, *before))
         results.append(current)
+    left = _leave_split(split, {t.id for t in results}, info.name)
     session.add_all(created)
     await flush_new_targets(session)  # one round of inserts and updates for all children
     for target in created:
@@ -108,7 +128,36 @@ async def allocate_target(
             old_status=old_status,
             reason=None,
         )
+    for target in left:
+        record_version(
+            session,
+            actor,
+            target,
+            "allocate",
+            old_amount=target.amount,
+            old_status=target.status,
+            reason=f"不再属于{info.name}的拆分 / no longer part of {info.name}'s split",
+        )
+    for target, _, _ in changed:  # a child's own split follows its new amount
+        await rescale_children(session, actor, target, "allocate", f"{info.name} re-allocated")
     return results
+
+
+def _leave_split(split: list[Target], kept: set[int], parent_name: str) -> list[Target]:
+    """Former children with no place in the new split (a rep who left, a unit moved away)
+    leave it with their amount, so the split holds exactly the current children."""
+    leaving = [child for child in split if child.id not in kept]
+    for child in leaving:
+        if TargetStatus(child.status) in (TargetStatus.APPROVED, TargetStatus.LOCKED):
+            raise Conflict(
+                "CHILD_APPROVED",
+                f"{parent_name}的拆分中有已批准的目标不在新的拆分里，不能重新分配",
+                f"An approved target of {parent_name}'s split has no place in the new split, "
+                "so it cannot be re-allocated",
+                "target_id",
+            )
+        child.parent_id = None
+    return leaving
 
 
 async def _existing(session: AsyncSession, metric: Metric, slots) -> dict:

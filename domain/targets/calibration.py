@@ -1,5 +1,9 @@
 """Calibration: adjust a target or rebalance siblings, with a reason, an expected version,
-the rhythm of one calibration per window per unit, and directors' overrides."""
+the rhythm of one calibration per window per unit, and directors' overrides.
+
+Both keep every split whole (see `rules`): an adjustment changes a target that is not part
+of a split, and its children follow in proportion; a rebalance moves amounts between
+siblings without changing their total. A child is never adjusted alone."""
 
 from __future__ import annotations
 
@@ -20,9 +24,11 @@ from domain.targets.service import (
     Owner,
     check_amount,
     clean_reason,
+    hold_split,
     managed_target,
     owner_info,
     record_version,
+    rescale_children,
 )
 from domain.versioning import check_version, flush_versioned
 
@@ -50,17 +56,10 @@ async def adjust_target(
     reason = clean_reason(calibration.reason, required=True)
     target = await managed_target(session, actor, target_id)
     check_version(target, expected_version)
+    rules.check_adjustable(target.parent_id is not None)
     override = await _check_calibration(session, actor, [target], calibration, now)
-    if target.parent_id is not None:
-        parent = await session.get(Target, target.parent_id)
-        if TargetStatus(parent.status) in (TargetStatus.APPROVED, TargetStatus.LOCKED):
-            raise Conflict(
-                "PARENT_SUM_FIXED",
-                "上级目标已批准：请调整上级目标，或在同级之间调配（rebalanceTargets）",
-                "The parent is approved: adjust the parent, or move amounts between siblings "
-                "with rebalanceTargets",
-                "amount",
-            )
+    if amount == target.amount:  # nothing changes, so no version (and no duplicate one)
+        return target
     old_amount = target.amount
     target.amount = amount
     await flush_versioned(session)
@@ -74,39 +73,8 @@ async def adjust_target(
         reason=reason,
         override=override,
     )
-    await _rescale_children(session, actor, target, reason)
+    await rescale_children(session, actor, target, "adjust", f"{reason} (parent adjusted)")
     return target
-
-
-async def _rescale_children(session, actor, parent: Target, reason: str) -> None:
-    """Keep children summing to the parent: split the new amount by the old proportions."""
-    children = list(
-        await session.scalars(
-            select(Target).where(Target.parent_id == parent.id).order_by(Target.id)
-        )
-    )
-    if not children:
-        return
-    weights = [child.amount for child in children]
-    if sum(weights) == 0:
-        weights = [1] * len(children)
-    for child, amount in zip(
-        children, rules.largest_remainder(parent.amount, weights), strict=True
-    ):
-        if child.amount != amount:
-            old = child.amount
-            child.amount = amount
-            await flush_versioned(session)
-            record_version(
-                session,
-                actor,
-                child,
-                "adjust",
-                old_amount=old,
-                old_status=child.status,
-                reason=f"{reason} (parent adjusted)",
-            )
-            await _rescale_children(session, actor, child, reason)
 
 
 @dataclass(frozen=True)
@@ -146,6 +114,7 @@ async def rebalance_targets(
             "The targets do not share a parent",
             "moves",
         )
+    await hold_split(session, targets[0].parent_id)
     if sum(m.amount for m in moves) != sum(t.amount for t in targets):
         raise InvalidInput(
             "SUM_CHANGED",
@@ -155,6 +124,8 @@ async def rebalance_targets(
         )
     override = await _check_calibration(session, actor, targets, calibration, now)
     for target, move in zip(targets, moves, strict=True):
+        if move.amount == target.amount:  # unchanged: no version
+            continue
         old = target.amount
         target.amount = move.amount
         await flush_versioned(session, "moves")
@@ -168,7 +139,7 @@ async def rebalance_targets(
             reason=reason,
             override=override,
         )
-        await _rescale_children(session, actor, target, reason)
+        await rescale_children(session, actor, target, "adjust", f"{reason} (parent adjusted)")
     return targets
 
 

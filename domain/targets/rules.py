@@ -1,5 +1,14 @@
 """Pure target rules: exact splits, composite allocation weights, explanations, pacing,
-and the status workflow."""
+the status workflow, and the one rule that keeps every split whole.
+
+The rule: the children of a target always sum exactly to it, whatever the status of either.
+A target has one split (over its owner's children, or over one kind of sub-period) and
+belongs to at most one. A child's amount changes only with its parent's split: allocating
+the parent again, adjusting the parent (its children follow in proportion, all the way
+down), or moving amounts between siblings (rebalance, which keeps their total). A child is
+never adjusted alone: that would take the amount from its siblings or from its parent
+without naming them, so it is refused with PARENT_SUM_FIXED, and its owner proposes a
+number instead (proposeTarget) for the parent's owner to rebalance."""
 
 from __future__ import annotations
 
@@ -8,9 +17,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 
 from domain.errors import Conflict, InvalidInput
-from domain.targets.models import MetricUnit, TargetStatus
+from domain.targets.models import MetricUnit, PeriodKind, TargetStatus
 
 # --- exact splits -----------------------------------------------------------------------
 
@@ -34,13 +44,97 @@ def largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
             "Every weight is zero: there is nothing to split by",
             "weights",
         )
-    exact = [total * w / weight_sum for w in weights]
+    # exact rational arithmetic on the weights as given: in floats, a large total (2^53 and
+    # up) can floor some parts too high, and the parts would no longer sum to the total
+    fractions = [Fraction(w) for w in weights]
+    fraction_sum = sum(fractions)
+    exact = [total * f / fraction_sum for f in fractions]
     parts = [math.floor(x) for x in exact]
     leftover = total - sum(parts)
     by_remainder = sorted(range(len(weights)), key=lambda i: (-(exact[i] - parts[i]), i))
     for i in by_remainder[:leftover]:
         parts[i] += 1
     return parts
+
+
+def rescale(total: int, amounts: Sequence[int]) -> list[int]:
+    """The children's amounts once their parent's becomes `total`: in proportion to what they
+    had (evenly when they all had nothing), by the exact largest remainder. They sum exactly
+    to the total, and a split that already sums to it comes back unchanged."""
+    if total < 0:
+        raise InvalidInput(
+            "NEGATIVE_AMOUNT", "金额不能为负", "The amount cannot be negative", "amount"
+        )
+    if not amounts:
+        return []
+    if any(a < 0 for a in amounts):
+        raise InvalidInput(
+            "INVALID_WEIGHTS", "权重必须是非负数", "Weights must be non-negative", "weights"
+        )
+    return largest_remainder(total, list(amounts) if any(amounts) else [1] * len(amounts))
+
+
+# --- one split per target ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SplitShape:
+    """How a target is split: over its owner's children (same period), or over time (same
+    owner) into periods of one kind."""
+
+    over_time: bool
+    period_kind: PeriodKind
+
+    @classmethod
+    def of_child(cls, parent_owner_key: str, child_owner_key: str, child_kind: str) -> SplitShape:
+        return cls(child_owner_key == parent_owner_key, PeriodKind(child_kind))
+
+    def labels(self) -> tuple[str, str]:
+        if not self.over_time:
+            return "按下级拆分", "over its owner's children"
+        return f"按{self.period_kind.label_zh}拆分", f"into {self.period_kind.label_en.lower()}s"
+
+
+def check_one_split(existing: Iterable[SplitShape], wanted: SplitShape) -> None:
+    """A target has one split: allocating it again the same way refreshes that split; another
+    way would give it two sets of children that each sum to it."""
+    for shape in set(existing):
+        if shape != wanted:
+            done_zh, done_en = shape.labels()
+            raise InvalidInput(
+                "INVALID_SPLIT",
+                f"该目标已{done_zh}，一个目标只能有一种拆分方式；可以继续拆分它的下级目标",
+                f"This target is already split {done_en}; a target has one split only "
+                "(split its children further instead)",
+                "over",
+            )
+
+
+def check_free_child(current_parent_id: int | None, parent_id: int, name: str) -> None:
+    """A target belongs to one split: allocation may take in a target that has no parent, or
+    refresh its own child, never take a child from another target's split."""
+    if current_parent_id is not None and current_parent_id != parent_id:
+        raise InvalidInput(
+            "INVALID_SPLIT",
+            f"{name}在该期间的目标已属于另一个目标的拆分；一个目标只能有一个上级",
+            f"{name}'s target for that period already belongs to another target's split; "
+            "a target has one parent",
+            "over",
+        )
+
+
+def check_adjustable(has_parent: bool) -> None:
+    """Only a target that is not part of a split is adjusted directly, in every status."""
+    if has_parent:
+        raise Conflict(
+            "PARENT_SUM_FIXED",
+            "该目标是上级目标拆分的一部分，不能单独调整：请在同级之间调配（rebalanceTargets），"
+            "或调整上级目标（下级按比例跟随），或提报你的数字（proposeTarget）",
+            "This target is part of its parent's split and cannot change alone: move amounts "
+            "between siblings with rebalanceTargets, adjust the parent (its children follow), "
+            "or propose your number with proposeTarget",
+            "amount",
+        )
 
 
 # --- composite weights over children ----------------------------------------------------

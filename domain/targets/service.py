@@ -1,6 +1,10 @@
 """Target use-cases: set, allocate, propose, approve, lock, adjust, rebalance, and reads.
 
-Every change writes a TargetVersion row; services never commit (the caller does, once)."""
+Every change writes a TargetVersion row; services never commit (the caller does, once).
+The children of a target sum exactly to it in every status (the rule is in `rules`). A
+use-case that changes a split takes its parent's row lock before reading the children —
+allocate and rebalance with `hold_split`, adjust by updating the parent — so two of them on
+the same parent run one after the other on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -147,6 +151,45 @@ def record_version(
             director_override=override,
         )
     )
+
+
+async def hold_split(session: AsyncSession, parent_id: int) -> Target:
+    """Lock a parent's row (PostgreSQL; SQLite has one writer anyway) and read it afresh, so
+    its amount and its children are read after any concurrent change to its split."""
+    return await session.scalar(
+        select(Target)
+        .where(Target.id == parent_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+async def rescale_children(
+    session: AsyncSession, actor: Actor, parent: Target, action: str, reason: str | None
+) -> None:
+    """Keep a parent's children summing to it after its amount changed: the new amount split
+    by their old proportions (`rules.rescale`), each change a version, all the way down."""
+    children = list(
+        await session.scalars(
+            select(Target).where(Target.parent_id == parent.id).order_by(Target.id)
+        )
+    )
+    amounts = rules.rescale(parent.amount, [child.amount for child in children])
+    for child, amount in zip(children, amounts, strict=True):
+        if child.amount != amount:
+            old = child.amount
+            child.amount = amount
+            await flush_versioned(session)
+            record_version(
+                session,
+                actor,
+                child,
+                action,
+                old_amount=old,
+                old_status=child.status,
+                reason=reason,
+            )
+            await rescale_children(session, actor, child, action, reason)
 
 
 def check_amount(amount: int, field: str = "amount") -> None:

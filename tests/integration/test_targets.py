@@ -426,16 +426,19 @@ async def test_adjust_errors(api, world, history):
     missing = await adjust(api, {"id": gid("Target", 999), "version": 1}, 5)
     assert missing["errors"][0]["code"] == "TARGET_NOT_FOUND"
     east = next(c for c in children if c["ownerUnit"]["code"] == "east")
-    as_rep = await adjust(api, east, 5, as_="director.east")
-    assert as_rep["errors"] == []  # the East director calibrates their own region
-    too_soon = await adjust(api, {**east, "version": 2}, 6, as_="director.east")
+    in_split = await adjust(api, east, 5, as_="director.east")
+    assert in_split["errors"][0]["code"] == "PARENT_SUM_FIXED"  # part of Acme's draft split
+    team = (await set_target(api, world, world.unit("east.hz"), as_="director.east"))["target"]
+    own = await adjust(api, team, 5, as_="director.east")
+    assert own["errors"] == []  # the East director calibrates a target of their region
+    too_soon = await adjust(api, {**team, "version": 2}, 6, as_="director.east")
     assert too_soon["errors"][0]["code"] == "CALIBRATION_TOO_SOON"
     override = await adjust(
-        api, {**east, "version": 2}, 6, as_="director.east", overrideReason="board decision"
+        api, {**team, "version": 2}, 6, as_="director.east", overrideReason="board decision"
     )
     assert override["errors"] == []
     assert (await run(api, "approveTarget", {"id": target["id"]}))["errors"] == []
-    fixed = await adjust(api, {**east, "version": 3}, 7, overrideReason="x")
+    fixed = await adjust(api, east, 7, overrideReason="x")
     assert fixed["errors"][0]["code"] == "PARENT_SUM_FIXED"
     assert (await run(api, "lockTarget", {"id": target["id"]}))["errors"] == []
     target_now = (

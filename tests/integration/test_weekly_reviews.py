@@ -824,7 +824,7 @@ CASES = [
         "STALE_VERSION",
         "suggestionIds",
         acceptance,
-        before=lambda api, sessions, s: adjust(sessions, s.targets["r1.week"], 650_00),
+        before=lambda api, sessions, s: adjust(sessions, s.targets["east.week"], 2200_00),
     ),
     Case(
         "acceptTargetAdjustments",
