@@ -14,8 +14,9 @@ from api.org_types import OrgUnitNode, RepNode, UserNode, _OrmNode, display_user
 from api.pipeline_types import OpportunityNode
 from api.target_types import TargetNode
 from domain.alerts import models, rules
-from domain.alerts.models import AlertEventKind, AlertRule, AlertStatus, Severity, TaskKind
+from domain.alerts.models import AlertEventKind, AlertRule, AlertStatus, TaskKind
 from domain.alerts.runs import RunSummary
+from domain.kernel.severity import Severity
 
 graphql_enum(Severity, "How urgent an alert is: yellow, orange, red. 预警等级。")
 graphql_enum(AlertRule, "The rule that raised an alert. 预警规则。")

@@ -25,8 +25,9 @@ from api.permissions import ADMINS, READ_ORG, allow
 from api.relay import decode_id, page_args, to_connection
 from domain.alerts import evaluate, service
 from domain.alerts.live import BROKER
-from domain.alerts.models import AlertRule, AlertStatus, Severity
+from domain.alerts.models import AlertRule, AlertStatus
 from domain.errors import not_found
+from domain.kernel.severity import Severity
 from domain.org.models import OrgUnit
 
 NOT_FOUND = ["ALERT_NOT_FOUND", "INVALID_ID"]

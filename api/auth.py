@@ -7,8 +7,9 @@ import json
 import jwt
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.kernel.actor import Actor
 from domain.org import access
-from domain.org.rules import TOKEN_PREFIX, Actor
+from domain.org.rules import TOKEN_PREFIX
 from domain.settings import Settings
 
 

@@ -26,7 +26,8 @@ from api.errors import mutation_types, perform, read
 from api.permissions import ADMINS, READ_ORG, allow
 from api.relay import decode_id
 from domain.capability import awards, deals, queries, ratings, rules, service
-from domain.org.models import Rep, Role
+from domain.kernel.actor import Role
+from domain.org.models import Rep
 
 MANAGERS = (Role.ADMIN, Role.DIRECTOR, Role.MANAGER)
 REP = ["INVALID_ID", "REP_NOT_FOUND", "NOT_A_MANAGER", "UNKNOWN_DIMENSION"]

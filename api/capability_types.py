@@ -204,7 +204,7 @@ class MilestoneAward:
 
 def _milestones(info: Info) -> milestones.Milestones:
     settings = info.context.settings
-    return milestones.load_milestones(milestones.milestones_file(settings))
+    return milestones.load_milestones(milestones.milestones_file(settings.milestones_file))
 
 
 @strawberry.type(description="A milestone rule of the milestones file. 里程碑规则。")

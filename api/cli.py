@@ -113,9 +113,9 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
+    from domain.kernel.actor import Actor, Role
     from domain.org import access
-    from domain.org.models import ApiToken, Role, User
-    from domain.org.rules import Actor
+    from domain.org.models import ApiToken, User
 
     system = Actor(user_id=0, roles=frozenset({Role.ADMIN.value}))
 
@@ -148,8 +148,7 @@ def cmd_token(args: argparse.Namespace, settings: Settings) -> None:
 def cmd_targets(args: argparse.Namespace, settings: Settings) -> None:
     """The daily target jobs: lock approved targets whose period started, and record each
     running target's projection (the material of forecast accuracy)."""
-    from domain.org.models import Role
-    from domain.org.rules import Actor
+    from domain.kernel.actor import Actor, Role
     from domain.targets import progress, service
 
     day = args.as_of or today_in(settings)

@@ -143,7 +143,7 @@ def cmd_check_milestones(args: argparse.Namespace, settings: Settings) -> None:
     )
     from domain.capability.service import dimensions
 
-    path = args.file or milestones_file(settings)
+    path = args.file or milestones_file(settings.milestones_file)
     try:
         checked = load_milestones(path, dimensions(settings))
     except MilestonesError as error:
@@ -159,8 +159,7 @@ def cmd_check_milestones(args: argparse.Namespace, settings: Settings) -> None:
 
 def cmd_import_ratings(args: argparse.Namespace, settings: Settings) -> None:
     from domain.capability import ratings
-    from domain.org.models import Role
-    from domain.org.rules import Actor
+    from domain.kernel.actor import Actor, Role
     from domain.targets.deals import ImportRejected
 
     try:

@@ -27,9 +27,9 @@ from coaching.scenario import ScenarioError, ScenarioSet, load_scenarios, scenar
 from coaching.scenario_model import Scenario
 from domain import db
 from domain.errors import DomainError, InvalidInput
+from domain.kernel.actor import Actor
 from domain.org.access import actor_for
 from domain.org.models import User
-from domain.org.rules import Actor
 from domain.settings import Settings
 
 END, HELP = "/end", "/help"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from api.cli_support import CliError, with_engine
 from domain import db
-from domain.org.rules import Actor
+from domain.kernel.actor import Actor
 from domain.settings import Settings
 
 SYSTEM = Actor(user_id=0, roles=frozenset({"admin"}))

@@ -15,7 +15,7 @@ from starlette.requests import HTTPConnection
 
 from api.auth import Authenticator
 from domain.db import utcnow
-from domain.org.rules import Actor
+from domain.kernel.actor import Actor
 from domain.settings import Settings
 
 P = ParamSpec("P")

@@ -16,9 +16,10 @@ from coaching.scenario import load_scenarios, scenarios_directory
 from domain.alerts.demo import seed_alerts
 from domain.capability.demo import seed_capability
 from domain.db import utcnow
+from domain.kernel.actor import Role
 from domain.org import access
 from domain.org.demo import DemoOrg, seed_org
-from domain.org.models import ApiToken, Role, User
+from domain.org.models import ApiToken, User
 from domain.pipeline.demo import seed_pipeline
 from domain.pipeline.rules import load_gates
 from domain.settings import Settings, load_settings

@@ -19,7 +19,7 @@ from strawberry.types import Info
 
 from api.common import InvalidScalar
 from domain.errors import BrokenRules, DomainError
-from domain.org.rules import Actor
+from domain.kernel.actor import Actor
 
 log = logging.getLogger("pacer.api")
 

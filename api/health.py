@@ -18,8 +18,8 @@ from api.relay import decode_id
 from api.target_types import Progress, TargetNode
 from domain.alerts import health
 from domain.alerts.health_rules import HealthIndicatorKind, IndicatorStatus, ThresholdDirection
-from domain.alerts.models import Severity
 from domain.alerts.rules import HealthThresholds
+from domain.kernel.severity import Severity
 from domain.targets.models import PeriodKind
 
 graphql_enum(HealthIndicatorKind, "The health dashboard's indicators. 健康度指标。")

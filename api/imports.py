@@ -51,8 +51,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _import_potentials(args: argparse.Namespace, settings: Settings) -> None:
-    from domain.org.models import Role
-    from domain.org.rules import Actor
+    from domain.kernel.actor import Actor, Role
     from domain.targets import deals, potentials
 
     try:

@@ -18,13 +18,12 @@ from api.errors import mutation_types, perform, read
 from api.org_types import OrgUnitNode, UserNode, display_user
 from api.permissions import ADMINS, allow
 from api.relay import decode_id, page_args, row_id, to_connection
-from domain.alerts.models import Severity
+from domain.kernel.actor import Actor, Role
+from domain.kernel.severity import Severity
 from domain.notifications import rules, service
 from domain.notifications.messages import NotificationLanguage as Language
 from domain.notifications.messages import event_label
 from domain.notifications.models import Channel, DeliveryStatus, NotificationSubscription
-from domain.org.models import Role
-from domain.org.rules import Actor
 
 MANAGERS = (Role.ADMIN, Role.DIRECTOR, Role.MANAGER)
 

@@ -19,8 +19,9 @@ from api.org_types import (
 )
 from api.permissions import ADMINS, READ_ORG, allow
 from api.relay import decode_id, page_args, to_connection
+from domain.kernel.actor import Role
 from domain.org import access, service
-from domain.org.models import OrgUnitKind, RepLevel, RepStatus, Role
+from domain.org.models import OrgUnitKind, RepLevel, RepStatus
 
 TEXT_CODES = ["REQUIRED", "TOO_LONG"]
 REP_CODES = [

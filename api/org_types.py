@@ -14,8 +14,9 @@ from strawberry.types import Info
 from api.common import graphql_enum
 from api.permissions import ADMINS, allow
 from api.relay import row_id
+from domain.kernel.actor import Role
 from domain.org import models
-from domain.org.models import OrgUnitKind, RepLevel, RepStatus, Role
+from domain.org.models import OrgUnitKind, RepLevel, RepStatus
 
 graphql_enum(OrgUnitKind, "The kind of an org unit. 组织单元类型。")
 graphql_enum(RepLevel, "A rep's level; it sets the daily behaviour KPIs. 销售代表级别。")

@@ -8,7 +8,7 @@ from graphql import GraphQLError
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types import Info
 
-from domain.org.models import Role
+from domain.kernel.actor import Role
 
 EVERYONE = tuple(Role)
 READ_ORG = (Role.ADMIN, Role.DIRECTOR, Role.MANAGER, Role.REP)

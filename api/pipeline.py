@@ -26,7 +26,7 @@ from api.pipeline_types import (
     WinOpportunityInput,
 )
 from api.relay import decode_id, id_of, page_args, to_connection
-from domain.org.models import Role
+from domain.kernel.actor import Role
 from domain.pipeline import management, queries, service
 from domain.pipeline.stages import Stage
 

@@ -13,7 +13,7 @@ from api.common import BigInt
 from api.errors import mutation_types, perform, read
 from api.permissions import READ_ORG, allow
 from api.targets import PLANNERS, decode_owner
-from domain.org.models import Role
+from domain.kernel.actor import Role
 from domain.targets import planning
 from domain.targets.models import Metric, PeriodKind
 from domain.targets.periods import Period

@@ -32,7 +32,7 @@ from coaching.practice.models import (
     PracticeMode,
     PracticeStatus,
 )
-from domain.org.models import Role
+from domain.kernel.actor import Role
 
 NOT_FOUND = ["PRACTICE_NOT_FOUND", "INVALID_ID"]
 StartPractice = mutation_types(

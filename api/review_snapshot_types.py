@@ -15,8 +15,9 @@ from api.common import BigInt, graphql_enum
 from api.org_types import RepNode
 from api.pipeline_types import AccountType
 from api.target_types import TargetNode
-from domain.alerts.models import AlertRule, AlertStatus, Severity
+from domain.alerts.models import AlertRule, AlertStatus
 from domain.alerts.review_rules import ReviewOwnerRole, ReviewSubjectKind
+from domain.kernel.severity import Severity
 from domain.org.models import RepLevel
 from domain.pipeline.stages import Stage
 from domain.targets.models import Metric, PeriodKind, TargetStatus

@@ -24,10 +24,10 @@ from api.routing_types import (
 )
 from coaching.routing import service
 from domain.errors import InvalidInput
+from domain.kernel.actor import Role
 from domain.leads import service as leads
 from domain.leads.models import LeadStatus
 from domain.leads.rules import Contact, IntakeItem
-from domain.org.models import Role
 
 INTAKE_CODES = [
     "REQUIRED",

@@ -16,10 +16,10 @@ from api.org_types import RepNode, _OrmNode
 from api.pipeline_types import OpportunityNode
 from coaching.practice.review_pack import review_pack
 from coaching.routing.explanation import Decision
+from domain.kernel.actor import Role
 from domain.leads import models
 from domain.leads import service as leads
 from domain.leads.models import LeadStatus, RoutingReason
-from domain.org.models import Role
 
 graphql_enum(LeadStatus, "routed → contacted, or queued. 线索状态。")
 graphql_enum(RoutingReason, "Why a lead was routed. 分配原因。")

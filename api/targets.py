@@ -30,7 +30,7 @@ from api.target_types import (
     WeightsInput,
 )
 from domain.errors import InvalidInput
-from domain.org.models import Role
+from domain.kernel.actor import Role
 from domain.targets import allocation, calibration, progress, queries, rules, service
 from domain.targets.models import Metric, PeriodKind, TargetStatus
 from domain.targets.periods import Period

@@ -23,7 +23,7 @@ from coaching.practice.models import (
 from coaching.scenario import ScenarioSet
 from coaching.scenario_model import Scenario
 from domain.errors import Conflict, not_found
-from domain.org.rules import Actor
+from domain.kernel.actor import Actor
 from domain.org.service import in_scope
 from domain.paging import Page, fetch_page
 

@@ -19,8 +19,9 @@ from coaching.practice.queries import (
 from coaching.practice.service import Finished
 from coaching.scenario import ScenarioSet
 from domain.errors import Conflict, Forbidden, InvalidInput
-from domain.org.models import OrgUnit, Role
-from domain.org.rules import Actor, clean_text
+from domain.kernel.actor import Actor, Role
+from domain.kernel.text import clean_text
+from domain.org.models import OrgUnit
 
 
 async def override_verdict(

@@ -47,8 +47,8 @@ from coaching.scenario import ScenarioSet
 from coaching.scenario_model import Scenario
 from domain.db import utcnow
 from domain.errors import Conflict, Forbidden, InvalidInput
+from domain.kernel.actor import Actor
 from domain.org.models import Rep
-from domain.org.rules import Actor
 from domain.settings import Settings
 
 START_RETRIES = 3

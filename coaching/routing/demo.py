@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coaching.routing.service import Router, intake_lead, sweep
+from domain.kernel.actor import Actor
 from domain.leads.models import Lead, RoutingDecision
 from domain.leads.rules import Contact, IntakeItem
 from domain.org.access import actor_for
 from domain.org.demo import SEGMENTS, SURNAMES
 from domain.org.models import RepTerritory, User
-from domain.org.rules import Actor
 from domain.pipeline.demo import SOURCES
 from domain.pipeline.follow_ups import Entry, log_follow_up
 from domain.pipeline.models import FollowUpType

@@ -10,9 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coaching.routing.explanation import Decision
+from domain.kernel.actor import Actor, Role
 from domain.leads.models import CoOwnerCover, Lead
-from domain.org.models import Role
-from domain.org.rules import Actor
 from domain.pipeline import management
 from domain.pipeline import service as pipeline
 from domain.pipeline.models import Opportunity

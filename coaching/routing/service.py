@@ -29,6 +29,8 @@ from coaching.routing.outcomes import same_queue_outcome, stored
 from coaching.routing.policy import DEFAULT_POLICY_PATH, Policy, load_policy
 from domain.db import utcnow
 from domain.errors import BrokenRules, Conflict, DomainError, InvalidInput
+from domain.kernel.actor import Actor
+from domain.kernel.time import as_utc
 from domain.leads import service as leads
 from domain.leads.models import Lead, LeadStatus, RoutingDecision, RoutingReason
 from domain.leads.rules import (
@@ -38,7 +40,6 @@ from domain.leads.rules import (
     clean_lead,
     intake_validator,
 )
-from domain.org.rules import Actor, as_utc
 from domain.pipeline.models import FollowUp
 from domain.pipeline.rules import DEFAULT_GATES, Gates, load_gates
 from domain.settings import Settings

@@ -17,9 +17,9 @@ from domain.alerts.models import AlertRun
 from domain.alerts.review import start_weekly_review
 from domain.alerts.review_snapshot import ReviewSettings
 from domain.alerts.signals import Config, working_days_back
+from domain.kernel.time import as_utc
 from domain.org.access import actor_for
 from domain.org.models import OrgUnit, Rep, User
-from domain.org.rules import as_utc
 from domain.pipeline.demo import QUALIFICATION
 from domain.pipeline.models import Account, FollowUp, Opportunity, StageTransition
 from domain.settings import Settings

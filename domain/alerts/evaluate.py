@@ -23,7 +23,6 @@ from domain.alerts.models import (
     AlertStatus,
     AlertTask,
     HealthDiagnosis,
-    Severity,
     TaskKind,
 )
 from domain.alerts.rules import Clearance, Finding
@@ -31,6 +30,7 @@ from domain.alerts.runs import RunSummary, log_run, start_run
 from domain.alerts.signals import Config, gather
 from domain.db import utcnow
 from domain.errors import InvalidInput
+from domain.kernel.severity import Severity
 from domain.notifications.service import enqueue
 from domain.org.models import OrgUnit, Rep, User
 from domain.org.service import managers_of_units

@@ -41,11 +41,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.alerts import health_rules as hr
-from domain.alerts.models import Alert, AlertStatus, Severity
+from domain.alerts.models import Alert, AlertStatus
 from domain.alerts.rules import HealthThresholds
 from domain.errors import InvalidInput, not_found
-from domain.org.models import OrgUnit, Rep, Role
-from domain.org.rules import Actor, as_utc
+from domain.kernel.actor import Actor, Role
+from domain.kernel.severity import Severity
+from domain.kernel.time import as_utc
+from domain.org.models import OrgUnit, Rep
 from domain.org.service import units_in_subtree
 from domain.pipeline.models import Account, FollowUp, Opportunity, StageTransition
 from domain.pipeline.stages import Stage

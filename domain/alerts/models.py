@@ -24,19 +24,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db import Base, utcnow
+from domain.kernel.severity import Severity
+from domain.kernel.sql import one_of
 from domain.labels import LabelledEnum, register
-from domain.org.models import one_of
-
-
-@register
-class Severity(LabelledEnum):
-    YELLOW = ("yellow", "黄色预警", "Yellow")
-    ORANGE = ("orange", "橙色预警", "Orange")
-    RED = ("red", "红色预警", "Red")
-
-    @property
-    def rank(self) -> int:
-        return list(Severity).index(self)
 
 
 @register

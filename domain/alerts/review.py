@@ -36,8 +36,8 @@ from domain.alerts.review_export import Names, ReviewExportFormat, render, revie
 from domain.alerts.review_rules import PLANNERS, check_week, require_role
 from domain.alerts.review_snapshot import ReviewSettings, build_snapshot, id_names, target_names
 from domain.errors import Conflict, InvalidInput, not_found
+from domain.kernel.actor import Actor
 from domain.org.models import OrgUnit, Rep, User
-from domain.org.rules import Actor
 from domain.org.service import unit_visible, units_in_subtree
 from domain.paging import Page, fetch_page
 from domain.pipeline.models import Account

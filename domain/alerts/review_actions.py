@@ -32,8 +32,9 @@ from domain.alerts.review import (
 from domain.alerts.review_rules import DECIDERS, PLANNERS, clean_note, require_role
 from domain.db import utcnow
 from domain.errors import Conflict, DomainError, InvalidInput, not_found
+from domain.kernel.actor import Actor
+from domain.kernel.time import as_utc
 from domain.org.models import Rep
-from domain.org.rules import Actor, as_utc
 from domain.pipeline.models import Account, Opportunity
 from domain.targets.calibration import Calibration, Move, rebalance_targets
 from domain.targets.models import PeriodKind, Target, TargetVersion

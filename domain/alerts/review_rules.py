@@ -7,11 +7,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
-from domain.alerts.models import Alert, Severity
+from domain.alerts.models import Alert
 from domain.errors import Forbidden, InvalidInput
+from domain.kernel.actor import Actor, Role
+from domain.kernel.severity import Severity
 from domain.labels import LabelledEnum, register
-from domain.org.models import Role
-from domain.org.rules import Actor
 from domain.pipeline import funnel as funnels
 from domain.pipeline import kpis
 from domain.targets.models import Metric, PeriodKind, Target

@@ -59,8 +59,9 @@ from domain.alerts.review_rules import (
     target_row,
 )
 from domain.db import utcnow
+from domain.kernel.actor import Actor
+from domain.kernel.time import as_utc
 from domain.org.models import OrgUnit, Rep
-from domain.org.rules import Actor, as_utc
 from domain.org.service import units_in_subtree
 from domain.pipeline import funnel as funnels
 from domain.pipeline import kpis

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
-from domain.alerts.models import AlertRule, Severity, TaskKind
+from domain.alerts.models import AlertRule, TaskKind
+from domain.kernel.severity import Severity
 from domain.pipeline.kpis import KpiDay
 from domain.targets.baseline import modified_z_scores
 

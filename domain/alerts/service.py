@@ -18,12 +18,13 @@ from domain.alerts.models import (
     AlertStatus,
     AlertTask,
     HealthDiagnosis,
-    Severity,
 )
 from domain.db import utcnow
 from domain.errors import Conflict, Forbidden, InvalidInput, not_found
-from domain.org.models import OrgUnit, Role, User
-from domain.org.rules import Actor, clean_text
+from domain.kernel.actor import Actor, Role
+from domain.kernel.severity import Severity
+from domain.kernel.text import clean_text
+from domain.org.models import OrgUnit, User
 from domain.org.service import in_scope, units_in_subtree
 from domain.paging import Page, fetch_page
 

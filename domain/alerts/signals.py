@@ -16,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts import rules
 from domain.alerts.rules import Clearance, Finding, Subject, Thresholds
+from domain.kernel.actor import Actor
+from domain.kernel.time import as_utc
 from domain.org.models import OrgUnit, Rep, RepStatus
-from domain.org.rules import Actor, ancestor_ids, as_utc
+from domain.org.rules import ancestor_ids
 from domain.pipeline import kpis
 from domain.pipeline.models import Account, FollowUp, Opportunity, StageTransition
 from domain.pipeline.stages import Stage

@@ -53,7 +53,7 @@ async def evaluate_milestones(
     milestones: Milestones | None = None,
 ) -> MilestoneSummary:
     dims = dimensions(settings)
-    milestones = milestones or load_milestones(milestones_file(settings), dims)
+    milestones = milestones or load_milestones(milestones_file(settings.milestones_file), dims)
     rep_ids = list(await session.scalars(select(Rep.id).order_by(Rep.id)))
     facts = await _facts(session, rep_ids)
     current = {

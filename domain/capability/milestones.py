@@ -23,7 +23,6 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from domain.capability.rules import dimension_label
-from domain.settings import Settings
 
 DEFAULT_FILE = Path(__file__).with_name("milestones.json")
 SCHEMA_FILE = Path(__file__).with_name("milestones.schema.json")
@@ -69,8 +68,9 @@ class Milestones:
         return next((m for m in self.milestones if m.id == milestone_id), None)
 
 
-def milestones_file(settings: Settings) -> Path:
-    return settings.milestones_file or DEFAULT_FILE
+def milestones_file(configured: Path | None) -> Path:
+    """The milestone rules in force: the configured file, else the shipped one."""
+    return configured or DEFAULT_FILE
 
 
 def load_milestones(path: Path, dimensions: Sequence[str] | None = None) -> Milestones:

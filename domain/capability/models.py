@@ -28,8 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db import Base, utcnow
+from domain.kernel.sql import one_of
 from domain.labels import LabelledEnum, register
-from domain.org.models import one_of
 
 
 @register

@@ -15,8 +15,8 @@ from domain.capability.models import (
     MilestoneAward,
 )
 from domain.errors import not_found
+from domain.kernel.actor import Actor
 from domain.org.models import OrgUnit, Rep, RepStatus
-from domain.org.rules import Actor
 from domain.org.service import rep_visible, units_in_subtree
 
 HISTORY_LIMIT = 100

@@ -32,8 +32,9 @@ from domain.capability.service import (
     require_manager,
 )
 from domain.errors import Conflict, DomainError, InvalidInput, not_found
+from domain.kernel.actor import Actor
+from domain.kernel.text import clean_text
 from domain.org.models import OrgUnit, Rep
-from domain.org.rules import Actor, clean_text
 from domain.pipeline.models import FollowUp, Opportunity
 from domain.pipeline.service import opportunity_visible
 from domain.settings import Settings

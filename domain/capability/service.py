@@ -27,8 +27,9 @@ from domain.capability.models import (
 )
 from domain.db import utcnow
 from domain.errors import Conflict, Forbidden, not_found
-from domain.org.models import OrgUnit, Rep, Role
-from domain.org.rules import Actor, clean_text
+from domain.kernel.actor import Actor, Role
+from domain.kernel.text import clean_text
+from domain.org.models import OrgUnit, Rep
 from domain.org.service import rep_visible
 from domain.settings import Settings, get_settings
 

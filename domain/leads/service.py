@@ -14,10 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import utcnow
 from domain.errors import Conflict, not_found
+from domain.kernel.actor import Actor, Role
 from domain.leads.models import Lead, LeadStatus, RoutingDecision
 from domain.leads.rules import CleanLead
-from domain.org.models import Rep, RepStatus, RepTerritory, Role
-from domain.org.rules import Actor, path_depth
+from domain.org.models import Rep, RepStatus, RepTerritory
+from domain.org.rules import path_depth
 from domain.org.service import units_in_subtree
 from domain.paging import Page, fetch_page
 

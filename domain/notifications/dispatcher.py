@@ -22,10 +22,10 @@ import httpx
 from sqlalchemy.exc import SQLAlchemyError
 
 from domain.db import utcnow
+from domain.kernel.time import as_utc
 from domain.notifications import rules
 from domain.notifications.leases import Job, Sessions, claim, record_outcome, release
 from domain.notifications.senders import new_client, send
-from domain.org.rules import as_utc
 from domain.settings import Settings
 
 log = logging.getLogger("pacer.notify")

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
+from domain.kernel.time import as_utc
 from domain.notifications import rules
 from domain.notifications.models import (
     Delivery,
@@ -23,7 +24,6 @@ from domain.notifications.models import (
     NotificationSubscription,
     deliveries_with_context,
 )
-from domain.org.rules import as_utc
 from domain.settings import Settings
 
 PENDING = DeliveryStatus.PENDING.value

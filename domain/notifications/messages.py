@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.alerts.models import Severity, TaskKind
+from domain.kernel.severity import Severity
 from domain.labels import LabelledEnum, register
 
 
@@ -100,7 +100,7 @@ def _enum_label(enum_cls: type[LabelledEnum], value: Any, language: str) -> str:
 
 
 def _task_label(task: dict[str, Any], language: str) -> str:
-    return _text(task.get("label"), language) or _enum_label(TaskKind, task.get("kind"), language)
+    return _text(task.get("label"), language) or _text(task.get("kind"), language)
 
 
 def _evidence(evidence: Any, language: str) -> str:

@@ -22,10 +22,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.alerts.models import Severity
 from domain.db import Base, utcnow
+from domain.kernel.severity import Severity
+from domain.kernel.sql import one_of
 from domain.labels import LabelledEnum, register
-from domain.org.models import one_of
 
 
 @register

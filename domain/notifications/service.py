@@ -12,9 +12,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.alerts.models import Severity
 from domain.db import utcnow
 from domain.errors import Conflict, not_found
+from domain.kernel.actor import Actor, Role
+from domain.kernel.severity import Severity
+from domain.kernel.time import as_utc
 from domain.notifications import rules
 from domain.notifications.messages import NotificationLanguage
 from domain.notifications.models import (
@@ -25,8 +27,8 @@ from domain.notifications.models import (
     OutboxEvent,
     deliveries_with_context,
 )
-from domain.org.models import OrgUnit, Role
-from domain.org.rules import Actor, ancestor_ids, as_utc
+from domain.org.models import OrgUnit
+from domain.org.rules import ancestor_ids
 from domain.org.service import get_unit, units_in_subtree
 from domain.paging import Page, fetch_page
 

@@ -10,12 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import utcnow
 from domain.errors import Conflict, not_found
+from domain.kernel.actor import Actor, Role
+from domain.kernel.text import clean_slug, clean_text
+from domain.kernel.time import as_utc
 from domain.org import rules
-from domain.org.models import ApiToken, OrgUnit, Rep, Role, User, UserRole
+from domain.org.models import ApiToken, OrgUnit, Rep, User, UserRole
 from domain.org.service import get_rep, get_unit, rep_visible, units_in_subtree
 
 
-def user_visible(actor: rules.Actor) -> ColumnElement[bool]:
+def user_visible(actor: Actor) -> ColumnElement[bool]:
     if actor.sees_whole_company:
         return true()
     conditions = [User.id == actor.user_id]
@@ -25,7 +28,7 @@ def user_visible(actor: rules.Actor) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
-async def actor_for(session: AsyncSession, user: User) -> rules.Actor:
+async def actor_for(session: AsyncSession, user: User) -> Actor:
     scope_path = None
     if user.scope_unit_id is not None:
         scope_path = await session.scalar(
@@ -34,7 +37,7 @@ async def actor_for(session: AsyncSession, user: User) -> rules.Actor:
     rep_unit_id = None
     if user.rep_id is not None:
         rep_unit_id = await session.scalar(select(Rep.unit_id).where(Rep.id == user.rep_id))
-    return rules.Actor(
+    return Actor(
         user_id=user.id,
         roles=frozenset(user.roles),
         scope_path=scope_path,
@@ -50,7 +53,7 @@ class AuthenticationFailed(Exception):
 
 async def authenticate_token(
     session: AsyncSession, secret: str, now: datetime | None = None
-) -> rules.Actor:
+) -> Actor:
     now = now or utcnow()
     row = (
         await session.execute(
@@ -68,7 +71,7 @@ async def authenticate_token(
     return await actor_for(session, user)
 
 
-async def authenticate_login(session: AsyncSession, login: str) -> rules.Actor:
+async def authenticate_login(session: AsyncSession, login: str) -> Actor:
     """For an identity provider's JWT whose claim names a Pacer login."""
     user = await session.scalar(select(User).where(User.login == login))
     if user is None or not user.active:
@@ -79,9 +82,7 @@ async def authenticate_login(session: AsyncSession, login: str) -> rules.Actor:
 # --- users ------------------------------------------------------------------------------
 
 
-async def users_by_ids(
-    session: AsyncSession, actor: rules.Actor, ids: Iterable[int]
-) -> dict[int, User]:
+async def users_by_ids(session: AsyncSession, actor: Actor, ids: Iterable[int]) -> dict[int, User]:
     stmt = select(User).where(User.id.in_(set(ids)), user_visible(actor))
     return {user.id: user for user in await session.scalars(stmt)}
 
@@ -91,7 +92,7 @@ async def users_by_ids_unscoped(session: AsyncSession, ids: Iterable[int]) -> di
     return {u.id: u for u in await session.scalars(select(User).where(User.id.in_(set(ids))))}
 
 
-async def get_user(session: AsyncSession, actor: rules.Actor, user_id: int, field: str) -> User:
+async def get_user(session: AsyncSession, actor: Actor, user_id: int, field: str) -> User:
     user = (await users_by_ids(session, actor, [user_id])).get(user_id)
     if user is None:
         raise not_found("USER_NOT_FOUND", field, "用户", "user")
@@ -100,7 +101,7 @@ async def get_user(session: AsyncSession, actor: rules.Actor, user_id: int, fiel
 
 async def create_user(
     session: AsyncSession,
-    actor: rules.Actor,
+    actor: Actor,
     *,
     login: str,
     display_name: str,
@@ -109,8 +110,8 @@ async def create_user(
     scope_unit_id: int | None = None,
     rep_id: int | None = None,
 ) -> User:
-    login = rules.clean_slug(login, "login")
-    display_name = rules.clean_text(display_name, "display_name")
+    login = clean_slug(login, "login")
+    display_name = clean_text(display_name, "display_name")
     role_values = {role.value for role in roles}
     rules.check_role_scope(role_values, scope_unit_id is not None, rep_id is not None)
     if Role.ADMIN.value in role_values and scope_unit_id is None and not actor.sees_whole_company:
@@ -143,7 +144,7 @@ async def create_user(
 
 async def issue_token(
     session: AsyncSession,
-    actor: rules.Actor,
+    actor: Actor,
     *,
     user_id: int,
     name: str,
@@ -152,8 +153,8 @@ async def issue_token(
 ) -> tuple[ApiToken, str]:
     """Create a token; the secret is returned once and only its hash is stored."""
     user = await get_user(session, actor, user_id, "user_id")
-    name = rules.clean_text(name, "name")
-    expires_at = rules.as_utc(expires_at)  # stored in UTC on every database
+    name = clean_text(name, "name")
+    expires_at = as_utc(expires_at)  # stored in UTC on every database
     rules.check_expiry(expires_at, now or utcnow())
     secret = rules.new_token_secret()
     token = ApiToken(
@@ -169,7 +170,7 @@ async def issue_token(
     return token, secret
 
 
-async def revoke_token(session: AsyncSession, actor: rules.Actor, *, token_id: int) -> ApiToken:
+async def revoke_token(session: AsyncSession, actor: Actor, *, token_id: int) -> ApiToken:
     token = (await tokens_by_ids(session, actor, [token_id])).get(token_id)
     if token is None:
         raise not_found("TOKEN_NOT_FOUND", "id", "令牌", "token")
@@ -181,7 +182,7 @@ async def revoke_token(session: AsyncSession, actor: rules.Actor, *, token_id: i
 
 
 async def tokens_by_ids(
-    session: AsyncSession, actor: rules.Actor, ids: Iterable[int]
+    session: AsyncSession, actor: Actor, ids: Iterable[int]
 ) -> dict[int, ApiToken]:
     """Admins see the tokens of the users in their scope; everyone sees their own."""
     stmt = select(ApiToken).where(ApiToken.id.in_(set(ids)))

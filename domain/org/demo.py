@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.kernel.actor import Actor, Role
 from domain.org import access, service
-from domain.org.models import OrgUnit, OrgUnitKind, RepLevel, Role, User
-from domain.org.rules import Actor
+from domain.org.models import OrgUnit, OrgUnitKind, RepLevel, User
 
 COMPANY_CODE = "demo"
 COMPANY_NAME = "华辰新能源汽车销售有限公司"
@@ -36,6 +36,7 @@ REGIONS = {
     ("west", "西部大区"): [("chengdu", "成都"), ("chongqing", "重庆"), ("xian", "西安")],
 }
 REP_COUNT = 68
+WEAK_TEAM = "west.chengdu"  # the team whose story is a slump: quiet weeks, missed KPIs
 SEGMENTS = [
     "government",
     "private_buyer",

@@ -16,6 +16,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db import Base, utcnow
+from domain.kernel.actor import Role
+from domain.kernel.sql import one_of
 from domain.labels import LabelledEnum, register
 
 
@@ -39,20 +41,6 @@ class RepStatus(LabelledEnum):
     ACTIVE = ("active", "在岗", "Active")
     ON_LEAVE = ("on_leave", "休假", "On leave")
     INACTIVE = ("inactive", "已离岗", "Inactive")
-
-
-@register
-class Role(LabelledEnum):
-    ADMIN = ("admin", "管理员", "Administrator")
-    DIRECTOR = ("director", "销售总监", "Sales director")
-    MANAGER = ("manager", "销售经理", "Sales manager")
-    REP = ("rep", "销售代表", "Sales rep")
-    INTAKE = ("intake", "线索接入", "Lead intake")
-
-
-def one_of(column: str, enum_cls: type[LabelledEnum]) -> str:
-    values = ", ".join(f"'{member.value}'" for member in enum_cls)
-    return f"{column} IN ({values})"
 
 
 class OrgUnit(Base):

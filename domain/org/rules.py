@@ -3,54 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from domain.errors import Conflict, InvalidInput
-from domain.org.models import OrgUnitKind, Role
+from domain.kernel.actor import Role
+from domain.kernel.text import clean_slug
+from domain.kernel.time import as_utc
+from domain.org.models import OrgUnitKind
 
 TOKEN_PREFIX = "pacer_"
-SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
 MAX_CAPACITY = 10_000
-
-
-@dataclass(frozen=True)
-class Actor:
-    """The caller as the services see it: roles plus where they may look.
-
-    ``scope_path`` is the materialised path of the scope unit; ``None`` with the admin role
-    means the whole company. A rep sees their own record and their own unit.
-    """
-
-    user_id: int
-    roles: frozenset[str]
-    scope_path: str | None = None
-    rep_id: int | None = None
-    rep_unit_id: int | None = None
-    login: str = ""
-
-    def has(self, *roles: Role) -> bool:
-        return any(role.value in self.roles for role in roles)
-
-    @property
-    def sees_whole_company(self) -> bool:
-        return self.has(Role.ADMIN) and self.scope_path is None
-
-    @property
-    def subtree_path(self) -> str | None:
-        """The subtree this actor manages, if any (admin, director, manager)."""
-        if self.has(Role.ADMIN, Role.DIRECTOR, Role.MANAGER):
-            return self.scope_path
-        return None
-
-    def manages_path(self, unit_path: str) -> bool:
-        """True when a unit with this path lies in the actor's managed subtree."""
-        if self.sees_whole_company:
-            return True
-        scope = self.subtree_path
-        return scope is not None and unit_path.startswith(scope)
 
 
 # --- tree -------------------------------------------------------------------------------
@@ -97,39 +60,6 @@ def check_move(unit_path: str, unit_parent_id: int | None, new_parent_path: str)
 
 
 # --- input checks -----------------------------------------------------------------------
-
-
-def clean_text(value: str, field_name: str, max_length: int = 120) -> str:
-    text = " ".join(value.split())
-    if not text:
-        raise InvalidInput("REQUIRED", "不能为空", "Must not be empty", field_name)
-    if len(text) > max_length:
-        raise InvalidInput(
-            "TOO_LONG",
-            f"不能超过 {max_length} 个字符",
-            f"Must be at most {max_length} characters",
-            field_name,
-        )
-    return text
-
-
-def clean_optional_text(value: str | None, field_name: str, max_length: int) -> str | None:
-    """Free text that may be left out: whitespace collapsed, blank as None, at most
-    `max_length` characters (TOO_LONG)."""
-    text = " ".join((value or "").split())
-    return clean_text(text, field_name, max_length) if text else None
-
-
-def clean_slug(value: str, field_name: str) -> str:
-    slug = value.strip().lower()
-    if not SLUG.match(slug):
-        raise InvalidInput(
-            "INVALID_CODE",
-            "只能使用小写字母、数字、下划线、点和连字符（最多 40 个）",
-            "Use 1-40 lower-case letters, digits, '_', '.' or '-'",
-            field_name,
-        )
-    return slug
 
 
 def check_capacity(capacity: int) -> None:
@@ -201,16 +131,6 @@ def new_token_secret() -> str:
 def hash_token(secret: str) -> str:
     # The secret has 256 bits of entropy, so a plain SHA-256 is enough (no salt, no KDF).
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def as_utc(moment: datetime | None) -> datetime | None:
-    """The moment in UTC. Every stored moment is UTC, and SQLite gives naive datetimes back
-    and drops the offset of those it is given, so convert before storing or comparing."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def token_refusal(

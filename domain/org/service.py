@@ -10,6 +10,8 @@ from sqlalchemy import ColumnElement, false, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, InvalidInput, not_found
+from domain.kernel.actor import Actor, Role
+from domain.kernel.text import clean_slug, clean_text
 from domain.org import rules
 from domain.org.models import (
     OrgUnit,
@@ -19,7 +21,6 @@ from domain.org.models import (
     RepSpecialty,
     RepStatus,
     RepTerritory,
-    Role,
     User,
     UserRole,
 )
@@ -28,7 +29,7 @@ from domain.paging import Page, fetch_page
 # --- visibility -------------------------------------------------------------------------
 
 
-def unit_visible(actor: rules.Actor) -> ColumnElement[bool]:
+def unit_visible(actor: Actor) -> ColumnElement[bool]:
     if actor.sees_whole_company:
         return true()
     conditions = []
@@ -43,7 +44,7 @@ def units_in_subtree(path: str):
     return select(OrgUnit.id).where(OrgUnit.path.startswith(path)).scalar_subquery()
 
 
-def in_scope(actor: rules.Actor, unit_column, rep_column) -> ColumnElement[bool]:
+def in_scope(actor: Actor, unit_column, rep_column) -> ColumnElement[bool]:
     """Rows whose unit lies in the actor's managed subtree, and a rep's own rows."""
     if actor.sees_whole_company:
         return true()
@@ -55,14 +56,14 @@ def in_scope(actor: rules.Actor, unit_column, rep_column) -> ColumnElement[bool]
     return or_(*conditions) if conditions else false()
 
 
-def rep_visible(actor: rules.Actor) -> ColumnElement[bool]:
+def rep_visible(actor: Actor) -> ColumnElement[bool]:
     return in_scope(actor, Rep.unit_id, Rep.id)
 
 
 # --- org units --------------------------------------------------------------------------
 
 
-async def get_unit(session: AsyncSession, actor: rules.Actor, unit_id: int, field: str) -> OrgUnit:
+async def get_unit(session: AsyncSession, actor: Actor, unit_id: int, field: str) -> OrgUnit:
     """A unit the actor manages (for writes), else UNIT_NOT_FOUND / PARENT_NOT_FOUND on field."""
     unit = await session.get(OrgUnit, unit_id)
     if unit is None or not actor.manages_path(unit.path):
@@ -72,14 +73,14 @@ async def get_unit(session: AsyncSession, actor: rules.Actor, unit_id: int, fiel
 
 
 async def units_by_ids(
-    session: AsyncSession, actor: rules.Actor, ids: Iterable[int]
+    session: AsyncSession, actor: Actor, ids: Iterable[int]
 ) -> dict[int, OrgUnit]:
     stmt = select(OrgUnit).where(OrgUnit.id.in_(set(ids)), unit_visible(actor))
     return {unit.id: unit for unit in await session.scalars(stmt)}
 
 
 async def children_by_parent(
-    session: AsyncSession, actor: rules.Actor, parent_ids: Iterable[int]
+    session: AsyncSession, actor: Actor, parent_ids: Iterable[int]
 ) -> dict[int, list[OrgUnit]]:
     stmt = (
         select(OrgUnit)
@@ -99,7 +100,7 @@ class UnitFilter:
 
 
 async def list_units(
-    session: AsyncSession, actor: rules.Actor, filters: UnitFilter, after_id: int | None, first: int
+    session: AsyncSession, actor: Actor, filters: UnitFilter, after_id: int | None, first: int
 ) -> Page[OrgUnit]:
     stmt = select(OrgUnit).where(unit_visible(actor))
     if filters.root_id is not None:
@@ -112,15 +113,15 @@ async def list_units(
 
 async def create_org_unit(
     session: AsyncSession,
-    actor: rules.Actor,
+    actor: Actor,
     *,
     code: str,
     name: str,
     kind: OrgUnitKind,
     parent_id: int | None,
 ) -> OrgUnit:
-    code = rules.clean_slug(code, "code")
-    name = rules.clean_text(name, "name")
+    code = clean_slug(code, "code")
+    name = clean_text(name, "name")
     rules.check_parent_kind(kind, parent_id is not None)
     if parent_id is None and not actor.sees_whole_company:
         raise not_found("PARENT_NOT_FOUND", "parent_id", "组织单元", "org unit")
@@ -137,7 +138,7 @@ async def create_org_unit(
 
 
 async def move_org_unit(
-    session: AsyncSession, actor: rules.Actor, *, unit_id: int, new_parent_id: int
+    session: AsyncSession, actor: Actor, *, unit_id: int, new_parent_id: int
 ) -> OrgUnit:
     unit = await get_unit(session, actor, unit_id, "id")
     new_parent = await get_unit(session, actor, new_parent_id, "new_parent_id")
@@ -210,7 +211,7 @@ class RepFilter:
 
 
 async def list_reps(
-    session: AsyncSession, actor: rules.Actor, filters: RepFilter, after_id: int | None, first: int
+    session: AsyncSession, actor: Actor, filters: RepFilter, after_id: int | None, first: int
 ) -> Page[Rep]:
     stmt = select(Rep).where(rep_visible(actor))
     if filters.unit_id is not None:
@@ -232,9 +233,7 @@ async def list_reps(
     return await fetch_page(session, stmt, Rep.id, after_id, first)
 
 
-async def reps_by_ids(
-    session: AsyncSession, actor: rules.Actor, ids: Iterable[int]
-) -> dict[int, Rep]:
+async def reps_by_ids(session: AsyncSession, actor: Actor, ids: Iterable[int]) -> dict[int, Rep]:
     stmt = select(Rep).where(Rep.id.in_(set(ids)), rep_visible(actor))
     return {rep.id: rep for rep in await session.scalars(stmt)}
 
@@ -246,7 +245,7 @@ async def reps_by_ids_unscoped(session: AsyncSession, ids: Iterable[int]) -> dic
     return {rep.id: rep for rep in await session.scalars(stmt)}
 
 
-async def get_rep(session: AsyncSession, actor: rules.Actor, rep_id: int, field: str) -> Rep:
+async def get_rep(session: AsyncSession, actor: Actor, rep_id: int, field: str) -> Rep:
     rep = (await reps_by_ids(session, actor, [rep_id])).get(rep_id)
     if rep is None or not actor.manages_path((await session.get(OrgUnit, rep.unit_id)).path):
         raise not_found("REP_NOT_FOUND", field, "销售代表", "rep")
@@ -269,9 +268,9 @@ class RepChanges:
 
 
 async def create_rep(
-    session: AsyncSession, actor: rules.Actor, *, external_id: str, today: date, data: RepChanges
+    session: AsyncSession, actor: Actor, *, external_id: str, today: date, data: RepChanges
 ) -> Rep:
-    external_id = rules.clean_slug(external_id, "external_id")
+    external_id = clean_slug(external_id, "external_id")
     if await session.scalar(select(Rep.id).where(Rep.external_id == external_id)):
         raise Conflict(
             "EXTERNAL_ID_TAKEN", "该外部编号已被使用", "This external id is in use", "external_id"
@@ -293,7 +292,7 @@ async def create_rep(
 
 
 async def update_rep(
-    session: AsyncSession, actor: rules.Actor, *, rep_id: int, today: date, data: RepChanges
+    session: AsyncSession, actor: Actor, *, rep_id: int, today: date, data: RepChanges
 ) -> Rep:
     rep = await get_rep(session, actor, rep_id, "id")
     await _apply_rep_changes(session, actor, rep, data, today)
@@ -302,12 +301,12 @@ async def update_rep(
 
 
 async def _apply_rep_changes(
-    session: AsyncSession, actor: rules.Actor, rep: Rep, data: RepChanges, today: date
+    session: AsyncSession, actor: Actor, rep: Rep, data: RepChanges, today: date
 ) -> None:
     if data.name is not None:
-        rep.name = rules.clean_text(data.name, "name")
+        rep.name = clean_text(data.name, "name")
     if data.email is not None:
-        rep.email = rules.clean_text(data.email, "email", 254) if data.email.strip() else None
+        rep.email = clean_text(data.email, "email", 254) if data.email.strip() else None
     if data.unit_id is not None:
         rep.unit_id = (await get_unit(session, actor, data.unit_id, "unit_id")).id
     if data.level is not None:
@@ -327,7 +326,7 @@ async def _apply_rep_changes(
             specialty.proficiency = wanted.pop(specialty.segment)
         rep.specialties = kept + [RepSpecialty(segment=s, proficiency=p) for s, p in wanted.items()]
     if data.territories is not None:
-        wanted_territories = {rules.clean_slug(t, "territories") for t in data.territories}
+        wanted_territories = {clean_slug(t, "territories") for t in data.territories}
         kept_territories = [t for t in rep.territories if t.territory in wanted_territories]
         new = wanted_territories - {t.territory for t in kept_territories}
         rep.territories = kept_territories + [RepTerritory(territory=t) for t in sorted(new)]

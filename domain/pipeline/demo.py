@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.kernel.actor import Actor
+from domain.kernel.time import as_utc
+from domain.org.demo import WEAK_TEAM
 from domain.org.models import OrgUnit, Rep
-from domain.org.rules import Actor, as_utc
 from domain.pipeline import follow_ups, rules, service
 from domain.pipeline.models import Account, FollowUpType, ValuePoint
 from domain.pipeline.stages import OPEN_STAGES, Stage
-from domain.targets.demo import WEAK_TEAM
 
 OPPORTUNITIES_PER_REP = 3
 ACCOUNT_NAMES = ["出行", "物流", "租车", "公交", "环卫", "冷链", "快递", "网约车"]

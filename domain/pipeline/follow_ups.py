@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import utcnow
 from domain.errors import InvalidInput, not_found
-from domain.org.rules import Actor, as_utc, clean_optional_text, clean_slug, clean_text
+from domain.kernel.actor import Actor
+from domain.kernel.text import clean_optional_text, clean_slug, clean_text
+from domain.kernel.time import as_utc
 from domain.pipeline import rules
 from domain.pipeline.models import CustomerStatus, FollowUp, FollowUpType, ValuePoint
 from domain.pipeline.service import get_opportunity

@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import InvalidInput
+from domain.kernel.actor import Actor
+from domain.kernel.time import as_utc
 from domain.org.models import OrgUnit, Rep
-from domain.org.rules import Actor, as_utc
 from domain.org.service import units_in_subtree
 from domain.pipeline.models import Account, FollowUp, Opportunity, Payment, StageTransition
 from domain.pipeline.service import opportunity_visible

@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import InvalidInput
+from domain.kernel.actor import Actor
+from domain.kernel.time import as_utc
 from domain.org.models import OrgUnit, Rep, RepLevel
-from domain.org.rules import Actor, as_utc
 from domain.org.service import rep_visible, units_in_subtree
 from domain.pipeline.models import FollowUp, FollowUpType, Opportunity, StageTransition
 from domain.pipeline.stages import Stage

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import InvalidInput
+from domain.kernel.actor import Actor
 from domain.org.models import RepStatus
-from domain.org.rules import Actor
 from domain.pipeline import rules
 from domain.pipeline.models import Opportunity, OwnerChange, StageTransition
 from domain.pipeline.service import get_opportunity, move_stage, require_manager_of, visible_rep

@@ -21,8 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db import Base, utcnow
+from domain.kernel.sql import one_of
 from domain.labels import LabelledEnum, register
-from domain.org.models import one_of
 from domain.pipeline.stages import Stage, legal_pairs_sql
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, InvalidInput
-from domain.org.rules import Actor
+from domain.kernel.actor import Actor
 from domain.pipeline.models import Opportunity, Payment
 from domain.pipeline.service import get_opportunity
 from domain.pipeline.stages import Stage

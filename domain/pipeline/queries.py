@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.kernel.actor import Actor
 from domain.org.models import OrgUnit, Rep
-from domain.org.rules import Actor
 from domain.org.service import units_in_subtree
 from domain.paging import fetch_page
 from domain.pipeline.models import CoOwner, LossReason, Opportunity, StageTransition

@@ -16,8 +16,9 @@ from sqlalchemy.orm import selectinload
 
 from domain.db import utcnow
 from domain.errors import Forbidden, InvalidInput, not_found
-from domain.org.models import OrgUnit, Rep, Role
-from domain.org.rules import Actor, clean_slug, clean_text
+from domain.kernel.actor import Actor, Role
+from domain.kernel.text import clean_slug, clean_text
+from domain.org.models import OrgUnit, Rep
 from domain.org.service import rep_visible, units_in_subtree
 from domain.pipeline import rules
 from domain.pipeline.models import (

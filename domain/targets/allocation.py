@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, InvalidInput
+from domain.kernel.actor import Actor
 from domain.org.models import OrgUnit, Rep
-from domain.org.rules import Actor
 from domain.targets import actuals, rules
 from domain.targets.models import (
     METRIC_UNITS,

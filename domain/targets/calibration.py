@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import utcnow
 from domain.errors import Conflict, Forbidden, InvalidInput
-from domain.org.models import Rep, Role
-from domain.org.rules import Actor
+from domain.kernel.actor import Actor, Role
+from domain.org.models import Rep
 from domain.targets import rules
 from domain.targets.models import Target, TargetStatus, TargetVersion
 from domain.targets.service import (

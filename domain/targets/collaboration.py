@@ -12,9 +12,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, InvalidInput, not_found
+from domain.kernel.actor import Actor
+from domain.kernel.text import clean_slug, clean_text
 from domain.org.access import user_visible
 from domain.org.models import OrgUnit, Rep, User
-from domain.org.rules import Actor, clean_slug, clean_text
 from domain.org.service import units_in_subtree
 from domain.targets.models import (
     GapReason,

@@ -14,8 +14,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.kernel.actor import Actor
+from domain.org.demo import WEAK_TEAM
 from domain.org.models import OrgUnit, OrgUnitKind, Rep, RepLevel
-from domain.org.rules import Actor
 from domain.targets import actuals, allocation, deals, rules, service
 from domain.targets.importer import DealRow
 from domain.targets.models import BusinessCoefficient, Metric, PeriodKind, Target
@@ -26,7 +27,6 @@ TYPICAL_DEAL = 180_000_00  # 180,000.00 a vehicle-fleet deal, in fen
 YEAR_END_PUSH = {11: 1.15, 12: 1.35}
 GROWTH = 1.15
 # The Chengdu team closes nothing in the two weeks before this one: the demo's circuit breaker.
-WEAK_TEAM = "west.chengdu"
 
 
 @dataclass(frozen=True)

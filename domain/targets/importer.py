@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from domain.errors import DomainError, InvalidInput
-from domain.org.rules import clean_slug, clean_text
+from domain.kernel.text import clean_slug, clean_text
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 REQUIRED_COLUMNS = (

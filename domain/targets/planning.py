@@ -9,8 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Forbidden, InvalidInput
-from domain.org.models import Rep, Role
-from domain.org.rules import Actor, clean_slug, clean_text, path_depth
+from domain.kernel.actor import Actor, Role
+from domain.kernel.text import clean_slug, clean_text
+from domain.org.models import Rep
+from domain.org.rules import path_depth
 from domain.targets import actuals, rules
 from domain.targets.baseline import Baseline, BaselineSettings, Coefficient, HistoricDeal
 from domain.targets.baseline import suggest_baseline as compute_baseline

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import InvalidInput
+from domain.kernel.actor import Actor
 from domain.org.models import OrgUnit, Rep
-from domain.org.rules import Actor
 from domain.targets.allocation import set_market_potential
 from domain.targets.deals import ImportRejected, ImportReport
 from domain.targets.importer import BadRow, bad_row, detect_encoding, header_columns

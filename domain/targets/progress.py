@@ -12,9 +12,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import not_found
+from domain.kernel.actor import Actor
 from domain.labels import LabelledEnum, register
 from domain.org.models import OrgUnit, Rep
-from domain.org.rules import Actor
 from domain.org.service import units_in_subtree
 from domain.targets import actuals, rules
 from domain.targets.models import (

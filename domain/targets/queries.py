@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.kernel.actor import Actor
 from domain.org.models import OrgUnit, Rep
-from domain.org.rules import Actor
 from domain.org.service import units_in_subtree
 from domain.paging import fetch_page
 from domain.targets.models import (

@@ -17,8 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, Forbidden, InvalidInput, not_found
-from domain.org.models import OrgUnit, Rep, Role
-from domain.org.rules import Actor
+from domain.kernel.actor import Actor, Role
+from domain.org.models import OrgUnit, Rep
 from domain.org.service import rep_visible, unit_visible
 from domain.targets import rules
 from domain.targets.models import (

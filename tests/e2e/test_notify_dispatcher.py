@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from domain.alerts.models import Severity
+from domain.kernel.severity import Severity
 from domain.notifications import service
 from domain.notifications.models import Delivery, NotificationSubscription
 from domain.org.models import OrgUnit

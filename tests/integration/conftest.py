@@ -11,9 +11,9 @@ import pytest
 from strawberry.relay import to_base64
 
 from api.app import create_app
+from domain.kernel.actor import Actor, Role
 from domain.org import access, service
-from domain.org.models import OrgUnitKind, RepLevel, Role
-from domain.org.rules import Actor
+from domain.org.models import OrgUnitKind, RepLevel
 from domain.settings import load_settings
 
 TODAY = date(2026, 11, 20)

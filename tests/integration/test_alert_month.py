@@ -16,9 +16,9 @@ from domain.alerts import evaluate
 from domain.alerts.models import Alert, AlertEvent, AlertTask, HealthDiagnosis
 from domain.alerts.rules import Thresholds
 from domain.alerts.signals import Config
+from domain.kernel.time import as_utc
 from domain.notifications.models import OutboxEvent
 from domain.org.models import Rep
-from domain.org.rules import as_utc
 from domain.pipeline.models import Account, FollowUp, Opportunity, StageTransition
 from domain.targets.models import Deal, Target
 from domain.targets.periods import WorkingCalendar

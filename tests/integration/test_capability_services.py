@@ -13,9 +13,9 @@ from sqlalchemy import select, update
 from domain.capability import awards, deals, ratings, service
 from domain.capability.milestones import load_milestones
 from domain.capability.models import CapabilityEvidence, MilestoneEvent
+from domain.kernel.actor import Actor
 from domain.org import service as org
 from domain.org.models import RepLevel
-from domain.org.rules import Actor
 from domain.pipeline.models import Opportunity
 from domain.settings import load_settings
 from domain.targets.deals import ImportRejected

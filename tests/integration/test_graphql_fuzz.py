@@ -30,8 +30,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from domain import db
+from domain.kernel.actor import Role
 from domain.org import access
-from domain.org.models import Role
 from tests.conftest import empty_tables
 from tests.integration.conftest import BOOTSTRAP, build_world, make_app
 from tests.integration.graphql_fuzzing import (

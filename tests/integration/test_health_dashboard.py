@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain.alerts.models import Alert
+from domain.kernel.time import as_utc
 from domain.org.models import Rep
-from domain.org.rules import as_utc
 from domain.pipeline.models import Account, FollowUp, Opportunity, StageTransition
 from domain.targets.models import Deal, GapTag, Target
 from tests.conftest import count_statements

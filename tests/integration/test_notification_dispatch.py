@@ -14,12 +14,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from domain.alerts.models import Severity
 from domain.db import utcnow
+from domain.kernel.severity import Severity
+from domain.kernel.time import as_utc
 from domain.notifications import channel_requests, dispatcher, leases, senders, service
 from domain.notifications.models import Delivery, NotificationSubscription
 from domain.org.models import OrgUnit
-from domain.org.rules import as_utc
 from domain.settings import load_settings
 from tests.integration.conftest import gid
 from tests.integration.notify_receiver import Receiver, running

@@ -366,8 +366,8 @@ async def test_move_errors(api, world):
 
 
 async def test_a_co_owning_manager_of_another_team_cannot_reopen(api, world, sessions):
+    from domain.kernel.actor import Role
     from domain.org import access
-    from domain.org.models import Role
     from tests.integration.conftest import BOOTSTRAP
 
     async with sessions() as session:

@@ -17,8 +17,9 @@ from coaching.practice.engines import Voices
 from coaching.practice.models import PracticeMode, PracticeSession, PracticeTurn
 from coaching.scenario import load_scenarios
 from domain.errors import DomainError
+from domain.kernel.actor import Role
 from domain.org import access
-from domain.org.models import Role, User
+from domain.org.models import User
 from domain.settings import load_settings
 from tests.conftest import count_statements
 from tests.integration.codes import untested_codes

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
+from domain.kernel.actor import Role
+from domain.kernel.time import as_utc
 from domain.leads.models import Lead, LeadStatus, RoutingDecision
 from domain.org import access
-from domain.org.models import Rep, RepStatus, Role
-from domain.org.rules import as_utc
+from domain.org.models import Rep, RepStatus
 from tests.conftest import count_statements
 from tests.integration.conftest import BOOTSTRAP
 from tests.integration.test_org_mutations import run

@@ -217,8 +217,8 @@ async def test_allocate_more_errors(api, world, history):
 async def dual_role_token(sessions, world) -> str:
     """Manager of Hangzhou who is also rep r2 (in Shanghai): sees r2's targets as their own
     but does not manage them."""
+    from domain.kernel.actor import Role
     from domain.org import access
-    from domain.org.models import Role
     from tests.integration.conftest import BOOTSTRAP
 
     async with sessions() as session:

@@ -29,8 +29,8 @@ from domain.alerts.models import (
 from domain.alerts.review_rules import month_of_week
 from domain.alerts.review_snapshot import ReviewSettings
 from domain.errors import Forbidden
-from domain.org.models import Rep, Role
-from domain.org.rules import Actor
+from domain.kernel.actor import Actor, Role
+from domain.org.models import Rep
 from domain.targets.calibration import Calibration, adjust_target
 from domain.targets.models import Deal, Metric, PeriodKind, Target, TargetVersion
 from domain.targets.periods import Period

@@ -24,8 +24,8 @@ from sqlalchemy import insert
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from domain import db  # noqa: E402
+from domain.kernel.actor import Actor
 from domain.org.models import OrgUnit, Rep  # noqa: E402
-from domain.org.rules import Actor  # noqa: E402
 from domain.pipeline import follow_ups, funnel, kpis, rules, service  # noqa: E402
 from domain.pipeline.models import FollowUpType  # noqa: E402
 from domain.targets.periods import WorkingCalendar  # noqa: E402

@@ -31,8 +31,9 @@ sys.path.insert(0, str(ROOT))
 
 from api.app import create_app  # noqa: E402
 from domain import db  # noqa: E402
+from domain.kernel.actor import Actor  # noqa: E402
 from domain.org.models import OrgUnit, Rep, User, UserRole  # noqa: E402
-from domain.org.rules import Actor, hash_token  # noqa: E402
+from domain.org.rules import hash_token  # noqa: E402
 from domain.settings import load_settings  # noqa: E402
 from domain.targets import allocation, rules, service  # noqa: E402
 from domain.targets.models import Deal, Metric, PeriodKind, Target  # noqa: E402

@@ -11,11 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.alerts import rules
-from domain.alerts.models import AlertRule, Severity, TaskKind
+from domain.alerts.models import AlertRule, TaskKind
 from domain.alerts.rules import Clearance, Finding, Subject, Thresholds
 from domain.alerts.runs import RunSummary, check_not_before_latest
 from domain.alerts.signals import working_days_back
 from domain.errors import InvalidInput
+from domain.kernel.severity import Severity
 from domain.pipeline.kpis import DEFAULT_MINIMUMS, KpiDay
 from domain.targets.periods import WorkingCalendar
 

@@ -32,3 +32,59 @@ def test_import_direction(package):
         for path in (ROOT / package).rglob("*.py")
     }
     assert {path: bad for path, bad in offenders.items() if bad} == {}
+
+
+# Inside domain/: the shared modules every context may use, then each context with the
+# contexts below it that it may import. The table has no cycle (tested below).
+SHARED = {"db", "errors", "labels", "paging", "versioning", "settings", "kernel"}
+CONTEXTS = {
+    "kernel": set(),
+    "org": set(),
+    "pipeline": {"org"},
+    "targets": {"org", "pipeline"},
+    "leads": {"org"},
+    "notifications": {"org"},
+    "capability": {"org", "pipeline", "targets"},
+    "alerts": {"org", "pipeline", "targets", "notifications"},
+}
+
+
+def domain_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.add(node.module)
+        elif isinstance(node, ast.Import):
+            modules |= {alias.name for alias in node.names}
+    return {name.split(".")[1] for name in modules if name.startswith("domain.")}
+
+
+def test_every_domain_context_is_declared():
+    packages = {
+        path.name for path in (ROOT / "domain").iterdir() if (path / "__init__.py").exists()
+    }
+    assert packages == set(CONTEXTS)
+
+
+@pytest.mark.parametrize("context", sorted(CONTEXTS))
+def test_a_context_imports_only_the_shared_modules_and_the_contexts_below_it(context):
+    allowed = (
+        {context} | CONTEXTS[context] | ({"errors", "labels"} if context == "kernel" else SHARED)
+    )
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(domain_imports(path) - allowed)
+        for path in (ROOT / "domain" / context).rglob("*.py")
+    }
+    assert {path: bad for path, bad in offenders.items() if bad} == {}
+
+
+def test_the_context_table_has_no_cycle():
+    placed: list[str] = []
+    pending = dict(CONTEXTS)
+    while pending:
+        ready = [name for name, below in pending.items() if below <= set(placed)]
+        assert ready, f"a cycle among {sorted(pending)}"
+        placed += ready
+        for name in ready:
+            del pending[name]

@@ -37,7 +37,13 @@ ALERT = {
 TASK = {
     **ALERT,
     "event": "task.created",
-    "task": {"id": 9, "kind": "one_on_one", "due_on": "2026-11-24", "assignee": "王经理"},
+    "task": {  # as the alert evaluator writes it: the kind's label travels with it
+        "id": 9,
+        "kind": "one_on_one",
+        "label": {"zh": "一对一辅导", "en": "1:1 coaching"},
+        "due_on": "2026-11-24",
+        "assignee": "王经理",
+    },
 }
 
 

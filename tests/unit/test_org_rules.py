@@ -7,14 +7,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import Conflict, InvalidInput
+from domain.kernel.actor import Actor, Role
+from domain.kernel.text import clean_slug, clean_text
+from domain.kernel.time import as_utc
 from domain.org import rules
-from domain.org.models import OrgUnitKind, Role
+from domain.org.models import OrgUnitKind
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
 
 def actor(*roles: Role, scope: str | None = None, rep_id=None, rep_unit_id=None):
-    return rules.Actor(1, frozenset(r.value for r in roles), scope, rep_id, rep_unit_id)
+    return Actor(1, frozenset(r.value for r in roles), scope, rep_id, rep_unit_id)
 
 
 def test_paths():
@@ -95,22 +98,22 @@ def test_move_is_refused_exactly_when_it_would_make_a_cycle(case):
 
 @pytest.mark.parametrize("value", ["East.SH", "  rep_01 ", "a", "x-y.z"])
 def test_clean_slug_accepts(value):
-    assert rules.clean_slug(value, "code") == value.strip().lower()
+    assert clean_slug(value, "code") == value.strip().lower()
 
 
 @pytest.mark.parametrize("value", ["", "has space", "中文", "-lead", "x" * 41, "a/b"])
 def test_clean_slug_refuses(value):
     with pytest.raises(InvalidInput) as caught:
-        rules.clean_slug(value, "code")
+        clean_slug(value, "code")
     assert (caught.value.code, caught.value.field) == ("INVALID_CODE", "code")
 
 
 def test_clean_text_collapses_whitespace_and_checks_length():
-    assert rules.clean_text("  华东   大区 ", "name") == "华东 大区"
+    assert clean_text("  华东   大区 ", "name") == "华东 大区"
     with pytest.raises(InvalidInput, match="REQUIRED"):
-        rules.clean_text(" \t ", "name")
+        clean_text(" \t ", "name")
     with pytest.raises(InvalidInput, match="TOO_LONG"):
-        rules.clean_text("x" * 121, "name")
+        clean_text("x" * 121, "name")
 
 
 def test_rep_value_checks():
@@ -171,7 +174,7 @@ def test_as_utc_converts_aware_moments():
     from zoneinfo import ZoneInfo
 
     shanghai = datetime(2026, 11, 23, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-    assert rules.as_utc(shanghai) == datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
-    assert rules.as_utc(shanghai).utcoffset() == timedelta(0)
-    assert rules.as_utc(datetime(2026, 1, 1, 12)) == datetime(2026, 1, 1, 12, tzinfo=UTC)
-    assert rules.as_utc(None) is None
+    assert as_utc(shanghai) == datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
+    assert as_utc(shanghai).utcoffset() == timedelta(0)
+    assert as_utc(datetime(2026, 1, 1, 12)) == datetime(2026, 1, 1, 12, tzinfo=UTC)
+    assert as_utc(None) is None

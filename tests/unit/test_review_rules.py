@@ -28,8 +28,7 @@ from domain.alerts.review_rules import (
     subject_of,
 )
 from domain.errors import Forbidden, InvalidInput
-from domain.org.models import Role
-from domain.org.rules import Actor
+from domain.kernel.actor import Actor, Role
 from domain.pipeline import funnel as funnels
 from domain.pipeline.kpis import DEFAULT_MINIMUMS, KpiDay, RepKpis
 from domain.targets.models import PeriodKind
