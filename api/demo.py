@@ -22,6 +22,7 @@ from domain.org.demo import DemoOrg, seed_org
 from domain.org.models import ApiToken, User
 from domain.pipeline.demo import seed_pipeline
 from domain.pipeline.rules import load_gates
+from domain.reviews.demo import seed_review
 from domain.settings import Settings, load_settings
 from domain.targets.demo import seed_targets
 
@@ -49,7 +50,10 @@ async def load_demo(
         await seed_targets(session, actor, seed, today)
         await session.commit()
     settings = settings or load_settings(timezone=timezone)
-    await seed_alerts(sessions, settings, seed, today)
+    if await seed_alerts(sessions, settings, seed, today):  # the first time only
+        async with sessions() as session:
+            await seed_review(session, settings, today)
+            await session.commit()
     scenarios = load_scenarios(scenarios_directory(settings), strict=True)
     await seed_practice(sessions, scenarios, settings, seed, today, also=org.logins[Role.REP])
     await seed_capability(sessions, settings, seed, today)

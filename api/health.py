@@ -16,9 +16,13 @@ from api.org_types import OrgUnitNode, RepNode
 from api.permissions import READ_ORG, allow
 from api.relay import decode_id
 from api.target_types import Progress, TargetNode
-from domain.alerts import health
-from domain.alerts.health_rules import HealthIndicatorKind, IndicatorStatus, ThresholdDirection
-from domain.alerts.rules import HealthThresholds
+from domain.health import service as health
+from domain.health.rules import (
+    HealthIndicatorKind,
+    HealthThresholds,
+    IndicatorStatus,
+    ThresholdDirection,
+)
 from domain.kernel.severity import Severity
 from domain.targets.models import PeriodKind
 

@@ -9,13 +9,13 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from coaching.practice import queries as practice
-from domain.alerts import review as reviews
 from domain.alerts import service as alerts
 from domain.leads import service as leads
 from domain.org import access, service
 from domain.pipeline import follow_ups, payments
 from domain.pipeline import queries as pipeline_queries
 from domain.pipeline import service as pipeline
+from domain.reviews import service as reviews
 from domain.targets import collaboration, progress, queries
 from domain.targets import service as targets
 

@@ -1,5 +1,5 @@
 """GraphQL types of a weekly review's snapshot: the frozen JSON (see
-`domain.alerts.review_snapshot`) as typed objects. Links to live rows (a target, a rep, an
+`domain.reviews.snapshot`) as typed objects. Links to live rows (a target, a rep, an
 account) resolve through the request's DataLoaders and are null outside the caller's scope."""
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from api.org_types import RepNode
 from api.pipeline_types import AccountType
 from api.target_types import TargetNode
 from domain.alerts.models import AlertRule, AlertStatus
-from domain.alerts.review_rules import ReviewOwnerRole, ReviewSubjectKind
 from domain.kernel.severity import Severity
 from domain.org.models import RepLevel
 from domain.pipeline.stages import Stage
+from domain.reviews.rules import ReviewOwnerRole, ReviewSubjectKind
 from domain.targets.models import Metric, PeriodKind, TargetStatus
 
 

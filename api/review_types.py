@@ -15,9 +15,9 @@ from api.org_types import OrgUnitNode, RepNode, UserNode, _OrmNode, display_user
 from api.pipeline_types import AccountType
 from api.review_snapshot_types import ReviewSnapshot, expose_enum
 from api.target_types import TargetNode
-from domain.alerts import review as reviews
-from domain.alerts.models import ReviewAnomaly, ReviewSuggestion, SuggestionStatus, WeeklyReview
-from domain.alerts.review_export import ReviewExportFormat
+from domain.reviews import service as reviews
+from domain.reviews.export import ReviewExportFormat
+from domain.reviews.models import ReviewAnomaly, ReviewSuggestion, SuggestionStatus, WeeklyReview
 
 expose_enum(SuggestionStatus, "Where a target-adjustment suggestion stands. 调整建议状态。")
 expose_enum(

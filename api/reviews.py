@@ -27,10 +27,10 @@ from api.review_types import (
     WeeklyReviewNode,
 )
 from api.target_types import TargetNode
-from domain.alerts import review as reviews
-from domain.alerts import review_actions as actions
-from domain.alerts.review_rules import DECIDERS, PLANNERS
-from domain.alerts.review_snapshot import ReviewSettings
+from domain.reviews import actions
+from domain.reviews import service as reviews
+from domain.reviews.rules import DECIDERS, PLANNERS
+from domain.reviews.snapshot import ReviewSettings
 
 # --- mutations --------------------------------------------------------------------------
 

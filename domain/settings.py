@@ -281,7 +281,7 @@ class Settings(BaseSettings):
     @classmethod
     def _health_thresholds(cls, value):
         if value is not None:
-            from domain.alerts.rules import HealthThresholds
+            from domain.health.rules import HealthThresholds
 
             HealthThresholds.from_mapping(value)
         return value

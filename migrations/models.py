@@ -7,6 +7,7 @@ import domain.leads.models  # noqa: F401
 import domain.notifications.models  # noqa: F401
 import domain.org.models  # noqa: F401
 import domain.pipeline.models  # noqa: F401
+import domain.reviews.models  # noqa: F401
 import domain.targets.models  # noqa: F401
 from domain.db import Base
 

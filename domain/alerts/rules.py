@@ -22,7 +22,7 @@ class ThresholdError(ValueError):
     pass
 
 
-class _FromMapping:
+class FromMapping:
     @classmethod
     def from_mapping(cls, values: Mapping[str, float] | None):
         """Defaults overridden by `values`; unknown names and out-of-range numbers fail."""
@@ -48,7 +48,7 @@ class _FromMapping:
 
 
 @dataclass(frozen=True)
-class Thresholds(_FromMapping):
+class Thresholds(FromMapping):
     """When each rule trips (DESIGN.md §3)."""
 
     kpi_yellow_days: int = 2
@@ -70,16 +70,6 @@ class Thresholds(_FromMapping):
             raise ThresholdError("pace_days, breaker_weeks and stale_key_days must be ≥ 1")
         if self.breaker_history_weeks < 2:
             raise ThresholdError("breaker_history_weeks must be ≥ 2")
-
-
-@dataclass(frozen=True)
-class HealthThresholds(_FromMapping):
-    """The health dashboard's four indicators (DESIGN.md §3)."""
-
-    effective_follow_up_rate: float = 0.65  # at least
-    lead_to_qualified_days: float = 3.2  # median, at most
-    first_deal_stddev_days: float = 15  # at most
-    proactive_inquiries_per_month: float = 2.8  # per high-value customer, at least
 
 
 @dataclass(frozen=True)

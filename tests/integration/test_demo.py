@@ -198,10 +198,11 @@ async def check_history_and_target_tree(sessions):
 
 
 async def check_pipeline_and_early_warnings(sessions):
-    from domain.alerts.health import health_dashboard
-    from domain.alerts.models import Alert, AlertEvent, HealthDiagnosis, WeeklyReview
-    from domain.alerts.rules import HealthThresholds
+    from domain.alerts.models import Alert, AlertEvent, HealthDiagnosis
+    from domain.health.rules import HealthThresholds
+    from domain.health.service import health_dashboard
     from domain.pipeline.models import FollowUp, Opportunity
+    from domain.reviews.models import WeeklyReview
 
     async with sessions() as session:
         stages = Counter(await session.scalars(select(Opportunity.stage)))

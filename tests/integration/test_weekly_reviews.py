@@ -17,20 +17,15 @@ import pytest
 from sqlalchemy import func, select, update
 
 from api import reviews as api_reviews
-from domain.alerts import review as reviews
-from domain.alerts import review_actions as actions
-from domain.alerts.models import (
-    Alert,
-    ReviewAnomaly,
-    ReviewKeyCustomer,
-    ReviewSuggestion,
-    WeeklyReview,
-)
-from domain.alerts.review_rules import month_of_week
-from domain.alerts.review_snapshot import ReviewSettings
+from domain.alerts.models import Alert
 from domain.errors import Forbidden
 from domain.kernel.actor import Actor, Role
 from domain.org.models import Rep
+from domain.reviews import actions
+from domain.reviews import service as reviews
+from domain.reviews.models import ReviewAnomaly, ReviewKeyCustomer, ReviewSuggestion, WeeklyReview
+from domain.reviews.rules import month_of_week
+from domain.reviews.snapshot import ReviewSettings
 from domain.targets.calibration import Calibration, adjust_target
 from domain.targets.models import Deal, Metric, PeriodKind, Target, TargetVersion
 from domain.targets.periods import Period

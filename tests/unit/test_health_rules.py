@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from domain.alerts import health_rules as hr
-from domain.alerts.health_rules import HealthIndicatorKind as Kind
-from domain.alerts.health_rules import IndicatorStatus as Status
-from domain.alerts.health_rules import ThresholdDirection as Direction
-from domain.alerts.rules import HealthThresholds
+from domain.health import rules as hr
+from domain.health.rules import HealthIndicatorKind as Kind
+from domain.health.rules import HealthThresholds
+from domain.health.rules import IndicatorStatus as Status
+from domain.health.rules import ThresholdDirection as Direction
 
 DEFAULTS = HealthThresholds()
 

@@ -46,6 +46,8 @@ CONTEXTS = {
     "notifications": {"org"},
     "capability": {"org", "pipeline", "targets"},
     "alerts": {"org", "pipeline", "targets", "notifications"},
+    "reviews": {"org", "pipeline", "targets", "alerts"},
+    "health": {"org", "pipeline", "targets", "alerts"},
 }
 
 

@@ -14,8 +14,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.alerts import review_export as export
-from domain.alerts.review_rules import (
+from domain.errors import Forbidden, InvalidInput
+from domain.kernel.actor import Actor, Role
+from domain.pipeline import funnel as funnels
+from domain.pipeline.kpis import DEFAULT_MINIMUMS, KpiDay, RepKpis
+from domain.reviews import export
+from domain.reviews.rules import (
     alert_summary,
     check_week,
     clean_note,
@@ -27,10 +31,6 @@ from domain.alerts.review_rules import (
     sort_target_rows,
     subject_of,
 )
-from domain.errors import Forbidden, InvalidInput
-from domain.kernel.actor import Actor, Role
-from domain.pipeline import funnel as funnels
-from domain.pipeline.kpis import DEFAULT_MINIMUMS, KpiDay, RepKpis
 from domain.targets.models import PeriodKind
 from domain.targets.periods import Period
 

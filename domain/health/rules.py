@@ -10,7 +10,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from domain.alerts.rules import HealthThresholds
+from domain.alerts.rules import FromMapping
 from domain.labels import LabelledEnum, register
 
 # The average length of a month in days (365.25 / 12, rounded as the field quotes it): a
@@ -18,6 +18,16 @@ from domain.labels import LabelledEnum, register
 DAYS_PER_MONTH = 30.44
 # Values this close to a threshold count as on it (floating-point noise, e.g. a square root).
 TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class HealthThresholds(FromMapping):
+    """The health dashboard's four indicators (DESIGN.md §3)."""
+
+    effective_follow_up_rate: float = 0.65  # at least
+    lead_to_qualified_days: float = 3.2  # median, at most
+    first_deal_stddev_days: float = 15  # at most
+    proactive_inquiries_per_month: float = 2.8  # per high-value customer, at least
 
 
 @register

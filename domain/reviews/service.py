@@ -31,16 +31,16 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.alerts.models import ReviewAnomaly, ReviewKeyCustomer, ReviewSuggestion, WeeklyReview
-from domain.alerts.review_export import Names, ReviewExportFormat, render, review_document
-from domain.alerts.review_rules import PLANNERS, check_week, require_role
-from domain.alerts.review_snapshot import ReviewSettings, build_snapshot, id_names, target_names
 from domain.errors import Conflict, InvalidInput, not_found
 from domain.kernel.actor import Actor
 from domain.org.models import OrgUnit, Rep, User
 from domain.org.service import unit_visible, units_in_subtree
 from domain.paging import Page, fetch_page
 from domain.pipeline.models import Account
+from domain.reviews.export import Names, ReviewExportFormat, render, review_document
+from domain.reviews.models import ReviewAnomaly, ReviewKeyCustomer, ReviewSuggestion, WeeklyReview
+from domain.reviews.rules import PLANNERS, check_week, require_role
+from domain.reviews.snapshot import ReviewSettings, build_snapshot, id_names, target_names
 from domain.targets.models import Target
 from domain.targets.periods import Period
 

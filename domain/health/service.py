@@ -40,10 +40,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from domain.alerts import health_rules as hr
 from domain.alerts.models import Alert, AlertStatus
-from domain.alerts.rules import HealthThresholds
 from domain.errors import InvalidInput, not_found
+from domain.health import rules as hr
+from domain.health.rules import HealthThresholds
 from domain.kernel.actor import Actor, Role
 from domain.kernel.severity import Severity
 from domain.kernel.time import as_utc

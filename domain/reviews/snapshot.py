@@ -44,7 +44,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.alerts.models import Alert, AlertStatus
-from domain.alerts.review_rules import (
+from domain.db import utcnow
+from domain.kernel.actor import Actor
+from domain.kernel.time import as_utc
+from domain.org.models import OrgUnit, Rep
+from domain.org.service import units_in_subtree
+from domain.pipeline import funnel as funnels
+from domain.pipeline import kpis
+from domain.pipeline.models import Account, Opportunity
+from domain.pipeline.stages import OPEN_STAGES
+from domain.reviews.rules import (
     ReviewOwnerRole,
     ReviewSubjectKind,
     alert_summary,
@@ -58,15 +67,6 @@ from domain.alerts.review_rules import (
     target_name,
     target_row,
 )
-from domain.db import utcnow
-from domain.kernel.actor import Actor
-from domain.kernel.time import as_utc
-from domain.org.models import OrgUnit, Rep
-from domain.org.service import units_in_subtree
-from domain.pipeline import funnel as funnels
-from domain.pipeline import kpis
-from domain.pipeline.models import Account, Opportunity
-from domain.pipeline.stages import OPEN_STAGES
 from domain.targets.models import PeriodKind, Target
 from domain.targets.periods import Period
 from domain.targets.progress import PaceBasis, progress_of, working_calendar

@@ -12,14 +12,21 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.alerts.models import (
+from domain.db import utcnow
+from domain.errors import Conflict, DomainError, InvalidInput, not_found
+from domain.kernel.actor import Actor
+from domain.kernel.time import as_utc
+from domain.org.models import Rep
+from domain.pipeline.models import Account, Opportunity
+from domain.reviews.models import (
     ReviewAnomaly,
     ReviewKeyCustomer,
     ReviewSuggestion,
     SuggestionStatus,
     WeeklyReview,
 )
-from domain.alerts.review import (
+from domain.reviews.rules import DECIDERS, PLANNERS, clean_note, require_role
+from domain.reviews.service import (
     get_review,
     key_customers_of,
     parts_of,
@@ -29,13 +36,6 @@ from domain.alerts.review import (
     target_in_review,
     visible_parts,
 )
-from domain.alerts.review_rules import DECIDERS, PLANNERS, clean_note, require_role
-from domain.db import utcnow
-from domain.errors import Conflict, DomainError, InvalidInput, not_found
-from domain.kernel.actor import Actor
-from domain.kernel.time import as_utc
-from domain.org.models import Rep
-from domain.pipeline.models import Account, Opportunity
 from domain.targets.calibration import Calibration, Move, rebalance_targets
 from domain.targets.models import PeriodKind, Target, TargetVersion
 from domain.targets.periods import Period
