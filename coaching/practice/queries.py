@@ -37,7 +37,7 @@ def feedback_withheld(row: PracticeSession) -> bool:
     return row.mode == PracticeMode.EXAM.value and row.status == PracticeStatus.ACTIVE.value
 
 
-def scenario_of(scenarios: ScenarioSet, row: PracticeSession) -> Scenario:
+def scenario_of_session(scenarios: ScenarioSet, row: PracticeSession) -> Scenario:
     """The scenario a session was judged by, or SCENARIO_CHANGED when its rubric is gone."""
     scenario = scenarios.get(row.scenario_id)
     if scenario is None or scenario.rubric_hash != row.rubric_hash:
@@ -69,10 +69,6 @@ async def visible_session(
     if row is None:
         raise not_found("PRACTICE_NOT_FOUND", "session", "练习", "practice session")
     return row
-
-
-async def get_practice(session: AsyncSession, actor: Actor, session_id: int) -> PracticeSession:
-    return await visible_session(session, actor, session_id)
 
 
 @dataclass(frozen=True)
@@ -162,6 +158,6 @@ async def replay_practice(
             "An exam can be replayed once it has finished",
             "session",
         )
-    scenario = scenario_of(scenarios, row)
+    scenario = scenario_of_session(scenarios, row)
     turns = (await turns_of(session, [row.id])).get(row.id, [])
     return results.replay(scenario, row, turns)

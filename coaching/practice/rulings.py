@@ -11,7 +11,7 @@ from coaching.practice.evidence import record_evidence
 from coaching.practice.models import PracticeStatus, VerdictOverride
 from coaching.practice.queries import (
     overrides_of,
-    scenario_of,
+    scenario_of_session,
     turns_of,
     verdicts_of,
     visible_session,
@@ -54,7 +54,7 @@ async def override_verdict(
             "session",
         )
     reason = clean_text(reason, "reason", 500)
-    scenario = scenario_of(scenarios, row)
+    scenario = scenario_of_session(scenarios, row)
     if not rules.is_overridable(scenario, check_id):
         raise InvalidInput(
             "UNKNOWN_CHECK",

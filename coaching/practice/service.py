@@ -38,7 +38,7 @@ from coaching.practice.models import (
 )
 from coaching.practice.queries import (
     overrides_of,
-    scenario_of,
+    scenario_of_session,
     turns_of,
     verdicts_of,
     visible_session,
@@ -218,7 +218,7 @@ async def respond_in_practice(
     row = await _own_active(session, actor, session_id)
     taken = row.turns_taken  # what this reply answers; another reply may land meanwhile
     message = rules.clean_message(message)
-    scenario = scenario_of(scenarios, row)
+    scenario = scenario_of_session(scenarios, row)
     by_session = await turns_of(session, [row.id])
     turns, verdicts = by_session.get(row.id, []), verdicts_of(by_session, row.id)
     voice = voices.engine(row.engine, session)

@@ -75,10 +75,10 @@ def choose_co_owner(
     profile = profile_of(lead, policy)
     ranking = rank(table, profile, policy, exclude=exclude, relaxation_level=relaxation_level)
     scores = np.array([winner.capability.get(d, 0.0) for d in DIMENSIONS], dtype=float)
-    return co_owner_for(table, profile, policy, ranking.eligible, scores, winner.rep_id)
+    return co_owner_among(table, profile, policy, ranking.eligible, scores, winner.rep_id)
 
 
-def co_owner_for(
+def co_owner_among(
     table: CandidateTable,
     profile: LeadProfile,
     policy: Policy,
@@ -182,7 +182,7 @@ def build_decision(
         terms = tuple(TermScore(t, values[t], weights[t], values[t] * weights[t]) for t in TERMS)
         total = sum(term.contribution for term in terms)
         scores = table.capability[winner]
-        co_owner = co_owner_for(
+        co_owner = co_owner_among(
             table, profile, policy, ranking.eligible, scores, int(table.rep_ids[winner])
         )
     if exclusions is None:

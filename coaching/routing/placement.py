@@ -21,7 +21,7 @@ LEAD_HORIZON_DAYS = 90
 """A new lead's expected close, until the rep sets one."""
 
 
-async def co_owner_for(
+async def place_co_owner(
     session: AsyncSession, decision: Decision, cover_leads: int
 ) -> tuple[int | None, str | None, str | None]:
     """The policy's senior co-owner, while the winner's cover for that dimension lasts: the

@@ -199,7 +199,7 @@ async def _apply(
     *,
     attempt: int | None = None,
 ) -> RoutingDecision:
-    co_owner, dimension, cover_note = await placement.co_owner_for(
+    co_owner, dimension, cover_note = await placement.place_co_owner(
         session, decision, router.settings.capability_gap_leads
     )
     if decision.rep_id is not None:
