@@ -8,7 +8,7 @@ import argparse
 import asyncio
 import logging
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -23,7 +23,7 @@ from api import (
     cli_scenarios,
     imports,
 )
-from api.cli_support import CliError, today_in, with_engine
+from api.cli_support import CliError, business_day, today_in, with_engine
 from domain import db
 from domain.errors import DomainError
 from domain.settings import Settings, SettingsError, load_settings
@@ -266,9 +266,7 @@ def _parser() -> argparse.ArgumentParser:
         "  pacer targets lock-due\n  pacer targets snapshot --as-of 2026-03-31",
     )
     targets.add_argument("action", choices=["lock-due", "snapshot"])
-    targets.add_argument(
-        "--as-of", type=date.fromisoformat, help="the day (YYYY-MM-DD; default today)"
-    )
+    targets.add_argument("--as-of", type=business_day, help="the day (YYYY-MM-DD; default today)")
     targets.set_defaults(run=cmd_targets)
     cli_alerts.register(commands, raw)
     cli_notify.register(commands, raw)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from api.cli_support import CliError, today_in, with_engine
+from api.cli_support import CliError, business_day, today_in, with_engine
 from domain import db
 from domain.settings import Settings
 
@@ -30,11 +30,9 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
         "  pacer alerts run --from 2026-11-01 --as-of 2026-11-20   (each day in order)",
     )
     alerts.add_argument("action", choices=["run"])
+    alerts.add_argument("--as-of", type=business_day, help="the day (YYYY-MM-DD; default today)")
     alerts.add_argument(
-        "--as-of", type=date.fromisoformat, help="the day (YYYY-MM-DD; default today)"
-    )
-    alerts.add_argument(
-        "--from", dest="start", type=date.fromisoformat, help="first day of a range to replay"
+        "--from", dest="start", type=business_day, help="first day of a range to replay"
     )
     alerts.set_defaults(run=cmd_alerts)
 

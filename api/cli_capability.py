@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from datetime import date
 from pathlib import Path
 
-from api.cli_support import CliError, today_in, with_engine
+from api.cli_support import CliError, business_day, today_in, with_engine
 from api.imports import _print_import_report as print_import_report
 from domain import db
 from domain.settings import Settings
@@ -94,9 +93,7 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
 
 
 def _as_of(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--as-of", type=date.fromisoformat, help="the day (YYYY-MM-DD; default today)"
-    )
+    parser.add_argument("--as-of", type=business_day, help="the day (YYYY-MM-DD; default today)")
 
 
 def _run(settings: Settings, use_case):

@@ -15,11 +15,11 @@ from strawberry.schema.types.scalar import DEFAULT_SCALAR_REGISTRY
 from strawberry.types import Info
 
 from api.permissions import allow
+from domain.kernel.time import FIRST_YEAR, LAST_YEAR, is_business_date
 from domain.labels import LABELLED_ENUMS, LabelledEnum
 
 BigInt = NewType("BigInt", int)
 BIG_INT_LIMIT = 2**63  # a PostgreSQL bigint
-FIRST_YEAR, LAST_YEAR = 1970, 2100  # business dates; anything outside is a typo or a probe
 JSON_BYTES, JSON_NESTING = 16_384, 8
 
 
@@ -54,7 +54,7 @@ def _parse_big_int_literal(node: ValueNode, variables: object = None) -> int:
 def _in_business_range(parse):
     def parse_in_range(value: object):
         parsed = parse(value)
-        if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        if not is_business_date(parsed):
             raise invalid(f"must lie between {FIRST_YEAR} and {LAST_YEAR}, not {value!r}")
         return parsed
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+
+# Business dates lie in these years; anything outside is a typo or a probe, and would
+# overflow date arithmetic (a year 1 minus a day) or the columns.
+FIRST_YEAR, LAST_YEAR = 1970, 2100
 
 
 def as_utc(moment: datetime | None) -> datetime | None:
@@ -13,3 +17,7 @@ def as_utc(moment: datetime | None) -> datetime | None:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def is_business_date(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR

@@ -160,3 +160,20 @@ def test_token_commands(tmp_path, env):
     assert unknown.returncode == 1 and unknown.stderr.strip() == (
         "pacer: error: no user with login 'ghost'"
     )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("alerts", "run", "--as-of", "0001-01-01"),
+        ("alerts", "run", "--from", "9999-12-31"),
+        ("targets", "snapshot", "--as-of", "1969-12-31"),
+        ("capability", "milestones", "--as-of", "2026-13-01"),
+    ],
+)
+def test_a_day_outside_1970_to_2100_is_one_line(tmp_path, sqlite_env, args):
+    result = pacer(*args, cwd=tmp_path, env=sqlite_env)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("pacer")
+    assert "between 1970 and 2100" in result.stderr or "is not a day" in result.stderr
