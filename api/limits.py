@@ -9,8 +9,9 @@ validation run."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
 from graphql import (
@@ -29,15 +30,18 @@ from graphql import (
     VariableNode,
     get_named_type,
     is_composite_type,
+    parse,
 )
 from graphql.execution import ExecutionResult
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
 
 from domain.settings import Settings
 
 MAX_NESTING = 64  # far beyond max_query_depth; only guards the walk's own recursion
 CONNECTION_WEIGHT = 2
+OFF_LOOP_CHARACTERS = 2_000  # longer documents are parsed and validated in a worker thread
 OBJECT_WEIGHT = 1
 
 
@@ -229,21 +233,59 @@ class DocumentLimits(SchemaExtension):
         language = getattr(self.execution_context.context, "language", "zh")
         return GraphQLError(refused.message(language), extensions={"code": refused.code})
 
-    def on_validate(self) -> Iterator[None]:
+    def _large(self) -> bool:
+        return len(self.execution_context.query or "") > OFF_LOOP_CHARACTERS
+
+    async def on_parse(self) -> AsyncIterator[None]:
+        """A large document is parsed in a worker thread, so that the event loop (and every
+        other request) gets its turn while it runs."""
         context = self.execution_context
-        document = context.graphql_document
-        if document is not None and context.pre_execution_errors is None:
+        if context.graphql_document is None and self._large():
             try:
-                self.measured = measure(
-                    context.schema._schema,
-                    document,
-                    self.limits,
-                    context.operation_name,
-                    context.variables,
+                context.graphql_document = await asyncio.to_thread(
+                    parse, context.query, **context.parse_options
                 )
-            except TooExpensive as refused:
-                context.pre_execution_errors = [self._refuse(refused)]
+            except GraphQLError as syntax:
+                raise GraphQLError(
+                    syntax.message,
+                    source=syntax.source,
+                    positions=syntax.positions,
+                    extensions={"code": "GRAPHQL_PARSE_FAILED"},
+                ) from None
         yield
+
+    async def on_validate(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        if context.graphql_document is not None and context.pre_execution_errors is None:
+            if self._large():  # measured and validated in a worker thread, like parsing
+                context.pre_execution_errors = await asyncio.to_thread(self._check, context)
+            else:
+                errors = self._measure(context)
+                if errors:
+                    context.pre_execution_errors = errors
+        yield
+
+    def _measure(self, context) -> list[GraphQLError]:
+        try:
+            self.measured = measure(
+                context.schema._schema,
+                context.graphql_document,
+                self.limits,
+                context.operation_name,
+                context.variables,
+            )
+        except TooExpensive as refused:
+            return [self._refuse(refused)]
+        return []
+
+    def _check(self, context) -> list[GraphQLError]:
+        """Measure, then (when within the limits) validate as strawberry would."""
+        refused = self._measure(context)
+        if refused or not context.validation_rules:
+            return refused
+        return validate_document(
+            context.schema._schema, context.graphql_document, context.validation_rules
+        )
 
     def on_execute(self) -> Iterator[None]:
         cost = self.measured.cost if self.measured else 0

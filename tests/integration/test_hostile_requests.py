@@ -147,3 +147,19 @@ async def test_huge_and_odd_global_ids_are_not_ids(api):
         codes = {error["extensions"]["code"] for error in body.get("errors", [])}
         assert "INTERNAL_SERVER_ERROR" not in codes, body
         assert body.get("data") is None or body["data"]["node"] is None
+
+
+async def test_large_documents_are_parsed_and_validated_off_the_event_loop_with_the_same_answers(
+    api,
+):
+    padding = "# " + "x" * 3000 + "\n"
+    assert (await api(padding + "{ __typename me { login } }"))["data"]["me"]["login"] == "admin"
+    broken = (await api(padding + "{ me { login }", as_=None))["errors"][0]
+    assert broken["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+    assert "Syntax Error" in broken["message"]
+    invalid = (await api(padding + "{ me { nope } }"))["errors"][0]
+    assert invalid["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    tokens = "{ " + " ".join("__typename" for _ in range(6000)) + " }"
+    assert (await api(tokens, as_=None))["errors"][0]["extensions"][
+        "code"
+    ] == "GRAPHQL_PARSE_FAILED"
