@@ -21,7 +21,7 @@ def test_refresh_and_milestones_are_idempotent_on_the_demo(tmp_path, env):
     evaluated = run(tmp_path, env, "milestones")
     assert evaluated.returncode == 0, evaluated.stderr
     assert ": 68 rep(s), 0 awarded, 0 revoked, 1 held" in evaluated.stdout  # the demo's award
-    future = run(tmp_path, env, "milestones", "--as-of", "2999-01-01")
+    future = run(tmp_path, env, "milestones", "--as-of", "2099-01-01")
     assert future.returncode == 1 and future.stderr.strip().endswith("(DAY_IN_FUTURE)")
 
 

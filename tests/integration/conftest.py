@@ -10,7 +10,7 @@ import httpx
 import pytest
 from strawberry.relay import to_base64
 
-from api.app import create_app
+from api.core.app import create_app
 from domain.kernel.actor import Actor, Role
 from domain.org import access, service
 from domain.org.models import OrgUnitKind, RepLevel

@@ -264,6 +264,6 @@ async def test_health_diagnoses_are_listed(api, world, sessions, raised):
 
 
 def test_every_alert_error_code_has_a_test():
-    from api import alerts
+    from api.graphql.alerts import inputs as alerts
 
     assert untested_codes(alerts, __name__) == {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.schema import Mutation, Query
+from api.core.schema import Mutation, Query
 from tests.integration import (
     matrix_alerts,
     matrix_capability,

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from api import capability
+from api.graphql.capability import inputs as capability
 from domain.capability.models import (
     CapabilityEvidence,
     CapabilityScore,

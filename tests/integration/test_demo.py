@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from api.demo import load_demo
+from api.cli.demo import load_demo
 from coaching.practice import queries as practice
 from coaching.practice import results
 from coaching.practice.models import PracticeSession, PracticeTurn

@@ -174,6 +174,6 @@ async def test_define_customer_status(api, world):
 
 
 def test_every_follow_up_code_has_a_test():
-    from api import follow_ups
+    from api.graphql.follow_ups import inputs as follow_ups
 
     assert untested_codes(follow_ups, __name__, ("LogFollowUp", "DefineCustomerStatus")) == {}

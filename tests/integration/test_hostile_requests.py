@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from api.app import PacerGraphQL
+from api.core.app import PacerGraphQL
 from tests.integration.conftest import Api, gid, make_app
 
 JSON_HEADERS = {"content-type": "application/json"}

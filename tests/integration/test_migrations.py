@@ -6,7 +6,7 @@ import httpx
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from api.app import MigrationsBehind, create_app, prepare_database
+from api.core.app import MigrationsBehind, create_app, prepare_database
 from domain import db
 from domain.settings import load_settings
 from migrations.models import target_metadata

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from api import notifications
+from api.graphql.notifications import inputs as notifications
 from domain.notifications.models import Delivery, NotificationSubscription, OutboxEvent
 from tests.conftest import count_statements
 from tests.integration.conftest import World, gid

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from api import org
+from api.graphql.org import inputs as org
 from domain.org.models import ApiToken, OrgUnit, Rep, User
 from tests.integration.conftest import World, gid
 

@@ -453,7 +453,7 @@ async def test_update_details_errors(api, world):
 
 
 def test_every_pipeline_error_code_has_a_test():
-    from api import pipeline
+    from api.graphql.pipeline import inputs as pipeline
 
     assert untested_codes(pipeline, __name__) == {}
 

@@ -185,7 +185,11 @@ async def test_set_calendar_day_errors(api, world, overrides, login, code):
 
 
 def test_every_planning_code_is_tested():
-    from api.planning import AddBusinessCoefficient, DefineSeasonalProfile, SetCalendarDay
+    from api.graphql.planning.inputs import (
+        AddBusinessCoefficient,
+        DefineSeasonalProfile,
+        SetCalendarDay,
+    )
 
     assert {c.name for c in DefineSeasonalProfile.code} == {
         "COMPANY_WIDE_ONLY",

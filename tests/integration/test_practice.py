@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import update
 
-from api import practice as practice_api
+from api.graphql.practice import inputs as practice_api
 from coaching.engines import customer
 from coaching.engines.base import RulesEngine, signal_of
 from coaching.engines.judge import judge_turn

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from api import routing as routing_api
+from api.graphql.routing import inputs as routing_api
 from coaching.routing.service import Router, sweep
 from domain.capability.service import override_score
 from domain.db import utcnow

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select, update
 
-from api import reviews as api_reviews
+from api.graphql.reviews import inputs as api_reviews
 from domain.alerts.models import Alert
 from domain.errors import Forbidden
 from domain.kernel.actor import Actor, Role

@@ -29,7 +29,7 @@ from sqlalchemy import event, insert, select
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from api.app import create_app  # noqa: E402
+from api.core.app import create_app  # noqa: E402
 from domain import db  # noqa: E402
 from domain.kernel.actor import Actor  # noqa: E402
 from domain.org.models import OrgUnit, Rep, User, UserRole  # noqa: E402

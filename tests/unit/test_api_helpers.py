@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from strawberry import relay
 from strawberry.relay.utils import to_base64
 
-from api.errors import camel, mutation_types
-from api.relay import decode_cursor, decode_id, page_args, row_id
+from api.core.errors import camel, mutation_types
+from api.core.relay import decode_cursor, decode_id, page_args, row_id
 from domain.errors import InvalidInput
 from domain.labels import LABELLED_ENUMS
 from domain.org.models import RepLevel

@@ -7,10 +7,10 @@ from graphql import parse, validate
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api.common import SCALARS, InvalidScalar
-from api.input_checks import TEXT_LENGTH, bad_text, check_text
-from api.limits import Limits, TooExpensive, measure
-from api.schema import build_schema
+from api.core.input_checks import TEXT_LENGTH, bad_text, check_text
+from api.core.limits import Limits, TooExpensive, measure
+from api.core.scalars import SCALARS, InvalidScalar
+from api.core.schema import build_schema
 from domain.settings import load_settings
 
 SETTINGS = load_settings(database_url="sqlite+aiosqlite:///:memory:")
@@ -151,14 +151,14 @@ def scalar(python_type):
 
 @pytest.mark.parametrize("value", [2**63, -(2**63), "9" * 5000, "1e3", "²", True, 1.5])
 def test_big_int_refuses_what_a_bigint_column_cannot_hold(value):
-    from api.common import BigInt
+    from api.core.scalars import BigInt
 
     with pytest.raises(InvalidScalar):
         scalar(BigInt).parse_value(value)
 
 
 def test_big_int_takes_the_whole_bigint_range():
-    from api.common import BigInt
+    from api.core.scalars import BigInt
 
     assert scalar(BigInt).parse_value(2**63 - 1) == 2**63 - 1
     assert scalar(BigInt).parse_value("-42") == -42

@@ -1,0 +1,220 @@
+"""The one adapter from domain errors to GraphQL: payload errors for mutations, coded
+GraphQL errors for queries, and the masking of everything unexpected."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.extensions import MaskErrors
+from strawberry.relay.types import InvalidGlobalIDError
+from strawberry.types import Info
+
+from api.core.scalars import InvalidScalar
+from domain.errors import BrokenRules, DomainError
+from domain.kernel.actor import Actor
+
+log = logging.getLogger("pacer.api")
+
+
+def camel(name: str | None) -> str | None:
+    """`parent_id` → `parentId`; a dotted path keeps its data keys: `qualification.budget_range`."""
+    if name is None:
+        return None
+    first, dot, rest_of_path = name.partition(".")
+    head, *rest = first.split("_")
+    return head + "".join(part.title() for part in rest) + dot + rest_of_path
+
+
+@dataclass(frozen=True)
+class MutationTypes:
+    """The GraphQL types of one mutation: its payload, its error and its own code enum."""
+
+    payload: type
+    error: type
+    code: type[Enum]
+    result_field: str
+
+
+def mutation_types(
+    name: str,
+    result_field: str,
+    result_type: Any,
+    codes: list[str],
+    extra: dict[str, Any] | None = None,
+) -> MutationTypes:
+    """Build `<Name>Payload { <result_field>, errors: [<Name>Error!]! }` and its code enum;
+    `extra` adds more nullable result fields (e.g. a secret shown once)."""
+    results = {result_field: result_type, **(extra or {})}
+    code_enum = strawberry.enum(
+        Enum(f"{name}ErrorCode", {code: code for code in codes}),
+        description=f"Why `{camel(name[0].lower() + name[1:])}` refused its input.",
+    )
+    error = strawberry.type(
+        type(
+            f"{name}Error",
+            (),
+            {
+                "__annotations__": {"code": code_enum, "message": str, "field": str | None},
+                "field": strawberry.field(
+                    default=None, description="The input field at fault (camelCase), if one."
+                ),
+            },
+        ),
+        description=f"A refused `{name}` input: a code, a readable message and the field.",
+    )
+    payload = strawberry.type(
+        type(
+            f"{name}Payload",
+            (),
+            {
+                "__annotations__": {
+                    **{field: kind | None for field, kind in results.items()},
+                    "errors": list[error],
+                },
+                **dict.fromkeys(results),
+                "errors": strawberry.field(default_factory=list),
+            },
+        )
+    )
+    return MutationTypes(payload=payload, error=error, code=code_enum, result_field=result_field)
+
+
+Action = Callable[[AsyncSession, Actor], Awaitable[Any]]
+
+
+async def perform(
+    info: Info,
+    types: MutationTypes,
+    action: Action,
+    to_payload: Callable[[Any], dict[str, Any]] | None = None,
+) -> Any:
+    """Run one business action as one transaction: commit on success, roll back on a
+    broken rule and answer with the mutation's coded error."""
+    context = info.context
+    actor = await context.require_actor()
+    try:
+        async with context.lock:
+            result = await action(context.session, actor)
+            await context.session.commit()
+    except (DomainError, BrokenRules) as failure:
+        async with context.lock:
+            await context.session.rollback()
+        broken = failure.errors if isinstance(failure, BrokenRules) else [failure]
+        return types.payload(
+            errors=[
+                types.error(
+                    code=types.code[error.code],
+                    message=error.message(context.language),
+                    field=camel(error.field),
+                )
+                for error in broken
+            ]
+        )
+    except BaseException:
+        async with context.lock:
+            await context.session.rollback()
+        raise
+    fields = to_payload(result) if to_payload else {types.result_field: result}
+    return types.payload(**fields)
+
+
+async def read(info: Info, use_case: Callable[..., Awaitable[Any]], *args: Any, **kw: Any) -> Any:
+    """Run a read use-case as the caller; a broken rule becomes a coded GraphQL error."""
+    context = info.context
+    actor = await context.require_actor()
+    try:
+        return await context.run(use_case, actor, *args, **kw)
+    except DomainError as error:
+        raise coded_error(error, context.language) from None
+    except BrokenRules as broken:  # a query reports the first; mutations list them all
+        raise coded_error(broken.errors[0], context.language) from None
+
+
+def coded_error(error: DomainError, language: str) -> GraphQLError:
+    return GraphQLError(
+        error.message(language), extensions={"code": error.code, "field": camel(error.field)}
+    )
+
+
+class ErrorPolicy(MaskErrors):
+    """Gives every error a code in `extensions.code`. Expected errors (parse, validation,
+    coded business errors) pass unchanged; anything unexpected is logged with the request id
+    and, unless `mask` is off (debug), replaced by a message that carries that id."""
+
+    def __init__(self, mask: bool = True, hints: bool = True) -> None:
+        super().__init__()
+        self.mask = mask
+        self.hints = hints
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        classified = [self._classify(error) for error in errors]
+        if not self.hints:
+            for error in classified:
+                error.message = without_hints(error.message)
+        return classified
+
+    def _classify(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if isinstance(original, InvalidGlobalIDError):
+            error.message += " IDs are the opaque strings this API returns. ID 格式无效。"
+            return _with_code(error, "INVALID_ID")
+        if isinstance(original, InvalidScalar):
+            return _with_code(error, "BAD_USER_INPUT")
+        if original is not None and not isinstance(original, GraphQLError):
+            return self._unexpected(error)
+        if (error.extensions or {}).get("code"):
+            return error
+        if error.path is None:
+            syntax = error.message.startswith("Syntax Error")
+            return _with_code(
+                error, "GRAPHQL_PARSE_FAILED" if syntax else "GRAPHQL_VALIDATION_FAILED"
+            )
+        return _with_code(error, "BAD_USER_INPUT")
+
+    def _unexpected(self, error: GraphQLError) -> GraphQLError:
+        request_id = getattr(self.execution_context.context, "request_id", "-")
+        log.error(
+            "unexpected error in request %s at %s",
+            request_id,
+            error.path,
+            exc_info=error.original_error,
+        )
+        message = error.message
+        if self.mask:
+            message = (
+                f"Unexpected error (request id {request_id}). "
+                f"服务器内部错误（请求编号 {request_id}）。"
+            )
+        return GraphQLError(
+            message,
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+        )
+
+
+SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def without_hints(message: str) -> str:
+    """The message less graphql-core's "Did you mean …?" suggestions, which would name
+    fields, arguments, types and enum values of a schema whose introspection is off."""
+    return SUGGESTION.sub("", message)
+
+
+def _with_code(error: GraphQLError, code: str) -> GraphQLError:
+    return GraphQLError(
+        error.message,
+        nodes=error.nodes,
+        path=error.path,
+        original_error=error.original_error,
+        extensions={**(error.extensions or {}), "code": code},
+    )

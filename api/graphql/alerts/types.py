@@ -1,0 +1,206 @@
+"""GraphQL types of alerts: the series, its history, its tasks and diagnoses."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from api.core.labels import graphql_enum
+from api.graphql.org.types import OrgUnitNode, RepNode, UserNode, _OrmNode, display_user
+from api.graphql.pipeline.types import OpportunityNode
+from api.graphql.targets.types import TargetNode
+from domain.alerts import models, rules
+from domain.alerts.models import AlertEventKind, AlertRule, AlertStatus, TaskKind
+from domain.alerts.runs import RunSummary
+from domain.kernel.severity import Severity
+
+graphql_enum(Severity, "How urgent an alert is: yellow, orange, red. 预警等级。")
+graphql_enum(AlertRule, "The rule that raised an alert. 预警规则。")
+graphql_enum(AlertStatus, "open → acknowledged → resolved. 预警状态。")
+graphql_enum(AlertEventKind, "What happened to an alert. 预警事件。")
+graphql_enum(TaskKind, "Work an alert asks for. 预警任务类型。")
+
+
+@strawberry.type(name="AlertEvent", description="One entry of an alert's history (append-only).")
+class AlertEventType:
+    kind: AlertEventKind
+    severity: Severity = strawberry.field(description="The alert's severity after the event.")
+    day: date = strawberry.field(description="The evaluated (or company) day of the event.")
+    at: datetime
+    note: str | None = strawberry.field(description="Comment, resolution reason or assignee.")
+
+    @strawberry.field(description="Who did it; null for the evaluator.")
+    async def user(self, info: Info) -> UserNode | None:
+        return await display_user(info, self.user_id)
+
+
+@strawberry.type(name="HealthDiagnosis", description="The circuit breaker's root-cause material.")
+class HealthDiagnosisType:
+    week_start: date = strawberry.field(description="Monday of the second weak week.")
+    findings: JSON = strawberry.field(
+        description="`gap_reasons` (top three), `kpi_misses` per rep, `funnel` current and "
+        "previous two weeks, `stale_key_opportunities`."
+    )
+    created_at: datetime
+
+    @strawberry.field
+    async def unit(self, info: Info) -> OrgUnitNode | None:
+        return await info.context.loaders.unit.load(self.unit_id)
+
+    @strawberry.field
+    async def alert(self, info: Info) -> AlertNode | None:
+        return await info.context.loaders.alert.load(self.alert_id)
+
+
+@strawberry.type(name="Alert", description="An alert series: one rule for one subject. 预警。")
+class AlertNode(_OrmNode):
+    _model = models.Alert
+    _loader = "alert"
+
+    id: relay.NodeID[int]
+    rule: AlertRule
+    severity: Severity
+    status: AlertStatus
+    evidence: JSON = strawberry.field(description="The numbers the rule saw, as recorded.")
+    raised_on: date
+    condition_seen_on: date = strawberry.field(description="The last day the rule still held.")
+    resolved_on: date | None
+    resolution_reason: str | None
+
+    @strawberry.field(description="A one-line headline in the request language.")
+    def title(self, info: Info) -> str:
+        zh, en = rules.title(AlertRule(self.rule), self.evidence)
+        return en if info.context.language == "en" else zh
+
+    @strawberry.field(description="The unit whose managers answer for it.")
+    async def unit(self, info: Info) -> OrgUnitNode | None:
+        return await info.context.loaders.unit.load(self.unit_id)
+
+    @strawberry.field
+    async def rep(self, info: Info) -> RepNode | None:
+        return await info.context.loaders.rep.load(self.rep_id) if self.rep_id else None
+
+    @strawberry.field
+    async def target(self, info: Info) -> TargetNode | None:
+        return await info.context.loaders.target.load(self.target_id) if self.target_id else None
+
+    @strawberry.field
+    async def opportunity(self, info: Info) -> OpportunityNode | None:
+        if self.opportunity_id is None:
+            return None
+        return await info.context.loaders.opportunity.load(self.opportunity_id)
+
+    @strawberry.field
+    async def assignee(self, info: Info) -> UserNode | None:
+        return await display_user(info, self.assignee_user_id)
+
+    @strawberry.field(description="Who resolved it by hand; null when its condition cleared.")
+    async def resolved_by(self, info: Info) -> UserNode | None:
+        return await display_user(info, self.resolved_by_user_id)
+
+    @strawberry.field(description="Raised, escalated, acknowledged, … oldest first.")
+    async def history(self, info: Info) -> list[AlertEventType]:
+        return await info.context.loaders.alert_events.load(self.id)
+
+    @strawberry.field(description="Comments only, oldest first.")
+    async def comments(self, info: Info) -> list[AlertEventType]:
+        events = await info.context.loaders.alert_events.load(self.id)
+        return [e for e in events if e.kind == AlertEventKind.COMMENTED.value]
+
+    @strawberry.field
+    async def tasks(self, info: Info) -> list[AlertTaskNode]:
+        return await info.context.loaders.alert_tasks.load(self.id)
+
+    @strawberry.field(description="The circuit breaker's diagnosis, if this alert opened one.")
+    async def diagnosis(self, info: Info) -> HealthDiagnosisType | None:
+        return await info.context.loaders.diagnosis.load(self.id)
+
+
+@strawberry.type(name="AlertTask", description="A 1:1, review or root-cause meeting to hold.")
+class AlertTaskNode(_OrmNode):
+    _model = models.AlertTask
+    _loader = "alert_task_by_id"
+
+    id: relay.NodeID[int]
+    kind: TaskKind
+    due_on: date
+    completed_at: datetime | None
+    outcome: str | None
+
+    @strawberry.field
+    def overdue(self, info: Info) -> bool:
+        return self.completed_at is None and self.due_on < info.context.today()
+
+    @strawberry.field
+    async def alert(self, info: Info) -> AlertNode | None:
+        return await info.context.loaders.alert.load(self.alert_id)
+
+    @strawberry.field
+    async def rep(self, info: Info) -> RepNode | None:
+        return await info.context.loaders.rep.load(self.rep_id) if self.rep_id else None
+
+    @strawberry.field
+    async def assignee(self, info: Info) -> UserNode | None:
+        return await display_user(info, self.assignee_user_id)
+
+    @strawberry.field
+    async def completed_by(self, info: Info) -> UserNode | None:
+        return await display_user(info, self.completed_by_user_id)
+
+
+@strawberry.type
+class AlertConnection(relay.Connection[AlertNode]):
+    total_count: int
+
+
+@strawberry.type
+class AlertTaskConnection(relay.Connection[AlertTaskNode]):
+    total_count: int
+
+
+@strawberry.type(description="Unresolved alerts of one severity, for badges.")
+class AlertCount:
+    severity: Severity
+    open: int
+    acknowledged: int
+    total: int
+
+
+@strawberry.type(description="Alerts raised, escalated and resolved, tasks and diagnoses created.")
+class AlertRunCounts:
+    raised: int
+    escalated: int
+    resolved: int
+    tasks: int
+    diagnoses: int
+
+
+@strawberry.type(description="What one evaluation run changed.")
+class AlertRunSummary:
+    day: date
+    raised: int
+    escalated: int
+    resolved: int
+    tasks: int
+    diagnoses: int
+    run: int = strawberry.field(description="This run's number for the day: 1 for the first.")
+    changed: bool = strawberry.field(
+        description="Whether this run changed anything; a rerun normally does not."
+    )
+    day_total: AlertRunCounts = strawberry.field(
+        description="What every run of the day changed together, this one included."
+    )
+
+    @classmethod
+    def of(cls, summary: RunSummary) -> AlertRunSummary:
+        return cls(
+            day=summary.day,
+            **summary.as_dict(),
+            run=summary.run,
+            changed=summary.changed,
+            day_total=AlertRunCounts(**summary.day_total),
+        )

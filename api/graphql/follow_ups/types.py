@@ -1,0 +1,60 @@
+"""GraphQL types of follow-ups and payments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+from strawberry.types import Info
+
+from api.core.labels import ManagedLabel, graphql_enum
+from api.core.scalars import BigInt
+from api.graphql.org.types import RepNode
+from domain.pipeline.models import CustomerStatus, FollowUpType, ValuePoint
+
+graphql_enum(FollowUpType, "What kind of follow-up it was. 跟进方式。")
+graphql_enum(ValuePoint, "Value delivered to the customer in a follow-up. 价值点。")
+
+
+@strawberry.type(name="CustomerStatus", description="Where a customer stands. 客户状态。")
+class CustomerStatusType(ManagedLabel):
+    _model = CustomerStatus
+
+    pack: str = strawberry.field(description="`generic` or an industry pack such as `nev`.")
+
+
+@strawberry.type(name="FollowUp", description="A follow-up, append-only. 跟进记录。")
+class FollowUpNode:
+    id: int
+    type: FollowUpType
+    occurred_at: datetime
+    logged_at: datetime
+    value_points: list[ValuePoint]
+    customer_status: str
+    customer_responded: bool
+    customer_initiated: bool = strawberry.field(
+        description="The customer reached out (an inquiry), rather than answering the rep."
+    )
+    notes: str | None
+    next_step: str | None
+    next_step_due: date | None
+    corrects_id: int | None = strawberry.field(description="The entry this one corrects.")
+
+    @strawberry.field(description="True when at least one value point was delivered.")
+    def delivered_value(self) -> bool:
+        return bool(self.value_points)
+
+    @strawberry.field(description="Hours between happening and logging.")
+    def logging_delay_hours(self) -> float:
+        return round((self.logged_at - self.occurred_at).total_seconds() / 3600, 2)
+
+    @strawberry.field
+    async def rep(self, info: Info) -> RepNode | None:
+        return await info.context.loaders.rep.load(self.rep_id)
+
+
+@strawberry.type(name="Payment", description="Money received for a won deal. 回款。")
+class PaymentType:
+    id: int
+    amount: BigInt
+    received_on: date

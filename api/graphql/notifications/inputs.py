@@ -1,0 +1,71 @@
+"""GraphQL inputs of notifications: subscriptions and deliveries, and each mutation's payload and
+error codes."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+from api.core.errors import mutation_types
+from api.graphql.notifications.types import DeliveryNode, SubscriptionNode
+from domain.kernel.severity import Severity
+from domain.notifications.messages import NotificationLanguage as Language
+from domain.notifications.models import Channel
+
+CreateNotificationSubscription = mutation_types(
+    "CreateNotificationSubscription",
+    "subscription",
+    SubscriptionNode,
+    [
+        "INVALID_ID",
+        "UNIT_NOT_FOUND",
+        "INVALID_URL",
+        "PRIVATE_ADDRESS",
+        "INVALID_EMAIL",
+        "SECRET_REQUIRED",
+        "SECRET_TOO_SHORT",
+        "TOO_LONG",
+    ],
+)
+DeactivateNotificationSubscription = mutation_types(
+    "DeactivateNotificationSubscription",
+    "subscription",
+    SubscriptionNode,
+    ["INVALID_ID", "SUBSCRIPTION_NOT_FOUND", "ALREADY_INACTIVE"],
+)
+RetryDelivery = mutation_types(
+    "RetryDelivery",
+    "delivery",
+    DeliveryNode,
+    ["INVALID_ID", "DELIVERY_NOT_FOUND", "NOT_DEAD", "SUBSCRIPTION_INACTIVE"],
+)
+
+
+@strawberry.input
+class CreateNotificationSubscriptionInput:
+    unit_id: relay.GlobalID = strawberry.field(
+        description="A unit you manage; its whole subtree's alerts are sent."
+    )
+    channel: Channel
+    destination: str = strawberry.field(
+        description="An http(s) URL (webhook, DingTalk or WeCom robot) or an e-mail address."
+    )
+    min_severity: Severity = strawberry.field(
+        default=Severity.YELLOW, description="The least severity sent (default YELLOW: all)."
+    )
+    secret: str | None = strawberry.field(
+        default=None,
+        description="Signing secret: required for WEBHOOK (16+ characters, HMAC-SHA256), "
+        "optional for DINGTALK (加签). Never shown again.",
+    )
+    language: Language = strawberry.field(default=Language.ZH, description="Default ZH.")
+
+
+@strawberry.input
+class DeactivateNotificationSubscriptionInput:
+    id: relay.GlobalID
+
+
+@strawberry.input
+class RetryDeliveryInput:
+    id: relay.GlobalID = strawberry.field(description="A dead letter's ID.")

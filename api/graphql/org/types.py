@@ -1,0 +1,169 @@
+"""GraphQL types of the org context. Resolvers receive the ORM rows as `self`; every
+relationship goes through a per-request DataLoader."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from api.core.labels import graphql_enum
+from api.core.permissions import ADMINS, allow
+from api.core.relay import row_id
+from domain.kernel.actor import Role
+from domain.org import models
+from domain.org.models import OrgUnitKind, RepLevel, RepStatus
+
+graphql_enum(OrgUnitKind, "The kind of an org unit. 组织单元类型。")
+graphql_enum(RepLevel, "A rep's level; it sets the daily behaviour KPIs. 销售代表级别。")
+graphql_enum(RepStatus, "Whether a rep takes work now. 在岗状态。")
+graphql_enum(Role, "What a login may do. 角色。")
+
+
+class _OrmNode(relay.Node):
+    """A Relay node backed by an ORM model, resolved through the loader named `_loader`."""
+
+    _model: Any = None
+    _loader: str = ""
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Info) -> bool:
+        return isinstance(obj, cls._model)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        loader = getattr(info.context.loaders, cls._loader)
+        ids = [row_id(text) for text in node_ids]
+        found = await loader.load_many([number for number in ids if number is not None])
+        by_id = {row.id: row for row in found if row is not None}
+        return [None if number is None else by_id.get(number) for number in ids]
+
+
+@strawberry.type(name="OrgUnit", description="A node of the org tree: company, region, team …")
+class OrgUnitNode(_OrmNode):
+    _model = models.OrgUnit
+    _loader = "unit"
+
+    id: relay.NodeID[int]
+    code: str = strawberry.field(description="Stable key used by imports, e.g. `east.shanghai`.")
+    name: str
+    kind: OrgUnitKind
+    depth: int = strawberry.field(description="0 for the company, 1 for a region, …")
+
+    @strawberry.field(description="The parent unit; null for the root or outside your scope.")
+    async def parent(self, info: Info) -> OrgUnitNode | None:
+        if self.parent_id is None:
+            return None
+        return await info.context.loaders.unit.load(self.parent_id)
+
+    @strawberry.field(description="Direct child units in your scope, by name.")
+    async def children(self, info: Info) -> list[OrgUnitNode]:
+        return await info.context.loaders.children.load(self.id)
+
+    @strawberry.field(description="The nearest manager (or director) at or above this unit.")
+    async def manager(self, info: Info) -> UserNode | None:
+        return await info.context.loaders.manager.load(self.id)
+
+
+@strawberry.type(description="A segment a rep specialises in, with proficiency 1–5.")
+class Specialty:
+    segment: str = strawberry.field(description="Segment code, e.g. `government`.")
+    proficiency: int
+
+
+@strawberry.type(name="Rep", description="A sales rep. 销售代表。")
+class RepNode(_OrmNode):
+    _model = models.Rep
+    _loader = "rep"
+
+    id: relay.NodeID[int]
+    external_id: str = strawberry.field(description="The rep's id in HR or CRM systems.")
+    name: str
+    email: str | None
+    level: RepLevel
+    hire_date: date
+    capacity: int = strawberry.field(description="Most open leads the rep may hold at once.")
+    status: RepStatus
+    specialties: list[Specialty]
+
+    @strawberry.field(description="Territory codes the rep covers.")
+    def territories(self) -> list[str]:
+        return [row.territory for row in self.territories]
+
+    @strawberry.field
+    async def unit(self, info: Info) -> OrgUnitNode | None:
+        return await info.context.loaders.unit.load(self.unit_id)
+
+    @strawberry.field(description="The nearest manager (or director) above the rep's unit.")
+    async def manager(self, info: Info) -> UserNode | None:
+        return await info.context.loaders.manager.load(self.unit_id)
+
+
+@strawberry.type(name="User", description="A login with roles and a scope. 账号。")
+class UserNode(_OrmNode):
+    _model = models.User
+    _loader = "user"
+
+    id: relay.NodeID[int]
+    login: str
+    display_name: str
+    email: str | None
+    active: bool
+
+    @strawberry.field
+    def roles(self) -> list[Role]:
+        return [Role(value) for value in self.roles]
+
+    @strawberry.field(description="The org subtree this login manages; null for company-wide.")
+    async def scope_unit(self, info: Info) -> OrgUnitNode | None:
+        if self.scope_unit_id is None:
+            return None
+        return await info.context.loaders.unit.load(self.scope_unit_id)
+
+    @strawberry.field(description="The rep behind a rep login.")
+    async def rep(self, info: Info) -> RepNode | None:
+        return await info.context.loaders.rep.load(self.rep_id) if self.rep_id else None
+
+    @strawberry.field(extensions=allow(*ADMINS), description="The login's API tokens (admins).")
+    async def api_tokens(self, info: Info) -> list[ApiTokenNode]:
+        return await info.context.loaders.tokens.load(self.id)
+
+
+@strawberry.type(name="ApiToken", description="An API token; its secret is shown only once.")
+class ApiTokenNode(_OrmNode):
+    _model = models.ApiToken
+    _loader = "token"
+
+    id: relay.NodeID[int]
+    name: str
+    prefix: str = strawberry.field(description="The first characters, to recognise the token.")
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+    @strawberry.field
+    async def user(self, info: Info) -> UserNode | None:
+        return await info.context.loaders.user.load(self.user_id)
+
+
+@strawberry.type
+class OrgUnitConnection(relay.Connection[OrgUnitNode]):
+    total_count: int = strawberry.field(description="Rows matching the filter, in your scope.")
+
+
+@strawberry.type
+class RepConnection(relay.Connection[RepNode]):
+    total_count: int = strawberry.field(description="Rows matching the filter, in your scope.")
+
+
+async def display_user(info: Info, user_id: int | None) -> UserNode | None:
+    """The user behind an optional reference (who acted, who wrote), for display."""
+    if user_id is None:
+        return None
+    return await info.context.loaders.display_user.load(user_id)

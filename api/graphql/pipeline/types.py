@@ -1,0 +1,117 @@
+"""GraphQL types of the pipeline: accounts, opportunities and their history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from api.core.labels import ManagedLabel, graphql_enum
+from api.core.scalars import BigInt
+from api.graphql.follow_ups.types import FollowUpNode
+from api.graphql.org.types import RepNode, UserNode, _OrmNode, display_user
+from domain.pipeline import models
+from domain.pipeline.stages import Stage
+
+graphql_enum(Stage, "Opportunity stages; moves follow the stage machine. 商机阶段。")
+
+
+@strawberry.type(name="Account", description="A customer. 客户。")
+class AccountType(_OrmNode):
+    _model = models.Account
+    _loader = "account"
+
+    id: relay.NodeID[int]
+    name: str
+    segment: str
+    region: str | None
+    high_value: bool
+
+    @strawberry.field
+    async def owner(self, info: Info) -> RepNode | None:
+        return await info.context.loaders.rep.load(self.owner_rep_id)
+
+    @strawberry.field(description="Money received from this customer over all its deals.")
+    async def lifetime_value(self, info: Info) -> BigInt:
+        return await info.context.loaders.lifetime_value.load(self.id)
+
+
+@strawberry.type(name="StageTransition", description="One move of the stage machine.")
+class StageTransitionType:
+    from_stage: Stage | None
+    to_stage: Stage
+    action: str
+    at: datetime
+    reason: str | None
+    seconds_in_previous: int | None = strawberry.field(
+        description="Time spent in the stage before this move."
+    )
+
+    @strawberry.field
+    async def actor(self, info: Info) -> UserNode | None:
+        return await display_user(info, self.actor_user_id)
+
+
+@strawberry.type(name="LossReason", description="A managed reason for losing a deal.")
+class LossReasonType(ManagedLabel):
+    _model = models.LossReason
+
+
+@strawberry.type(name="Opportunity", description="A deal under the stage machine. 商机。")
+class OpportunityNode(_OrmNode):
+    _model = models.Opportunity
+    _loader = "opportunity"
+
+    id: relay.NodeID[int]
+    title: str
+    amount: BigInt
+    expected_close: date
+    stage: Stage
+    stage_entered_at: datetime
+    qualification: JSON
+    source_lead: str | None
+    high_margin: bool
+    won_amount: BigInt | None
+    won_on: date | None
+    loss_reason_code: str | None
+    loss_note: str | None
+    version: int = strawberry.field(description="Send it back as `expectedVersion`.")
+
+    @strawberry.field
+    async def owner(self, info: Info) -> RepNode | None:
+        return await info.context.loaders.rep.load(self.owner_rep_id)
+
+    @strawberry.field
+    async def co_owners(self, info: Info) -> list[RepNode]:
+        rep_ids = await info.context.loaders.co_owners.load(self.id)
+        reps = await info.context.loaders.rep.load_many(rep_ids)
+        return [rep for rep in reps if rep is not None]
+
+    @strawberry.field
+    async def account(self, info: Info) -> AccountType | None:
+        return await info.context.loaders.account.load(self.account_id)
+
+    @strawberry.field(description="Payments received so far (won deals).")
+    async def paid_amount(self, info: Info) -> BigInt:
+        return await info.context.loaders.paid.load(self.id)
+
+    @strawberry.field(description="Follow-ups, oldest first (append-only).")
+    async def follow_ups(self, info: Info) -> list[FollowUpNode]:
+        return await info.context.loaders.follow_ups.load(self.id)
+
+    @strawberry.field(description="The customer's status after the latest follow-up.")
+    async def customer_status(self, info: Info) -> str | None:
+        entries = await info.context.loaders.follow_ups.load(self.id)
+        return entries[-1].customer_status if entries else None
+
+    @strawberry.field(description="Every move, oldest first (append-only).")
+    async def history(self, info: Info) -> list[StageTransitionType]:
+        return await info.context.loaders.transitions.load(self.id)
+
+
+@strawberry.type
+class OpportunityConnection(relay.Connection[OpportunityNode]):
+    total_count: int

@@ -1,0 +1,97 @@
+"""GraphQL inputs of leads and routing, and each mutation's payload and error codes."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.scalars import JSON
+
+from api.core.errors import mutation_types
+from api.core.scalars import BigInt
+from api.graphql.routing.types import (
+    IntakeResult,
+    LeadNode,
+    RoutingDecisionType,
+)
+from domain.errors import InvalidInput
+from domain.leads.rules import Contact, IntakeItem
+
+INTAKE_CODES = [
+    "REQUIRED",
+    "INVALID_FORMAT",
+    "NEGATIVE",
+    "CONTACT_REQUIRED",
+    "ATTRIBUTE_INVALID",
+    "TOO_LONG",
+    "LEAD_CONFLICT",
+]
+IntakeLead = mutation_types(
+    "IntakeLead",
+    "lead",
+    LeadNode,
+    INTAKE_CODES,
+    extra={"decision": RoutingDecisionType, "created": bool},
+)
+IntakeLeads = mutation_types(
+    "IntakeLeads", "results", list[IntakeResult], [*INTAKE_CODES, "BATCH_SIZE"]
+)
+RouteLeadsBatch = mutation_types(
+    "RouteLeadsBatch", "decisions", list[RoutingDecisionType], ["BATCH_SIZE"]
+)
+
+
+@strawberry.input
+class LeadContactInput:
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    company: str | None = None
+
+
+@strawberry.input
+class IntakeLeadInput:
+    external_id: str | None = strawberry.field(
+        default=None,
+        description="Your id of the lead (required): the same id twice returns the first "
+        "result and creates nothing; with other content it is LEAD_CONFLICT.",
+    )
+    source: str = strawberry.field(description="website, douyin, auto_show, referral, …")
+    segment: str = strawberry.field(description="e.g. private_buyer, enterprise_fleet, government")
+    region: str = strawberry.field(description="The territory code reps cover, e.g. shanghai.")
+    product_interests: list[str] = strawberry.field(default_factory=list)
+    signals: list[str] = strawberry.field(
+        default_factory=list, description="Behaviour signals, e.g. battery_swap_interest."
+    )
+    estimated_value: BigInt = strawberry.field(default=0, description="In minor units (fen).")
+    contact: LeadContactInput = strawberry.field(
+        default_factory=LeadContactInput, description="A phone or an e-mail at least."
+    )
+    attributes: JSON = strawberry.field(
+        default_factory=dict, description="Free-form; checked against the intake JSON Schema."
+    )
+
+    def item(self) -> IntakeItem:
+        if not isinstance(self.attributes, dict):
+            raise InvalidInput(
+                "ATTRIBUTE_INVALID", "属性须为对象", "Attributes must be an object", "attributes"
+            )
+        return IntakeItem(
+            external_id=self.external_id,
+            source=self.source,
+            segment=self.segment,
+            region=self.region,
+            product_interests=tuple(self.product_interests),
+            signals=tuple(self.signals),
+            estimated_value=self.estimated_value,
+            contact=Contact(**vars(self.contact)),
+            attributes=self.attributes,
+        )
+
+
+@strawberry.input
+class IntakeLeadsInput:
+    leads: list[IntakeLeadInput] = strawberry.field(description="1 to 1,000 leads.")
+
+
+@strawberry.input
+class RouteLeadsBatchInput:
+    limit: int = strawberry.field(default=1000, description="At most this many queued leads.")
