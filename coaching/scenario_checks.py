@@ -7,7 +7,8 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeGuard
 
 from jsonschema import Draft202012Validator, ValidationError
 
@@ -206,7 +207,7 @@ def _file_name_findings(data: dict, file_stem: str) -> list[Finding]:
 
 
 def _unique_id_findings(data: dict) -> list[Finding]:
-    lists = [
+    lists: list[tuple[str, list[tuple[Parts, dict]]]] = [
         (noun, [((section, i), item) for i, item in _items(data.get(section))])
         for section, noun in (
             ("personas", "persona"), ("objections", "objection"), ("criteria", "criterion"),
@@ -276,7 +277,7 @@ def _reference_findings(data: dict) -> list[Finding]:
     return findings
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -341,6 +342,7 @@ def _blank_string_findings(value: Any, parts: Parts) -> list[Finding]:
     """Every text and phrase must say something once trimmed (empty ones the schema reports)."""
     if isinstance(value, str):
         return [(parts, "is blank after trimming")] if value and not value.strip() else []
+    pairs: Iterable[tuple[Any, Any]]
     if isinstance(value, dict):
         pairs = value.items()
     elif isinstance(value, list):

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en")
@@ -23,9 +23,10 @@ DIFFICULTY_LEVELS = ("easy", "normal", "hard")
 def language_of(language: str) -> Language:
     """'zh', 'zh-CN', 'zh_Hans' → 'zh'; 'en', 'en-US' → 'en'; anything else is a ValueError."""
     base = language.strip().replace("_", "-").split("-")[0].lower()
-    if base not in LANGUAGES:
-        raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
-    return base  # type: ignore[return-value]
+    for known in LANGUAGES:
+        if base == known:
+            return known
+    raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
 
 
 @dataclass(frozen=True)
@@ -237,6 +238,12 @@ def _text(data: dict) -> Text:
 
 def _texts(items: list) -> tuple[Text, ...]:
     return tuple(_text(item) for item in items)
+
+
+@overload
+def _phrases(data: dict) -> Phrases: ...
+@overload
+def _phrases(data: dict | None) -> Phrases | None: ...
 
 
 def _phrases(data: dict | None) -> Phrases | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING, Self
 
 
 class LabelledEnum(StrEnum):
@@ -11,12 +12,20 @@ class LabelledEnum(StrEnum):
     label_zh: str
     label_en: str
 
-    def __new__(cls, value: str, label_zh: str, label_en: str):
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label_zh = label_zh
-        member.label_en = label_en
-        return member
+    if TYPE_CHECKING:
+        # After the class is built, Enum swaps in its own ``__new__``: ``Stage("won")``
+        # looks a member up by its value alone. The three-argument form below only runs
+        # while the members are declared.
+        def __new__(cls, value: str) -> Self: ...
+
+    else:
+
+        def __new__(cls, value: str, label_zh: str, label_en: str):
+            member = str.__new__(cls, value)
+            member._value_ = value
+            member.label_zh = label_zh
+            member.label_en = label_en
+            return member
 
     def label(self, language: str) -> str:
         return self.label_en if language == "en" else self.label_zh

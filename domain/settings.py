@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
@@ -349,7 +350,7 @@ class Settings(BaseSettings):
         return self.database_url.startswith("sqlite")
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Read the settings; a bad value raises SettingsError with one readable line."""
     try:
         return Settings(**overrides)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, overload
 
 from coaching.engines import customer
 from coaching.engines.customer import CustomerState, TurnSignal
@@ -159,6 +159,12 @@ def signal_of(verdict: TurnVerdict) -> TurnSignal:
 
 def _evidence_json(evidence: Evidence | None) -> dict[str, Any] | None:
     return None if evidence is None else asdict(evidence)
+
+
+@overload
+def _evidence(data: dict[str, Any]) -> Evidence: ...
+@overload
+def _evidence(data: dict[str, Any] | None) -> Evidence | None: ...
 
 
 def _evidence(data: dict[str, Any] | None) -> Evidence | None:

@@ -48,15 +48,17 @@ from coaching.engines.llm_prompts import PROMPT_VERSION, Messages, customer_mess
 from coaching.scenario_model import Scenario, language_of
 
 if TYPE_CHECKING:
+    from openai.types.chat.completion_create_params import ResponseFormat
+
     from domain.settings import Settings
 
 PLACEHOLDER_API_KEY = "not-needed"
 """Sent when no key is configured: local servers need none, and the SDK needs one to start."""
-JSON_SCHEMA_FORMAT: dict[str, Any] = {
+JSON_SCHEMA_FORMAT: ResponseFormat = {
     "type": "json_schema",
     "json_schema": {"name": "turn_verdict", "strict": True, "schema": VERDICT_SCHEMA},
 }
-JSON_OBJECT_FORMAT: dict[str, Any] = {"type": "json_object"}
+JSON_OBJECT_FORMAT: ResponseFormat = {"type": "json_object"}
 _DETAIL_LIMIT = 300
 
 
@@ -227,7 +229,7 @@ class LlmEngine:
         try:
             stream = await self._client.chat.completions.create(
                 model=self.config.model,
-                messages=messages,  # type: ignore[arg-type]
+                messages=messages,
                 max_tokens=self.config.max_tokens,
                 stream=True,
             )
@@ -301,13 +303,13 @@ class LlmEngine:
         self.json_object_only = True  # only once json_object has really been answered
         return completion, "json_object"
 
-    async def _complete(self, messages: Messages, response_format: dict[str, Any]) -> Any:
+    async def _complete(self, messages: Messages, response_format: ResponseFormat) -> Any:
         return await self._client.chat.completions.create(
             model=self.config.model,
-            messages=messages,  # type: ignore[arg-type]
+            messages=messages,
             max_tokens=self.config.max_tokens,
             temperature=0,
-            response_format=response_format,  # type: ignore[arg-type]
+            response_format=response_format,
         )
 
     async def _cached(self, key: str) -> Judgement | None:

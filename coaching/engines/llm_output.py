@@ -57,7 +57,6 @@ line crossed. Shaped for OpenAI's strict mode: every property required, no extra
 
 _VALIDATOR = Draft202012Validator(VERDICT_SCHEMA)
 _FENCED = re.compile(r"```[A-Za-z]*\s*(.*?)```", re.DOTALL)
-_SPACES = re.compile(r"\s*")
 
 
 class AnswerRejected(Exception):
@@ -103,7 +102,9 @@ def _without_trailing_commas(text: str) -> str:
         elif char == '"':
             in_string = True
         elif char == ",":
-            following = _SPACES.match(text, index + 1).end()
+            following = index + 1
+            while following < len(text) and text[following].isspace():
+                following += 1
             if following < len(text) and text[following] in "}]":
                 continue
         kept.append(char)

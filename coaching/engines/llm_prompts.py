@@ -13,17 +13,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from coaching.engines.base import Line
 from coaching.engines.customer import CustomerState
 from coaching.engines.llm_output import VERDICT_SCHEMA
 from coaching.scenario_model import Phrases, Scenario
 
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
+
 PROMPT_VERSION = "judge-1/customer-1"
 TRANSCRIPT_LINES = 12
 """Lines of the transcript the customer sees: enough to stay coherent, bounded in tokens."""
 
-Messages = list[dict[str, str]]
+Messages = list["ChatCompletionMessageParam"]
 
 LANGUAGE_NAMES = {"zh": "Simplified Chinese (简体中文)", "en": "English"}
 

@@ -119,7 +119,8 @@ def _reply(scenario: Scenario, state, quality: Quality, language, said: set[str]
     if not answers_it or state.current_objection is None:
         return rng.choice(WEAK_LINES[language])
     check_id = script_to_pass(scenario).get(state.current_objection)
-    chosen = [scenario.criterion_of(check_id)] if check_id else []
+    criterion = scenario.criterion_of(check_id) if check_id else None
+    chosen = [criterion] if criterion is not None else []
     if quality == "strong":
         chosen += [c for c in scenario.criteria if c.id not in said and c not in chosen][:1]
     said.update(c.id for c in chosen)

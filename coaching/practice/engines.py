@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +11,9 @@ from coaching.engines.base import ENGINES, Engine, RulesEngine
 from coaching.practice.models import LlmVerdictCacheEntry
 from domain.errors import InvalidInput
 from domain.settings import Settings
+
+if TYPE_CHECKING:
+    from coaching.engines.llm import LlmEngine
 
 
 class StoredVerdictCache:
@@ -47,13 +50,17 @@ def check_engine(name: str, settings: Settings) -> str:
             "engine",
         )
     if name not in available_engines(settings):
-        raise InvalidInput(
-            "ENGINE_NOT_CONFIGURED",
-            "未配置大模型引擎（PACER_LLM_MODEL），请使用 rules 引擎",
-            "The llm engine is not configured (PACER_LLM_MODEL); use the rules engine",
-            "engine",
-        )
+        raise _not_configured()
     return name
+
+
+def _not_configured() -> InvalidInput:
+    return InvalidInput(
+        "ENGINE_NOT_CONFIGURED",
+        "未配置大模型引擎（PACER_LLM_MODEL），请使用 rules 引擎",
+        "The llm engine is not configured (PACER_LLM_MODEL); use the rules engine",
+        "engine",
+    )
 
 
 class Voices:
@@ -62,7 +69,7 @@ class Voices:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self._llm = None
+        self._llm: LlmEngine | None = None
 
     def engine(self, name: str, session: AsyncSession) -> Engine:
         """The engine of a session; `llm` caches its verdicts in this database session."""
@@ -72,7 +79,10 @@ class Voices:
         if self._llm is None:
             from coaching.engines.llm import LlmConfig, LlmEngine
 
-            self._llm = LlmEngine(LlmConfig.of(self.settings))
+            config = LlmConfig.of(self.settings)
+            if config is None:
+                raise _not_configured()
+            self._llm = LlmEngine(config)
         return self._llm.using(StoredVerdictCache(session))
 
     async def aclose(self) -> None:

@@ -74,6 +74,9 @@ def replay(scenario: Scenario, row: PracticeSession, turns: Sequence[PracticeTur
             state, line = customer.start(scenario, row.persona_id, row.difficulty, row.seed)
             same_verdict = True
         else:
+            if state is None or turn.verdict is None or turn.rep_message is None:
+                # only the opening turn (number 0, always first) has no reply and no verdict
+                raise ValueError(f"turn {turn.number} of session {row.id} is incomplete")
             stored = verdict_from_json(turn.verdict)
             judged_by_rules = (turn.judge_trace or {}).get("engine") == "rules"
             verdict = (

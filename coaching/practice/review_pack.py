@@ -53,7 +53,8 @@ class _Tally:
 
     def order(self) -> tuple:
         """Missed most often, then most often in share, then most recently."""
-        return (-self.missed, -self.missed / self.seen, -self.last_missed_at.timestamp())
+        missed_at = self.last_missed_at.timestamp() if self.last_missed_at is not None else 0.0
+        return (-self.missed, -self.missed / self.seen, -missed_at)
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,11 @@ async def review_pack(
             counts.seen += 1
             if not check.passed:
                 counts.missed += 1
-                if counts.last_missed_at is None or row.finished_at > counts.last_missed_at:
-                    counts.last_missed_at = row.finished_at
+                finished_at = row.finished_at  # set on every finished session
+                if finished_at is not None and (
+                    counts.last_missed_at is None or finished_at > counts.last_missed_at
+                ):
+                    counts.last_missed_at = finished_at
     weakest = sorted(
         ((key, counts) for key, counts in tally.items() if counts.missed),
         key=lambda item: (*item[1].order(), item[0][0], item[1].position),  # then file order
@@ -124,6 +128,8 @@ async def review_pack(
 def _item(scenarios: ScenarioSet, key: tuple[str, str], counts: _Tally) -> ReviewItem:
     scenario = scenarios[key[0]]
     check, criterion = scenario.check(key[1]), scenario.criterion_of(key[1])
+    if check is None or criterion is None or counts.last_missed_at is None:
+        raise ValueError(f"check {key[1]!r} of scenario {scenario.id} was never missed")
     return ReviewItem(
         scenario_id=scenario.id,
         scenario_title=scenario.title,

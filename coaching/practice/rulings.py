@@ -38,7 +38,11 @@ async def override_verdict(
     crossed). The engine's verdict stays in the turns; the score is recomputed."""
     row = await visible_session(session, actor, session_id, lock=True)
     unit = await session.get(OrgUnit, row.unit_id)
-    trainer = actor.has(Role.ADMIN, Role.DIRECTOR, Role.MANAGER) and actor.manages_path(unit.path)
+    trainer = (
+        unit is not None
+        and actor.has(Role.ADMIN, Role.DIRECTOR, Role.MANAGER)
+        and actor.manages_path(unit.path)
+    )
     if not trainer or row.rep_id == actor.rep_id:
         raise Forbidden(
             "NOT_A_TRAINER",

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -184,13 +185,15 @@ async def _practising_rep(session: AsyncSession, actor: Actor) -> Rep:
 async def _next_attempt(
     session: AsyncSession, rep_id: int, scenario_id: str, mode: PracticeMode, settings: Settings
 ) -> int:
-    taken = await session.scalar(
-        select(func.coalesce(func.max(PracticeSession.attempt), 0)).where(
-            PracticeSession.rep_id == rep_id,
-            PracticeSession.scenario_id == scenario_id,
-            PracticeSession.mode == mode.value,
+    taken = (
+        await session.execute(
+            select(func.coalesce(func.max(PracticeSession.attempt), 0)).where(
+                PracticeSession.rep_id == rep_id,
+                PracticeSession.scenario_id == scenario_id,
+                PracticeSession.mode == mode.value,
+            )
         )
-    )
+    ).scalar_one()
     if mode is PracticeMode.EXAM and taken >= settings.practice_exam_attempts:
         limit = settings.practice_exam_attempts
         raise Conflict(
@@ -234,10 +237,13 @@ async def respond_in_practice(
         emit,
     )
     number = taken + 1
-    claimed = await session.execute(
-        update(PracticeSession)
-        .where(PracticeSession.id == row.id, PracticeSession.turns_taken == taken)
-        .values(turns_taken=number, customer_state=state_to_json(answered.state))
+    claimed = cast(
+        "CursorResult[Any]",
+        await session.execute(
+            update(PracticeSession)
+            .where(PracticeSession.id == row.id, PracticeSession.turns_taken == taken)
+            .values(turns_taken=number, customer_state=state_to_json(answered.state))
+        ),
     )
     if claimed.rowcount != 1:
         raise Conflict(
@@ -322,7 +328,7 @@ async def _close(
     row: PracticeSession,
     scenario: Scenario,
     verdicts: Sequence[TurnVerdict],
-    outcome: str,
+    outcome: str | None,
 ) -> SessionScore:
     overrides = (await overrides_of(session, [row.id])).get(row.id, [])
     result = results.score(scenario, verdicts, results.rulings(overrides))
@@ -332,7 +338,7 @@ async def _close(
     return result
 
 
-def _mark_finished(row: PracticeSession, outcome: str, result: SessionScore | None) -> None:
+def _mark_finished(row: PracticeSession, outcome: str | None, result: SessionScore | None) -> None:
     row.status = PracticeStatus.FINISHED.value
     row.outcome = outcome
     row.finished_at = utcnow()

@@ -56,7 +56,8 @@ class BatchResult:
     @property
     def total_score(self) -> float:
         """The sum of the scores of the leads assigned by score (not the fallbacks)."""
-        return float(sum(a.total for a in self.assignments if a.outcome == "assigned"))
+        assigned = (a for a in self.assignments if a.outcome == "assigned")
+        return float(sum(a.total for a in assigned if a.total is not None))
 
     @property
     def assigned_count(self) -> int:

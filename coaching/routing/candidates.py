@@ -124,7 +124,7 @@ async def _recent_assignments(session: AsyncSession, since: datetime) -> dict[in
         .where(RoutingDecision.decided_at >= since, RoutingDecision.rep_id.is_not(None))
         .group_by(RoutingDecision.rep_id)
     )
-    return dict(rows.all())
+    return {rep_id: count for rep_id, count in rows if rep_id is not None}
 
 
 __all__ = ["OPEN_LEAD_STAGES", "facts_of", "gather_candidates"]

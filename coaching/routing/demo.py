@@ -99,7 +99,7 @@ async def _arrived_at(session: AsyncSession, lead: Lead, arrived: datetime, rout
 
 async def _called(session: AsyncSession, lead: Lead, when: datetime, router) -> None:
     user = await session.scalar(select(User).where(User.rep_id == lead.owner_rep_id))
-    if user is None:
+    if user is None or lead.opportunity_id is None:
         return
     await log_follow_up(
         session,

@@ -90,7 +90,7 @@ class Exclusions:
             name = "active" if status == "inactive" else "not_on_leave"
             index[rep].append(Reason(name, {"status": status}))
         for rep, territories in self.territory:
-            detail = {"lead": self.lead_territory, "rep": list(territories)}
+            detail: dict[str, Any] = {"lead": self.lead_territory, "rep": list(territories)}
             index[rep].append(Reason("territory", detail))
         for rep, load, capacity in self.capacity:
             index[rep].append(Reason("capacity_left", {"open_load": load, "capacity": capacity}))

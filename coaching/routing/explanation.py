@@ -187,10 +187,11 @@ class Decision:
         zh = language == "zh"
         lines: list[str] = []
         if self.outcome == "fallback_queue":
+            reason = self.fallback.reason if self.fallback is not None else ""
             lines.append(
-                f"进入队列 {self.queue}：{self.fallback.reason}"
+                f"进入队列 {self.queue}：{reason}"
                 if zh
-                else f"Sent to queue {self.queue}: {self.fallback.reason}"
+                else f"Sent to queue {self.queue}: {reason}"
             )
         else:
             parts = ", ".join(f"{t.term} {t.value:.2f}×{t.weight:.2f}" for t in self.terms)

@@ -67,7 +67,7 @@ def emptying_filter(exclusions: Exclusions) -> str:
         remaining -= failing[name]
         if not remaining:
             return name
-    return next(reversed(exclusions.counts), NO_CANDIDATES)
+    return next(reversed(list(exclusions.counts)), NO_CANDIDATES)
 
 
 def stored(explanation: Mapping[str, Any] | None) -> Decision | None:

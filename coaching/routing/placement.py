@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coaching.routing.explanation import Decision
+from domain.errors import not_found
 from domain.kernel.actor import Actor, Role
 from domain.leads.models import CoOwnerCover, Lead
 from domain.pipeline import management
@@ -85,7 +86,10 @@ async def place(
         )
         lead.opportunity_id = opportunity.id
         return
-    opportunity = await session.get(Opportunity, lead.opportunity_id)
+    existing = await session.get(Opportunity, lead.opportunity_id)
+    if existing is None:
+        raise not_found("OPPORTUNITY_NOT_FOUND", "opportunity_id", "商机", "opportunity")
+    opportunity = existing
     if opportunity.owner_rep_id != rep_id:
         opportunity = await management.reassign(
             session,

@@ -75,6 +75,10 @@ class Routed:
     """False for a replay of an external id already received (nothing was created)."""
 
 
+def _last(history: Sequence[RoutingDecision] | None) -> RoutingDecision | None:
+    return history[-1] if history else None
+
+
 # --- intake -------------------------------------------------------------------------------------
 
 
@@ -110,7 +114,7 @@ async def intake_leads(
     return [
         Routed(
             r.lead,
-            decisions.get(r.lead.id) or (latest.get(r.lead.id) or [None])[-1],
+            decisions.get(r.lead.id) or _last(latest.get(r.lead.id)),
             r.created and r.lead.id in decisions,
         )
         for r in received
@@ -170,8 +174,8 @@ async def _route_together(
     if len(pending) == 1:
         explained = [decide(facts_of(pending[0]), candidates, router.policy)]
     else:
-        explained = assign_batch([facts_of(lead) for lead in pending], candidates, router.policy)
-        explained = explained.decisions()
+        batch = assign_batch([facts_of(lead) for lead in pending], candidates, router.policy)
+        explained = batch.decisions()
     decisions = {}
     for lead, decision in zip(pending, explained, strict=True):
         previous = last.get(lead.id)

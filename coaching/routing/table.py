@@ -92,7 +92,9 @@ class CandidateTable:
             ),
         )
 
-    def history(self, segment: str, source: str, default_rate: float) -> tuple:
+    def history(
+        self, segment: str, source: str, default_rate: float
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(won, total, unit_rate) arrays for one segment and source."""
 
         def build():
@@ -143,7 +145,7 @@ def filter_failures(
             add("certification", ~table.holds(rule.flag))
         elif rule.field == "capability_minimum" and profile.needs:
             scores = table.capability[:, [DIMENSION_INDEX[d] for d in profile.needs]]
-            add("capability_minimum", (scores < rule.minimum).any(axis=1))
+            add("capability_minimum", np.asarray((scores < rule.minimum).any(axis=1)))
     if excluded is not None and excluded.any():
         fails["excluded"] = excluded
     return fails

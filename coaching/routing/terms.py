@@ -78,7 +78,7 @@ def effective_weights(policy: Policy) -> tuple[dict[str, float], str | None]:
 
 def combine(values: dict, weights: dict[str, float]):
     """The weighted sum of the terms (each array or number), in TERMS order."""
-    total = 0.0
+    total: float | np.ndarray = 0.0
     for term in TERMS:
         total = total + weights[term] * np.asarray(values[term], dtype=float)
     return total

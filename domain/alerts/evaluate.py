@@ -85,9 +85,9 @@ async def run_alerts(
         if change.action == "raise":
             await writer.raise_series(finding)
         elif change.action == "escalate":
-            await writer.escalate(current, finding)
+            await writer.escalate(_open(current, change.action), finding)
         elif change.action == "refresh":
-            writer.refresh(current, finding)
+            writer.refresh(_open(current, change.action), finding)
         elif continuing:
             suppressed[(rule, finding.subject_key)].condition_seen_on = day
     for (rule, key), alert in sorted(open_series.items(), key=lambda item: item[1].id):
@@ -95,6 +95,13 @@ async def run_alerts(
             await writer.resolve(alert, clearances.get((rule, key), NO_LONGER_WATCHED))
     await log_run(session, writer.summary, started_at)
     return writer.summary
+
+
+def _open(current: Alert | None, action: str) -> Alert:
+    """The open alert of a series: rules.change_for escalates or refreshes only those."""
+    if current is None:
+        raise ValueError(f"{action} needs an open alert")
+    return current
 
 
 async def _resolved_by_hand_and_continuing(session, keys, previous_run: date | None) -> dict:
@@ -250,7 +257,8 @@ class _Writer:
 
     async def _tell(self, alert: Alert, kind: str, task: AlertTask | None, announce=True) -> None:
         unit = self.units[alert.unit_id]
-        payload = alert_payload(alert, unit, self.reps.get(alert.rep_id), kind, self.managers)
+        rep = self.reps.get(alert.rep_id) if alert.rep_id is not None else None
+        payload = alert_payload(alert, unit, rep, kind, self.managers)
         if task is not None:
             payload["task"] = task_payload(task, self.managers.get(alert.unit_id))
         severity = Severity(alert.severity)

@@ -48,7 +48,7 @@ BROKER = Broker()
 
 async def announce(session: AsyncSession, message: dict[str, Any]) -> None:
     """Announce `message` when the session's transaction commits (never on rollback)."""
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         await session.execute(select(func.pg_notify(CHANNEL, json.dumps(message))))
         return
     sync = session.sync_session

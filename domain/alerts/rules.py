@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import Field, dataclass, field, fields
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from domain.alerts.models import AlertRule, TaskKind
 from domain.kernel.severity import Severity
@@ -23,6 +23,10 @@ class ThresholdError(ValueError):
 
 
 class FromMapping:
+    if TYPE_CHECKING:
+        # every subclass is a dataclass
+        __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
+
     @classmethod
     def from_mapping(cls, values: Mapping[str, float] | None):
         """Defaults overridden by `values`; unknown names and out-of-range numbers fail."""

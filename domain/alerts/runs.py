@@ -61,7 +61,7 @@ async def start_run(session: AsyncSession, day: date) -> date | None:
     """Take the evaluator lock, record the run, refuse a day before the latest evaluated one,
     and return the previous run's day. The first statement writes, so on SQLite the run
     holds the write lock from its start; a refused run is rolled back by its caller."""
-    postgres = session.bind.dialect.name == "postgresql"
+    postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVALUATOR_LOCK})
     insert = (postgresql.insert if postgres else sqlite.insert)(AlertRun)

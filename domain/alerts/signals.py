@@ -118,11 +118,14 @@ async def _unit_targets(session, day: date, kind: PeriodKind, metric: Metric) ->
 
 
 def _target_subject(target: Target, names: Mapping[int, str]) -> Subject:
+    unit_id = target.owner_unit_id
+    if unit_id is None:  # _unit_targets selects unit-owned targets only
+        raise ValueError(f"target {target.id} is owned by a rep, not a unit")
     return Subject(
         f"target:{target.id}",
-        target.owner_unit_id,
+        unit_id,
         target_id=target.id,
-        extra={"unit": names.get(target.owner_unit_id, ""), "amount": target.amount},
+        extra={"unit": names.get(unit_id, ""), "amount": target.amount},
     )
 
 

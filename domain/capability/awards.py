@@ -121,7 +121,8 @@ async def _facts(session: AsyncSession, rep_ids: list[int]) -> dict[int, RepFact
             Opportunity.stage == Stage.WON.value
         )
     ):
-        won.setdefault(rep_id, []).append((won_on, amount))
+        if won_on is not None and amount is not None:  # always set on a won deal (constraint)
+            won.setdefault(rep_id, []).append((won_on, amount))
     exams: dict[int, dict[str, date]] = {}
     for rep_id, ref, observed_on, detail in await session.execute(
         select(

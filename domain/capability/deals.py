@@ -106,10 +106,12 @@ async def _closed_deals(
     closed = []
     for rep_id, unit_id, segment, stage, high_margin, created_at, won_on, entered in rows:
         won = stage == Stage.WON.value
-        day = won_on if won else company_day(settings, entered)
+        if won and won_on is not None:  # a won deal always has won_on (check constraint)
+            day, cycle = won_on, (won_on - company_day(settings, created_at)).days
+        else:
+            day, cycle = company_day(settings, entered), 1
         if not start <= day <= as_of:
             continue
-        cycle = (won_on - company_day(settings, created_at)).days if won else 1
         deal = ClosedDeal(rep_id, unit_id, segment, won, bool(high_margin), max(cycle, 1))
         closed.append((day, deal))
     return closed

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.capability import awards, deals, ratings
 from domain.capability.models import CustomerRating
+from domain.errors import not_found
 from domain.org.access import actor_for
 from domain.org.models import User
 from domain.pipeline.models import FollowUp, Opportunity
@@ -44,6 +45,8 @@ async def seed_capability(
 async def _rate(session: AsyncSession, settings: Settings, rng: random.Random, today: date) -> int:
     """Customers rate every closed deal (won ones higher) and each rep's first follow-up."""
     admin = await session.scalar(select(User).where(User.login == "admin"))
+    if admin is None:
+        raise not_found("USER_NOT_FOUND", "login", "用户", "user")
     actor = await actor_for(session, admin)
     given: list[ratings.RatingInput] = []
     closed = await session.scalars(

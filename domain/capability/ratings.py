@@ -98,7 +98,7 @@ async def _store(
 ) -> Stored:
     rating = rules.check_rating(given.rating)
     blank = not (given.comment or "").strip()
-    comment = None if blank else clean_text(given.comment, "comment", COMMENT_LENGTH)
+    comment = None if blank else clean_text(given.comment or "", "comment", COMMENT_LENGTH)
     rated_on = given.rated_on or today
     if rated_on > today:
         raise InvalidInput(
@@ -197,7 +197,7 @@ def read_ratings(path: Path) -> tuple[list[RatingRow], list[BadRow]]:
     encoding, _ = detect_encoding(path)
     good: list[RatingRow] = []
     bad: list[BadRow] = []
-    seen: dict[str, int] = {}
+    seen: dict[str | None, int] = {}
     with path.open(encoding=encoding, newline="") as stream:
         reader = csv.reader(stream)
         columns = header_columns(next(reader, None), REQUIRED_COLUMNS, COLUMNS)

@@ -255,5 +255,5 @@ def weak_dimensions(
     """The configured dimensions whose effective score is below the gap threshold, in order
     (a dimension without a score is unknown, not weak)."""
     return tuple(
-        code for code in configured if scores.get(code) is not None and scores[code] < threshold
+        code for code in configured if (score := scores.get(code)) is not None and score < threshold
     )

@@ -189,20 +189,20 @@ async def recompute(
                 combined = rules.combine(
                     evidence.get((rep_id, dimension), ()), as_of, settings.capability_half_life_days
                 )
-                row = stored.get(rep_id, {}).get(dimension)
-                if row is None and combined.score is None:
+                score = stored.get(rep_id, {}).get(dimension)
+                if score is None and combined.score is None:
                     continue
-                if row is None:
-                    row = CapabilityScore(rep_id=rep_id, dimension=dimension)
-                    session.add(row)
-                moved = row.computed_score != combined.score or row.id is None
-                row.computed_score = combined.score
-                row.confidence = combined.confidence
-                row.observations = combined.observations
-                row.sources = [source.to_json() for source in combined.sources]
-                row.computed_on = as_of
+                if score is None:
+                    score = CapabilityScore(rep_id=rep_id, dimension=dimension)
+                    session.add(score)
+                moved = score.computed_score != combined.score or score.id is None
+                score.computed_score = combined.score
+                score.confidence = combined.confidence
+                score.observations = combined.observations
+                score.sources = [source.to_json() for source in combined.sources]
+                score.computed_on = as_of
                 if moved:
-                    session.add(_history(row, cause))
+                    session.add(_history(score, cause))
                     changed += 1
     await session.flush()
     return changed
@@ -324,8 +324,8 @@ async def current_scores(
     a score are absent, and so are reps without any."""
     found: dict[int, dict[str, float]] = {}
     for rep_id, rows in (await _score_rows(session, rep_ids)).items():
-        scores = {dim: row.effective_score for dim, row in rows.items()}
-        scores = {dim: value for dim, value in scores.items() if value is not None}
+        effective = {dim: row.effective_score for dim, row in rows.items()}
+        scores = {dim: value for dim, value in effective.items() if value is not None}
         if scores:
             found[rep_id] = scores
     return found

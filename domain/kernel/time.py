@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import overload
 
 # Business dates lie in these years; anything outside is a typo or a probe, and would
 # overflow date arithmetic (a year 1 minus a day) or the columns.
 FIRST_YEAR, LAST_YEAR = 1970, 2100
+
+
+@overload
+def as_utc(moment: datetime) -> datetime: ...
+@overload
+def as_utc(moment: None) -> None: ...
+@overload
+def as_utc(moment: datetime | None) -> datetime | None: ...
 
 
 def as_utc(moment: datetime | None) -> datetime | None:

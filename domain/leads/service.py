@@ -31,7 +31,7 @@ def lead_visible(actor: Actor) -> ColumnElement[bool]:
     regions nobody covers included. A rep sees the leads they own or co-own."""
     if actor.sees_whole_company or actor.has(Role.INTAKE):
         return true()
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if actor.subtree_path is not None:
         conditions.append(Lead.owner_rep_id.in_(_reps_under(actor.subtree_path)))
         queued = Lead.status == LeadStatus.QUEUED.value
@@ -51,7 +51,7 @@ def lead_workable(actor: Actor) -> ColumnElement[bool]:
     contacts but read none back."""
     if actor.sees_whole_company:
         return true()
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if actor.subtree_path is not None:
         conditions.append(Lead.owner_rep_id.in_(_reps_under(actor.subtree_path)))
     if actor.rep_id is not None:
@@ -170,11 +170,13 @@ def record_decision(
 
 
 async def next_attempt(session: AsyncSession, lead_id: int) -> int:
-    taken = await session.scalar(
-        select(func.coalesce(func.max(RoutingDecision.attempt), 0)).where(
-            RoutingDecision.lead_id == lead_id
+    taken = (
+        await session.execute(
+            select(func.coalesce(func.max(RoutingDecision.attempt), 0)).where(
+                RoutingDecision.lead_id == lead_id
+            )
         )
-    )
+    ).scalar_one()
     return taken + 1
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
@@ -121,16 +121,19 @@ async def _update_if_still_leased(
 ) -> bool:
     """Apply `values` to the delivery if this worker's lease on it still stands."""
     async with sessions() as session:
-        result = await session.execute(
-            update(Delivery)
-            .where(
-                Delivery.id == job.delivery_id,
-                Delivery.status == PENDING,
-                Delivery.locked_by == worker,
-                Delivery.locked_until == job.lease_until,
-            )
-            .values(**values)
-            .execution_options(synchronize_session=False)
+        result = cast(
+            "CursorResult[Any]",
+            await session.execute(
+                update(Delivery)
+                .where(
+                    Delivery.id == job.delivery_id,
+                    Delivery.status == PENDING,
+                    Delivery.locked_by == worker,
+                    Delivery.locked_until == job.lease_until,
+                )
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            ),
         )
         await session.commit()
     return result.rowcount == 1

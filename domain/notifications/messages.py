@@ -129,7 +129,8 @@ def _title(label: str, severity_text: str, subject: str, language: str) -> str:
 def render(kind: str, payload: dict[str, Any] | None, language: str = "zh") -> Message:
     """The words of an outbox event for people; every payload key may be missing."""
     payload = payload if isinstance(payload, dict) else {}
-    alert = payload.get("alert") if isinstance(payload.get("alert"), dict) else {}
+    given = payload.get("alert")
+    alert: dict[str, Any] = given if isinstance(given, dict) else {}
     task = payload.get("task") if isinstance(payload.get("task"), dict) else None
     label = event_label(kind or str(payload.get("event") or ""), language)
     severity = alert.get("severity")

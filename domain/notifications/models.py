@@ -107,7 +107,7 @@ class Delivery(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-def deliveries_with_context() -> Select[tuple[Delivery, OutboxEvent, NotificationSubscription]]:
+def deliveries_with_context() -> Select[Delivery, OutboxEvent, NotificationSubscription]:
     """Each delivery beside the event it carries and the subscription it goes to."""
     return (
         select(Delivery, OutboxEvent, NotificationSubscription)

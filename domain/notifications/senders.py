@@ -47,7 +47,7 @@ async def check_resolves_public(host: str, port: int) -> str | None:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError as exc:
         return f"DNS lookup of {host} failed: {exc}"
-    addresses = sorted({info[4][0] for info in infos})
+    addresses = sorted({str(info[4][0]) for info in infos})
     refused = rules.refused_addresses(addresses)
     if refused:
         return f"refused: {host} resolves to the private or reserved address {refused[0]}"
@@ -69,7 +69,7 @@ async def send_http(
     return robot_error(channel, response.content)
 
 
-def _send_email_sync(message: EmailMessage, settings: Settings) -> None:
+def _send_email_sync(message: EmailMessage, settings: Settings, host: str) -> None:
     mail = email.message.EmailMessage()
     mail["From"] = settings.smtp_sender
     mail["To"] = message.to
@@ -80,9 +80,9 @@ def _send_email_sync(message: EmailMessage, settings: Settings) -> None:
     mail.set_content(message.body)
     timeout = settings.notify_timeout_seconds
     if settings.smtp_port == 465:
-        smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.smtp_host, 465, timeout=timeout)
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, 465, timeout=timeout)
     else:
-        smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
+        smtp = smtplib.SMTP(host, settings.smtp_port, timeout=timeout)
     with smtp:
         if settings.smtp_starttls and settings.smtp_port != 465:
             smtp.starttls(context=ssl.create_default_context())
@@ -92,9 +92,10 @@ def _send_email_sync(message: EmailMessage, settings: Settings) -> None:
 
 
 async def send_email(message: EmailMessage, settings: Settings) -> str | None:
-    if not settings.smtp_host:
+    host = settings.smtp_host
+    if not host:
         return "e-mail is not configured: set PACER_SMTP_HOST"
-    await asyncio.to_thread(_send_email_sync, message, settings)
+    await asyncio.to_thread(_send_email_sync, message, settings, host)
     return None
 
 

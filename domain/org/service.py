@@ -89,7 +89,8 @@ async def children_by_parent(
     )
     children: dict[int, list[OrgUnit]] = {}
     for unit in await session.scalars(stmt):
-        children.setdefault(unit.parent_id, []).append(unit)
+        if unit.parent_id is not None:  # selected by parent_id
+            children.setdefault(unit.parent_id, []).append(unit)
     return children
 
 
@@ -190,6 +191,8 @@ async def managers_of_units(
     by_scope: dict[int, User] = {}
     for user in (await session.scalars(stmt)).unique():
         prefers_manager = Role.MANAGER.value in user.roles
+        if user.scope_unit_id is None:  # selected by scope_unit_id
+            continue
         current = by_scope.get(user.scope_unit_id)
         if current is None or (prefers_manager and Role.MANAGER.value not in current.roles):
             by_scope[user.scope_unit_id] = user
@@ -247,7 +250,8 @@ async def reps_by_ids_unscoped(session: AsyncSession, ids: Iterable[int]) -> dic
 
 async def get_rep(session: AsyncSession, actor: Actor, rep_id: int, field: str) -> Rep:
     rep = (await reps_by_ids(session, actor, [rep_id])).get(rep_id)
-    if rep is None or not actor.manages_path((await session.get(OrgUnit, rep.unit_id)).path):
+    unit = None if rep is None else await session.get(OrgUnit, rep.unit_id)
+    if rep is None or unit is None or not actor.manages_path(unit.path):
         raise not_found("REP_NOT_FOUND", field, "销售代表", "rep")
     return rep
 

@@ -131,7 +131,8 @@ async def funnel(
             result.won += 1
         elif opportunity.stage == Stage.LOST.value:
             result.lost += 1
-            key = (opportunity.source_lead or "unknown", opportunity.loss_reason_code)
+            # a lost deal always has its reason (check constraint lost_has_reason)
+            key = (opportunity.source_lead or "unknown", opportunity.loss_reason_code or "unknown")
             result.losses_by_source[key] = result.losses_by_source.get(key, 0) + 1
     result.stages = stage_rows(reached, days_in)
     result.lead_to_qualified_median_days = median(cycles)

@@ -26,7 +26,11 @@ async def record_payment(
     today: date,
 ) -> Payment:
     opportunity = await get_opportunity(session, actor, opportunity_id, "opportunity_id")
-    if opportunity.stage != Stage.WON.value:
+    if (
+        opportunity.stage != Stage.WON.value
+        or opportunity.won_on is None  # both set on every won deal (check constraint)
+        or opportunity.won_amount is None
+    ):
         raise Conflict(
             "NOT_WON",
             "只有赢单的商机才能登记回款",
@@ -44,11 +48,13 @@ async def record_payment(
             "The payment must be received between the signing date and today",
             "received_on",
         )
-    paid = await session.scalar(
-        select(func.coalesce(func.sum(Payment.amount), 0)).where(
-            Payment.opportunity_id == opportunity.id
+    paid = (
+        await session.execute(
+            select(func.coalesce(func.sum(Payment.amount), 0)).where(
+                Payment.opportunity_id == opportunity.id
+            )
         )
-    )
+    ).scalar_one()
     if paid + amount > opportunity.won_amount:
         raise InvalidInput(
             "OVERPAID",

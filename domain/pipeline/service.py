@@ -38,7 +38,7 @@ def opportunity_visible(actor: Actor) -> ColumnElement[bool]:
     """Own and co-owned opportunities for reps, the subtree's for managers and directors."""
     if actor.sees_whole_company:
         return true()
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if actor.subtree_path is not None:
         reps = select(Rep.id).where(Rep.unit_id.in_(units_in_subtree(actor.subtree_path)))
         conditions.append(Opportunity.owner_rep_id.in_(reps))
@@ -84,7 +84,11 @@ async def require_manager_of(session: AsyncSession, actor: Actor, rep_id: int) -
     path = await session.scalar(
         select(OrgUnit.path).join(Rep, Rep.unit_id == OrgUnit.id).where(Rep.id == rep_id)
     )
-    if not (actor.has(Role.ADMIN, Role.DIRECTOR, Role.MANAGER) and actor.manages_path(path)):
+    if not (
+        path is not None
+        and actor.has(Role.ADMIN, Role.DIRECTOR, Role.MANAGER)
+        and actor.manages_path(path)
+    ):
         raise Forbidden(
             "MANAGER_REQUIRED",
             "此操作需要该销售代表的经理",

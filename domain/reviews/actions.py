@@ -186,7 +186,8 @@ async def accept_adjustments(
             now=now,
         )
     except DomainError as error:
-        error.field = REBALANCE_FIELDS.get(error.field, error.field)
+        if error.field is not None:
+            error.field = REBALANCE_FIELDS.get(error.field, error.field)
         raise
     _decide(suggestions, SuggestionStatus.ACCEPTED, actor, now or utcnow())
     await session.flush()

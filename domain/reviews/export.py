@@ -245,10 +245,10 @@ def csv_rows(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
             "count": stage["reached"],
             "rate": stage["conversion_to_next"],
         }
-    for name in ("won", "lost", "follow_ups", "stale_key_opportunities"):
-        yield {"section": "funnel", "metric": name, "period": period, "count": funnel[name]}
-    for name in ("win_rate", "effective_follow_up_rate", "lead_to_qualified_median_days"):
-        yield {"section": "funnel", "metric": name, "period": period, "rate": funnel[name]}
+    for metric in ("won", "lost", "follow_ups", "stale_key_opportunities"):
+        yield {"section": "funnel", "metric": metric, "period": period, "count": funnel[metric]}
+    for metric in ("win_rate", "effective_follow_up_rate", "lead_to_qualified_median_days"):
+        yield {"section": "funnel", "metric": metric, "period": period, "rate": funnel[metric]}
     for c in snapshot["suggested_key_customers"]:
         yield {
             "section": "suggested_key_customer",
@@ -261,13 +261,15 @@ def csv_rows(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
             "note": c["segment"],
         }
     for a in document["anomalies"]:
-        kind, subject_id, name = (
-            ("target", a["target_id"], a["target_name"])
-            if a["target_id"] is not None
-            else ("rep", a["rep_id"], a["rep_name"])
-            if a["rep_id"] is not None
-            else (None, None, None)
-        )
+        kind: str | None
+        subject_id: int | None
+        name: str | None
+        if a["target_id"] is not None:
+            kind, subject_id, name = "target", a["target_id"], a["target_name"]
+        elif a["rep_id"] is not None:
+            kind, subject_id, name = "rep", a["rep_id"], a["rep_name"]
+        else:
+            kind, subject_id, name = None, None, None
         yield {
             "section": "anomaly",
             "id": a["id"],

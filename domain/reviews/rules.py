@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
+from typing import Literal, overload
 
 from domain.alerts.models import Alert
 from domain.errors import Forbidden, InvalidInput
@@ -40,6 +41,14 @@ class ReviewSubjectKind(LabelledEnum):
 
 
 # --- who may, and notes -----------------------------------------------------------------
+
+
+@overload
+def clean_note(
+    value: str | None, field: str, max_length: int, required: Literal[True] = True
+) -> str: ...
+@overload
+def clean_note(value: str | None, field: str, max_length: int, required: bool) -> str | None: ...
 
 
 def clean_note(value: str | None, field: str, max_length: int, required: bool = True) -> str | None:

@@ -23,7 +23,7 @@ subtree); `review_actions` holds what participants do, `review_snapshot` builds 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -98,8 +98,16 @@ async def suggestions_by_ids(
 # --- a review's scope: its unit's subtree -----------------------------------------------
 
 
+def _by_id(names: Mapping[int, str]) -> dict[int | None, str]:
+    """Names by id, looked up with ids that may be None (a row without that reference)."""
+    return {key: name for key, name in names.items()}
+
+
 async def review_unit(session: AsyncSession, review: WeeklyReview) -> OrgUnit:
-    return await session.get(OrgUnit, review.unit_id)
+    unit = await session.get(OrgUnit, review.unit_id)
+    if unit is None:
+        raise not_found("UNIT_NOT_FOUND", "unit_id", "组织单元", "org unit")
+    return unit
 
 
 async def review_subtree(session: AsyncSession, review: WeeklyReview):
@@ -288,6 +296,11 @@ async def export_review(
         anomalies=anomalies,
         suggestions=suggestions,
         key_customers=key_customers,
-        names=Names(users=users, targets=targets, reps=reps, accounts=accounts),
+        names=Names(
+            users=_by_id(users),
+            targets=_by_id(targets),
+            reps=_by_id(reps),
+            accounts=_by_id(accounts),
+        ),
     )
     return render(document, fmt)

@@ -76,6 +76,13 @@ async def allocate_target(
         slots = [(child, period) for child in children]
         inputs = await _child_inputs(session, metric, children, today, plan.history_months)
     else:
+        if plan.period_kind is None:
+            raise InvalidInput(
+                "PERIOD_REQUIRED",
+                "按时间拆分时请指定周期类型",
+                "Give periodKind to split over time",
+                "period_kind",
+            )
         periods = period.children(plan.period_kind)
         slots = [(info, p) for p in periods]
         inputs = await _time_inputs(session, metric, info, periods, today, plan.profile)

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.errors import not_found
 from domain.kernel.actor import Actor
 from domain.org.demo import WEAK_TEAM
 from domain.org.models import OrgUnit, OrgUnitKind, Rep, RepLevel
@@ -49,6 +50,8 @@ async def seed_targets(session: AsyncSession, actor: Actor, seed: int, today: da
     company = await session.scalar(
         select(OrgUnit).where(OrgUnit.kind == OrgUnitKind.COMPANY.value).order_by(OrgUnit.id)
     )
+    if company is None:
+        raise not_found("UNIT_NOT_FOUND", "company", "组织单元", "org unit")
     exists = await session.scalar(
         select(Target.id).where(
             Target.owner_unit_id == company.id,

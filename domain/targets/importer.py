@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from domain.errors import DomainError, InvalidInput
 from domain.kernel.text import clean_slug, clean_text
@@ -214,7 +215,7 @@ def parse_record(
             f"the row has {len(fields)} fields, the header has {width} columns",
         )
         return bad_row(line, error)
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}  # column → its parsed value, one per DealRow field
     for column, index in columns.items():
         try:
             values[column] = COLUMN_PARSERS[column](fields[index])
@@ -280,8 +281,8 @@ def open_deal_file(path: Path) -> DealFile:
     encoding, line_count = detect_encoding(path)
     with path.open(encoding=encoding, newline="") as stream:
         header = next(csv.reader(stream), None)
-    columns = header_columns(header)
-    return DealFile(path, encoding, columns, len(header), line_count)
+    columns = header_columns(header)  # refuses a missing header (IMPORT_EMPTY_FILE)
+    return DealFile(path, encoding, columns, len(header or ()), line_count)
 
 
 def detect_encoding(path: Path) -> tuple[str, int]:

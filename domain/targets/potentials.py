@@ -40,7 +40,9 @@ def read_potentials(path: Path) -> tuple[list[PotentialRow], list[BadRow]]:
     with path.open(encoding=encoding, newline="") as stream:
         reader = csv.reader(stream)
         columns = header_columns(next(reader, None), COLUMNS, COLUMNS)
-        good, bad, seen = [], [], {}
+        good: list[PotentialRow] = []
+        bad: list[BadRow] = []
+        seen: dict[tuple[str, str], int] = {}
         for line, record in enumerate(reader, start=2):
             if not any(cell.strip() for cell in record):
                 continue

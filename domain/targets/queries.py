@@ -90,7 +90,8 @@ async def children_of_targets(
     )
     children: dict[int, list[Target]] = {}
     for target in await session.scalars(stmt):
-        children.setdefault(target.parent_id, []).append(target)
+        if target.parent_id is not None:  # selected by parent_id
+            children.setdefault(target.parent_id, []).append(target)
     return children
 
 

@@ -196,8 +196,9 @@ def component_shares(values: Sequence[float | None]) -> list[float] | None:
 def composite_shares(children: Sequence[ChildInputs], mix: WeightMix) -> list[ChildShare]:
     """Each child's share of the parent: the mix of the components that have data."""
     weights = {"history": mix.history, "potential": mix.potential, "capability": mix.capability}
-    shares = {name: component_shares([getattr(c, name) for c in children]) for name in COMPONENTS}
-    used = {name: weights[name] for name in COMPONENTS if shares[name] and weights[name] > 0}
+    found = {name: component_shares([getattr(c, name) for c in children]) for name in COMPONENTS}
+    shares = {name: values for name, values in found.items() if values}
+    used = {name: weights[name] for name in COMPONENTS if name in shares and weights[name] > 0}
     if not used:
         raise InvalidInput(
             "NO_ALLOCATION_BASIS",

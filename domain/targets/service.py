@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal, overload
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -156,12 +157,15 @@ def record_version(
 async def hold_split(session: AsyncSession, parent_id: int) -> Target:
     """Lock a parent's row (PostgreSQL; SQLite has one writer anyway) and read it afresh, so
     its amount and its children are read after any concurrent change to its split."""
-    return await session.scalar(
+    parent = await session.scalar(
         select(Target)
         .where(Target.id == parent_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
+    if parent is None:
+        raise not_found("TARGET_NOT_FOUND", "parent_id", "目标", "target")
+    return parent
 
 
 async def rescale_children(
@@ -197,6 +201,12 @@ def check_amount(amount: int, field: str = "amount") -> None:
         raise InvalidInput(
             "NEGATIVE_AMOUNT", "金额不能为负", "The amount cannot be negative", field
         )
+
+
+@overload
+def clean_reason(reason: str | None, required: Literal[True]) -> str: ...
+@overload
+def clean_reason(reason: str | None, required: bool) -> str | None: ...
 
 
 def clean_reason(reason: str | None, required: bool) -> str | None:
@@ -327,8 +337,10 @@ async def approve_target(session: AsyncSession, actor: Actor, *, target_id: int)
     target = await get_target(session, actor, target_id)
     if target.parent_id is not None:
         parent = await session.get(Target, target.parent_id)
+        if parent is None:
+            raise not_found("TARGET_NOT_FOUND", "parent_id", "目标", "target")
         approver_path = (await owner_info(session, Owner.of(parent))).path
-        approvers = (Role.ADMIN, Role.DIRECTOR, Role.MANAGER)
+        approvers: tuple[Role, ...] = (Role.ADMIN, Role.DIRECTOR, Role.MANAGER)
     else:
         approver_path = (await owner_info(session, Owner.of(target))).path
         approvers = (Role.ADMIN, Role.DIRECTOR)
