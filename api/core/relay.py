@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from strawberry import relay
 from strawberry.relay.utils import from_base64, to_base64
+from strawberry.types import Info
 
 from domain.errors import InvalidInput
 from domain.paging import Page, check_page_size
@@ -78,3 +80,24 @@ def to_connection(connection_cls: type[C], page: Page[Any]) -> C:
         ),
         total_count=page.total,
     )
+
+
+class OrmNode(relay.Node):
+    """A Relay node backed by an ORM model, resolved through the loader named `_loader`."""
+
+    _model: Any = None
+    _loader: str = ""
+
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Info) -> bool:
+        return isinstance(obj, cls._model)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Any]:
+        loader = getattr(info.context.loaders, cls._loader)
+        ids = [row_id(text) for text in node_ids]
+        found = await loader.load_many([number for number in ids if number is not None])
+        by_id = {row.id: row for row in found if row is not None}
+        return [None if number is None else by_id.get(number) for number in ids]

@@ -10,7 +10,8 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.core.labels import graphql_enum
-from api.graphql.org.types import OrgUnitNode, RepNode, UserNode, _OrmNode, display_user
+from api.core.relay import OrmNode
+from api.graphql.org.types import OrgUnitNode, RepNode, UserNode, display_user
 from api.graphql.pipeline.types import OpportunityNode
 from api.graphql.targets.types import TargetNode
 from domain.alerts import models, rules
@@ -57,7 +58,7 @@ class HealthDiagnosisType:
 
 
 @strawberry.type(name="Alert", description="An alert series: one rule for one subject. 预警。")
-class AlertNode(_OrmNode):
+class AlertNode(OrmNode):
     _model = models.Alert
     _loader = "alert"
 
@@ -121,7 +122,7 @@ class AlertNode(_OrmNode):
 
 
 @strawberry.type(name="AlertTask", description="A 1:1, review or root-cause meeting to hold.")
-class AlertTaskNode(_OrmNode):
+class AlertTaskNode(OrmNode):
     _model = models.AlertTask
     _loader = "alert_task_by_id"
 

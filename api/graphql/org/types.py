@@ -3,9 +3,7 @@ relationship goes through a per-request DataLoader."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -13,7 +11,7 @@ from strawberry.types import Info
 
 from api.core.labels import graphql_enum
 from api.core.permissions import ADMINS, allow
-from api.core.relay import row_id
+from api.core.relay import OrmNode
 from domain.kernel.actor import Role
 from domain.org import models
 from domain.org.models import OrgUnitKind, RepLevel, RepStatus
@@ -24,29 +22,8 @@ graphql_enum(RepStatus, "Whether a rep takes work now. 在岗状态。")
 graphql_enum(Role, "What a login may do. 角色。")
 
 
-class _OrmNode(relay.Node):
-    """A Relay node backed by an ORM model, resolved through the loader named `_loader`."""
-
-    _model: Any = None
-    _loader: str = ""
-
-    @classmethod
-    def is_type_of(cls, obj: Any, info: Info) -> bool:
-        return isinstance(obj, cls._model)
-
-    @classmethod
-    async def resolve_nodes(
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Any]:
-        loader = getattr(info.context.loaders, cls._loader)
-        ids = [row_id(text) for text in node_ids]
-        found = await loader.load_many([number for number in ids if number is not None])
-        by_id = {row.id: row for row in found if row is not None}
-        return [None if number is None else by_id.get(number) for number in ids]
-
-
 @strawberry.type(name="OrgUnit", description="A node of the org tree: company, region, team …")
-class OrgUnitNode(_OrmNode):
+class OrgUnitNode(OrmNode):
     _model = models.OrgUnit
     _loader = "unit"
 
@@ -78,7 +55,7 @@ class Specialty:
 
 
 @strawberry.type(name="Rep", description="A sales rep. 销售代表。")
-class RepNode(_OrmNode):
+class RepNode(OrmNode):
     _model = models.Rep
     _loader = "rep"
 
@@ -106,7 +83,7 @@ class RepNode(_OrmNode):
 
 
 @strawberry.type(name="User", description="A login with roles and a scope. 账号。")
-class UserNode(_OrmNode):
+class UserNode(OrmNode):
     _model = models.User
     _loader = "user"
 
@@ -136,7 +113,7 @@ class UserNode(_OrmNode):
 
 
 @strawberry.type(name="ApiToken", description="An API token; its secret is shown only once.")
-class ApiTokenNode(_OrmNode):
+class ApiTokenNode(OrmNode):
     _model = models.ApiToken
     _loader = "token"
 

@@ -10,9 +10,10 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.core.labels import ManagedLabel, graphql_enum
+from api.core.relay import OrmNode
 from api.core.scalars import BigInt
 from api.graphql.follow_ups.types import FollowUpNode
-from api.graphql.org.types import RepNode, UserNode, _OrmNode, display_user
+from api.graphql.org.types import RepNode, UserNode, display_user
 from domain.pipeline import models
 from domain.pipeline.stages import Stage
 
@@ -20,7 +21,7 @@ graphql_enum(Stage, "Opportunity stages; moves follow the stage machine. 商机�
 
 
 @strawberry.type(name="Account", description="A customer. 客户。")
-class AccountType(_OrmNode):
+class AccountType(OrmNode):
     _model = models.Account
     _loader = "account"
 
@@ -61,7 +62,7 @@ class LossReasonType(ManagedLabel):
 
 
 @strawberry.type(name="Opportunity", description="A deal under the stage machine. 商机。")
-class OpportunityNode(_OrmNode):
+class OpportunityNode(OrmNode):
     _model = models.Opportunity
     _loader = "opportunity"
 

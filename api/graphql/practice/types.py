@@ -15,7 +15,8 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.core.labels import graphql_enum
-from api.graphql.org.types import RepNode, UserNode, _OrmNode, display_user
+from api.core.relay import OrmNode
+from api.graphql.org.types import RepNode, UserNode, display_user
 from coaching.engines.base import EngineTrace, verdict_from_json
 from coaching.engines.judge import Evidence
 from coaching.engines.scoring import SessionScore
@@ -392,7 +393,7 @@ class PracticeVerdictOverride:
 
 
 @strawberry.type(name="PracticeSession", description="One role-play of a rep. 练习记录。")
-class PracticeSessionNode(_OrmNode):
+class PracticeSessionNode(OrmNode):
     _model = models.PracticeSession
     _loader = "practice_session"
 

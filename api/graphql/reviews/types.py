@@ -12,8 +12,9 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.core.labels import expose_enum
+from api.core.relay import OrmNode
 from api.core.scalars import BigInt
-from api.graphql.org.types import OrgUnitNode, RepNode, UserNode, _OrmNode, display_user
+from api.graphql.org.types import OrgUnitNode, RepNode, UserNode, display_user
 from api.graphql.pipeline.types import AccountType
 from api.graphql.targets.types import TargetNode
 from domain.alerts.models import AlertRule, AlertStatus
@@ -328,7 +329,7 @@ expose_enum(
 
 
 @strawberry.type(name="ReviewAnomaly", description="Something marked as out of the ordinary.")
-class ReviewAnomalyNode(_OrmNode):
+class ReviewAnomalyNode(OrmNode):
     _model = ReviewAnomaly
     _loader = "review_anomaly"
 
@@ -357,7 +358,7 @@ class ReviewAnomalyNode(_OrmNode):
     name="ReviewSuggestion",
     description="A proposed new amount for a target; a director accepts it into a rebalance.",
 )
-class ReviewSuggestionNode(_OrmNode):
+class ReviewSuggestionNode(OrmNode):
     _model = ReviewSuggestion
     _loader = "review_suggestion"
 
@@ -405,7 +406,7 @@ class ReviewKeyCustomer:
     "the anomalies marked, the target adjustments suggested and decided, the key customers "
     "confirmed. 周复盘。",
 )
-class WeeklyReviewNode(_OrmNode):
+class WeeklyReviewNode(OrmNode):
     _model = WeeklyReview
     _loader = "weekly_review"
 

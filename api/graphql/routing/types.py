@@ -11,9 +11,10 @@ from strawberry.types import Info
 
 from api.core.errors import read
 from api.core.labels import graphql_enum
+from api.core.relay import OrmNode
 from api.core.scalars import BigInt
 from api.graphql.capability.types import ReviewPack, ReviewPackItem
-from api.graphql.org.types import RepNode, _OrmNode
+from api.graphql.org.types import RepNode
 from api.graphql.pipeline.types import OpportunityNode
 from coaching.practice.review_pack import review_pack
 from coaching.routing.explanation import Decision
@@ -93,7 +94,7 @@ class RoutingDecisionType:
 
 
 @strawberry.type(name="Lead", description="A lead from marketing intake. 线索。")
-class LeadNode(_OrmNode):
+class LeadNode(OrmNode):
     _model = models.Lead
     _loader = "lead"
 

@@ -9,8 +9,9 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.core.labels import ManagedLabel, graphql_enum
+from api.core.relay import OrmNode
 from api.core.scalars import BigInt
-from api.graphql.org.types import OrgUnitNode, RepNode, UserNode, _OrmNode, display_user
+from api.graphql.org.types import OrgUnitNode, RepNode, UserNode, display_user
 from domain.targets import models
 from domain.targets.models import METRIC_UNITS, Metric, MetricUnit, PeriodKind, TargetStatus
 from domain.targets.periods import Period
@@ -142,7 +143,7 @@ class TargetCommentType:
 
 
 @strawberry.type(name="Target", description="A number for a metric, an owner and a period.")
-class TargetNode(_OrmNode):
+class TargetNode(OrmNode):
     _model = models.Target
     _loader = "target"
 
