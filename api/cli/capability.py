@@ -157,7 +157,7 @@ def cmd_check_milestones(args: argparse.Namespace, settings: Settings) -> None:
 def cmd_import_ratings(args: argparse.Namespace, settings: Settings) -> None:
     from domain.capability import ratings
     from domain.kernel.actor import Actor, Role
-    from domain.targets.deals import ImportRejected
+    from domain.targets.imports.deals import ImportRejected
 
     try:
         rows, bad = ratings.read_ratings(args.file)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from api.cli.support import CliError, with_engine
 from domain import db
 from domain.settings import Settings
-from domain.targets.deals import ImportReport
+from domain.targets.imports.deals import ImportReport
 
 MAX_PRINTED_BAD_ROWS = 50
 
@@ -20,10 +20,10 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
     if args.kind == "potentials":
         _import_potentials(args, settings)
         return
-    from domain.targets import deals, importer
+    from domain.targets.imports import csv_file, deals
 
     try:
-        source = importer.open_deal_file(args.file)
+        source = csv_file.open_deal_file(args.file)
     except OSError as exc:
         raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from None
 
@@ -52,7 +52,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
 
 def _import_potentials(args: argparse.Namespace, settings: Settings) -> None:
     from domain.kernel.actor import Actor, Role
-    from domain.targets import deals, potentials
+    from domain.targets.imports import deals, potentials
 
     try:
         rows, bad = potentials.read_potentials(args.file)

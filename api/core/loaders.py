@@ -16,8 +16,9 @@ from domain.pipeline import follow_ups, payments
 from domain.pipeline import queries as pipeline_queries
 from domain.pipeline import service as pipeline
 from domain.reviews import service as reviews
-from domain.targets import collaboration, progress, queries
+from domain.targets import progress, queries
 from domain.targets import service as targets
+from domain.targets.collaboration import service as collaboration
 
 
 class Loaders:

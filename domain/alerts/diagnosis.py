@@ -13,7 +13,7 @@ from domain.alerts.signals import SYSTEM, Config
 from domain.org.models import OrgUnit
 from domain.org.service import units_in_subtree
 from domain.pipeline import funnel, kpis
-from domain.targets.collaboration import top_gap_reasons
+from domain.targets.collaboration.service import top_gap_reasons
 from domain.targets.progress import working_calendar
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from domain.alerts.models import AlertRule, TaskKind
 from domain.kernel.severity import Severity
 from domain.pipeline.kpis import KpiDay
-from domain.targets.baseline import modified_z_scores
+from domain.targets.planning.baseline import modified_z_scores
 
 
 class ThresholdError(ValueError):

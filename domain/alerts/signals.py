@@ -24,9 +24,9 @@ from domain.pipeline import kpis
 from domain.pipeline.models import Account, FollowUp, Opportunity, StageTransition
 from domain.pipeline.stages import Stage
 from domain.targets import actuals
-from domain.targets.baseline import iso_week_start
 from domain.targets.models import Metric, PeriodKind, Target, TargetStatus
 from domain.targets.periods import WorkingCalendar
+from domain.targets.planning.baseline import iso_week_start
 from domain.targets.progress import period_of, progress_of
 
 # The evaluator reads everything, whoever asks it to run.

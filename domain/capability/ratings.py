@@ -38,8 +38,7 @@ from domain.org.models import OrgUnit, Rep
 from domain.pipeline.models import FollowUp, Opportunity
 from domain.pipeline.service import opportunity_visible
 from domain.settings import Settings
-from domain.targets.deals import ImportRejected, ImportReport
-from domain.targets.importer import (
+from domain.targets.imports.csv_file import (
     BadRow,
     bad_row,
     detect_encoding,
@@ -47,6 +46,7 @@ from domain.targets.importer import (
     parse_close_date,
     parse_external_id,
 )
+from domain.targets.imports.deals import ImportRejected, ImportReport
 
 COLUMNS = (
     "external_id",

@@ -52,7 +52,7 @@ from domain.org.service import units_in_subtree
 from domain.pipeline.models import Account, FollowUp, Opportunity, StageTransition
 from domain.pipeline.stages import Stage
 from domain.targets.actuals import closed_sales
-from domain.targets.collaboration import ReasonCount, top_gap_reasons
+from domain.targets.collaboration.service import ReasonCount, top_gap_reasons
 from domain.targets.models import Metric, PeriodKind, Target, TargetStatus
 from domain.targets.progress import period_of, progress_of, working_calendar
 from domain.targets.rules import Pace

@@ -18,8 +18,9 @@ from domain.errors import not_found
 from domain.kernel.actor import Actor
 from domain.org.demo import WEAK_TEAM
 from domain.org.models import OrgUnit, OrgUnitKind, Rep, RepLevel
-from domain.targets import actuals, allocation, deals, rules, service
-from domain.targets.importer import DealRow
+from domain.targets import actuals, allocation, rules, service
+from domain.targets.imports import deals
+from domain.targets.imports.csv_file import DealRow
 from domain.targets.models import BusinessCoefficient, Metric, PeriodKind, Target
 from domain.targets.periods import Period, spring_festival
 

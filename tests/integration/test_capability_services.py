@@ -18,7 +18,7 @@ from domain.org import service as org
 from domain.org.models import RepLevel
 from domain.pipeline.models import Opportunity
 from domain.settings import load_settings
-from domain.targets.deals import ImportRejected
+from domain.targets.imports.deals import ImportRejected
 from tests.conftest import count_statements
 from tests.integration.conftest import BOOTSTRAP, TODAY
 from tests.integration.test_capability_api import EXAM_ALL_80, seed_deals, when

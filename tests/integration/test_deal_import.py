@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from domain.targets import deals
-from domain.targets.deals import ImportRejected, ImportReport, import_deals
-from domain.targets.importer import open_deal_file
+from domain.targets.imports import deals
+from domain.targets.imports.csv_file import open_deal_file
+from domain.targets.imports.deals import ImportRejected, ImportReport, import_deals
 from domain.targets.models import Deal
 from tests.conftest import count_statements
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from domain.targets.deals import ImportRejected
+from domain.targets.imports.deals import ImportRejected
+from domain.targets.imports.potentials import import_potentials, read_potentials
 from domain.targets.models import MarketPotential
-from domain.targets.potentials import import_potentials, read_potentials
 from tests.integration.conftest import BOOTSTRAP
 
 

@@ -43,9 +43,9 @@ from domain.notifications.models import Delivery, NotificationSubscription, Outb
 from domain.org.models import OrgUnit, Rep, User, UserRole  # noqa: E402
 from domain.pipeline.models import Account, FollowUp, Opportunity, StageTransition  # noqa: E402
 from domain.settings import load_settings  # noqa: E402
-from domain.targets.baseline import iso_week_start  # noqa: E402
 from domain.targets.models import Deal, Target  # noqa: E402
 from domain.targets.periods import WorkingCalendar  # noqa: E402
+from domain.targets.planning.baseline import iso_week_start  # noqa: E402
 
 DAY = date(2026, 11, 18)  # a Wednesday: three working days into its week
 ZONE = ZoneInfo("Asia/Shanghai")

@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import InvalidInput
-from domain.targets.baseline import (
+from domain.targets.models import MetricUnit
+from domain.targets.planning.baseline import (
     Baseline,
     BaselineSettings,
     Coefficient,
@@ -17,7 +18,6 @@ from domain.targets.baseline import (
     modified_z_scores,
     suggest_baseline,
 )
-from domain.targets.models import MetricUnit
 
 MARCH = (date(2026, 3, 1), date(2026, 4, 1))
 DAYS_PER_MONTH = 365.2425 / 12

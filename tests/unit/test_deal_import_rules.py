@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.errors import InvalidInput
-from domain.targets import importer
-from domain.targets.importer import BadRow, DealRow, open_deal_file, parse_amount
+from domain.targets.imports import csv_file
+from domain.targets.imports.csv_file import BadRow, DealRow, open_deal_file, parse_amount
 
 GOOD_VALUES = {
     "external_id": "d-1",
@@ -210,7 +210,7 @@ def test_a_utf8_file_with_a_byte_order_mark_is_read(tmp_path):
 def test_a_file_in_neither_encoding_is_refused_naming_the_line(tmp_path, monkeypatch):
     content = f"{HEADER}\n{GOOD}\n".encode() + b"\xff\n" + f"{GOOD}\n".encode()
     for chunk_bytes in range(1, len(content) + 1):  # every split, also inside a character
-        monkeypatch.setattr(importer, "CHUNK_BYTES", chunk_bytes)
+        monkeypatch.setattr(csv_file, "CHUNK_BYTES", chunk_bytes)
         error = refusal(tmp_path, content)
         assert error.code == "IMPORT_ENCODING"
         assert "line 3 is neither UTF-8 nor GBK" in error.message_en, chunk_bytes

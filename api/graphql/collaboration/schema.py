@@ -24,7 +24,7 @@ from api.graphql.collaboration.inputs import (
 from api.graphql.collaboration.types import GapReasonCount, ObjectiveType
 from api.graphql.targets.schema import PLANNERS, decode_owner
 from api.graphql.targets.types import GapReasonType
-from domain.targets import collaboration
+from domain.targets.collaboration import service as collaboration
 
 
 @strawberry.type

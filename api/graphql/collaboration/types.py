@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from api.graphql.org.types import OrgUnitNode, RepNode
 from api.graphql.targets.types import GapReasonType, TargetNode
-from domain.targets import collaboration
+from domain.targets.collaboration import service as collaboration
 from domain.targets.progress import PaceBasis
 
 

@@ -27,9 +27,9 @@ from api.graphql.planning.types import (
 )
 from api.graphql.targets.schema import PLANNERS, decode_owner
 from domain.kernel.actor import Role
-from domain.targets import planning
 from domain.targets.models import Metric, PeriodKind
 from domain.targets.periods import Period
+from domain.targets.planning import service as planning
 
 
 @strawberry.type

@@ -14,8 +14,6 @@ from domain.kernel.text import clean_slug, clean_text
 from domain.org.models import Rep
 from domain.org.rules import path_depth
 from domain.targets import actuals, rules
-from domain.targets.baseline import Baseline, BaselineSettings, Coefficient, HistoricDeal
-from domain.targets.baseline import suggest_baseline as compute_baseline
 from domain.targets.models import (
     BusinessCoefficient,
     CalendarException,
@@ -23,6 +21,8 @@ from domain.targets.models import (
     SeasonalProfile,
 )
 from domain.targets.periods import Period
+from domain.targets.planning.baseline import Baseline, BaselineSettings, Coefficient, HistoricDeal
+from domain.targets.planning.baseline import suggest_baseline as compute_baseline
 from domain.targets.service import Owner, visible_owner
 
 BASELINE_METRICS = (Metric.REVENUE, Metric.DEALS_WON, Metric.NEW_CUSTOMERS)

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.db import utcnow
 from domain.errors import InvalidInput
 from domain.org.models import Rep
-from domain.targets.importer import BadRow, DealRow, bad_row
+from domain.targets.imports.csv_file import BadRow, DealRow, bad_row
 from domain.targets.models import Deal
 
 BATCH_SIZE = 5_000

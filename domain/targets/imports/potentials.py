@@ -18,8 +18,8 @@ from domain.errors import InvalidInput
 from domain.kernel.actor import Actor
 from domain.org.models import OrgUnit, Rep
 from domain.targets.allocation import set_market_potential
-from domain.targets.deals import ImportRejected, ImportReport
-from domain.targets.importer import BadRow, bad_row, detect_encoding, header_columns
+from domain.targets.imports.csv_file import BadRow, bad_row, detect_encoding, header_columns
+from domain.targets.imports.deals import ImportRejected, ImportReport
 from domain.targets.service import Owner
 
 COLUMNS = ("owner_type", "owner", "value")
