@@ -42,6 +42,7 @@ from coaching.scenario_model import (
     Text,
     build_scenario,
 )
+from domain.kernel.problems import Problem
 from domain.settings import Settings
 
 __all__ = [
@@ -67,18 +68,6 @@ __all__ = [
 SCENARIOS_DIR = Path(__file__).resolve().parents[1] / "scenarios"
 SCHEMA_FILE_NAME = "scenario.schema.json"
 SCHEMA_PATH = SCENARIOS_DIR / SCHEMA_FILE_NAME
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with one file, at a JSON path (`$` for the whole file)."""
-
-    file: Path
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.path}: {self.message}"
 
 
 class ScenarioError(Exception):

@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import InvalidInput
+from domain.kernel.errors import KernelError
 
 T = TypeVar("T")
 
@@ -24,7 +25,7 @@ class Page(Generic[T]):
 def check_page_size(first: int, cap: int) -> None:
     if first < 0 or first > cap:
         raise InvalidInput(
-            "INVALID_PAGE_SIZE",
+            KernelError.INVALID_PAGE_SIZE,
             f"每页条数必须在 0 到 {cap} 之间",
             f"`first` must be between 0 and {cap}",
             "first",

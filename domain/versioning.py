@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from domain.errors import Conflict
+from domain.kernel.errors import KernelError
 
 
 class Versioned(Protocol):
@@ -18,7 +19,7 @@ class Versioned(Protocol):
 def check_version(row: Versioned, expected: int, field: str = "expected_version") -> None:
     if row.version != expected:
         raise Conflict(
-            "STALE_VERSION",
+            KernelError.STALE_VERSION,
             f"数据已更新到第 {row.version} 版，请刷新后重试",
             f"It is at version {row.version}, not {expected}: reload and retry",
             field,
@@ -31,7 +32,7 @@ async def flush_versioned(session: AsyncSession, field: str = "expected_version"
         await session.flush()
     except StaleDataError:
         raise Conflict(
-            "STALE_VERSION",
+            KernelError.STALE_VERSION,
             "数据已被他人修改，请刷新后重试",
             "Someone changed it meanwhile: reload and try again",
             field,

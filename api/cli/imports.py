@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.cli.support import CliError, with_engine
 from domain import db
@@ -28,18 +30,14 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
         raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from None
 
     async def work(engine):
-        if settings.is_sqlite:
-            await db.upgrade(engine)
-        async with db.session_factory(engine)() as session:
-            with _progress_bar(source.approximate_rows, f"Importing {args.file.name}") as advance:
-                try:
-                    report = await deals.import_deals(
-                        session, source.rows(), skip_bad=args.skip_bad, progress=advance
-                    )
-                except deals.ImportRejected as rejected:
-                    return rejected.report
-            await session.commit()
-        return report
+        with _progress_bar(source.approximate_rows, f"Importing {args.file.name}") as advance:
+            return await _in_one_transaction(
+                engine,
+                settings,
+                lambda session: deals.import_deals(
+                    session, source.rows(), skip_bad=args.skip_bad, progress=advance
+                ),
+            )
 
     report = asyncio.run(with_engine(settings, work))
     _print_import_report(report)
@@ -52,7 +50,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> None:
 
 def _import_potentials(args: argparse.Namespace, settings: Settings) -> None:
     from domain.kernel.actor import Actor, Role
-    from domain.targets.imports import deals, potentials
+    from domain.targets.imports import potentials
 
     try:
         rows, bad = potentials.read_potentials(args.file)
@@ -61,15 +59,11 @@ def _import_potentials(args: argparse.Namespace, settings: Settings) -> None:
     system = Actor(user_id=0, roles=frozenset({Role.ADMIN.value}))
 
     async def work(engine):
-        if settings.is_sqlite:
-            await db.upgrade(engine)
-        async with db.session_factory(engine)() as session:
-            try:
-                report = await potentials.import_potentials(session, system, rows, bad)
-            except deals.ImportRejected as rejected:
-                return rejected.report
-            await session.commit()
-        return report
+        return await _in_one_transaction(
+            engine,
+            settings,
+            lambda session: potentials.import_potentials(session, system, rows, bad),
+        )
 
     report = asyncio.run(with_engine(settings, work))
     _print_import_report(report)
@@ -77,6 +71,24 @@ def _import_potentials(args: argparse.Namespace, settings: Settings) -> None:
         raise CliError(
             f"{report.bad} bad row(s), nothing written / 有 {report.bad} 行有误，未写入任何数据"
         )
+
+
+async def _in_one_transaction(
+    engine, settings: Settings, use_case: Callable[[AsyncSession], Awaitable[ImportReport]]
+) -> ImportReport:
+    """Run an import in one transaction: committed when accepted; a rejected import writes
+    nothing and its report says why."""
+    from domain.targets.imports.deals import ImportRejected
+
+    if settings.is_sqlite:
+        await db.upgrade(engine)
+    async with db.session_factory(engine)() as session:
+        try:
+            report = await use_case(session)
+        except ImportRejected as rejected:
+            return rejected.report
+        await session.commit()
+    return report
 
 
 @contextlib.contextmanager

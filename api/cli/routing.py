@@ -57,7 +57,10 @@ def cmd_routing(args: argparse.Namespace, settings: Settings) -> None:
             if args.action == "sweep":
                 done = await sweep(session, SYSTEM, router)
                 await session.commit()
-                print(f"{done.contacted} contacted in time, {len(done.rerouted)} routed again")
+                print(
+                    f"{done.contacted} contacted in time, {done.closed} closed meanwhile "
+                    f"(left with their owner), {len(done.rerouted)} routed again"
+                )
                 for decision in done.rerouted:
                     owner = f"rep {decision.rep_id}" if decision.rep_id else decision.queue
                     print(f"  lead {decision.lead_id} → {owner} (attempt {decision.attempt})")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 import strawberry
@@ -22,6 +22,13 @@ from domain.errors import BrokenRules, DomainError
 from domain.kernel.actor import Actor
 
 log = logging.getLogger("pacer.api")
+
+
+class ApiError(StrEnum):
+    """Codes the API layer itself raises while translating input (IDs, cursors)."""
+
+    INVALID_CURSOR = "INVALID_CURSOR"
+    INVALID_ID = "INVALID_ID"
 
 
 def camel(name: str | None) -> str | None:
@@ -47,14 +54,16 @@ def mutation_types(
     name: str,
     result_field: str,
     result_type: Any,
-    codes: list[str],
+    codes: Sequence[StrEnum],
     extra: dict[str, Any] | None = None,
 ) -> MutationTypes:
     """Build `<Name>Payload { <result_field>, errors: [<Name>Error!]! }` and its code enum;
-    `extra` adds more nullable result fields (e.g. a secret shown once)."""
+    `extra` adds more nullable result fields (e.g. a secret shown once). `codes` are members
+    of the contexts' code enums, in the order the GraphQL enum lists them; a value given
+    twice is listed once, where it first appears. (A plain string still works, for tests.)"""
     results = {result_field: result_type, **(extra or {})}
     code_enum = strawberry.enum(
-        Enum(f"{name}ErrorCode", {code: code for code in codes}),
+        Enum(f"{name}ErrorCode", {str(code): str(code) for code in codes}),
         description=f"Why `{camel(name[0].lower() + name[1:])}` refused its input.",
     )
     error = strawberry.type(
@@ -165,7 +174,7 @@ class ErrorPolicy(MaskErrors):
         original = error.original_error
         if isinstance(original, InvalidGlobalIDError):
             error.message += " IDs are the opaque strings this API returns. ID 格式无效。"
-            return _with_code(error, "INVALID_ID")
+            return _with_code(error, ApiError.INVALID_ID)
         if isinstance(original, InvalidScalar):
             return _with_code(error, "BAD_USER_INPUT")
         if original is not None and not isinstance(original, GraphQLError):

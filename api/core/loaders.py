@@ -3,10 +3,12 @@ so a query's statement count does not grow with the rows it returns."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
 from strawberry.dataloader import DataLoader
+from strawberry.types.nodes import SelectedField
 
 from coaching.practice import queries as practice
 from domain.alerts import service as alerts
@@ -20,52 +22,105 @@ from domain.targets import progress, queries
 from domain.targets import service as targets
 from domain.targets.collaboration import service as collaboration
 
+SCOPED, UNSCOPED = True, False
+
+# name: (the batch function returning {key: value}, scoped?, the value of a missing key).
+# Scoped functions take (session, actor, keys), the others (session, keys).
+RELATIONS: dict[str, tuple[Callable[..., Awaitable[dict]], bool, Callable[[], Any] | None]] = {
+    "unit": (service.units_by_ids, SCOPED, None),
+    "rep": (service.reps_by_ids, SCOPED, None),
+    "user": (access.users_by_ids, SCOPED, None),
+    "children": (service.children_by_parent, SCOPED, list),
+    "manager": (service.managers_of_units, UNSCOPED, None),
+    "display_user": (access.users_by_ids_unscoped, UNSCOPED, None),
+    "token": (access.tokens_by_ids, SCOPED, None),
+    "tokens": (access.tokens_of_users, UNSCOPED, list),
+    "target": (targets.targets_by_ids, SCOPED, None),
+    "target_children": (queries.children_of_targets, SCOPED, list),
+    "target_versions": (queries.versions_of_targets, UNSCOPED, list),
+    "comments": (collaboration.comments_of_targets, UNSCOPED, list),
+    "mentions": (collaboration.mentions_of_comments, UNSCOPED, list),
+    "gap_tags": (collaboration.gap_tags_of_targets, UNSCOPED, list),
+    "key_results": (collaboration.key_results_of, UNSCOPED, list),
+    "opportunity": (pipeline.opportunities_by_ids, SCOPED, None),
+    "account": (pipeline.accounts_by_ids, SCOPED, None),
+    "transitions": (pipeline_queries.transitions_of, UNSCOPED, list),
+    "co_owners": (pipeline_queries.co_owners_of, UNSCOPED, list),
+    "follow_ups": (follow_ups.follow_ups_of, UNSCOPED, list),
+    "paid": (payments.paid_by_opportunity, UNSCOPED, int),
+    "lifetime_value": (payments.lifetime_values, UNSCOPED, int),
+    "alert": (alerts.alerts_by_ids, SCOPED, None),
+    "alert_events": (alerts.events_of_alerts, UNSCOPED, list),
+    "alert_task_by_id": (alerts.tasks_by_ids, SCOPED, None),
+    "alert_tasks": (alerts.tasks_of_alerts, UNSCOPED, list),
+    "diagnosis": (alerts.diagnoses_of_alerts, UNSCOPED, None),
+    "weekly_review": (reviews.reviews_by_ids, SCOPED, None),
+    "review_anomaly": (reviews.anomalies_by_ids, SCOPED, None),
+    "review_suggestion": (reviews.suggestions_by_ids, SCOPED, None),
+    "review_anomalies": (reviews.anomalies_of, UNSCOPED, list),
+    "review_suggestions": (reviews.suggestions_of, UNSCOPED, list),
+    "review_key_customers": (reviews.key_customers_of, UNSCOPED, list),
+    "practice_session": (practice.sessions_by_ids, SCOPED, None),
+    "practice_turns": (practice.transcripts_of, UNSCOPED, list),
+    "practice_overrides": (practice.overrides_of, UNSCOPED, list),
+    "display_rep": (service.reps_by_ids_unscoped, UNSCOPED, None),
+    "lead": (leads.leads_by_ids, SCOPED, None),
+    "lead_decisions": (leads.decisions_of, UNSCOPED, list),
+}
+
 
 class Loaders:
+    """The request's DataLoaders, each made on first use (a request touches a few of them):
+    `loaders.rep`, `loaders.opportunity`, … as named in RELATIONS, plus `progress`, `review`
+    and the `custom` ones of API modules."""
+
     def __init__(self, context: Any):
         self._context = context
         self._custom: dict[str, DataLoader] = {}
-        self.unit = self._scoped(service.units_by_ids)
-        self.rep = self._scoped(service.reps_by_ids)
-        self.user = self._scoped(access.users_by_ids)
-        self.children = self._scoped(service.children_by_parent, default=list)
-        self.manager = self._unscoped(service.managers_of_units)
-        self.display_user = self._unscoped(access.users_by_ids_unscoped)
-        self.token = self._scoped(access.tokens_by_ids)
-        self.tokens = self._unscoped(access.tokens_of_users, default=list)
-        self.target = self._scoped(targets.targets_by_ids)
-        self.target_children = self._scoped(queries.children_of_targets, default=list)
-        self.target_versions = self._unscoped(queries.versions_of_targets, default=list)
-        self.progress = self._scoped(self._progress)
-        self.review = self._scoped(self._review)
-        self.comments = self._unscoped(collaboration.comments_of_targets, default=list)
-        self.mentions = self._unscoped(collaboration.mentions_of_comments, default=list)
-        self.gap_tags = self._unscoped(collaboration.gap_tags_of_targets, default=list)
-        self.key_results = self._unscoped(collaboration.key_results_of, default=list)
-        self.opportunity = self._scoped(pipeline.opportunities_by_ids)
-        self.account = self._scoped(pipeline.accounts_by_ids)
-        self.transitions = self._unscoped(pipeline_queries.transitions_of, default=list)
-        self.co_owners = self._unscoped(pipeline_queries.co_owners_of, default=list)
-        self.follow_ups = self._unscoped(follow_ups.follow_ups_of, default=list)
-        self.paid = self._unscoped(payments.paid_by_opportunity, default=int)
-        self.lifetime_value = self._unscoped(payments.lifetime_values, default=int)
-        self.alert = self._scoped(alerts.alerts_by_ids)
-        self.alert_events = self._unscoped(alerts.events_of_alerts, default=list)
-        self.alert_task_by_id = self._scoped(alerts.tasks_by_ids)
-        self.alert_tasks = self._unscoped(alerts.tasks_of_alerts, default=list)
-        self.diagnosis = self._unscoped(alerts.diagnoses_of_alerts)
-        self.weekly_review = self._scoped(reviews.reviews_by_ids)
-        self.review_anomaly = self._scoped(reviews.anomalies_by_ids)
-        self.review_suggestion = self._scoped(reviews.suggestions_by_ids)
-        self.review_anomalies = self._unscoped(reviews.anomalies_of, default=list)
-        self.review_suggestions = self._unscoped(reviews.suggestions_of, default=list)
-        self.review_key_customers = self._unscoped(reviews.key_customers_of, default=list)
-        self.practice_session = self._scoped(practice.sessions_by_ids)
-        self.practice_turns = self._unscoped(practice.turns_of, default=list)
-        self.practice_overrides = self._unscoped(practice.overrides_of, default=list)
-        self.display_rep = self._unscoped(service.reps_by_ids_unscoped)
-        self.lead = self._scoped(leads.leads_by_ids)
-        self.lead_decisions = self._unscoped(leads.decisions_of, default=list)
+
+    def __getattr__(self, name: str) -> DataLoader:
+        if name == "progress":
+            loader = self._scoped(self._progress)
+        elif name == "review":
+            loader = self._scoped(self._review)
+        elif name in RELATIONS:
+            by_ids, scoped, default = RELATIONS[name]
+            loader = (self._scoped if scoped else self._unscoped)(by_ids, default)
+        else:
+            raise AttributeError(name)
+        setattr(self, name, loader)  # later uses find it without __getattr__
+        return loader
+
+    def related(self, name: str, key: Any) -> Any:
+        """The row under `key` of loader `name`: the value itself when this request already
+        loaded it (no task, no await: a field's resolver can stay synchronous), otherwise the
+        loader's awaitable. See `prefetch`."""
+        if key is None:
+            return None
+        loader = getattr(self, name)
+        future = loader.cache_map.get(key)
+        if future is not None and future.done() and future.exception() is None:
+            return future.result()
+        return loader.load(key)
+
+    async def prefetch(
+        self, info: Any, rows: Iterable[Any], relations: dict[str, tuple[str, str]]
+    ) -> None:
+        """Loads, in one batch per relation, what the nodes of a page refer to, so that their
+        `related` fields answer without a task each. `relations` maps a node field (as the
+        query names it) to (loader name, the row's attribute holding the key); only those
+        the query selects under `edges { node { … } }` are loaded."""
+        selected = node_fields(info.selected_fields)
+        rows = list(rows)
+        batches = []
+        for field, (name, attribute) in relations.items():
+            if field not in selected:
+                continue
+            keys = {getattr(row, attribute) for row in rows} - {None}
+            if keys:
+                batches.append(getattr(self, name).load_many(keys))
+        if batches:
+            await asyncio.gather(*batches)
 
     def custom(
         self,
@@ -73,7 +128,7 @@ class Loaders:
         by_ids: Callable[..., Awaitable[dict]],
         *,
         scoped: bool = True,
-        default: Callable[[], Any] = None,
+        default: Callable[[], Any] | None = None,
     ) -> DataLoader:
         """A loader made on first use and kept for the request, for an API module that keeps
         its lookups to itself. `scoped` loaders call `by_ids(session, actor, keys)`, the
@@ -94,7 +149,9 @@ class Loaders:
         country = self._context.settings.holiday_country
         return await progress.reviews_by_key(session, actor, keys, country)
 
-    def _scoped(self, by_ids: Callable[..., Awaitable[dict]], default: Callable[[], Any] = None):
+    def _scoped(
+        self, by_ids: Callable[..., Awaitable[dict]], default: Callable[[], Any] | None = None
+    ) -> DataLoader:
         async def load(keys: list[int]) -> list[Any]:
             actor = await self._context.require_actor()
             found = await self._context.run(by_ids, actor, keys)
@@ -102,12 +159,35 @@ class Loaders:
 
         return DataLoader(load_fn=load)
 
-    def _unscoped(self, by_ids: Callable[..., Awaitable[dict]], default: Callable[[], Any] = None):
+    def _unscoped(
+        self, by_ids: Callable[..., Awaitable[dict]], default: Callable[[], Any] | None = None
+    ) -> DataLoader:
         async def load(keys: list[int]) -> list[Any]:
             found = await self._context.run(by_ids, keys)
             return _in_order(found, keys, default)
 
         return DataLoader(load_fn=load)
+
+
+def node_fields(connection_fields: Iterable[Any]) -> set[str]:
+    """The names of the fields selected under `edges { node { … } }` of a connection field
+    (`info.selected_fields` in its resolver), through fragments."""
+    found: set[str] = set()
+    for connection in connection_fields:
+        for edges in _fields(connection.selections):
+            if edges.name == "edges":
+                for node in _fields(edges.selections):
+                    if node.name == "node":
+                        found |= {field.name for field in _fields(node.selections)}
+    return found
+
+
+def _fields(selections: Iterable[Any]) -> Iterator[SelectedField]:
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            yield selection
+        else:  # a fragment spread or inline fragment
+            yield from _fields(selection.selections)
 
 
 def _in_order(found: dict, keys: Iterable[int], default: Callable[[], Any] | None) -> list[Any]:

@@ -9,6 +9,7 @@ from strawberry import relay
 from strawberry.relay.utils import from_base64, to_base64
 from strawberry.types import Info
 
+from api.core.errors import ApiError
 from domain.errors import InvalidInput
 from domain.paging import Page, check_page_size
 
@@ -38,7 +39,7 @@ def decode_id(global_id: relay.GlobalID | None, type_name: str, field: str) -> i
     number = id_of(global_id, type_name)
     if number is None:
         raise InvalidInput(
-            "INVALID_ID",
+            ApiError.INVALID_ID,
             f"这不是一个有效的 {type_name} ID",
             f"Expected the ID of a {type_name}",
             field,
@@ -56,7 +57,7 @@ def decode_cursor(after: str | None) -> int | None:
             raise ValueError(after)
     except ValueError:
         raise InvalidInput(
-            "INVALID_CURSOR", "分页游标无效", "The `after` cursor is not valid", "after"
+            ApiError.INVALID_CURSOR, "分页游标无效", "The `after` cursor is not valid", "after"
         ) from None
     return number
 

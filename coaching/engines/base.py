@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Literal, Protocol, overload
+from typing import Any, Literal, overload
 
 from coaching.engines import customer
 from coaching.engines.customer import CustomerState, TurnSignal
@@ -86,7 +86,11 @@ class CustomerTurn:
     trace: EngineTrace
 
 
-class Engine(Protocol):
+class Engine:
+    """What every engine shares: the customer's state moves by the state machine, on `open`
+    and on each `reply`; an engine judges replies (`judge`) and words the state machine's
+    line its own way (`_voice`; the rules engine says it as it is)."""
+
     name: EngineName
 
     async def open(
@@ -97,11 +101,14 @@ class Engine(Protocol):
         seed: int,
         language: str,
         emit: Emit = NO_EMIT,
-    ) -> CustomerTurn: ...
+    ) -> CustomerTurn:
+        state, gist = customer.start(scenario, persona_id, difficulty, seed)
+        return await self._voice(scenario, state, gist.get(language), (), language, emit)
 
     async def judge(
         self, scenario: Scenario, message: str, language: str, transcript: Sequence[Line]
-    ) -> Judgement: ...
+    ) -> Judgement:
+        raise NotImplementedError
 
     async def reply(
         self,
@@ -111,7 +118,15 @@ class Engine(Protocol):
         transcript: Sequence[Line],
         language: str,
         emit: Emit = NO_EMIT,
-    ) -> CustomerTurn: ...
+    ) -> CustomerTurn:
+        state, gist = customer.respond(scenario, state, signal)
+        return await self._voice(scenario, state, gist.get(language), transcript, language, emit)
+
+    async def _voice(self, scenario, state, gist, transcript, language, emit) -> CustomerTurn:
+        """The customer's line worded from `gist` (the state machine's line), sent to `emit`."""
+        for piece in pieces(gist):
+            await emit(piece)
+        return CustomerTurn(state, gist, RULES_TRACE)
 
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=[.] )")
@@ -123,27 +138,13 @@ def pieces(line: str) -> list[str]:
     return parts or [line]
 
 
-class RulesEngine:
+class RulesEngine(Engine):
     """The default engine: offline and deterministic for a seed and a transcript."""
 
     name: EngineName = "rules"
 
-    async def open(self, scenario, persona_id, difficulty, seed, language, emit=NO_EMIT):
-        state, text = customer.start(scenario, persona_id, difficulty, seed)
-        return await _voiced(state, text.get(language), emit)
-
     async def judge(self, scenario, message, language, transcript):
         return Judgement(judge_turn(scenario, message, language), RULES_TRACE)
-
-    async def reply(self, scenario, state, signal, transcript, language, emit=NO_EMIT):
-        state, text = customer.respond(scenario, state, signal)
-        return await _voiced(state, text.get(language), emit)
-
-
-async def _voiced(state: CustomerState, line: str, emit: Emit) -> CustomerTurn:
-    for piece in pieces(line):
-        await emit(piece)
-    return CustomerTurn(state, line, RULES_TRACE)
 
 
 def signal_of(verdict: TurnVerdict) -> TurnSignal:

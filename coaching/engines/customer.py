@@ -44,6 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from coaching.engines.errors import EngineError
 from coaching.scenario_model import DIFFICULTY_LEVELS, Objection, Scenario, Text
 from domain.errors import Conflict, InvalidInput, NotFound
 
@@ -121,7 +122,7 @@ def start(
     if persona is None:
         known = ", ".join(p.id for p in scenario.personas)
         raise NotFound(
-            "UNKNOWN_PERSONA",
+            EngineError.UNKNOWN_PERSONA,
             f"场景 {scenario.id} 没有角色 {persona_id!r}（可选：{known}）",
             f"Scenario {scenario.id} has no persona {persona_id!r} (choose one of {known})",
             "persona_id",
@@ -129,7 +130,7 @@ def start(
     if difficulty not in DIFFICULTY_LEVELS:
         levels = ", ".join(DIFFICULTY_LEVELS)
         raise InvalidInput(
-            "UNKNOWN_DIFFICULTY",
+            EngineError.UNKNOWN_DIFFICULTY,
             f"未知难度 {difficulty!r}（可选：{levels}）",
             f"Unknown difficulty {difficulty!r} (choose one of {levels})",
             "difficulty",
@@ -164,14 +165,14 @@ def respond(
     """The customer's next state and line after one rep reply, as the judge saw it."""
     if state.finished:
         raise Conflict(
-            "SESSION_FINISHED",
+            EngineError.SESSION_FINISHED,
             "这场练习已经结束，不能再回复",
             "This practice session has finished; it takes no more replies",
             "session_id",
         )
     if (scenario.id, scenario.version) != (state.scenario_id, state.scenario_version):
         raise InvalidInput(
-            "SCENARIO_MISMATCH",
+            EngineError.SCENARIO_MISMATCH,
             "状态属于另一个场景或版本",
             f"The state belongs to {state.scenario_id} v{state.scenario_version}, "
             f"not {scenario.id} v{scenario.version}",
@@ -278,7 +279,7 @@ def _objection(scenario: Scenario, objection_id: str) -> Objection:
     objection = scenario.objection(objection_id)
     if objection is None:
         raise InvalidInput(
-            "SCENARIO_MISMATCH",
+            EngineError.SCENARIO_MISMATCH,
             f"场景中没有异议 {objection_id!r}",
             f"The scenario has no objection {objection_id!r}",
             "scenario_id",
@@ -298,7 +299,7 @@ def _persona_openings(scenario: Scenario, state: CustomerState) -> tuple[Text, .
     persona = scenario.persona(state.persona_id)
     if persona is None:
         raise InvalidInput(
-            "UNKNOWN_PERSONA",
+            EngineError.UNKNOWN_PERSONA,
             f"场景中没有角色 {state.persona_id!r}",
             f"The scenario has no persona {state.persona_id!r}",
             "persona_id",

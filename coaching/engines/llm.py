@@ -26,9 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import openai
 
-from coaching.engines import customer
 from coaching.engines.base import (
-    NO_EMIT,
     CustomerTurn,
     Emit,
     Engine,
@@ -41,7 +39,7 @@ from coaching.engines.base import (
     verdict_from_json,
     verdict_to_json,
 )
-from coaching.engines.customer import CustomerState, TurnSignal
+from coaching.engines.customer import CustomerState
 from coaching.engines.llm_cache import MemoryVerdictCache, VerdictCache, cache_key
 from coaching.engines.llm_output import VERDICT_SCHEMA, AnswerRejected, verdict_of_answer
 from coaching.engines.llm_prompts import PROMPT_VERSION, Messages, customer_messages, judge_messages
@@ -118,7 +116,7 @@ def _refuses_json_schema(error: openai.APIStatusError) -> bool:
     return error.status_code == 422 and ("response_format" in said or "json_schema" in said)
 
 
-class LlmEngine:
+class LlmEngine(Engine):
     """The `llm` engine. One instance per configuration; it holds an HTTP connection pool
     (close it with `aclose`) and remembers whether its endpoint does only `json_object`."""
 
@@ -164,31 +162,7 @@ class LlmEngine:
     async def aclose(self) -> None:
         await self._client.close()
 
-    # --- the customer ---------------------------------------------------------------------------
-
-    async def open(
-        self,
-        scenario: Scenario,
-        persona_id: str,
-        difficulty: str,
-        seed: int,
-        language: str,
-        emit: Emit = NO_EMIT,
-    ) -> CustomerTurn:
-        state, gist = customer.start(scenario, persona_id, difficulty, seed)
-        return await self._voice(scenario, state, gist.get(language), (), language, emit)
-
-    async def reply(
-        self,
-        scenario: Scenario,
-        state: CustomerState,
-        signal: TurnSignal,
-        transcript: Sequence[Line],
-        language: str,
-        emit: Emit = NO_EMIT,
-    ) -> CustomerTurn:
-        state, gist = customer.respond(scenario, state, signal)
-        return await self._voice(scenario, state, gist.get(language), transcript, language, emit)
+    # --- the customer (its state moves by the state machine: see Engine.open, Engine.reply) ---
 
     async def _voice(
         self,

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coaching.engines.base import ENGINES, Engine, RulesEngine
+from coaching.practice.errors import PracticeError
 from coaching.practice.models import LlmVerdictCacheEntry
 from domain.errors import InvalidInput
 from domain.settings import Settings
@@ -44,7 +45,7 @@ def available_engines(settings: Settings) -> tuple[str, ...]:
 def check_engine(name: str, settings: Settings) -> str:
     if name not in ENGINES:
         raise InvalidInput(
-            "UNKNOWN_ENGINE",
+            PracticeError.UNKNOWN_ENGINE,
             f"未知引擎 {name!r}（可选：rules、llm）",
             f"Unknown engine {name!r} (choose rules or llm)",
             "engine",
@@ -56,7 +57,7 @@ def check_engine(name: str, settings: Settings) -> str:
 
 def _not_configured() -> InvalidInput:
     return InvalidInput(
-        "ENGINE_NOT_CONFIGURED",
+        PracticeError.ENGINE_NOT_CONFIGURED,
         "未配置大模型引擎（PACER_LLM_MODEL），请使用 rules 引擎",
         "The llm engine is not configured (PACER_LLM_MODEL); use the rules engine",
         "engine",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coaching.engines.scoring import SessionScore
+from coaching.practice.errors import PracticeError
 from coaching.practice.models import PracticeSession
 from domain.capability.service import record_practice
 from domain.errors import Conflict
@@ -15,7 +16,7 @@ async def record_evidence(session: AsyncSession, row: PracticeSession, result: S
     ruling rewrites it, and the rep's scores with it)."""
     if row.finished_at is None:
         raise Conflict(
-            "SESSION_ACTIVE",
+            PracticeError.SESSION_ACTIVE,
             "练习结束后才有能力评估",
             "A session gives capability evidence once it has finished",
             "session",

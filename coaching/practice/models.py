@@ -9,19 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    CheckConstraint,
-    DateTime,
-    Float,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db import Base, utcnow
@@ -65,44 +53,46 @@ class PracticeEngine(LabelledEnum):
 class PracticeSession(Base):
     __tablename__ = "practice_session"
     __table_args__ = (
-        CheckConstraint(one_of("mode", PracticeMode), name="mode"),
-        CheckConstraint(one_of("status", PracticeStatus), name="status"),
-        CheckConstraint(one_of("difficulty", PracticeDifficulty), name="difficulty"),
-        CheckConstraint(one_of("engine", PracticeEngine), name="engine"),
-        CheckConstraint(f"outcome IS NULL OR {one_of('outcome', PracticeOutcome)}", name="outcome"),
-        CheckConstraint("language IN ('zh', 'en')", name="language"),
+        sa.CheckConstraint(one_of("mode", PracticeMode), name="mode"),
+        sa.CheckConstraint(one_of("status", PracticeStatus), name="status"),
+        sa.CheckConstraint(one_of("difficulty", PracticeDifficulty), name="difficulty"),
+        sa.CheckConstraint(one_of("engine", PracticeEngine), name="engine"),
+        sa.CheckConstraint(
+            f"outcome IS NULL OR {one_of('outcome', PracticeOutcome)}", name="outcome"
+        ),
+        sa.CheckConstraint("language IN ('zh', 'en')", name="language"),
         # Attempts are numbered per rep, scenario and mode; two starts racing for the same
         # number cannot both win, so the exam attempt limit holds under concurrency.
-        UniqueConstraint("rep_id", "scenario_id", "mode", "attempt"),
+        sa.UniqueConstraint("rep_id", "scenario_id", "mode", "attempt"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
-    started_by_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
-    scenario_id: Mapped[str] = mapped_column(String(64), index=True)
-    scenario_version: Mapped[int] = mapped_column(Integer)
-    rubric_hash: Mapped[str] = mapped_column(String(64))
-    pass_mark: Mapped[int] = mapped_column(Integer)
-    persona_id: Mapped[str] = mapped_column(String(64))
-    difficulty: Mapped[str] = mapped_column(String(8))
-    mode: Mapped[str] = mapped_column(String(8))
-    attempt: Mapped[int] = mapped_column(Integer)
-    engine: Mapped[str] = mapped_column(String(8))
-    model: Mapped[str | None] = mapped_column(String(120))
-    prompt_version: Mapped[str | None] = mapped_column(String(40))
-    language: Mapped[str] = mapped_column(String(2))
-    seed: Mapped[int] = mapped_column(BigInteger)
-    status: Mapped[str] = mapped_column(String(12), default=PracticeStatus.ACTIVE.value)
-    outcome: Mapped[str | None] = mapped_column(String(16))
-    turns_taken: Mapped[int] = mapped_column(Integer, default=0)
+    rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
+    started_by_user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"))
+    scenario_id: Mapped[str] = mapped_column(sa.String(64), index=True)
+    scenario_version: Mapped[int] = mapped_column(sa.Integer)
+    rubric_hash: Mapped[str] = mapped_column(sa.String(64))
+    pass_mark: Mapped[int] = mapped_column(sa.Integer)
+    persona_id: Mapped[str] = mapped_column(sa.String(64))
+    difficulty: Mapped[str] = mapped_column(sa.String(8))
+    mode: Mapped[str] = mapped_column(sa.String(8))
+    attempt: Mapped[int] = mapped_column(sa.Integer)
+    engine: Mapped[str] = mapped_column(sa.String(8))
+    model: Mapped[str | None] = mapped_column(sa.String(120))
+    prompt_version: Mapped[str | None] = mapped_column(sa.String(40))
+    language: Mapped[str] = mapped_column(sa.String(2))
+    seed: Mapped[int] = mapped_column(sa.BigInteger)
+    status: Mapped[str] = mapped_column(sa.String(12), default=PracticeStatus.ACTIVE.value)
+    outcome: Mapped[str | None] = mapped_column(sa.String(16))
+    turns_taken: Mapped[int] = mapped_column(sa.Integer, default=0)
     """Rep replies so far; also the session's version for optimistic concurrency."""
-    customer_state: Mapped[dict[str, Any]] = mapped_column(JSON)
-    score: Mapped[float | None] = mapped_column(Float)
+    customer_state: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    score: Mapped[float | None] = mapped_column(sa.Float)
     """0..100 once finished, with trainers' overrides applied."""
-    passed: Mapped[bool | None] = mapped_column(Boolean)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    passed: Mapped[bool | None] = mapped_column(sa.Boolean)
+    started_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
 class PracticeTurn(Base):
@@ -110,19 +100,19 @@ class PracticeTurn(Base):
     verdict on it and the customer's answer."""
 
     __tablename__ = "practice_turn"
-    __table_args__ = (UniqueConstraint("session_id", "number"),)
+    __table_args__ = (sa.UniqueConstraint("session_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("practice_session.id"), index=True)
-    number: Mapped[int] = mapped_column(Integer)
-    rep_message: Mapped[str | None] = mapped_column(Text)
-    customer_line: Mapped[str] = mapped_column(Text)
-    verdict: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    judge_trace: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    customer_trace: Mapped[dict[str, Any]] = mapped_column(JSON)
-    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("practice_session.id"), index=True)
+    number: Mapped[int] = mapped_column(sa.Integer)
+    rep_message: Mapped[str | None] = mapped_column(sa.Text)
+    customer_line: Mapped[str] = mapped_column(sa.Text)
+    verdict: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    judge_trace: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    customer_trace: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    state: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     """The customer's state after this turn."""
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class VerdictOverride(Base):
@@ -132,13 +122,13 @@ class VerdictOverride(Base):
     __tablename__ = "practice_verdict_override"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("practice_session.id"), index=True)
-    check_id: Mapped[str] = mapped_column(String(64))
-    engine_passed: Mapped[bool] = mapped_column(Boolean)
-    passed: Mapped[bool] = mapped_column(Boolean)
-    reason: Mapped[str] = mapped_column(Text)
-    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("practice_session.id"), index=True)
+    check_id: Mapped[str] = mapped_column(sa.String(64))
+    engine_passed: Mapped[bool] = mapped_column(sa.Boolean)
+    passed: Mapped[bool] = mapped_column(sa.Boolean)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"))
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class LlmVerdictCacheEntry(Base):
@@ -146,6 +136,6 @@ class LlmVerdictCacheEntry(Base):
 
     __tablename__ = "llm_verdict_cache"
 
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

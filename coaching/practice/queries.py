@@ -1,10 +1,12 @@
 """Reading practice sessions: scope, lists, the turns and rulings of many sessions at once
-(for DataLoaders), a finished session's scores as they stand, and replay."""
+(for DataLoaders), a finished session's scores as they stand, and replay.
+
+What goes out to readers (lists, loaders) are views with exam secrecy applied (see views)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,12 +15,20 @@ from coaching.engines.base import verdict_from_json
 from coaching.engines.judge import TurnVerdict
 from coaching.engines.scoring import SessionScore
 from coaching.practice import results
+from coaching.practice.errors import PracticeError
 from coaching.practice.models import (
     PracticeMode,
     PracticeSession,
     PracticeStatus,
     PracticeTurn,
     VerdictOverride,
+)
+from coaching.practice.views import (
+    SessionView,
+    TurnView,
+    feedback_withheld,
+    session_view,
+    turn_view,
 )
 from coaching.scenario import ScenarioSet
 from coaching.scenario_model import Scenario
@@ -32,17 +42,12 @@ def practice_visible(actor: Actor) -> ColumnElement[bool]:
     return in_scope(actor, PracticeSession.unit_id, PracticeSession.rep_id)
 
 
-def feedback_withheld(row: PracticeSession) -> bool:
-    """An exam shows no verdicts, scores or tips until it is finished."""
-    return row.mode == PracticeMode.EXAM.value and row.status == PracticeStatus.ACTIVE.value
-
-
 def scenario_of_session(scenarios: ScenarioSet, row: PracticeSession) -> Scenario:
     """The scenario a session was judged by, or SCENARIO_CHANGED when its rubric is gone."""
     scenario = scenarios.get(row.scenario_id)
     if scenario is None or scenario.rubric_hash != row.rubric_hash:
         raise Conflict(
-            "SCENARIO_CHANGED",
+            PracticeError.SCENARIO_CHANGED,
             "练习开始后场景已更新，请结束本场并重新开始",
             f"Scenario {row.scenario_id} changed since this session started "
             f"(v{row.scenario_version}); finish it and start again",
@@ -67,7 +72,7 @@ async def visible_session(
         stmt = stmt.with_for_update()
     row = await session.scalar(stmt)
     if row is None:
-        raise not_found("PRACTICE_NOT_FOUND", "session", "练习", "practice session")
+        raise not_found(PracticeError.PRACTICE_NOT_FOUND, "session", "练习", "practice session")
     return row
 
 
@@ -81,7 +86,7 @@ class PracticeFilter:
 
 async def list_practice(
     session: AsyncSession, actor: Actor, where: PracticeFilter, *, first: int, after: int | None
-) -> Page[PracticeSession]:
+) -> Page[SessionView]:
     stmt = select(PracticeSession).where(practice_visible(actor))
     if where.rep_id is not None:
         stmt = stmt.where(PracticeSession.rep_id == where.rep_id)
@@ -91,16 +96,17 @@ async def list_practice(
         stmt = stmt.where(PracticeSession.mode == where.mode.value)
     if where.status is not None:
         stmt = stmt.where(PracticeSession.status == where.status.value)
-    return await fetch_page(session, stmt, PracticeSession.id, after, first)
+    page = await fetch_page(session, stmt, PracticeSession.id, after, first)
+    return replace(page, items=[session_view(row) for row in page.items])
 
 
 async def sessions_by_ids(
     session: AsyncSession, actor: Actor, ids: Iterable[int]
-) -> dict[int, PracticeSession]:
+) -> dict[int, SessionView]:
     rows = await session.scalars(
         select(PracticeSession).where(PracticeSession.id.in_(list(ids)), practice_visible(actor))
     )
-    return {row.id: row for row in rows}
+    return {row.id: session_view(row) for row in rows}
 
 
 async def turns_of(
@@ -114,6 +120,24 @@ async def turns_of(
     grouped: dict[int, list[PracticeTurn]] = {}
     for row in rows:
         grouped.setdefault(row.session_id, []).append(row)
+    return grouped
+
+
+async def transcripts_of(
+    session: AsyncSession, session_ids: Iterable[int]
+) -> dict[int, list[TurnView]]:
+    """The turns of many sessions, oldest first, as their readers see them: a running exam's
+    verdicts and judge traces withheld. One statement."""
+    rows = await session.execute(
+        select(PracticeTurn, PracticeSession.mode, PracticeSession.status)
+        .join(PracticeSession, PracticeSession.id == PracticeTurn.session_id)
+        .where(PracticeTurn.session_id.in_(list(session_ids)))
+        .order_by(PracticeTurn.session_id, PracticeTurn.number)
+    )
+    grouped: dict[int, list[TurnView]] = {}
+    for row in rows:  # (turn, mode, status): whether its session is a running exam
+        turn = row.PracticeTurn
+        grouped.setdefault(turn.session_id, []).append(turn_view(turn, feedback_withheld(row)))
     return grouped
 
 
@@ -133,8 +157,8 @@ async def overrides_of(
 
 def result_of(
     scenarios: ScenarioSet,
-    row: PracticeSession,
-    turns: Sequence[PracticeTurn],
+    row: PracticeSession | SessionView,
+    turns: Sequence[PracticeTurn | TurnView],
     overrides: Sequence[VerdictOverride],
 ) -> SessionScore | None:
     """A finished session's scores as they stand (None while an exam runs, or when the
@@ -153,7 +177,7 @@ async def replay_practice(
     row = await visible_session(session, actor, session_id)
     if feedback_withheld(row) and row.rep_id == actor.rep_id:
         raise Conflict(
-            "SESSION_ACTIVE",
+            PracticeError.SESSION_ACTIVE,
             "考试结束后才能回放",
             "An exam can be replayed once it has finished",
             "session",

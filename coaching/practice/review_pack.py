@@ -21,6 +21,7 @@ from coaching.practice.models import PracticeSession, PracticeStatus
 from coaching.practice.service import overrides_of, turns_of
 from coaching.scenario import ScenarioSet
 from coaching.scenario_model import Text
+from domain.kernel.actor import Actor, Role
 
 RECENT_SESSIONS = 20
 """How many of the rep's newest finished sessions the pack looks at."""
@@ -123,6 +124,26 @@ async def review_pack(
     )
     items = tuple(_item(scenarios, key, counts) for key, counts in weakest[:limit])
     return ReviewPack(rep_id, dimensions, len(scorable), items)
+
+
+def shown_to(actor: Actor, rep_id: int) -> bool:
+    """A rep's review pack is for the rep and their trainers (admins, directors, managers)."""
+    return actor.rep_id == rep_id or actor.has(Role.ADMIN, Role.DIRECTOR, Role.MANAGER)
+
+
+async def co_owner_review_pack(
+    session: AsyncSession,
+    actor: Actor,
+    scenarios: ScenarioSet,
+    rep_id: int,
+    dimension: str | None,
+    limit: int = 5,
+) -> ReviewPack | None:
+    """The owner's review pack in the weak dimension that brought a co-owner onto a lead;
+    None when no co-owner was added, or for a reader who is neither the owner nor a trainer."""
+    if dimension is None or not shown_to(actor, rep_id):
+        return None
+    return await review_pack(session, scenarios, rep_id, [dimension], limit)
 
 
 def _item(scenarios: ScenarioSet, key: tuple[str, str], counts: _Tally) -> ReviewItem:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from coaching.engines.judge import Evidence, TurnVerdict
 from coaching.engines.scoring import Blocker, CheckResult
+from coaching.practice.errors import PracticeError
 from coaching.scenario_model import Check, Scenario, Text, language_of
 from domain.errors import InvalidInput
 
@@ -24,14 +25,14 @@ def clean_message(message: str) -> str:
     cleaned = message.strip()
     if not cleaned:
         raise InvalidInput(
-            "MESSAGE_EMPTY",
+            PracticeError.MESSAGE_EMPTY,
             "回复不能为空",
             "The reply is empty; write what you would say",
             "message",
         )
     if len(cleaned) > MESSAGE_MAX:
         raise InvalidInput(
-            "MESSAGE_TOO_LONG",
+            PracticeError.MESSAGE_TOO_LONG,
             f"回复最多 {MESSAGE_MAX} 个字符（现在 {len(cleaned)} 个）",
             f"A reply holds at most {MESSAGE_MAX} characters (this one has {len(cleaned)})",
             "message",
@@ -45,7 +46,7 @@ def session_language(value: str) -> str:
         return language_of(value)
     except ValueError:
         raise InvalidInput(
-            "INVALID_LANGUAGE",
+            PracticeError.INVALID_LANGUAGE,
             f"不支持的语言 {value!r}（可选：zh、en）",
             f"Unsupported language {value!r} (choose zh or en)",
             "language",
@@ -59,7 +60,7 @@ def new_seed() -> int:
 def check_seed(seed: int) -> int:
     if not 0 <= seed <= SEED_MAX:
         raise InvalidInput(
-            "INVALID_SEED",
+            PracticeError.INVALID_SEED,
             f"随机种子须在 0 到 {SEED_MAX} 之间",
             f"The seed must be between 0 and {SEED_MAX}",
             "seed",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coaching.practice import results, rules
+from coaching.practice.errors import PracticeError
 from coaching.practice.evidence import record_evidence
 from coaching.practice.models import PracticeStatus, VerdictOverride
 from coaching.practice.queries import (
@@ -45,14 +46,14 @@ async def override_verdict(
     )
     if not trainer or row.rep_id == actor.rep_id:
         raise Forbidden(
-            "NOT_A_TRAINER",
+            PracticeError.NOT_A_TRAINER,
             "只有该销售的上级可以更改评判（不能改自己的）",
             "Only a manager over the rep can overrule the judge (never on their own session)",
             "session",
         )
     if row.status == PracticeStatus.ACTIVE.value:
         raise Conflict(
-            "SESSION_ACTIVE",
+            PracticeError.SESSION_ACTIVE,
             "练习结束后才能更改评判",
             "The judge can be overruled once the session has finished",
             "session",
@@ -61,7 +62,7 @@ async def override_verdict(
     scenario = scenario_of_session(scenarios, row)
     if not rules.is_overridable(scenario, check_id):
         raise InvalidInput(
-            "UNKNOWN_CHECK",
+            PracticeError.UNKNOWN_CHECK,
             f"场景 {scenario.id} 没有检查项或红线 {check_id!r}",
             f"Scenario {scenario.id} has no check or red line {check_id!r}",
             "check_id",

@@ -29,6 +29,7 @@ from coaching.engines.judge import TurnVerdict
 from coaching.engines.scoring import SessionScore
 from coaching.practice import results, rules
 from coaching.practice.engines import Voices, check_engine
+from coaching.practice.errors import PracticeError
 from coaching.practice.evidence import record_evidence
 from coaching.practice.models import (
     PracticeMode,
@@ -43,6 +44,13 @@ from coaching.practice.queries import (
     turns_of,
     verdicts_of,
     visible_session,
+)
+from coaching.practice.views import (
+    SessionView,
+    TurnView,
+    feedback_withheld,
+    session_view,
+    turn_view,
 )
 from coaching.scenario import ScenarioSet
 from coaching.scenario_model import Scenario
@@ -60,6 +68,11 @@ class Started:
     session: PracticeSession
     opening: PracticeTurn
 
+    @property
+    def session_view(self) -> SessionView:
+        """The session as the rep reads it (see views: a running exam keeps its secrets)."""
+        return session_view(self.session)
+
 
 @dataclass(frozen=True)
 class Replied:
@@ -72,12 +85,25 @@ class Replied:
     result: SessionScore | None
     """Set when the customer ended the conversation with this turn."""
 
+    @property
+    def session_view(self) -> SessionView:
+        return session_view(self.session)
+
+    @property
+    def turn_view(self) -> TurnView:
+        """The turn as the rep reads it: no verdict nor judge trace while an exam runs."""
+        return turn_view(self.turn, feedback_withheld(self.session))
+
 
 @dataclass(frozen=True)
 class Finished:
     session: PracticeSession
     result: SessionScore | None
     """None when the scenario's rubric changed since the session started."""
+
+    @property
+    def session_view(self) -> SessionView:
+        return session_view(self.session)
 
 
 # --- start -----------------------------------------------------------------------------------
@@ -104,7 +130,7 @@ async def start_practice(
     if scenario is None:
         known = ", ".join(scenarios.ids)
         raise InvalidInput(
-            "UNKNOWN_SCENARIO",
+            PracticeError.UNKNOWN_SCENARIO,
             f"没有场景 {scenario_id!r}（可选：{known}）",
             f"There is no scenario {scenario_id!r} (choose one of {known})",
             "scenario",
@@ -114,7 +140,7 @@ async def start_practice(
         for name, value in (("seed", seed), ("persona", persona_id)):
             if value is not None:
                 raise InvalidInput(
-                    "NOT_IN_EXAM",
+                    PracticeError.NOT_IN_EXAM,
                     "考试由系统随机选择客户角色和种子",
                     "In an exam Pacer draws the persona and the seed; leave them out",
                     name,
@@ -153,7 +179,7 @@ async def start_practice(
             row = None
     if row is None:
         raise Conflict(
-            "STARTED_TWICE",
+            PracticeError.STARTED_TWICE,
             "同一时刻开始了另一场相同的练习，请重试",
             "Another session of this scenario started at the same moment; try again",
             "scenario",
@@ -174,7 +200,7 @@ async def _practising_rep(session: AsyncSession, actor: Actor) -> Rep:
     rep = await session.get(Rep, actor.rep_id) if actor.rep_id is not None else None
     if rep is None:
         raise Forbidden(
-            "NOT_A_REP",
+            PracticeError.NOT_A_REP,
             "只有关联了销售代表的账号才能练习",
             "Only a login linked to a rep can practise",
             None,
@@ -197,7 +223,7 @@ async def _next_attempt(
     if mode is PracticeMode.EXAM and taken >= settings.practice_exam_attempts:
         limit = settings.practice_exam_attempts
         raise Conflict(
-            "EXAM_ATTEMPTS_USED",
+            PracticeError.EXAM_ATTEMPTS_USED,
             f"该场景的 {limit} 次考试机会已用完",
             f"All {limit} exam attempts of this scenario are used",
             "scenario",
@@ -247,7 +273,7 @@ async def respond_in_practice(
     )
     if claimed.rowcount != 1:
         raise Conflict(
-            "CONCURRENT_REPLY",
+            PracticeError.CONCURRENT_REPLY,
             "另一条回复刚刚被处理，请刷新后再发",
             "Another reply to this session was just taken; reload and send again",
             "session",
@@ -281,14 +307,14 @@ async def _own_active(session: AsyncSession, actor: Actor, session_id: int) -> P
     row = await visible_session(session, actor, session_id, lock=True)
     if row.rep_id != actor.rep_id:
         raise Forbidden(
-            "NOT_YOUR_SESSION",
+            PracticeError.NOT_YOUR_SESSION,
             "只能在自己的练习里回复",
             "Only the rep who practises can reply in this session",
             "session",
         )
     if row.status != PracticeStatus.ACTIVE.value:
         raise Conflict(
-            "SESSION_FINISHED",
+            PracticeError.SESSION_FINISHED,
             "这场练习已经结束，请开始新的练习",
             "This practice session has finished; start a new one",
             "session",

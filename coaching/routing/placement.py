@@ -15,6 +15,7 @@ from domain.kernel.actor import Actor, Role
 from domain.leads.models import CoOwnerCover, Lead
 from domain.pipeline import management
 from domain.pipeline import service as pipeline
+from domain.pipeline.errors import PipelineError
 from domain.pipeline.models import Opportunity
 from domain.pipeline.rules import Gates
 
@@ -58,7 +59,9 @@ async def place(
     now: datetime,
 ) -> None:
     """The lead as an opportunity in the `lead` stage owned by the rep (created the first
-    time, handed over afterwards with the owner-change history)."""
+    time, handed over afterwards with the owner-change history). An existing opportunity must
+    be open (the callers leave out leads whose opportunity is closed); its row is locked
+    before its version is read, so no one can change it before the hand-over is flushed."""
     system = Actor(user_id=actor.user_id, roles=frozenset({Role.ADMIN.value}))
     co_owners = [co_owner] if co_owner is not None else []
     if lead.opportunity_id is None:
@@ -86,9 +89,16 @@ async def place(
         )
         lead.opportunity_id = opportunity.id
         return
-    existing = await session.get(Opportunity, lead.opportunity_id)
+    existing = await session.scalar(
+        select(Opportunity)
+        .where(Opportunity.id == lead.opportunity_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if existing is None:
-        raise not_found("OPPORTUNITY_NOT_FOUND", "opportunity_id", "商机", "opportunity")
+        raise not_found(
+            PipelineError.OPPORTUNITY_NOT_FOUND, "opportunity_id", "商机", "opportunity"
+        )
     opportunity = existing
     if opportunity.owner_rep_id != rep_id:
         opportunity = await management.reassign(

@@ -16,13 +16,14 @@ from datetime import datetime
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
-from sqlalchemy import exists, select
+from sqlalchemy import Exists, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coaching.routing import placement
 from coaching.routing.batch import assign_batch
 from coaching.routing.candidates import facts_of, gather_candidates
 from coaching.routing.decision import decide
+from coaching.routing.errors import RoutingError
 from coaching.routing.explanation import Decision
 from coaching.routing.lead_rules import relaxation_level_for
 from coaching.routing.outcomes import same_queue_outcome, stored
@@ -32,6 +33,7 @@ from domain.errors import BrokenRules, Conflict, DomainError, InvalidInput
 from domain.kernel.actor import Actor
 from domain.kernel.time import as_utc
 from domain.leads import service as leads
+from domain.leads.errors import LeadError
 from domain.leads.models import Lead, LeadStatus, RoutingDecision, RoutingReason
 from domain.leads.rules import (
     DEFAULT_INTAKE_SCHEMA,
@@ -40,8 +42,9 @@ from domain.leads.rules import (
     clean_lead,
     intake_validator,
 )
-from domain.pipeline.models import FollowUp
+from domain.pipeline.models import FollowUp, Opportunity
 from domain.pipeline.rules import DEFAULT_GATES, Gates, load_gates
+from domain.pipeline.stages import CLOSED_STAGES
 from domain.settings import Settings
 
 BATCH_MAX = 1000
@@ -101,7 +104,7 @@ async def intake_leads(
     by the assignment solver; replays return the first result."""
     if not items or len(items) > BATCH_MAX:
         raise InvalidInput(
-            "BATCH_SIZE",
+            RoutingError.BATCH_SIZE,
             f"一次提交 1 到 {BATCH_MAX} 条线索",
             f"Post between 1 and {BATCH_MAX} leads at once",
             "leads",
@@ -136,7 +139,7 @@ def _clean_all(router: Router, items: Sequence[IntakeItem], prefix: bool) -> lis
         if first.content_hash != clean.content_hash:
             problems.append(
                 Conflict(
-                    "LEAD_CONFLICT",
+                    LeadError.LEAD_CONFLICT,
                     f"外部编号 {clean.external_id} 在本批中出现两次且内容不同",
                     f"External id {clean.external_id} appears twice in this batch with "
                     "different content",
@@ -240,16 +243,7 @@ async def preview_routing(
     """What the policy would decide for this lead now; nothing is written (so no external
     id is needed)."""
     clean = clean_lead(replace(item, external_id=item.external_id or "preview"), router.intake)
-    lead = Lead(
-        external_id=clean.external_id,
-        source=clean.source,
-        segment=clean.segment,
-        region=clean.region,
-        product_interests=list(clean.product_interests),
-        signals=list(clean.signals),
-        estimated_value=clean.estimated_value,
-        attributes=clean.attributes,
-    )
+    lead = leads.new_lead(clean)
     candidates = await gather_candidates(session, router.policy, utcnow())
     return decide(facts_of(lead), candidates, router.policy)
 
@@ -261,31 +255,74 @@ async def route_queued(
     of their regions, the system all of it) assigned at once under capacity; for each, the
     decision in force after the run. A lead the run leaves in the same queue for the same
     reason keeps its last decision (no new row) and gets `queue_checked_at`; a lead
-    assigned, or queued for another reason, gets a new decision."""
+    assigned, or queued for another reason, gets a new decision. A lead whose opportunity was
+    closed meanwhile (won or lost by its rep) is not routed again. BATCH_SIZE unless
+    1 <= limit <= BATCH_MAX."""
+    if not 1 <= limit <= BATCH_MAX:
+        raise InvalidInput(
+            RoutingError.BATCH_SIZE,
+            f"一次最多分配 {BATCH_MAX} 条",
+            f"Route 1 to {BATCH_MAX} leads at once",
+            "limit",
+        )
     queued = list(
         await session.scalars(
             select(Lead)
-            .where(Lead.status == LeadStatus.QUEUED.value, leads.lead_visible(actor))
+            .where(
+                Lead.status == LeadStatus.QUEUED.value,
+                leads.lead_visible(actor),
+                ~_opportunity_closed(),
+            )
             .order_by(Lead.id)
             .limit(limit)
             .with_for_update()
         )
     )
+    closed = await _lock_closed_opportunities(session, queued)
+    queued = [lead for lead in queued if lead.opportunity_id not in closed]
     last = await leads.latest_decisions(session, [lead.id for lead in queued])
     return await _route_together(session, actor, router, queued, RoutingReason.BATCH, last=last)
+
+
+def _opportunity_closed() -> Exists:
+    """The lead's opportunity is won or lost (a lead without one has nothing closed)."""
+    return exists().where(
+        Opportunity.id == Lead.opportunity_id,
+        Opportunity.stage.in_([stage.value for stage in CLOSED_STAGES]),
+    )
+
+
+async def _lock_closed_opportunities(session: AsyncSession, pending: Sequence[Lead]) -> set[int]:
+    """Locks the opportunities of these leads (none can close or change until the routing is
+    committed) and returns the ids of those already closed."""
+    ids = sorted({lead.opportunity_id for lead in pending if lead.opportunity_id is not None})
+    if not ids:
+        return set()
+    rows = await session.execute(
+        select(Opportunity.id, Opportunity.stage)
+        .where(Opportunity.id.in_(ids))
+        .order_by(Opportunity.id)
+        .with_for_update()
+    )
+    closed = {stage.value for stage in CLOSED_STAGES}
+    return {opportunity_id for opportunity_id, stage in rows if stage in closed}
 
 
 @dataclass(frozen=True)
 class Sweep:
     contacted: int
     rerouted: list[RoutingDecision]
+    closed: int = 0
+    """Overdue leads whose opportunity the rep already won or lost: no longer due a contact."""
 
 
 async def sweep(
     session: AsyncSession, actor: Actor, router: Router, now: datetime | None = None
 ) -> Sweep:
     """Leads past their contact deadline: contacted ones (a follow-up since they were routed)
-    are marked so; the rest go to someone else — every earlier owner excluded, relaxation as
+    are marked so; those whose opportunity the rep already closed (won or lost) without one
+    keep their status and owner but are no longer due a contact (`contact_due_at` cleared, no
+    decision stored); the rest go to someone else — every earlier owner excluded, relaxation as
     due by the time waited — and the history keeps both decisions."""
     now = now or utcnow()
     overdue = list(
@@ -296,13 +333,18 @@ async def sweep(
             .with_for_update()
         )
     )
-    contacted = 0
+    closed_opportunities = await _lock_closed_opportunities(session, overdue)
+    contacted = closed = 0
     rerouted = []
     candidates = None
     for lead in overdue:
         if await _was_contacted(session, lead):
             lead.status = LeadStatus.CONTACTED.value
             contacted += 1
+            continue
+        if lead.opportunity_id in closed_opportunities:
+            lead.contact_due_at = None
+            closed += 1
             continue
         candidates = candidates or await gather_candidates(session, router.policy, now)
         history = (await leads.decisions_of(session, [lead.id])).get(lead.id, [])
@@ -322,7 +364,7 @@ async def sweep(
                 replace(c, open_load=c.open_load + 1) if c.rep_id == decision.rep_id else c
                 for c in candidates
             ]
-    return Sweep(contacted, rerouted)
+    return Sweep(contacted, rerouted, closed)
 
 
 async def _was_contacted(session: AsyncSession, lead: Lead) -> bool:

@@ -13,18 +13,10 @@ from functools import cached_property
 
 import numpy as np
 
+from coaching.routing import terms
 from coaching.routing.inputs import DIMENSIONS, STATUSES, Candidate
 from coaching.routing.lead_rules import LeadProfile
 from coaching.routing.policy import Policy
-from coaching.routing.terms import (
-    capability_term,
-    combine,
-    conversion_term,
-    effective_weights,
-    fairness_term,
-    load_term,
-    specialty_term,
-)
 
 ACTIVE, ON_LEAVE, INACTIVE = (STATUSES.index(name) for name in ("active", "on_leave", "inactive"))
 DIMENSION_INDEX = {dimension: i for i, dimension in enumerate(DIMENSIONS)}
@@ -158,23 +150,23 @@ def static_terms(table: CandidateTable, profile: LeadProfile, policy: Policy) ->
     k, rate = policy.shrinkage_k, policy.default_unit_rate
     return {
         "specialty": table.cached(
-            ("specialty_term", segment), lambda: specialty_term(table.proficiency(segment))
+            ("specialty_term", segment), lambda: terms.specialty_term(table.proficiency(segment))
         ),
         "capability": table.cached(
             ("capability_term", needs),
-            lambda: capability_term(table.capability[:, [DIMENSION_INDEX[d] for d in needs]]),
+            lambda: terms.capability_term(table.capability[:, [DIMENSION_INDEX[d] for d in needs]]),
         ),
         "conversion": table.cached(
             ("conversion_term", segment, source, k, rate),
-            lambda: conversion_term(*table.history(segment, source, rate), k),
+            lambda: terms.conversion_term(*table.history(segment, source, rate), k),
         ),
     }
 
 
 def all_terms(table: CandidateTable, profile: LeadProfile, policy: Policy) -> dict:
     return static_terms(table, profile, policy) | {
-        "load": load_term(table.open_load, table.capacity),
-        "fairness": fairness_term(table.recent, policy.fairness_half_at),
+        "load": terms.load_term(table.open_load, table.capacity),
+        "fairness": terms.fairness_term(table.recent, policy.fairness_half_at),
     }
 
 
@@ -264,8 +256,8 @@ def rank(
                 level - 1, steps[level - 1].drop, "nobody_eligible", int(eligible.sum())
             )
         )
-    weights, note = effective_weights(policy)
-    terms = all_terms(table, profile, policy)
-    totals = combine(terms, weights) if len(table) else np.zeros(0)
+    weights, note = terms.effective_weights(policy)
+    rep_terms = all_terms(table, profile, policy)
+    totals = terms.combine(rep_terms, weights) if len(table) else np.zeros(0)
     order = rank_order(table, np.flatnonzero(eligible), totals)
-    return Ranking(level, tuple(applied), fails, eligible, order, terms, totals, weights, note)
+    return Ranking(level, tuple(applied), fails, eligible, order, rep_terms, totals, weights, note)

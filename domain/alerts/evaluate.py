@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts import live, rules
+from domain.alerts.errors import AlertError
 from domain.alerts.models import (
     Alert,
-    AlertEvent,
     AlertEventKind,
     AlertRule,
     AlertStatus,
@@ -27,6 +27,7 @@ from domain.alerts.models import (
 )
 from domain.alerts.rules import Clearance, Finding
 from domain.alerts.runs import RunSummary, log_run, start_run
+from domain.alerts.service import record_event
 from domain.alerts.signals import Config, gather
 from domain.db import utcnow
 from domain.errors import InvalidInput
@@ -148,11 +149,7 @@ class _Writer:
         }
 
     def _event(self, alert: Alert, kind: AlertEventKind, note: str | None = None) -> None:
-        self.session.add(
-            AlertEvent(
-                alert_id=alert.id, kind=kind.value, severity=alert.severity, day=self.day, note=note
-            )
-        )
+        record_event(self.session, alert, kind, self.day, note=note)
 
     async def raise_series(self, finding: Finding) -> None:
         manager = self.managers.get(finding.unit_id)
@@ -332,7 +329,7 @@ def check_day(day: date | None, today: date) -> date:
         return today
     if day > today:
         raise InvalidInput(
-            "DAY_IN_FUTURE",
+            AlertError.DAY_IN_FUTURE,
             "不能评估尚未到来的日期",
             "A day that has not come yet cannot be evaluated",
             "day",

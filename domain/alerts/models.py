@@ -6,20 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    text,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db import Base, utcnow
@@ -68,43 +55,43 @@ class Alert(Base):
 
     __tablename__ = "alert"
     __table_args__ = (
-        CheckConstraint(one_of("rule", AlertRule), name="rule"),
-        CheckConstraint(one_of("severity", Severity), name="severity"),
-        CheckConstraint(one_of("status", AlertStatus), name="status"),
+        sa.CheckConstraint(one_of("rule", AlertRule), name="rule"),
+        sa.CheckConstraint(one_of("severity", Severity), name="severity"),
+        sa.CheckConstraint(one_of("status", AlertStatus), name="status"),
         # Never resolved before it was raised (a replayed earlier day once did that).
-        CheckConstraint(
+        sa.CheckConstraint(
             "resolved_on IS NULL OR resolved_on >= raised_on", name="resolved_after_raised"
         ),
         # At most one unresolved series per rule and subject, whoever evaluates.
-        Index(
+        sa.Index(
             "uq_alert_open_series",
             "rule",
             "subject_key",
             unique=True,
-            sqlite_where=text("status <> 'resolved'"),
-            postgresql_where=text("status <> 'resolved'"),
+            sqlite_where=sa.text("status <> 'resolved'"),
+            postgresql_where=sa.text("status <> 'resolved'"),
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rule: Mapped[str] = mapped_column(String(24))
-    severity: Mapped[str] = mapped_column(String(8), index=True)
-    status: Mapped[str] = mapped_column(String(16), default=AlertStatus.OPEN.value, index=True)
-    subject_key: Mapped[str] = mapped_column(String(80))
-    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
-    rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id"), index=True)
-    target_id: Mapped[int | None] = mapped_column(ForeignKey("target.id"), index=True)
-    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunity.id"), index=True)
-    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    raised_on: Mapped[date] = mapped_column(Date)
-    condition_seen_on: Mapped[date] = mapped_column(Date)
-    assignee_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
-    resolved_on: Mapped[date | None] = mapped_column(Date)
-    resolution_reason: Mapped[str | None] = mapped_column(Text)
-    resolved_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    rule: Mapped[str] = mapped_column(sa.String(24))
+    severity: Mapped[str] = mapped_column(sa.String(8), index=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default=AlertStatus.OPEN.value, index=True)
+    subject_key: Mapped[str] = mapped_column(sa.String(80))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
+    rep_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rep.id"), index=True)
+    target_id: Mapped[int | None] = mapped_column(sa.ForeignKey("target.id"), index=True)
+    opportunity_id: Mapped[int | None] = mapped_column(sa.ForeignKey("opportunity.id"), index=True)
+    evidence: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    raised_on: Mapped[date] = mapped_column(sa.Date)
+    condition_seen_on: Mapped[date] = mapped_column(sa.Date)
+    assignee_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
+    resolved_on: Mapped[date | None] = mapped_column(sa.Date)
+    resolution_reason: Mapped[str | None] = mapped_column(sa.Text)
+    resolved_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
 
 
@@ -114,18 +101,18 @@ class AlertEvent(Base):
 
     __tablename__ = "alert_event"
     __table_args__ = (
-        CheckConstraint(one_of("kind", AlertEventKind), name="kind"),
-        CheckConstraint(one_of("severity", Severity), name="severity"),
+        sa.CheckConstraint(one_of("kind", AlertEventKind), name="kind"),
+        sa.CheckConstraint(one_of("severity", Severity), name="severity"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    severity: Mapped[str] = mapped_column(String(8))
-    day: Mapped[date] = mapped_column(Date)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    note: Mapped[str | None] = mapped_column(Text)
+    alert_id: Mapped[int] = mapped_column(sa.ForeignKey("alert.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    severity: Mapped[str] = mapped_column(sa.String(8))
+    day: Mapped[date] = mapped_column(sa.Date)
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    note: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class AlertTask(Base):
@@ -133,21 +120,21 @@ class AlertTask(Base):
 
     __tablename__ = "alert_task"
     __table_args__ = (
-        CheckConstraint(one_of("kind", TaskKind), name="kind"),
-        UniqueConstraint("alert_id", "kind"),
+        sa.CheckConstraint(one_of("kind", TaskKind), name="kind"),
+        sa.UniqueConstraint("alert_id", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(24))
-    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
-    rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id"), index=True)
-    assignee_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
-    due_on: Mapped[date] = mapped_column(Date)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    completed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    outcome: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    alert_id: Mapped[int] = mapped_column(sa.ForeignKey("alert.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(24))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
+    rep_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rep.id"), index=True)
+    assignee_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
+    due_on: Mapped[date] = mapped_column(sa.Date)
+    completed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    completed_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    outcome: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class HealthDiagnosis(Base):
@@ -155,14 +142,14 @@ class HealthDiagnosis(Base):
     KPI misses, funnel conversion against the previous period, stale key opportunities."""
 
     __tablename__ = "health_diagnosis"
-    __table_args__ = (UniqueConstraint("unit_id", "week_start"),)
+    __table_args__ = (sa.UniqueConstraint("unit_id", "week_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
-    alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id"), index=True)
-    week_start: Mapped[date] = mapped_column(Date)
-    findings: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
+    alert_id: Mapped[int] = mapped_column(sa.ForeignKey("alert.id"), index=True)
+    week_start: Mapped[date] = mapped_column(sa.Date)
+    findings: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class AlertRun(Base):
@@ -171,9 +158,9 @@ class AlertRun(Base):
 
     __tablename__ = "alert_run"
 
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    runs: Mapped[int] = mapped_column(Integer, default=0)
-    last_run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    runs: Mapped[int] = mapped_column(sa.Integer, default=0)
+    last_run_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class AlertRunLog(Base):
@@ -183,8 +170,8 @@ class AlertRunLog(Base):
     __tablename__ = "alert_run_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date] = mapped_column(ForeignKey("alert_run.day"), index=True)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
-    changed: Mapped[bool] = mapped_column(Boolean)
+    day: Mapped[date] = mapped_column(sa.ForeignKey("alert_run.day"), index=True)
+    started_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    finished_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    summary: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    changed: Mapped[bool] = mapped_column(sa.Boolean)

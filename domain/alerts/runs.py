@@ -18,6 +18,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.alerts.errors import AlertError
 from domain.alerts.models import AlertRun, AlertRunLog
 from domain.db import utcnow
 from domain.errors import InvalidInput
@@ -48,7 +49,7 @@ def check_not_before_latest(day: date, latest: date | None) -> None:
     """Refuse a day before the latest evaluated one (see the module's docstring)."""
     if latest is not None and day < latest:
         raise InvalidInput(
-            "DAY_BEFORE_LATEST_RUN",
+            AlertError.DAY_BEFORE_LATEST_RUN,
             f"预警已评估到 {latest}：只能评估这一天或之后的日期，"
             "评估更早的日期会改写其后的预警历史",
             f"Alerts have been evaluated up to {latest}: evaluate that day or a later one; "

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.alerts.errors import AlertError
 from domain.alerts.models import (
     Alert,
     AlertEvent,
@@ -24,6 +25,7 @@ from domain.errors import Conflict, Forbidden, InvalidInput, not_found
 from domain.kernel.actor import Actor, Role
 from domain.kernel.severity import Severity
 from domain.kernel.text import clean_text
+from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, User
 from domain.org.service import in_scope, units_in_subtree
 from domain.paging import Page, fetch_page
@@ -160,6 +162,19 @@ async def list_diagnoses(
     return list(await session.scalars(stmt.limit(limit)))
 
 
+async def subscription_scope(
+    session: AsyncSession, actor: Actor, unit_id: int | None
+) -> str | None:
+    """The unit path a live subscription narrows to (None: the actor's whole scope);
+    UNIT_NOT_FOUND unless the actor manages that unit."""
+    if unit_id is None:
+        return None
+    unit = await session.get(OrgUnit, unit_id)
+    if unit is None or not actor.manages_path(unit.path):
+        raise not_found(OrgError.UNIT_NOT_FOUND, "unit_id", "组织单元", "org unit")
+    return unit.path
+
+
 # --- lifecycle --------------------------------------------------------------------------
 
 
@@ -179,36 +194,51 @@ async def _locked_with_unit(session, model, row_id: int, visible, not_found_erro
 
 
 async def _alert_for(session: AsyncSession, actor: Actor, alert_id: int) -> tuple[Alert, OrgUnit]:
-    missing = not_found("ALERT_NOT_FOUND", "id", "预警", "alert")
+    missing = not_found(AlertError.ALERT_NOT_FOUND, "id", "预警", "alert")
     return await _locked_with_unit(session, Alert, alert_id, alert_visible(actor), missing)
 
 
 def _unresolved(alert: Alert) -> None:
     if alert.status == AlertStatus.RESOLVED.value:
-        raise Conflict("ALREADY_RESOLVED", "预警已解决", "The alert is already resolved", "id")
+        raise Conflict(
+            AlertError.ALREADY_RESOLVED, "预警已解决", "The alert is already resolved", "id"
+        )
 
 
 def _require_manager(actor: Actor, unit: OrgUnit) -> None:
     if not actor.manages_path(unit.path):
         raise Forbidden(
-            "NOT_A_MANAGER",
+            AlertError.NOT_A_MANAGER,
             "只有该单元的经理、总监或管理员可以执行此操作",
             "Only a manager, director or admin of the unit can do this",
             "id",
         )
 
 
-def _record(session, alert: Alert, actor: Actor, kind: AlertEventKind, today: date, note=None):
+def record_event(
+    session: AsyncSession,
+    alert: Alert,
+    kind: AlertEventKind,
+    day: date,
+    *,
+    user_id: int | None = None,
+    note: str | None = None,
+) -> None:
+    """Append to an alert's history, at its current severity (`user_id` None: the evaluator)."""
     session.add(
         AlertEvent(
             alert_id=alert.id,
             kind=kind.value,
             severity=alert.severity,
-            day=today,
-            user_id=actor.user_id,
+            day=day,
+            user_id=user_id,
             note=note,
         )
     )
+
+
+def _record(session, alert: Alert, actor: Actor, kind: AlertEventKind, today: date, note=None):
+    record_event(session, alert, kind, today, user_id=actor.user_id, note=note)
 
 
 async def acknowledge_alert(
@@ -219,7 +249,7 @@ async def acknowledge_alert(
     _unresolved(alert)
     if alert.status == AlertStatus.ACKNOWLEDGED.value:
         raise Conflict(
-            "ALREADY_ACKNOWLEDGED", "预警已确认", "The alert is already acknowledged", "id"
+            AlertError.ALREADY_ACKNOWLEDGED, "预警已确认", "The alert is already acknowledged", "id"
         )
     alert.status = AlertStatus.ACKNOWLEDGED.value
     _record(session, alert, actor, AlertEventKind.ACKNOWLEDGED, today)
@@ -236,10 +266,10 @@ async def assign_alert(
     _unresolved(alert)
     assignee = await session.get(User, user_id)
     if assignee is None or not assignee.active:
-        raise not_found("USER_NOT_FOUND", "assignee_id", "用户", "user")
+        raise not_found(OrgError.USER_NOT_FOUND, "assignee_id", "用户", "user")
     if not await _can_see(session, assignee, unit, alert):
         raise InvalidInput(
-            "ASSIGNEE_OUT_OF_SCOPE",
+            AlertError.ASSIGNEE_OUT_OF_SCOPE,
             "被指派人看不到这个预警",
             "The assignee cannot see this alert",
             "assignee_id",
@@ -298,12 +328,14 @@ async def complete_task(
     now: datetime | None = None,
 ) -> AlertTask:
     """The assignee or a manager of the unit records the task as done, with its outcome."""
-    missing = not_found("TASK_NOT_FOUND", "id", "任务", "task")
+    missing = not_found(AlertError.TASK_NOT_FOUND, "id", "任务", "task")
     task, unit = await _locked_with_unit(session, AlertTask, task_id, task_visible(actor), missing)
     if task.assignee_user_id != actor.user_id:
         _require_manager(actor, unit)
     if task.completed_at is not None:
-        raise Conflict("ALREADY_COMPLETED", "任务已完成", "The task is already completed", "id")
+        raise Conflict(
+            AlertError.ALREADY_COMPLETED, "任务已完成", "The task is already completed", "id"
+        )
     task.outcome = clean_text(outcome, "outcome", max_length=2000)
     task.completed_at = now or utcnow()
     task.completed_by_user_id = actor.user_id

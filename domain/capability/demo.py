@@ -15,6 +15,7 @@ from domain.capability import awards, deals, ratings
 from domain.capability.models import CustomerRating
 from domain.errors import not_found
 from domain.org.access import actor_for
+from domain.org.errors import OrgError
 from domain.org.models import User
 from domain.pipeline.models import FollowUp, Opportunity
 from domain.pipeline.stages import Stage
@@ -46,7 +47,7 @@ async def _rate(session: AsyncSession, settings: Settings, rng: random.Random, t
     """Customers rate every closed deal (won ones higher) and each rep's first follow-up."""
     admin = await session.scalar(select(User).where(User.login == "admin"))
     if admin is None:
-        raise not_found("USER_NOT_FOUND", "login", "用户", "user")
+        raise not_found(OrgError.USER_NOT_FOUND, "login", "用户", "user")
     actor = await actor_for(session, admin)
     given: list[ratings.RatingInput] = []
     closed = await session.scalars(

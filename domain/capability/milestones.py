@@ -23,19 +23,10 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from domain.capability.rules import dimension_label
+from domain.kernel.problems import Problem
 
 DEFAULT_FILE = Path(__file__).with_name("milestones.json")
 SCHEMA_FILE = Path(__file__).with_name("milestones.schema.json")
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: Path
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.path}: {self.message}"
 
 
 class MilestonesError(ValueError):

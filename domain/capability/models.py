@@ -11,20 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    CheckConstraint,
-    Date,
-    DateTime,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    text,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db import Base, utcnow
@@ -73,22 +60,22 @@ class CapabilityEvidence(Base):
 
     __tablename__ = "capability_evidence"
     __table_args__ = (
-        CheckConstraint(one_of("source", CapabilitySource), name="source"),
-        CheckConstraint("value >= 0 AND value <= 100", name="value_range"),
-        CheckConstraint("observations >= 1", name="observations_positive"),
-        UniqueConstraint("rep_id", "source", "ref", "dimension"),
+        sa.CheckConstraint(one_of("source", CapabilitySource), name="source"),
+        sa.CheckConstraint("value >= 0 AND value <= 100", name="value_range"),
+        sa.CheckConstraint("observations >= 1", name="observations_positive"),
+        sa.UniqueConstraint("rep_id", "source", "ref", "dimension"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"), index=True)
-    dimension: Mapped[str] = mapped_column(String(40))
-    source: Mapped[str] = mapped_column(String(16))
-    ref: Mapped[str] = mapped_column(String(80))
-    value: Mapped[float] = mapped_column(Float)
-    observations: Mapped[int] = mapped_column(Integer, default=1)
-    observed_on: Mapped[date] = mapped_column(Date)
-    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"), index=True)
+    dimension: Mapped[str] = mapped_column(sa.String(40))
+    source: Mapped[str] = mapped_column(sa.String(16))
+    ref: Mapped[str] = mapped_column(sa.String(80))
+    value: Mapped[float] = mapped_column(sa.Float)
+    observations: Mapped[int] = mapped_column(sa.Integer, default=1)
+    observed_on: Mapped[date] = mapped_column(sa.Date)
+    detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class CapabilityScore(Base):
@@ -97,26 +84,26 @@ class CapabilityScore(Base):
 
     __tablename__ = "capability_score"
     __table_args__ = (
-        CheckConstraint(_score_range("computed_score"), name="computed_range"),
-        CheckConstraint(_score_range("override_score"), name="override_range"),
-        UniqueConstraint("rep_id", "dimension"),
+        sa.CheckConstraint(_score_range("computed_score"), name="computed_range"),
+        sa.CheckConstraint(_score_range("override_score"), name="override_range"),
+        sa.UniqueConstraint("rep_id", "dimension"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"), index=True)
-    dimension: Mapped[str] = mapped_column(String(40))
-    computed_score: Mapped[float | None] = mapped_column(Float)
-    confidence: Mapped[float] = mapped_column(Float, default=0.0)
-    observations: Mapped[int] = mapped_column(Integer, default=0)
-    sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"), index=True)
+    dimension: Mapped[str] = mapped_column(sa.String(40))
+    computed_score: Mapped[float | None] = mapped_column(sa.Float)
+    confidence: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    observations: Mapped[int] = mapped_column(sa.Integer, default=0)
+    sources: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     """Per source: {source, value, weight, observations}; weights sum to 1."""
-    computed_on: Mapped[date | None] = mapped_column(Date)
-    override_score: Mapped[float | None] = mapped_column(Float)
-    override_reason: Mapped[str | None] = mapped_column(Text)
-    override_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    override_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    computed_on: Mapped[date | None] = mapped_column(sa.Date)
+    override_score: Mapped[float | None] = mapped_column(sa.Float)
+    override_reason: Mapped[str | None] = mapped_column(sa.Text)
+    override_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    override_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
 
     @property
@@ -129,20 +116,20 @@ class CapabilityScoreChange(Base):
 
     __tablename__ = "capability_score_change"
     __table_args__ = (
-        CheckConstraint(one_of("cause", ScoreChangeCause), name="cause"),
-        Index("ix_capability_score_change_rep_dimension", "rep_id", "dimension"),
+        sa.CheckConstraint(one_of("cause", ScoreChangeCause), name="cause"),
+        sa.Index("ix_capability_score_change_rep_dimension", "rep_id", "dimension"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"))
-    dimension: Mapped[str] = mapped_column(String(40))
-    cause: Mapped[str] = mapped_column(String(16))
-    computed_score: Mapped[float | None] = mapped_column(Float)
-    override_score: Mapped[float | None] = mapped_column(Float)
-    confidence: Mapped[float] = mapped_column(Float)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    note: Mapped[str | None] = mapped_column(Text)
+    rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"))
+    dimension: Mapped[str] = mapped_column(sa.String(40))
+    cause: Mapped[str] = mapped_column(sa.String(16))
+    computed_score: Mapped[float | None] = mapped_column(sa.Float)
+    override_score: Mapped[float | None] = mapped_column(sa.Float)
+    confidence: Mapped[float] = mapped_column(sa.Float)
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    note: Mapped[str | None] = mapped_column(sa.Text)
 
     @property
     def score(self) -> float | None:
@@ -155,21 +142,23 @@ class CustomerRating(Base):
 
     __tablename__ = "capability_rating"
     __table_args__ = (
-        CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
-        CheckConstraint("(follow_up_id IS NULL) <> (opportunity_id IS NULL)", name="one_subject"),
+        sa.CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
+        sa.CheckConstraint(
+            "(follow_up_id IS NULL) <> (opportunity_id IS NULL)", name="one_subject"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"), index=True)
-    follow_up_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up.id"), index=True)
-    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunity.id"), index=True)
-    rating: Mapped[int] = mapped_column(Integer)
-    dimensions: Mapped[list[str]] = mapped_column(JSON, default=list)
-    comment: Mapped[str | None] = mapped_column(Text)
-    rated_on: Mapped[date] = mapped_column(Date)
-    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
-    recorded_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"), index=True)
+    follow_up_id: Mapped[int | None] = mapped_column(sa.ForeignKey("follow_up.id"), index=True)
+    opportunity_id: Mapped[int | None] = mapped_column(sa.ForeignKey("opportunity.id"), index=True)
+    rating: Mapped[int] = mapped_column(sa.Integer)
+    dimensions: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    rated_on: Mapped[date] = mapped_column(sa.Date)
+    external_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    recorded_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class MilestoneAward(Base):
@@ -178,39 +167,39 @@ class MilestoneAward(Base):
 
     __tablename__ = "capability_award"
     __table_args__ = (
-        Index(
+        sa.Index(
             "uq_capability_award_current",
             "rep_id",
             "milestone",
             unique=True,
-            sqlite_where=text("revoked_at IS NULL"),
-            postgresql_where=text("revoked_at IS NULL"),
+            sqlite_where=sa.text("revoked_at IS NULL"),
+            postgresql_where=sa.text("revoked_at IS NULL"),
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"), index=True)
-    milestone: Mapped[str] = mapped_column(String(64))
-    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
-    numbers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    awarded_on: Mapped[date] = mapped_column(Date)
-    awarded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    revoked_on: Mapped[date | None] = mapped_column(Date)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"), index=True)
+    milestone: Mapped[str] = mapped_column(sa.String(64))
+    flags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    numbers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    awarded_on: Mapped[date] = mapped_column(sa.Date)
+    awarded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    revoked_on: Mapped[date | None] = mapped_column(sa.Date)
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
 class MilestoneEvent(Base):
     """Append-only audit of awards and revocations, with the numbers that decided each."""
 
     __tablename__ = "capability_award_event"
-    __table_args__ = (CheckConstraint(one_of("kind", AwardEventKind), name="kind"),)
+    __table_args__ = (sa.CheckConstraint(one_of("kind", AwardEventKind), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    award_id: Mapped[int] = mapped_column(ForeignKey("capability_award.id"), index=True)
-    rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"), index=True)
-    milestone: Mapped[str] = mapped_column(String(64))
-    kind: Mapped[str] = mapped_column(String(8))
-    as_of: Mapped[date] = mapped_column(Date)
-    numbers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    award_id: Mapped[int] = mapped_column(sa.ForeignKey("capability_award.id"), index=True)
+    rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"), index=True)
+    milestone: Mapped[str] = mapped_column(sa.String(64))
+    kind: Mapped[str] = mapped_column(sa.String(8))
+    as_of: Mapped[date] = mapped_column(sa.Date)
+    numbers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

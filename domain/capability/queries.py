@@ -16,6 +16,7 @@ from domain.capability.models import (
 )
 from domain.errors import not_found
 from domain.kernel.actor import Actor
+from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, Rep, RepStatus
 from domain.org.service import rep_visible, units_in_subtree
 
@@ -33,7 +34,7 @@ async def profile_rep(session: AsyncSession, actor: Actor, rep_id: int) -> Rep:
     managers (their scores load through `score_rows`)."""
     rep = await session.scalar(select(Rep).where(Rep.id == rep_id, rep_visible(actor)))
     if rep is None:
-        raise not_found("REP_NOT_FOUND", "rep", "销售代表", "rep")
+        raise not_found(OrgError.REP_NOT_FOUND, "rep", "销售代表", "rep")
     return rep
 
 
@@ -42,7 +43,7 @@ async def heatmap(session: AsyncSession, actor: Actor, unit_id: int) -> Heatmap:
     in one batch through `score_rows`)."""
     unit = await session.get(OrgUnit, unit_id)
     if unit is None or not actor.manages_path(unit.path):
-        raise not_found("UNIT_NOT_FOUND", "unit", "组织单元", "org unit")
+        raise not_found(OrgError.UNIT_NOT_FOUND, "unit", "组织单元", "org unit")
     reps = list(
         await session.scalars(
             select(Rep)

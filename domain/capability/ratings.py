@@ -18,6 +18,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capability import rules
+from domain.capability.errors import CapabilityError
 from domain.capability.models import (
     CapabilityEvidence,
     CapabilitySource,
@@ -33,8 +34,10 @@ from domain.capability.service import (
 )
 from domain.errors import Conflict, DomainError, InvalidInput, not_found
 from domain.kernel.actor import Actor
+from domain.kernel.errors import KernelError
 from domain.kernel.text import clean_text
 from domain.org.models import OrgUnit, Rep
+from domain.pipeline.errors import PipelineError
 from domain.pipeline.models import FollowUp, Opportunity
 from domain.pipeline.service import opportunity_visible
 from domain.settings import Settings
@@ -102,7 +105,7 @@ async def _store(
     rated_on = given.rated_on or today
     if rated_on > today:
         raise InvalidInput(
-            "RATED_IN_FUTURE",
+            CapabilityError.RATED_IN_FUTURE,
             "评价日期不能晚于今天",
             "The rating cannot be dated after today",
             "rated_on",
@@ -128,7 +131,7 @@ async def _store(
             compared = {k: v for k, v in content.items() if k != "rated_on" or given.rated_on}
             if any(getattr(twin, name) != value for name, value in compared.items()):
                 raise Conflict(
-                    "EXTERNAL_ID_REUSED",
+                    CapabilityError.EXTERNAL_ID_REUSED,
                     "该外部编号已用于另一条不同的评价",
                     "This external id already belongs to a different rating",
                     "external_id",
@@ -153,7 +156,7 @@ async def _subject(session: AsyncSession, actor: Actor, given: RatingInput) -> t
     """('follow_up' | 'opportunity', the rated rep) after the scope and manager checks."""
     if (given.follow_up_id is None) == (given.opportunity_id is None):
         raise InvalidInput(
-            "ONE_SUBJECT",
+            CapabilityError.ONE_SUBJECT,
             "请指定一条跟进记录或一个商机（二选一）",
             "Rate exactly one follow-up or one opportunity",
             "follow_up_id" if given.follow_up_id is None else "opportunity_id",
@@ -165,14 +168,14 @@ async def _subject(session: AsyncSession, actor: Actor, given: RatingInput) -> t
             .join(Opportunity, Opportunity.id == FollowUp.opportunity_id)
             .where(FollowUp.id == given.follow_up_id, opportunity_visible(actor))
         )
-        missing = not_found("FOLLOW_UP_NOT_FOUND", field, "跟进记录", "follow-up")
+        missing = not_found(PipelineError.FOLLOW_UP_NOT_FOUND, field, "跟进记录", "follow-up")
         rep_column = FollowUp.rep_id
     else:
         subject, field = "opportunity", "opportunity_id"
         stmt = select(Opportunity.owner_rep_id, OrgUnit.path).where(
             Opportunity.id == given.opportunity_id, opportunity_visible(actor)
         )
-        missing = not_found("OPPORTUNITY_NOT_FOUND", field, "商机", "opportunity")
+        missing = not_found(PipelineError.OPPORTUNITY_NOT_FOUND, field, "商机", "opportunity")
         rep_column = Opportunity.owner_rep_id
     stmt = stmt.join(Rep, Rep.id == rep_column).join(OrgUnit, OrgUnit.id == Rep.unit_id)
     found = (await session.execute(stmt)).first()
@@ -215,7 +218,9 @@ def read_ratings(path: Path) -> tuple[list[RatingRow], list[BadRow]]:
             first = seen.setdefault(row.given.external_id, line)
             if first != line:
                 repeated = InvalidInput(
-                    "DUPLICATE_IN_FILE", f"与第 {first} 行重复", f"repeats line {first}"
+                    CapabilityError.DUPLICATE_IN_FILE,
+                    f"与第 {first} 行重复",
+                    f"repeats line {first}",
                 )
                 bad.append(bad_row(line, repeated, "external_id"))
                 continue
@@ -226,7 +231,7 @@ def read_ratings(path: Path) -> tuple[list[RatingRow], list[BadRow]]:
 def _parse(cells: dict[str, str]) -> RatingInput:
     rating = _in_column("rating", _whole, cells.get("rating", ""))
     if rating is None:
-        raise InvalidInput("REQUIRED", "不能为空", "must not be empty", "rating")
+        raise InvalidInput(KernelError.REQUIRED, "不能为空", "must not be empty", "rating")
     rated_on = cells.get("rated_on", "")
     named = cells.get("dimensions", "").replace(";", " ").replace(",", " ").split()
     return RatingInput(
@@ -244,7 +249,9 @@ def _whole(text: str) -> int | None:
     if not text:
         return None
     if not text.isdigit():
-        raise InvalidInput("NOT_A_NUMBER", f"“{text}”不是整数", f"{text!r} is not a whole number")
+        raise InvalidInput(
+            CapabilityError.NOT_A_NUMBER, f"“{text}”不是整数", f"{text!r} is not a whole number"
+        )
     return int(text)
 
 

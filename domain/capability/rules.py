@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from domain.capability.errors import CapabilityError
 from domain.capability.models import CapabilitySource, CapabilityTier
 from domain.errors import InvalidInput
 
@@ -92,7 +93,7 @@ def check_dimension(code: str, configured: Sequence[str], field: str = "dimensio
     if code not in configured:
         known = ", ".join(configured)
         raise InvalidInput(
-            "UNKNOWN_DIMENSION",
+            CapabilityError.UNKNOWN_DIMENSION,
             f"没有能力维度 {code!r}（可选：{known}）",
             f"There is no capability dimension {code!r} (choose one of {known})",
             field,
@@ -195,7 +196,7 @@ def combine(observations: Iterable[Observation], as_of: date, half_life_days: fl
 def check_score(score: float, field: str = "score") -> float:
     if not 0 <= score <= 100:
         raise InvalidInput(
-            "INVALID_SCORE",
+            CapabilityError.INVALID_SCORE,
             "分数必须在 0 到 100 之间",
             "The score must be between 0 and 100",
             field,
@@ -209,7 +210,7 @@ def check_score(score: float, field: str = "score") -> float:
 def check_rating(rating: int, field: str = "rating") -> int:
     if not 1 <= rating <= 5:
         raise InvalidInput(
-            "INVALID_RATING",
+            CapabilityError.INVALID_RATING,
             "评分必须是 1 到 5 的整数",
             "The rating must be a whole number from 1 to 5",
             field,
@@ -241,7 +242,7 @@ def check_day(day: date | None, today: date, field: str = "as_of") -> date:
         return today
     if day > today:
         raise InvalidInput(
-            "DAY_IN_FUTURE",
+            CapabilityError.DAY_IN_FUTURE,
             "不能按尚未到来的日期计算",
             "A day that has not come yet cannot be used",
             field,

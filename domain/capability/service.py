@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capability import rules
+from domain.capability.errors import CapabilityError
 from domain.capability.models import (
     CapabilityEvidence,
     CapabilityScore,
@@ -29,6 +30,7 @@ from domain.db import utcnow
 from domain.errors import Conflict, Forbidden, not_found
 from domain.kernel.actor import Actor, Role
 from domain.kernel.text import clean_text
+from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, Rep
 from domain.org.service import rep_visible
 from domain.settings import Settings, get_settings
@@ -234,7 +236,7 @@ async def managed_rep(session: AsyncSession, actor: Actor, rep_id: int, field: s
         )
     ).first()
     if found is None:
-        raise not_found("REP_NOT_FOUND", field, "销售代表", "rep")
+        raise not_found(OrgError.REP_NOT_FOUND, field, "销售代表", "rep")
     rep, path = found
     require_manager(actor, rep.id, path, field)
     return rep
@@ -244,7 +246,7 @@ def require_manager(actor: Actor, rep_id: int, unit_path: str, field: str | None
     manages = actor.has(Role.ADMIN, Role.DIRECTOR, Role.MANAGER) and actor.manages_path(unit_path)
     if not manages or rep_id == actor.rep_id:
         raise Forbidden(
-            "NOT_A_MANAGER",
+            CapabilityError.NOT_A_MANAGER,
             "只有该销售代表的经理、总监或管理员可以执行此操作（不能针对自己）",
             "Only a manager, director or admin over the rep can do this (never for themselves)",
             field,
@@ -296,7 +298,7 @@ async def clear_override(
     row = (await _score_rows(session, [rep.id], lock=True)).get(rep.id, {}).get(dimension)
     if row is None or row.override_score is None:
         raise Conflict(
-            "NO_OVERRIDE",
+            CapabilityError.NO_OVERRIDE,
             "该维度没有经理调整",
             "This dimension has no override to clear",
             "dimension",

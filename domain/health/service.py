@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
@@ -45,8 +45,10 @@ from domain.errors import InvalidInput, not_found
 from domain.health import rules as hr
 from domain.health.rules import HealthThresholds
 from domain.kernel.actor import Actor, Role
+from domain.kernel.errors import KernelError
 from domain.kernel.severity import Severity
-from domain.kernel.time import as_utc
+from domain.kernel.time import as_utc, utc_day_bounds
+from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, Rep
 from domain.org.service import units_in_subtree
 from domain.pipeline.models import Account, FollowUp, Opportunity, StageTransition
@@ -105,7 +107,7 @@ class HealthDashboard:
 def check_range(start: date, end: date) -> None:
     if end < start or (end - start).days >= MAX_DAYS:
         raise InvalidInput(
-            "INVALID_RANGE",
+            KernelError.INVALID_RANGE,
             f"日期范围必须有效（结束不早于开始）且不超过 {MAX_DAYS} 天",
             f"The range must run forwards and span at most {MAX_DAYS} days",
             "to",
@@ -116,7 +118,7 @@ async def readable_unit(session: AsyncSession, actor: Actor, unit_id: int) -> Or
     """A unit the caller may read the dashboard of: in a managed subtree, or a rep's own."""
     unit = await session.get(OrgUnit, unit_id)
     if unit is None or not (actor.manages_path(unit.path) or actor.rep_unit_id == unit.id):
-        raise not_found("UNIT_NOT_FOUND", "unit_id", "组织单元", "org unit")
+        raise not_found(OrgError.UNIT_NOT_FOUND, "unit_id", "组织单元", "org unit")
     return unit
 
 
@@ -136,8 +138,7 @@ async def health_dashboard(
     check_range(start, end)
     unit = await readable_unit(session, actor, unit_id)
     zone = ZoneInfo(timezone)
-    begin = as_utc(datetime.combine(start, datetime.min.time(), zone))
-    finish = as_utc(datetime.combine(end + timedelta(days=1), datetime.min.time(), zone))
+    begin, finish = utc_day_bounds(start, end, zone)
     subtree = units_in_subtree(unit.path)
     reps = select(Rep.id).where(Rep.unit_id.in_(subtree))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from domain.errors import InvalidInput
+from domain.kernel.errors import KernelError
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
 
@@ -12,10 +13,10 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
 def clean_text(value: str, field_name: str, max_length: int = 120) -> str:
     text = " ".join(value.split())
     if not text:
-        raise InvalidInput("REQUIRED", "不能为空", "Must not be empty", field_name)
+        raise InvalidInput(KernelError.REQUIRED, "不能为空", "Must not be empty", field_name)
     if len(text) > max_length:
         raise InvalidInput(
-            "TOO_LONG",
+            KernelError.TOO_LONG,
             f"不能超过 {max_length} 个字符",
             f"Must be at most {max_length} characters",
             field_name,
@@ -34,7 +35,7 @@ def clean_slug(value: str, field_name: str) -> str:
     slug = value.strip().lower()
     if not SLUG.match(slug):
         raise InvalidInput(
-            "INVALID_CODE",
+            KernelError.INVALID_CODE,
             "只能使用小写字母、数字、下划线、点和连字符（最多 40 个）",
             "Use 1-40 lower-case letters, digits, '_', '.' or '-'",
             field_name,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import overload
+from zoneinfo import ZoneInfo
+
+from domain.errors import InvalidInput
+from domain.kernel.errors import KernelError
 
 # Business dates lie in these years; anything outside is a typo or a probe, and would
 # overflow date arithmetic (a year 1 minus a day) or the columns.
@@ -30,3 +34,17 @@ def as_utc(moment: datetime | None) -> datetime | None:
 
 def is_business_date(day: date) -> bool:
     return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
+def utc_day_bounds(start: date, end: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """[start 00:00, the day after end 00:00) in the zone's local time, as UTC moments."""
+    begin = datetime.combine(start, datetime.min.time(), zone).astimezone(UTC)
+    finish = datetime.combine(end + timedelta(days=1), datetime.min.time(), zone).astimezone(UTC)
+    return begin, finish
+
+
+def check_forwards(start: date, end: date, field: str = "to") -> None:
+    if end < start:
+        raise InvalidInput(
+            KernelError.INVALID_RANGE, "日期范围无效", "The range must run forwards", field
+        )

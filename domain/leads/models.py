@@ -10,17 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    CheckConstraint,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db import Base, utcnow
@@ -44,30 +34,30 @@ class RoutingReason(LabelledEnum):
 
 class Lead(Base):
     __tablename__ = "lead"
-    __table_args__ = (CheckConstraint(one_of("status", LeadStatus), name="status"),)
+    __table_args__ = (sa.CheckConstraint(one_of("status", LeadStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(120), unique=True)
-    content_hash: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
     """sha256 of the intake payload: the same id with other content is refused."""
-    source: Mapped[str] = mapped_column(String(40), index=True)
-    segment: Mapped[str] = mapped_column(String(40), index=True)
-    region: Mapped[str] = mapped_column(String(40))
-    product_interests: Mapped[list[str]] = mapped_column(JSON, default=list)
-    signals: Mapped[list[str]] = mapped_column(JSON, default=list)
-    estimated_value: Mapped[int] = mapped_column(BigInteger, default=0)
-    contact: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(12), index=True)
-    queue: Mapped[str | None] = mapped_column(String(40))
-    owner_rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id"), index=True)
-    co_owner_rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id"))
-    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunity.id"))
-    routed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    contact_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
-    received_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    queue_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(sa.String(40), index=True)
+    segment: Mapped[str] = mapped_column(sa.String(40), index=True)
+    region: Mapped[str] = mapped_column(sa.String(40))
+    product_interests: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    signals: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    estimated_value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    contact: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    attributes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    status: Mapped[str] = mapped_column(sa.String(12), index=True)
+    queue: Mapped[str | None] = mapped_column(sa.String(40))
+    owner_rep_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rep.id"), index=True)
+    co_owner_rep_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rep.id"))
+    opportunity_id: Mapped[int | None] = mapped_column(sa.ForeignKey("opportunity.id"))
+    routed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    contact_due_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
+    received_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    received_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    queue_checked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     """When routing last looked at the lead while it was queued (at intake, in a batch, in a
     sweep that left it queued). A re-run that changes nothing stores no decision, only this."""
 
@@ -79,23 +69,23 @@ class RoutingDecision(Base):
 
     __tablename__ = "routing_decision"
     __table_args__ = (
-        CheckConstraint(one_of("reason", RoutingReason), name="reason"),
-        UniqueConstraint("lead_id", "attempt"),
+        sa.CheckConstraint(one_of("reason", RoutingReason), name="reason"),
+        sa.UniqueConstraint("lead_id", "attempt"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id"), index=True)
-    attempt: Mapped[int] = mapped_column(Integer)
-    reason: Mapped[str] = mapped_column(String(12))
-    policy_version: Mapped[str] = mapped_column(String(40))
-    rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id"), index=True)
-    co_owner_rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id"))
-    co_owner_dimension: Mapped[str | None] = mapped_column(String(40))
-    queue: Mapped[str | None] = mapped_column(String(40))
-    explanation: Mapped[dict[str, Any]] = mapped_column(JSON)
-    note: Mapped[str | None] = mapped_column(Text)
-    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("lead.id"), index=True)
+    attempt: Mapped[int] = mapped_column(sa.Integer)
+    reason: Mapped[str] = mapped_column(sa.String(12))
+    policy_version: Mapped[str] = mapped_column(sa.String(40))
+    rep_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rep.id"), index=True)
+    co_owner_rep_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rep.id"))
+    co_owner_dimension: Mapped[str | None] = mapped_column(sa.String(40))
+    queue: Mapped[str | None] = mapped_column(sa.String(40))
+    explanation: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    decided_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class CoOwnerCover(Base):
@@ -103,10 +93,10 @@ class CoOwnerCover(Base):
     senior co-owner: this counts how many have, since the weakness was first seen."""
 
     __tablename__ = "co_owner_cover"
-    __table_args__ = (UniqueConstraint("rep_id", "dimension"),)
+    __table_args__ = (sa.UniqueConstraint("rep_id", "dimension"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"))
-    dimension: Mapped[str] = mapped_column(String(40))
-    leads_covered: Mapped[int] = mapped_column(Integer, default=0)
-    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"))
+    dimension: Mapped[str] = mapped_column(sa.String(40))
+    leads_covered: Mapped[int] = mapped_column(sa.Integer, default=0)
+    opened_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from domain.errors import BrokenRules, DomainError, InvalidInput
+from domain.kernel.errors import KernelError
+from domain.leads.errors import LeadError
 
 DEFAULT_INTAKE_SCHEMA = Path(__file__).with_name("intake.schema.json")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
@@ -88,15 +91,17 @@ def clean_lead(item: IntakeItem, validator: Draft202012Validator, prefix: str = 
     (`prefix` + field, e.g. `leads.3.` in a batch)."""
     problems: list[DomainError] = []
 
-    def refuse(code: str, zh: str, en: str, name: str) -> None:
+    def refuse(code: StrEnum, zh: str, en: str, name: str) -> None:
         problems.append(InvalidInput(code, zh, en, prefix + name))
 
     external_id = (item.external_id or "").strip()
     if not external_id:
-        refuse("REQUIRED", "必须提供外部编号", "An external id is required", "external_id")
+        refuse(
+            KernelError.REQUIRED, "必须提供外部编号", "An external id is required", "external_id"
+        )
     elif not EXTERNAL_ID.match(external_id):
         refuse(
-            "INVALID_FORMAT",
+            LeadError.INVALID_FORMAT,
             "外部编号最多 120 个字符：字母、数字和 . _ : / -",
             "An external id is up to 120 letters, digits and . _ : / -",
             "external_id",
@@ -107,7 +112,7 @@ def clean_lead(item: IntakeItem, validator: Draft202012Validator, prefix: str = 
         slugs[name] = value
         if not SLUG.match(value):
             refuse(
-                "INVALID_FORMAT",
+                LeadError.INVALID_FORMAT,
                 "须为 1–40 个小写字母、数字或 _ . -",
                 "Use 1–40 lower-case letters, digits, _ . or -",
                 name,
@@ -118,14 +123,14 @@ def clean_lead(item: IntakeItem, validator: Draft202012Validator, prefix: str = 
         tags[name] = values
         if len(values) > MAX_TAGS or not all(SLUG.match(v) for v in values):
             refuse(
-                "INVALID_FORMAT",
+                LeadError.INVALID_FORMAT,
                 f"最多 {MAX_TAGS} 项，每项为小写字母、数字或 _ . -",
                 f"At most {MAX_TAGS} items, each lower-case letters, digits, _ . or -",
                 name,
             )
     if item.estimated_value < 0:
         refuse(
-            "NEGATIVE",
+            LeadError.NEGATIVE,
             "预估金额不能为负",
             "The estimated value cannot be negative",
             "estimated_value",
@@ -134,7 +139,7 @@ def clean_lead(item: IntakeItem, validator: Draft202012Validator, prefix: str = 
     for error in sorted(validator.iter_errors(item.attributes), key=lambda e: list(e.path)):
         where = ".".join(str(part) for part in error.absolute_path)
         refuse(
-            "ATTRIBUTE_INVALID",
+            LeadError.ATTRIBUTE_INVALID,
             f"属性不符合线索表单定义：{error.message}",
             f"The attribute does not fit the intake schema: {error.message}",
             "attributes" + (f".{where}" if where else ""),
@@ -160,13 +165,28 @@ def _clean_contact(contact: Contact, refuse) -> dict[str, str]:
     }
     if "phone" not in cleaned and "email" not in cleaned:
         refuse(
-            "CONTACT_REQUIRED", "须提供电话或邮箱", "Give a phone number or an e-mail", "contact"
+            LeadError.CONTACT_REQUIRED,
+            "须提供电话或邮箱",
+            "Give a phone number or an e-mail",
+            "contact",
         )
     if "email" in cleaned and not EMAIL.match(cleaned["email"]):
-        refuse("INVALID_FORMAT", "邮箱格式不对", "This is not an e-mail address", "contact.email")
+        refuse(
+            LeadError.INVALID_FORMAT,
+            "邮箱格式不对",
+            "This is not an e-mail address",
+            "contact.email",
+        )
     if "phone" in cleaned and not PHONE.match(cleaned["phone"]):
-        refuse("INVALID_FORMAT", "电话格式不对", "This is not a phone number", "contact.phone")
+        refuse(
+            LeadError.INVALID_FORMAT, "电话格式不对", "This is not a phone number", "contact.phone"
+        )
     for key, value in cleaned.items():
         if len(value) > 120:
-            refuse("TOO_LONG", "不能超过 120 个字符", "At most 120 characters", f"contact.{key}")
+            refuse(
+                KernelError.TOO_LONG,
+                "不能超过 120 个字符",
+                "At most 120 characters",
+                f"contact.{key}",
+            )
     return cleaned

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.db import utcnow
 from domain.errors import Conflict, not_found
 from domain.kernel.actor import Actor, Role
+from domain.leads.errors import LeadError
 from domain.leads.models import Lead, LeadStatus, RoutingDecision
 from domain.leads.rules import CleanLead
 from domain.org.models import Rep, RepStatus, RepTerritory
@@ -79,14 +81,9 @@ class Received:
     """False when the same external id with the same content came before."""
 
 
-async def receive(session: AsyncSession, actor: Actor, clean: CleanLead) -> Received:
-    """The lead, new or — for an external id seen before with the same content — the first
-    one, creating nothing. The same id with other content is LEAD_CONFLICT. Two posts of one
-    id at once create one lead: the second waits on the unique index, then finds the first."""
-    existing = await _by_external_id(session, clean)
-    if existing is not None:
-        return Received(existing, False)
-    lead = Lead(
+def new_lead(clean: CleanLead, **columns: Any) -> Lead:
+    """A lead row from a cleaned intake item, not yet in any session (`columns`: the rest)."""
+    return Lead(
         external_id=clean.external_id,
         content_hash=clean.content_hash,
         source=clean.source,
@@ -97,8 +94,19 @@ async def receive(session: AsyncSession, actor: Actor, clean: CleanLead) -> Rece
         estimated_value=clean.estimated_value,
         contact=clean.contact,
         attributes=clean.attributes,
-        status=LeadStatus.QUEUED.value,
-        received_by_user_id=actor.user_id or None,
+        **columns,
+    )
+
+
+async def receive(session: AsyncSession, actor: Actor, clean: CleanLead) -> Received:
+    """The lead, new or — for an external id seen before with the same content — the first
+    one, creating nothing. The same id with other content is LEAD_CONFLICT. Two posts of one
+    id at once create one lead: the second waits on the unique index, then finds the first."""
+    existing = await _by_external_id(session, clean)
+    if existing is not None:
+        return Received(existing, False)
+    lead = new_lead(
+        clean, status=LeadStatus.QUEUED.value, received_by_user_id=actor.user_id or None
     )
     try:
         async with session.begin_nested():
@@ -115,7 +123,7 @@ async def _by_external_id(session: AsyncSession, clean: CleanLead) -> Lead | Non
     lead = await session.scalar(select(Lead).where(Lead.external_id == clean.external_id))
     if lead is not None and lead.content_hash != clean.content_hash:
         raise Conflict(
-            "LEAD_CONFLICT",
+            LeadError.LEAD_CONFLICT,
             f"外部编号 {clean.external_id} 已用于另一条内容不同的线索",
             f"External id {clean.external_id} was already used for a lead with other content",
             "external_id",
@@ -208,7 +216,7 @@ async def latest_decisions(
 async def get_lead(session: AsyncSession, actor: Actor, lead_id: int, field: str) -> Lead:
     lead = await session.scalar(select(Lead).where(Lead.id == lead_id, lead_visible(actor)))
     if lead is None:
-        raise not_found("LEAD_NOT_FOUND", field, "线索", "lead")
+        raise not_found(LeadError.LEAD_NOT_FOUND, field, "线索", "lead")
     return lead
 
 

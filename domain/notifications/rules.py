@@ -9,8 +9,11 @@ import re
 import socket
 import urllib.parse
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from domain.errors import InvalidInput
+from domain.kernel.errors import KernelError
+from domain.notifications.errors import NotificationError
 from domain.notifications.models import Channel
 
 MAX_DESTINATION = 500
@@ -114,11 +117,11 @@ def refused_addresses(addresses: list[str]) -> list[str]:
     ]
 
 
-def _invalid_destination(code: str, zh: str, en: str) -> InvalidInput:
+def _invalid_destination(code: StrEnum, zh: str, en: str) -> InvalidInput:
     return InvalidInput(code, zh, en, "destination")
 
 
-def _invalid_secret(code: str, zh: str, en: str) -> InvalidInput:
+def _invalid_secret(code: StrEnum, zh: str, en: str) -> InvalidInput:
     return InvalidInput(code, zh, en, "secret")
 
 
@@ -127,7 +130,9 @@ def check_url(url: str, allow_private: bool) -> str:
     loopback or private address, whether written as an IP or as a local name."""
     url = url.strip()
     invalid = _invalid_destination(
-        "INVALID_URL", "请填写有效的 http(s) 地址", "Give a valid http:// or https:// URL"
+        NotificationError.INVALID_URL,
+        "请填写有效的 http(s) 地址",
+        "Give a valid http:// or https:// URL",
     )
     if not url or len(url) > MAX_DESTINATION or any(c.isspace() or ord(c) < 32 for c in url):
         raise invalid
@@ -141,7 +146,7 @@ def check_url(url: str, allow_private: bool) -> str:
         raise invalid
     if not allow_private and host_is_refused(host):
         raise _invalid_destination(
-            "PRIVATE_ADDRESS",
+            NotificationError.PRIVATE_ADDRESS,
             "不允许发送到本机、内网或保留地址",
             "Loopback, private and reserved addresses are not allowed",
         )
@@ -152,7 +157,9 @@ def check_email(address: str) -> str:
     address = address.strip()
     if len(address) > 254 or not EMAIL.match(address) or ".." in address:
         raise _invalid_destination(
-            "INVALID_EMAIL", "请填写有效的电子邮件地址", "Give a valid e-mail address"
+            NotificationError.INVALID_EMAIL,
+            "请填写有效的电子邮件地址",
+            "Give a valid e-mail address",
         )
     return address
 
@@ -171,20 +178,20 @@ def check_secret(channel: str, secret: str | None) -> str | None:
     if secret is None:
         if channel == Channel.WEBHOOK:
             raise _invalid_secret(
-                "SECRET_REQUIRED",
+                NotificationError.SECRET_REQUIRED,
                 "通用 Webhook 必须设置签名密钥",
                 "A generic webhook needs a signing secret",
             )
         return None
     if channel == Channel.WEBHOOK and len(secret) < MIN_SECRET:
         raise _invalid_secret(
-            "SECRET_TOO_SHORT",
+            NotificationError.SECRET_TOO_SHORT,
             f"签名密钥至少需要 {MIN_SECRET} 个字符",
             f"The signing secret needs at least {MIN_SECRET} characters",
         )
     if len(secret) > MAX_SECRET:
         raise _invalid_secret(
-            "TOO_LONG",
+            KernelError.TOO_LONG,
             f"不能超过 {MAX_SECRET} 个字符",
             f"Must be at most {MAX_SECRET} characters",
         )

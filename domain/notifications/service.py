@@ -18,6 +18,7 @@ from domain.kernel.actor import Actor, Role
 from domain.kernel.severity import Severity
 from domain.kernel.time import as_utc
 from domain.notifications import rules
+from domain.notifications.errors import NotificationError
 from domain.notifications.messages import NotificationLanguage
 from domain.notifications.models import (
     Channel,
@@ -142,7 +143,9 @@ async def get_subscription(
         )
     )
     if subscription is None:
-        raise not_found("SUBSCRIPTION_NOT_FOUND", field, "通知订阅", "notification subscription")
+        raise not_found(
+            NotificationError.SUBSCRIPTION_NOT_FOUND, field, "通知订阅", "notification subscription"
+        )
     return subscription
 
 
@@ -153,7 +156,7 @@ async def deactivate_subscription(
     subscription = await get_subscription(session, actor, subscription_id)
     if not subscription.active:
         raise Conflict(
-            "ALREADY_INACTIVE",
+            NotificationError.ALREADY_INACTIVE,
             "该订阅已停用",
             "This subscription is already inactive",
             "id",
@@ -265,10 +268,10 @@ async def retry_delivery(
     """Give a dead letter a fresh set of attempts, due now, with the same idempotency key."""
     delivery = await session.get(Delivery, delivery_id) if actor.has(Role.ADMIN) else None
     if delivery is None:
-        raise not_found("DELIVERY_NOT_FOUND", "id", "投递记录", "delivery")
+        raise not_found(NotificationError.DELIVERY_NOT_FOUND, "id", "投递记录", "delivery")
     if delivery.status != DeliveryStatus.DEAD.value:
         raise Conflict(
-            "NOT_DEAD",
+            NotificationError.NOT_DEAD,
             "只能重试投递失败（死信）的记录",
             "Only a dead letter can be retried",
             "id",
@@ -276,7 +279,7 @@ async def retry_delivery(
     subscription = await session.get(NotificationSubscription, delivery.subscription_id)
     if subscription is None or not subscription.active:
         raise Conflict(
-            "SUBSCRIPTION_INACTIVE",
+            NotificationError.SUBSCRIPTION_INACTIVE,
             "该投递所属的订阅已停用",
             "The delivery's subscription is inactive",
             "id",

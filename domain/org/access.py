@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, Select, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from domain.db import utcnow
 from domain.errors import Conflict, not_found
@@ -14,6 +15,7 @@ from domain.kernel.actor import Actor, Role
 from domain.kernel.text import clean_slug, clean_text
 from domain.kernel.time import as_utc
 from domain.org import rules
+from domain.org.errors import OrgError
 from domain.org.models import ApiToken, OrgUnit, Rep, User, UserRole
 from domain.org.service import get_rep, get_unit, rep_visible, units_in_subtree
 
@@ -37,6 +39,10 @@ async def actor_for(session: AsyncSession, user: User) -> Actor:
     rep_unit_id = None
     if user.rep_id is not None:
         rep_unit_id = await session.scalar(select(Rep.unit_id).where(Rep.id == user.rep_id))
+    return _actor(user, scope_path, rep_unit_id)
+
+
+def _actor(user: User, scope_path: str | None, rep_unit_id: int | None) -> Actor:
     return Actor(
         user_id=user.id,
         roles=frozenset(user.roles),
@@ -47,6 +53,20 @@ async def actor_for(session: AsyncSession, user: User) -> Actor:
     )
 
 
+def _with_scope(statement: Select) -> Select:
+    """Adds what an Actor needs beside the user (its roles, the path of its scope, its rep's
+    unit) to a statement selecting User, so that authenticating costs one statement."""
+    return (
+        statement.add_columns(OrgUnit.path, Rep.unit_id)
+        .outerjoin(OrgUnit, OrgUnit.id == User.scope_unit_id)
+        .outerjoin(Rep, Rep.id == User.rep_id)
+        .options(joinedload(User.role_rows))
+    )
+
+
+AUTHENTICATED_USER = "pacer.authenticated_user"
+
+
 class AuthenticationFailed(Exception):
     """The presented credential is unknown, expired or revoked; the message says which."""
 
@@ -54,29 +74,53 @@ class AuthenticationFailed(Exception):
 async def authenticate_token(
     session: AsyncSession, secret: str, now: datetime | None = None
 ) -> Actor:
+    """The token's user, kept in the session (with its roles) for the rest of the request."""
     now = now or utcnow()
+    statement = select(ApiToken, User).join(User, User.id == ApiToken.user_id)
     row = (
-        await session.execute(
-            select(ApiToken, User)
-            .join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.token_hash == rules.hash_token(secret))
+        (
+            await session.execute(
+                _with_scope(statement).where(ApiToken.token_hash == rules.hash_token(secret))
+            )
         )
-    ).first()
+        .unique()
+        .first()
+    )
     if row is None:
         raise AuthenticationFailed("unknown API token")
-    token, user = row
+    token, user, scope_path, rep_unit_id = row
     refusal = rules.token_refusal(token.expires_at, token.revoked_at, user.active, now)
     if refusal:
         raise AuthenticationFailed(f"API token {refusal}")
-    return await actor_for(session, user)
+    return _authenticated(session, user, scope_path, rep_unit_id)
 
 
 async def authenticate_login(session: AsyncSession, login: str) -> Actor:
     """For an identity provider's JWT whose claim names a Pacer login."""
-    user = await session.scalar(select(User).where(User.login == login))
-    if user is None or not user.active:
+    row = (
+        (await session.execute(_with_scope(select(User)).where(User.login == login)))
+        .unique()
+        .first()
+    )
+    if row is None or not row[0].active:
         raise AuthenticationFailed(f"no active Pacer user with login {login!r}")
-    return await actor_for(session, user)
+    user, scope_path, rep_unit_id = row
+    return _authenticated(session, user, scope_path, rep_unit_id)
+
+
+def _authenticated(
+    session: AsyncSession, user: User, scope_path: str | None, rep_unit_id: int | None
+) -> Actor:
+    # The session's identity map holds rows weakly: keeping the user for the unit of work
+    # lets `own_user` (and any load of it) find it without a statement.
+    session.info[AUTHENTICATED_USER] = user
+    return _actor(user, scope_path, rep_unit_id)
+
+
+async def own_user(session: AsyncSession, actor: Actor) -> User | None:
+    """The caller's own user (always in their scope); after authentication it is already in
+    the session, so this reads nothing."""
+    return await session.get(User, actor.user_id)
 
 
 # --- users ------------------------------------------------------------------------------
@@ -95,7 +139,7 @@ async def users_by_ids_unscoped(session: AsyncSession, ids: Iterable[int]) -> di
 async def get_user(session: AsyncSession, actor: Actor, user_id: int, field: str) -> User:
     user = (await users_by_ids(session, actor, [user_id])).get(user_id)
     if user is None:
-        raise not_found("USER_NOT_FOUND", field, "用户", "user")
+        raise not_found(OrgError.USER_NOT_FOUND, field, "用户", "user")
     return user
 
 
@@ -115,17 +159,22 @@ async def create_user(
     role_values = {role.value for role in roles}
     rules.check_role_scope(role_values, scope_unit_id is not None, rep_id is not None)
     if Role.ADMIN.value in role_values and scope_unit_id is None and not actor.sees_whole_company:
-        raise not_found("UNIT_NOT_FOUND", "scope_unit_id", "组织单元", "org unit")
+        raise not_found(OrgError.UNIT_NOT_FOUND, "scope_unit_id", "组织单元", "org unit")
     if scope_unit_id is not None:
         await get_unit(session, actor, scope_unit_id, "scope_unit_id")
     if rep_id is not None:
         await get_rep(session, actor, rep_id, "rep_id")
         if await session.scalar(select(User.id).where(User.rep_id == rep_id)):
             raise Conflict(
-                "REP_HAS_LOGIN", "该销售代表已有账号", "This rep already has a login", "rep_id"
+                OrgError.REP_HAS_LOGIN,
+                "该销售代表已有账号",
+                "This rep already has a login",
+                "rep_id",
             )
     if await session.scalar(select(User.id).where(User.login == login)):
-        raise Conflict("LOGIN_TAKEN", "该登录名已被使用", "This login is already in use", "login")
+        raise Conflict(
+            OrgError.LOGIN_TAKEN, "该登录名已被使用", "This login is already in use", "login"
+        )
     user = User(
         login=login,
         display_name=display_name,
@@ -173,9 +222,11 @@ async def issue_token(
 async def revoke_token(session: AsyncSession, actor: Actor, *, token_id: int) -> ApiToken:
     token = (await tokens_by_ids(session, actor, [token_id])).get(token_id)
     if token is None:
-        raise not_found("TOKEN_NOT_FOUND", "id", "令牌", "token")
+        raise not_found(OrgError.TOKEN_NOT_FOUND, "id", "令牌", "token")
     if token.revoked_at is not None:
-        raise Conflict("ALREADY_REVOKED", "该令牌已被吊销", "This token is already revoked", "id")
+        raise Conflict(
+            OrgError.ALREADY_REVOKED, "该令牌已被吊销", "This token is already revoked", "id"
+        )
     token.revoked_at = utcnow()
     await session.flush()
     return token

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    UniqueConstraint,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db import Base, utcnow
@@ -45,37 +37,37 @@ class RepStatus(LabelledEnum):
 
 class OrgUnit(Base):
     __tablename__ = "org_unit"
-    __table_args__ = (CheckConstraint(one_of("kind", OrgUnitKind), name="kind"),)
+    __table_args__ = (sa.CheckConstraint(one_of("kind", OrgUnitKind), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
-    kind: Mapped[str] = mapped_column(String(16))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
     # Materialised path of ids, "/1/4/9/": a subtree is one LIKE on an index.
-    path: Mapped[str] = mapped_column(String(1000), index=True)
-    depth: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    path: Mapped[str] = mapped_column(sa.String(1000), index=True)
+    depth: Mapped[int] = mapped_column(sa.Integer)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class Rep(Base):
     __tablename__ = "rep"
     __table_args__ = (
-        CheckConstraint(one_of("level", RepLevel), name="level"),
-        CheckConstraint(one_of("status", RepStatus), name="status"),
-        CheckConstraint("capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint(one_of("level", RepLevel), name="level"),
+        sa.CheckConstraint(one_of("status", RepStatus), name="status"),
+        sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
-    email: Mapped[str | None] = mapped_column(String(254))
-    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
-    level: Mapped[str] = mapped_column(String(16))
-    hire_date: Mapped[date] = mapped_column(Date)
-    capacity: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default=RepStatus.ACTIVE.value)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    external_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
+    level: Mapped[str] = mapped_column(sa.String(16))
+    hire_date: Mapped[date] = mapped_column(sa.Date)
+    capacity: Mapped[int] = mapped_column(sa.Integer)
+    status: Mapped[str] = mapped_column(sa.String(16), default=RepStatus.ACTIVE.value)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     specialties: Mapped[list[RepSpecialty]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="RepSpecialty.segment"
@@ -87,31 +79,35 @@ class Rep(Base):
 
 class RepSpecialty(Base):
     __tablename__ = "rep_specialty"
-    __table_args__ = (CheckConstraint("proficiency BETWEEN 1 AND 5", name="proficiency_range"),)
+    __table_args__ = (sa.CheckConstraint("proficiency BETWEEN 1 AND 5", name="proficiency_range"),)
 
-    rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id", ondelete="CASCADE"), primary_key=True)
-    segment: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
-    proficiency: Mapped[int] = mapped_column(Integer)
+    rep_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("rep.id", ondelete="CASCADE"), primary_key=True
+    )
+    segment: Mapped[str] = mapped_column(sa.String(40), primary_key=True, index=True)
+    proficiency: Mapped[int] = mapped_column(sa.Integer)
 
 
 class RepTerritory(Base):
     __tablename__ = "rep_territory"
 
-    rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id", ondelete="CASCADE"), primary_key=True)
-    territory: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+    rep_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("rep.id", ondelete="CASCADE"), primary_key=True
+    )
+    territory: Mapped[str] = mapped_column(sa.String(40), primary_key=True, index=True)
 
 
 class User(Base):
     __tablename__ = "app_user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    login: Mapped[str] = mapped_column(String(120), unique=True)
-    display_name: Mapped[str] = mapped_column(String(120))
-    email: Mapped[str | None] = mapped_column(String(254))
-    scope_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
-    rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id"), unique=True)
+    login: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(120))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    scope_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
+    rep_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rep.id"), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     role_rows: Mapped[list[UserRole]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="UserRole.role"
@@ -124,24 +120,24 @@ class User(Base):
 
 class UserRole(Base):
     __tablename__ = "user_role"
-    __table_args__ = (CheckConstraint(one_of("role", Role), name="role"),)
+    __table_args__ = (sa.CheckConstraint(one_of("role", Role), name="role"),)
 
     user_id: Mapped[int] = mapped_column(
-        ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+        sa.ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
     )
-    role: Mapped[str] = mapped_column(String(16), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(sa.String(16), primary_key=True, index=True)
 
 
 class ApiToken(Base):
     __tablename__ = "api_token"
-    __table_args__ = (UniqueConstraint("token_hash"),)
+    __table_args__ = (sa.UniqueConstraint("token_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
-    name: Mapped[str] = mapped_column(String(120))
-    token_hash: Mapped[str] = mapped_column(String(64))
-    prefix: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    token_hash: Mapped[str] = mapped_column(sa.String(64))
+    prefix: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))

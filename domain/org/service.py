@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, InvalidInput, not_found
 from domain.kernel.actor import Actor, Role
+from domain.kernel.errors import KernelError
 from domain.kernel.text import clean_slug, clean_text
 from domain.org import rules
+from domain.org.errors import OrgError
 from domain.org.models import (
     OrgUnit,
     OrgUnitKind,
@@ -67,7 +69,7 @@ async def get_unit(session: AsyncSession, actor: Actor, unit_id: int, field: str
     """A unit the actor manages (for writes), else UNIT_NOT_FOUND / PARENT_NOT_FOUND on field."""
     unit = await session.get(OrgUnit, unit_id)
     if unit is None or not actor.manages_path(unit.path):
-        code = "PARENT_NOT_FOUND" if "parent" in field else "UNIT_NOT_FOUND"
+        code = OrgError.PARENT_NOT_FOUND if "parent" in field else OrgError.UNIT_NOT_FOUND
         raise not_found(code, field, "组织单元", "org unit")
     return unit
 
@@ -125,10 +127,10 @@ async def create_org_unit(
     name = clean_text(name, "name")
     rules.check_parent_kind(kind, parent_id is not None)
     if parent_id is None and not actor.sees_whole_company:
-        raise not_found("PARENT_NOT_FOUND", "parent_id", "组织单元", "org unit")
+        raise not_found(OrgError.PARENT_NOT_FOUND, "parent_id", "组织单元", "org unit")
     parent = await get_unit(session, actor, parent_id, "parent_id") if parent_id else None
     if await session.scalar(select(OrgUnit.id).where(OrgUnit.code == code)):
-        raise Conflict("CODE_TAKEN", "该编码已被使用", "This code is already in use", "code")
+        raise Conflict(OrgError.CODE_TAKEN, "该编码已被使用", "This code is already in use", "code")
     unit = OrgUnit(code=code, name=name, kind=kind.value, parent_id=parent_id, path="", depth=0)
     session.add(unit)
     await session.flush()
@@ -146,7 +148,7 @@ async def move_org_unit(
     rules.check_move(unit.path, unit.parent_id, new_parent.path)
     if actor.scope_path == unit.path:
         raise Conflict(
-            "CANNOT_MOVE_ROOT",
+            OrgError.CANNOT_MOVE_ROOT,
             "不能移动你的管辖范围根单元",
             "You cannot move your scope's root",
             "id",
@@ -252,7 +254,7 @@ async def get_rep(session: AsyncSession, actor: Actor, rep_id: int, field: str) 
     rep = (await reps_by_ids(session, actor, [rep_id])).get(rep_id)
     unit = None if rep is None else await session.get(OrgUnit, rep.unit_id)
     if rep is None or unit is None or not actor.manages_path(unit.path):
-        raise not_found("REP_NOT_FOUND", field, "销售代表", "rep")
+        raise not_found(OrgError.REP_NOT_FOUND, field, "销售代表", "rep")
     return rep
 
 
@@ -277,7 +279,10 @@ async def create_rep(
     external_id = clean_slug(external_id, "external_id")
     if await session.scalar(select(Rep.id).where(Rep.external_id == external_id)):
         raise Conflict(
-            "EXTERNAL_ID_TAKEN", "该外部编号已被使用", "This external id is in use", "external_id"
+            OrgError.EXTERNAL_ID_TAKEN,
+            "该外部编号已被使用",
+            "This external id is in use",
+            "external_id",
         )
     rep = Rep(
         external_id=external_id,
@@ -288,7 +293,7 @@ async def create_rep(
     )
     for required in ("name", "unit_id", "level", "hire_date"):
         if getattr(data, required) is None:
-            raise InvalidInput("REQUIRED", "不能为空", "Must not be empty", required)
+            raise InvalidInput(KernelError.REQUIRED, "不能为空", "Must not be empty", required)
     await _apply_rep_changes(session, actor, rep, data, today)
     session.add(rep)
     await session.flush()

@@ -11,9 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.errors import InvalidInput
 from domain.kernel.actor import Actor
-from domain.kernel.time import as_utc
+from domain.kernel.time import as_utc, check_forwards, utc_day_bounds
 from domain.org.models import OrgUnit, Rep
 from domain.org.service import units_in_subtree
 from domain.pipeline.models import FollowUp, FollowUpType, Opportunity, StageTransition
@@ -88,11 +87,9 @@ async def activity_effectiveness(
     unit_id: int | None = None,
     windows: dict[str, int] | None = None,
 ) -> list[Effectiveness]:
-    if end < start:
-        raise InvalidInput("INVALID_RANGE", "日期范围无效", "The range must run forwards", "to")
+    check_forwards(start, end)
     zone = ZoneInfo(timezone)
-    begin = as_utc(datetime.combine(start, datetime.min.time(), zone))
-    finish = as_utc(datetime.combine(end + timedelta(days=1), datetime.min.time(), zone))
+    begin, finish = utc_day_bounds(start, end, zone)
     visible = select(Opportunity.id).where(opportunity_visible(actor))
     if unit_id is not None:
         root = await session.get(OrgUnit, unit_id)

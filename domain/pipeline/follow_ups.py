@@ -15,6 +15,7 @@ from domain.kernel.actor import Actor
 from domain.kernel.text import clean_optional_text, clean_slug, clean_text
 from domain.kernel.time import as_utc
 from domain.pipeline import rules
+from domain.pipeline.errors import PipelineError
 from domain.pipeline.models import CustomerStatus, FollowUp, FollowUpType, ValuePoint
 from domain.pipeline.service import get_opportunity
 
@@ -52,7 +53,7 @@ async def log_follow_up(
     status = await session.get(CustomerStatus, entry.customer_status.strip().lower())
     if status is None or not status.active:
         raise InvalidInput(
-            "UNKNOWN_CUSTOMER_STATUS",
+            PipelineError.UNKNOWN_CUSTOMER_STATUS,
             "请从客户状态列表中选择",
             "Pick a customer status from the list",
             "customer_status",
@@ -60,7 +61,9 @@ async def log_follow_up(
     if entry.corrects_id is not None:
         corrected = await session.get(FollowUp, entry.corrects_id)
         if corrected is None or corrected.opportunity_id != opportunity.id:
-            raise not_found("CORRECTION_NOT_FOUND", "corrects_id", "跟进记录", "follow-up")
+            raise not_found(
+                PipelineError.CORRECTION_NOT_FOUND, "corrects_id", "跟进记录", "follow-up"
+            )
     own = actor.rep_id == opportunity.owner_rep_id or actor.rep_id in {
         c.rep_id for c in opportunity.co_owners
     }

@@ -13,9 +13,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.errors import InvalidInput
 from domain.kernel.actor import Actor
-from domain.kernel.time import as_utc
+from domain.kernel.time import as_utc, check_forwards, utc_day_bounds
 from domain.org.models import OrgUnit, Rep
 from domain.org.service import units_in_subtree
 from domain.pipeline.models import Account, FollowUp, Opportunity, Payment, StageTransition
@@ -89,11 +88,9 @@ async def funnel(
     payment_terms_days: int = 30,
 ) -> Funnel:
     """Opportunities created in [start, end] in the actor's scope (or a unit's subtree)."""
-    if end < start:
-        raise InvalidInput("INVALID_RANGE", "日期范围无效", "The range must run forwards", "to")
+    check_forwards(start, end)
     zone = ZoneInfo(timezone)
-    begin = as_utc(datetime.combine(start, datetime.min.time(), zone))
-    finish = as_utc(datetime.combine(end + timedelta(days=1), datetime.min.time(), zone))
+    begin, finish = utc_day_bounds(start, end, zone)
     stmt = select(Opportunity).where(
         opportunity_visible(actor), Opportunity.created_at >= begin, Opportunity.created_at < finish
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import InvalidInput
 from domain.kernel.actor import Actor
-from domain.kernel.time import as_utc
+from domain.kernel.errors import KernelError
+from domain.kernel.time import as_utc, utc_day_bounds
 from domain.org.models import OrgUnit, Rep, RepLevel
 from domain.org.service import rep_visible, units_in_subtree
 from domain.pipeline.models import FollowUp, FollowUpType, Opportunity, StageTransition
@@ -123,7 +124,7 @@ async def kpi_report(
     [start, end]."""
     if end < start or (end - start).days > MAX_DAYS:
         raise InvalidInput(
-            "INVALID_RANGE",
+            KernelError.INVALID_RANGE,
             f"日期范围必须有效且不超过 {MAX_DAYS} 天",
             f"The range must run forwards and span at most {MAX_DAYS} days",
             "to",
@@ -154,8 +155,7 @@ async def _counts(session, rep_ids: list[int], start: date, end: date, zone: Zon
     counts: dict[tuple[int, date], Counter] = defaultdict(Counter)
     if not rep_ids:
         return counts
-    begin = as_utc(datetime.combine(start, datetime.min.time(), zone))
-    finish = as_utc(datetime.combine(end + timedelta(days=1), datetime.min.time(), zone))
+    begin, finish = utc_day_bounds(start, end, zone)
     touches = {t.value for t in TOUCHES}
     rows = await session.execute(
         select(FollowUp.rep_id, FollowUp.occurred_at, FollowUp.type).where(

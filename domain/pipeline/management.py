@@ -9,6 +9,7 @@ from domain.errors import InvalidInput
 from domain.kernel.actor import Actor
 from domain.org.models import RepStatus
 from domain.pipeline import rules
+from domain.pipeline.errors import PipelineError
 from domain.pipeline.models import Opportunity, OwnerChange, StageTransition
 from domain.pipeline.service import get_opportunity, move_stage, require_manager_of, visible_rep
 from domain.pipeline.stages import Move, Stage
@@ -32,7 +33,9 @@ async def reopen(
     check_version(opportunity, expected_version)
     await require_manager_of(session, actor, opportunity.owner_rep_id)
     if Stage(opportunity.stage).is_open:
-        raise InvalidInput("NOT_CLOSED", "商机尚未关闭", "The opportunity is not closed", "id")
+        raise InvalidInput(
+            PipelineError.NOT_CLOSED, "商机尚未关闭", "The opportunity is not closed", "id"
+        )
     if to_stage is None:
         last = await session.scalar(
             select(StageTransition.from_stage)
@@ -64,11 +67,17 @@ async def reassign(
     new_owner = await visible_rep(session, actor, new_owner_rep_id, "new_owner_id")
     if new_owner.id == opportunity.owner_rep_id:
         raise InvalidInput(
-            "SAME_OWNER", "已经是该销售代表负责", "That rep already owns it", "new_owner_id"
+            PipelineError.SAME_OWNER,
+            "已经是该销售代表负责",
+            "That rep already owns it",
+            "new_owner_id",
         )
     if new_owner.status != RepStatus.ACTIVE.value:
         raise InvalidInput(
-            "REP_NOT_ACTIVE", "该销售代表不在岗", "That rep is not active", "new_owner_id"
+            PipelineError.REP_NOT_ACTIVE,
+            "该销售代表不在岗",
+            "That rep is not active",
+            "new_owner_id",
         )
     session.add(
         OwnerChange(

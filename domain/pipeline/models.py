@@ -5,19 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    CheckConstraint,
-    Date,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    false,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from domain.db import Base, utcnow
@@ -31,10 +19,10 @@ class LossReason(Base):
 
     __tablename__ = "loss_reason"
 
-    code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    label_zh: Mapped[str] = mapped_column(String(80))
-    label_en: Mapped[str] = mapped_column(String(80))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    code: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    label_zh: Mapped[str] = mapped_column(sa.String(80))
+    label_en: Mapped[str] = mapped_column(sa.String(80))
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
 
 
 class CustomerStatus(Base):
@@ -43,11 +31,11 @@ class CustomerStatus(Base):
 
     __tablename__ = "customer_status"
 
-    code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    label_zh: Mapped[str] = mapped_column(String(80))
-    label_en: Mapped[str] = mapped_column(String(80))
-    pack: Mapped[str] = mapped_column(String(40), default="generic")
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    code: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    label_zh: Mapped[str] = mapped_column(sa.String(80))
+    label_en: Mapped[str] = mapped_column(sa.String(80))
+    pack: Mapped[str] = mapped_column(sa.String(40), default="generic")
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
 
 
 class Account(Base):
@@ -56,47 +44,47 @@ class Account(Base):
     __tablename__ = "account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    segment: Mapped[str] = mapped_column(String(40))
-    region: Mapped[str | None] = mapped_column(String(40))
-    high_value: Mapped[bool] = mapped_column(Boolean, default=False)
-    owner_rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    segment: Mapped[str] = mapped_column(sa.String(40))
+    region: Mapped[str | None] = mapped_column(sa.String(40))
+    high_value: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    owner_rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class Opportunity(Base):
     __tablename__ = "opportunity"
     __table_args__ = (
-        CheckConstraint(one_of("stage", Stage), name="stage"),
-        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        sa.CheckConstraint(one_of("stage", Stage), name="stage"),
+        sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
         # The machine in the database: a won deal has its signed amount and date, a lost
         # one its reason, and an open one neither.
-        CheckConstraint(
+        sa.CheckConstraint(
             "(stage = 'won') = (won_amount IS NOT NULL AND won_amount > 0 AND won_on IS NOT NULL)",
             name="won_has_amount_and_date",
         ),
-        CheckConstraint(
+        sa.CheckConstraint(
             "(stage = 'lost') = (loss_reason_code IS NOT NULL)", name="lost_has_reason"
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
-    owner_rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
-    amount: Mapped[int] = mapped_column(BigInteger)
-    expected_close: Mapped[date] = mapped_column(Date)
-    stage: Mapped[str] = mapped_column(String(16), default=Stage.LEAD.value, index=True)
-    stage_entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    qualification: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    source_lead: Mapped[str | None] = mapped_column(String(64))
-    high_margin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    won_amount: Mapped[int | None] = mapped_column(BigInteger)
-    won_on: Mapped[date | None] = mapped_column(Date)
-    loss_reason_code: Mapped[str | None] = mapped_column(ForeignKey("loss_reason.code"))
-    loss_note: Mapped[str | None] = mapped_column(Text)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("account.id"), index=True)
+    owner_rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    amount: Mapped[int] = mapped_column(sa.BigInteger)
+    expected_close: Mapped[date] = mapped_column(sa.Date)
+    stage: Mapped[str] = mapped_column(sa.String(16), default=Stage.LEAD.value, index=True)
+    stage_entered_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    qualification: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    source_lead: Mapped[str | None] = mapped_column(sa.String(64))
+    high_margin: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    won_amount: Mapped[int | None] = mapped_column(sa.BigInteger)
+    won_on: Mapped[date | None] = mapped_column(sa.Date)
+    loss_reason_code: Mapped[str | None] = mapped_column(sa.ForeignKey("loss_reason.code"))
+    loss_note: Mapped[str | None] = mapped_column(sa.Text)
+    version: Mapped[int] = mapped_column(sa.Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     # Loaded on purpose: by the use-cases that change it, by a DataLoader for lists.
     co_owners: Mapped[list[CoOwner]] = relationship(
@@ -110,9 +98,9 @@ class CoOwner(Base):
     __tablename__ = "opportunity_co_owner"
 
     opportunity_id: Mapped[int] = mapped_column(
-        ForeignKey("opportunity.id", ondelete="CASCADE"), primary_key=True
+        sa.ForeignKey("opportunity.id", ondelete="CASCADE"), primary_key=True
     )
-    rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"), primary_key=True, index=True)
+    rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"), primary_key=True, index=True)
 
 
 class StageTransition(Base):
@@ -120,19 +108,19 @@ class StageTransition(Base):
 
     __tablename__ = "stage_transition"
     __table_args__ = (
-        CheckConstraint(one_of("to_stage", Stage), name="to_stage"),
-        CheckConstraint(legal_pairs_sql(), name="legal_move"),
+        sa.CheckConstraint(one_of("to_stage", Stage), name="to_stage"),
+        sa.CheckConstraint(legal_pairs_sql(), name="legal_move"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id"), index=True)
-    from_stage: Mapped[str | None] = mapped_column(String(16))
-    to_stage: Mapped[str] = mapped_column(String(16))
-    action: Mapped[str] = mapped_column(String(16))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    reason: Mapped[str | None] = mapped_column(Text)
-    seconds_in_previous: Mapped[int | None] = mapped_column(BigInteger)
+    opportunity_id: Mapped[int] = mapped_column(sa.ForeignKey("opportunity.id"), index=True)
+    from_stage: Mapped[str | None] = mapped_column(sa.String(16))
+    to_stage: Mapped[str] = mapped_column(sa.String(16))
+    action: Mapped[str] = mapped_column(sa.String(16))
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    seconds_in_previous: Mapped[int | None] = mapped_column(sa.BigInteger)
 
 
 class OwnerChange(Base):
@@ -141,12 +129,12 @@ class OwnerChange(Base):
     __tablename__ = "opportunity_owner_change"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id"), index=True)
-    from_rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"))
-    to_rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    reason: Mapped[str] = mapped_column(Text)
+    opportunity_id: Mapped[int] = mapped_column(sa.ForeignKey("opportunity.id"), index=True)
+    from_rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"))
+    to_rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"))
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    reason: Mapped[str] = mapped_column(sa.Text)
 
 
 @register
@@ -182,24 +170,26 @@ class FollowUp(Base):
     is a new entry that points at the one it corrects."""
 
     __tablename__ = "follow_up"
-    __table_args__ = (CheckConstraint(one_of("type", FollowUpType), name="type"),)
+    __table_args__ = (sa.CheckConstraint(one_of("type", FollowUpType), name="type"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id"), index=True)
-    rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"), index=True)
-    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    type: Mapped[str] = mapped_column(String(32))
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    logged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    value_points: Mapped[list[str]] = mapped_column(JSON, default=list)
-    customer_status: Mapped[str] = mapped_column(ForeignKey("customer_status.code"))
-    customer_responded: Mapped[bool] = mapped_column(Boolean)
+    opportunity_id: Mapped[int] = mapped_column(sa.ForeignKey("opportunity.id"), index=True)
+    rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"), index=True)
+    logged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    type: Mapped[str] = mapped_column(sa.String(32))
+    occurred_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
+    logged_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    value_points: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    customer_status: Mapped[str] = mapped_column(sa.ForeignKey("customer_status.code"))
+    customer_responded: Mapped[bool] = mapped_column(sa.Boolean)
     # The customer reached out (an inquiry), rather than answering the rep.
-    customer_initiated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    notes: Mapped[str | None] = mapped_column(Text)
-    next_step: Mapped[str | None] = mapped_column(Text)
-    next_step_due: Mapped[date | None] = mapped_column(Date)
-    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up.id"))
+    customer_initiated: Mapped[bool] = mapped_column(
+        sa.Boolean, default=False, server_default=sa.false()
+    )
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    next_step: Mapped[str | None] = mapped_column(sa.Text)
+    next_step_due: Mapped[date | None] = mapped_column(sa.Date)
+    corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("follow_up.id"))
 
     @property
     def delivered_value(self) -> bool:
@@ -210,11 +200,11 @@ class Payment(Base):
     """Money received for a won deal: feeds collections and the account's lifetime value."""
 
     __tablename__ = "payment"
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+    __table_args__ = (sa.CheckConstraint("amount > 0", name="amount_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id"), index=True)
-    amount: Mapped[int] = mapped_column(BigInteger)
-    received_on: Mapped[date] = mapped_column(Date, index=True)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    opportunity_id: Mapped[int] = mapped_column(sa.ForeignKey("opportunity.id"), index=True)
+    amount: Mapped[int] = mapped_column(sa.BigInteger)
+    received_on: Mapped[date] = mapped_column(sa.Date, index=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, InvalidInput
 from domain.kernel.actor import Actor
+from domain.pipeline.errors import PipelineError
 from domain.pipeline.models import Opportunity, Payment
 from domain.pipeline.service import get_opportunity
 from domain.pipeline.stages import Stage
@@ -32,18 +33,21 @@ async def record_payment(
         or opportunity.won_amount is None
     ):
         raise Conflict(
-            "NOT_WON",
+            PipelineError.NOT_WON,
             "只有赢单的商机才能登记回款",
             "Payments are recorded on won deals only",
             "opportunity_id",
         )
     if amount <= 0:
         raise InvalidInput(
-            "INVALID_AMOUNT", "回款金额必须大于零", "The amount must be above zero", "amount"
+            PipelineError.INVALID_AMOUNT,
+            "回款金额必须大于零",
+            "The amount must be above zero",
+            "amount",
         )
     if received_on > today or received_on < opportunity.won_on:
         raise InvalidInput(
-            "INVALID_DATE",
+            PipelineError.INVALID_DATE,
             "回款日期必须在签约日之后、今天之前",
             "The payment must be received between the signing date and today",
             "received_on",
@@ -57,7 +61,7 @@ async def record_payment(
     ).scalar_one()
     if paid + amount > opportunity.won_amount:
         raise InvalidInput(
-            "OVERPAID",
+            PipelineError.OVERPAID,
             "回款合计超过签约金额",
             "Payments would exceed the signed amount",
             "amount",

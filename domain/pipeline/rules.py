@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
 from domain.errors import BrokenRules, Conflict, DomainError, InvalidInput
+from domain.pipeline.errors import PipelineError
 from domain.pipeline.stages import LEGAL_MOVES, OPEN_STAGES, Move, Stage
 
 DEFAULT_GATES = Path(__file__).with_name("gates.json")
@@ -65,7 +67,7 @@ def _field(path: list[Any]) -> str:
 
 
 def schema_errors(
-    validator: Draft202012Validator, data: dict, missing_code: str, invalid_code: str
+    validator: Draft202012Validator, data: dict, missing_code: StrEnum, invalid_code: StrEnum
 ) -> list[DomainError]:
     """One coded error per missing or invalid field, named by its path in the data."""
     errors: list[DomainError] = []
@@ -95,7 +97,10 @@ def schema_errors(
 
 def check_qualification(gates: Gates, data: dict) -> None:
     errors = schema_errors(
-        gates.qualification, data, "INVALID_QUALIFICATION", "INVALID_QUALIFICATION"
+        gates.qualification,
+        data,
+        PipelineError.INVALID_QUALIFICATION,
+        PipelineError.INVALID_QUALIFICATION,
     )
     if errors:
         raise BrokenRules(errors)
@@ -106,7 +111,9 @@ def check_gate(gates: Gates, stage: Stage, data: dict) -> None:
     validator = gates.gates.get(stage)
     if validator is None:
         return
-    errors = schema_errors(validator, data, "MISSING_QUALIFICATION", "INVALID_QUALIFICATION")
+    errors = schema_errors(
+        validator, data, PipelineError.MISSING_QUALIFICATION, PipelineError.INVALID_QUALIFICATION
+    )
     if errors:
         raise BrokenRules(errors)
 
@@ -123,13 +130,13 @@ def check_move(move: Move, source: Stage, target: Stage) -> None:
         return
     if not source.is_open and move != Move.REOPEN:
         raise Conflict(
-            "CLOSED",
+            PipelineError.CLOSED,
             f"商机已{source.label_zh}，不能再推进；如需继续请由经理重新打开",
             f"The opportunity is {source.value}; a manager can reopen it",
             "id",
         )
     raise Conflict(
-        "ILLEGAL_TRANSITION",
+        PipelineError.ILLEGAL_TRANSITION,
         f"不能从“{source.label_zh}”到“{target.label_zh}”",
         f"Cannot go from {source.value} to {target.value}",
         "to_stage",
@@ -145,7 +152,7 @@ def advance_target(gates: Gates, source: Stage, wanted: Stage | None) -> Stage:
     if wanted is None:
         if index + 1 >= len(OPEN_STAGES):
             raise Conflict(
-                "ILLEGAL_TRANSITION",
+                PipelineError.ILLEGAL_TRANSITION,
                 "谈判阶段之后只能赢单或丢单",
                 "After negotiation a deal is won or lost",
                 "to_stage",
@@ -158,7 +165,7 @@ def advance_target(gates: Gates, source: Stage, wanted: Stage | None) -> Stage:
         names_zh = "、".join(stage.label_zh for stage in blocked)
         names_en = ", ".join(stage.value for stage in blocked)
         raise Conflict(
-            "ILLEGAL_TRANSITION",
+            PipelineError.ILLEGAL_TRANSITION,
             f"不能跳过：{names_zh}",
             f"These stages cannot be skipped: {names_en}",
             "to_stage",
@@ -176,14 +183,14 @@ def previous_stage(source: Stage) -> Stage:
 def check_win(signed_amount: int, signed_on: date, today: date) -> None:
     if signed_amount <= 0:
         raise InvalidInput(
-            "INVALID_AMOUNT",
+            PipelineError.INVALID_AMOUNT,
             "签约金额必须大于零",
             "The signed amount must be above zero",
             "signed_amount",
         )
     if signed_on > today:
         raise InvalidInput(
-            "INVALID_DATE",
+            PipelineError.INVALID_DATE,
             "签约日期不能在将来",
             "The signing date cannot be in the future",
             "signed_on",
@@ -197,14 +204,14 @@ def check_occurred_at(occurred_at: datetime, now: datetime, max_age_days: int) -
     """A follow-up happened, and not too long ago: old entries are memory, not data."""
     if occurred_at > now + CLOCK_SKEW:
         raise InvalidInput(
-            "FUTURE_DATE",
+            PipelineError.FUTURE_DATE,
             "跟进时间不能在将来",
             "A follow-up cannot happen in the future",
             "occurred_at",
         )
     if occurred_at < now - timedelta(days=max_age_days):
         raise InvalidInput(
-            "TOO_OLD",
+            PipelineError.TOO_OLD,
             f"只能补记 {max_age_days} 天内的跟进",
             f"Follow-ups can be logged at most {max_age_days} days after they happened",
             "occurred_at",
@@ -214,14 +221,14 @@ def check_occurred_at(occurred_at: datetime, now: datetime, max_age_days: int) -
 def check_next_step(next_step: str | None, due: date | None, occurred_on: date) -> None:
     if due is not None and not (next_step or "").strip():
         raise InvalidInput(
-            "NEXT_STEP_REQUIRED",
+            PipelineError.NEXT_STEP_REQUIRED,
             "有截止日期时请写明下一步",
             "Say what the next step is",
             "next_step",
         )
     if due is not None and due < occurred_on:
         raise InvalidInput(
-            "INVALID_DUE_DATE",
+            PipelineError.INVALID_DUE_DATE,
             "下一步的截止日期不能早于本次跟进",
             "The next step cannot be due before the follow-up",
             "next_step_due",
@@ -231,5 +238,5 @@ def check_next_step(next_step: str | None, due: date | None, occurred_on: date) 
 def clean_required_reason(reason: str | None, field: str = "reason") -> str:
     text = " ".join((reason or "").split())
     if not text:
-        raise InvalidInput("REASON_REQUIRED", "请说明原因", "Give a reason", field)
+        raise InvalidInput(PipelineError.REASON_REQUIRED, "请说明原因", "Give a reason", field)
     return text

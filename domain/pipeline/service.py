@@ -17,10 +17,13 @@ from sqlalchemy.orm import selectinload
 from domain.db import utcnow
 from domain.errors import Forbidden, InvalidInput, not_found
 from domain.kernel.actor import Actor, Role
+from domain.kernel.errors import KernelError
 from domain.kernel.text import clean_slug, clean_text
+from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, Rep
 from domain.org.service import rep_visible, units_in_subtree
 from domain.pipeline import rules
+from domain.pipeline.errors import PipelineError
 from domain.pipeline.models import (
     Account,
     CoOwner,
@@ -58,7 +61,7 @@ async def visible_rep(
         allowed = or_(allowed, Rep.unit_id == actor.rep_unit_id)
     rep = await session.scalar(select(Rep).where(Rep.id == rep_id, allowed))
     if rep is None:
-        raise not_found("REP_NOT_FOUND", field, "销售代表", "rep")
+        raise not_found(OrgError.REP_NOT_FOUND, field, "销售代表", "rep")
     return rep
 
 
@@ -71,7 +74,7 @@ async def get_opportunity(
         .where(Opportunity.id == opportunity_id, opportunity_visible(actor))
     )
     if found is None:
-        raise not_found("OPPORTUNITY_NOT_FOUND", field, "商机", "opportunity")
+        raise not_found(PipelineError.OPPORTUNITY_NOT_FOUND, field, "商机", "opportunity")
     return found
 
 
@@ -90,7 +93,7 @@ async def require_manager_of(session: AsyncSession, actor: Actor, rep_id: int) -
         and actor.manages_path(path)
     ):
         raise Forbidden(
-            "MANAGER_REQUIRED",
+            PipelineError.MANAGER_REQUIRED,
             "此操作需要该销售代表的经理",
             "This needs a manager of the opportunity's owner",
             "id",
@@ -102,7 +105,10 @@ def _acting_rep(actor: Actor, rep_id: int | None) -> int:
     chosen = rep_id if rep_id is not None else actor.rep_id
     if chosen is None:
         raise InvalidInput(
-            "OWNER_REQUIRED", "请指定负责的销售代表", "Say which rep owns it", "owner_id"
+            PipelineError.OWNER_REQUIRED,
+            "请指定负责的销售代表",
+            "Say which rep owns it",
+            "owner_id",
         )
     return chosen
 
@@ -176,10 +182,10 @@ async def create_opportunity(
     owner = await visible_rep(session, actor, _acting_rep(actor, owner_rep_id), "owner_id")
     account = (await accounts_by_ids(session, actor, [account_id])).get(account_id)
     if account is None:
-        raise not_found("ACCOUNT_NOT_FOUND", "account_id", "客户", "account")
+        raise not_found(PipelineError.ACCOUNT_NOT_FOUND, "account_id", "客户", "account")
     for required in ("title", "amount", "expected_close"):
         if getattr(details, required) is None:
-            raise InvalidInput("REQUIRED", "不能为空", "Must not be empty", required)
+            raise InvalidInput(KernelError.REQUIRED, "不能为空", "Must not be empty", required)
     opportunity = Opportunity(
         account_id=account.id,
         owner_rep_id=owner.id,
@@ -218,7 +224,10 @@ async def _apply(session, actor, opportunity: Opportunity, details: Details, gat
     if details.amount is not None:
         if details.amount < 0:
             raise InvalidInput(
-                "NEGATIVE_AMOUNT", "金额不能为负", "The amount cannot be negative", "amount"
+                PipelineError.NEGATIVE_AMOUNT,
+                "金额不能为负",
+                "The amount cannot be negative",
+                "amount",
             )
         opportunity.amount = details.amount
     if details.expected_close is not None:
@@ -345,7 +354,7 @@ async def lose(
     reason = await session.get(LossReason, reason_code.strip().lower())
     if reason is None or not reason.active:
         raise InvalidInput(
-            "UNKNOWN_LOSS_REASON",
+            PipelineError.UNKNOWN_LOSS_REASON,
             "请从丢单原因列表中选择",
             "Pick a loss reason from the list",
             "reason_code",
@@ -353,7 +362,10 @@ async def lose(
     note = " ".join((note or "").split()) or None
     if reason.code == "other" and not note:
         raise InvalidInput(
-            "NOTE_REQUIRED", "选择“其他”时请写明原因", "Say what happened for 'other'", "note"
+            PipelineError.NOTE_REQUIRED,
+            "选择“其他”时请写明原因",
+            "Say what happened for 'other'",
+            "note",
         )
     opportunity.loss_reason_code, opportunity.loss_note = reason.code, note
     return await move_stage(session, actor, opportunity, Stage.LOST, Move.LOSE, note or reason.code)

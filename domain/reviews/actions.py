@@ -15,9 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.db import utcnow
 from domain.errors import Conflict, DomainError, InvalidInput, not_found
 from domain.kernel.actor import Actor
+from domain.kernel.errors import KernelError
 from domain.kernel.time import as_utc
 from domain.org.models import Rep
+from domain.pipeline.errors import PipelineError
 from domain.pipeline.models import Account, Opportunity
+from domain.reviews.errors import ReviewError
 from domain.reviews.models import (
     ReviewAnomaly,
     ReviewKeyCustomer,
@@ -121,13 +124,13 @@ async def _pending(session, review: WeeklyReview | None, actor, ids: Sequence[in
         stmt = stmt.where(ReviewSuggestion.review_id == review.id)
     found = await rows_by_id(session, stmt)
     if set(ids) - set(found):
-        raise not_found("SUGGESTION_NOT_FOUND", field, "调整建议", "suggestion")
+        raise not_found(ReviewError.SUGGESTION_NOT_FOUND, field, "调整建议", "suggestion")
     suggestions = [found[i] for i in ids]
     for suggestion in suggestions:
         status = SuggestionStatus(suggestion.status)
         if status != SuggestionStatus.PENDING:
             raise Conflict(
-                "ALREADY_DECIDED",
+                ReviewError.ALREADY_DECIDED,
                 f"该调整建议已经{status.label_zh}",
                 f"This suggestion is already {status.label_en.lower()}",
                 field,
@@ -205,7 +208,7 @@ async def _check_not_stale(session, suggestions: Sequence[ReviewSuggestion]) -> 
         changed = last_change.get(suggestion.target_id)
         if changed is not None and changed > as_utc(suggestion.created_at):
             raise Conflict(
-                "STALE_VERSION",
+                KernelError.STALE_VERSION,
                 "建议提出之后目标已被修改，请按最新数字重新提出建议",
                 "The target changed after this suggestion was made: suggest again from its "
                 "current amount",
@@ -242,12 +245,15 @@ async def confirm_key_customers(
     review = await get_review(session, actor, review_id)
     if not accounts:
         raise InvalidInput(
-            "REQUIRED", "请至少确认一个客户", "Give at least one account", "accounts"
+            KernelError.REQUIRED, "请至少确认一个客户", "Give at least one account", "accounts"
         )
     ids = [account_id for account_id, _ in accounts]
     if len(set(ids)) != len(ids):
         raise InvalidInput(
-            "DUPLICATE_ACCOUNT", "同一个客户出现了两次", "An account is listed twice", "accounts"
+            ReviewError.DUPLICATE_ACCOUNT,
+            "同一个客户出现了两次",
+            "An account is listed twice",
+            "accounts",
         )
     notes = {
         account_id: clean_note(note, "accounts", MAX_KEY_NOTE, False)
@@ -304,5 +310,8 @@ async def _check_accounts_in_review(
     )
     if set(ids) - in_subtree:
         raise not_found(
-            "ACCOUNT_NOT_FOUND", "accounts", "本次复盘范围内的客户", "account in this review"
+            PipelineError.ACCOUNT_NOT_FOUND,
+            "accounts",
+            "本次复盘范围内的客户",
+            "account in this review",
         )

@@ -11,10 +11,12 @@ from typing import Literal, overload
 from domain.alerts.models import Alert
 from domain.errors import Forbidden, InvalidInput
 from domain.kernel.actor import Actor, Role
+from domain.kernel.errors import KernelError
 from domain.kernel.severity import Severity
 from domain.labels import LabelledEnum, register
 from domain.pipeline import funnel as funnels
 from domain.pipeline import kpis
+from domain.reviews.errors import ReviewError
 from domain.targets.models import Metric, PeriodKind, Target
 from domain.targets.periods import Period
 from domain.targets.rules import Pace
@@ -57,10 +59,10 @@ def clean_note(value: str | None, field: str, max_length: int, required: bool = 
     if not text:
         if not required:
             return None
-        raise InvalidInput("REQUIRED", "不能为空", "Must not be empty", field)
+        raise InvalidInput(KernelError.REQUIRED, "不能为空", "Must not be empty", field)
     if len(text) > max_length:
         raise InvalidInput(
-            "TOO_LONG",
+            KernelError.TOO_LONG,
             f"不能超过 {max_length} 个字符",
             f"Must be at most {max_length} characters",
             field,
@@ -71,7 +73,7 @@ def clean_note(value: str | None, field: str, max_length: int, required: bool = 
 def require_role(actor: Actor, roles: Sequence[Role], what_zh: str, what_en: str) -> None:
     if not actor.has(*roles):
         raise Forbidden(
-            "NOT_ALLOWED",
+            ReviewError.NOT_ALLOWED,
             f"你的角色不能{what_zh}",
             f"Your role cannot {what_en}",
             None,
@@ -86,7 +88,7 @@ def check_week(week_start: date, today: date) -> Period:
     WEEK_NOT_STARTED when that Monday is after the company's today."""
     if week_start.weekday() != 0:
         raise InvalidInput(
-            "INVALID_WEEK",
+            ReviewError.INVALID_WEEK,
             f"周复盘按 ISO 周进行：weekStart 必须是周一，{week_start.isoformat()} 不是",
             f"A review covers an ISO week: weekStart must be a Monday, "
             f"{week_start.isoformat()} is not",
@@ -94,7 +96,7 @@ def check_week(week_start: date, today: date) -> Period:
         )
     if week_start > today:
         raise InvalidInput(
-            "WEEK_NOT_STARTED",
+            ReviewError.WEEK_NOT_STARTED,
             f"{week_start.isoformat()} 开始的这一周还没有开始，不能复盘",
             f"The week starting {week_start.isoformat()} has not started yet",
             "week_start",

@@ -33,14 +33,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, InvalidInput, not_found
 from domain.kernel.actor import Actor
+from domain.kernel.errors import KernelError
+from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, Rep, User
 from domain.org.service import unit_visible, units_in_subtree
 from domain.paging import Page, fetch_page
 from domain.pipeline.models import Account
+from domain.reviews.errors import ReviewError
 from domain.reviews.export import Names, ReviewExportFormat, render, review_document
 from domain.reviews.models import ReviewAnomaly, ReviewKeyCustomer, ReviewSuggestion, WeeklyReview
 from domain.reviews.rules import PLANNERS, check_week, require_role
 from domain.reviews.snapshot import ReviewSettings, build_snapshot, id_names, target_names
+from domain.targets.errors import TargetError
 from domain.targets.models import Target
 from domain.targets.periods import Period
 
@@ -59,7 +63,7 @@ async def get_review(
         select(WeeklyReview).where(WeeklyReview.id == review_id, review_visible(actor))
     )
     if review is None:
-        raise not_found("REVIEW_NOT_FOUND", field, "周复盘", "weekly review")
+        raise not_found(ReviewError.REVIEW_NOT_FOUND, field, "周复盘", "weekly review")
     return review
 
 
@@ -106,7 +110,7 @@ def _by_id(names: Mapping[int, str]) -> dict[int | None, str]:
 async def review_unit(session: AsyncSession, review: WeeklyReview) -> OrgUnit:
     unit = await session.get(OrgUnit, review.unit_id)
     if unit is None:
-        raise not_found("UNIT_NOT_FOUND", "unit_id", "组织单元", "org unit")
+        raise not_found(OrgError.UNIT_NOT_FOUND, "unit_id", "组织单元", "org unit")
     return unit
 
 
@@ -129,7 +133,9 @@ async def target_in_review(
         )
     )
     if target is None:
-        raise not_found("TARGET_NOT_FOUND", field, "本次复盘范围内的目标", "target in this review")
+        raise not_found(
+            TargetError.TARGET_NOT_FOUND, field, "本次复盘范围内的目标", "target in this review"
+        )
     return target
 
 
@@ -140,7 +146,9 @@ async def rep_in_review(
     subtree = await review_subtree(session, review)
     found = await session.scalar(select(Rep.id).where(Rep.id == rep_id, Rep.unit_id.in_(subtree)))
     if found is None:
-        raise not_found("REP_NOT_FOUND", field, "本次复盘范围内的销售代表", "rep in this review")
+        raise not_found(
+            OrgError.REP_NOT_FOUND, field, "本次复盘范围内的销售代表", "rep in this review"
+        )
     return found
 
 
@@ -162,7 +170,7 @@ async def start_weekly_review(
     week = check_week(week_start, today)
     unit = await session.get(OrgUnit, unit_id)
     if unit is None or not actor.manages_path(unit.path):
-        raise not_found("UNIT_NOT_FOUND", "unit_id", "组织单元", "org unit")
+        raise not_found(OrgError.UNIT_NOT_FOUND, "unit_id", "组织单元", "org unit")
     exists = await session.scalar(
         select(WeeklyReview.id).where(
             WeeklyReview.unit_id == unit.id, WeeklyReview.week_start == week.start
@@ -189,7 +197,7 @@ async def start_weekly_review(
 
 def _review_exists(unit: OrgUnit, week: Period) -> Conflict:
     return Conflict(
-        "REVIEW_EXISTS",
+        ReviewError.REVIEW_EXISTS,
         f"{unit.name} 的 {week.label()} 周复盘已经开始过了",
         f"{unit.name} already has a review of {week.label()}",
         "week_start",
@@ -214,9 +222,11 @@ async def list_reviews(
     started first."""
     unit = await session.scalar(select(OrgUnit).where(OrgUnit.id == unit_id, unit_visible(actor)))
     if unit is None:
-        raise not_found("UNIT_NOT_FOUND", "unit_id", "组织单元", "org unit")
+        raise not_found(OrgError.UNIT_NOT_FOUND, "unit_id", "组织单元", "org unit")
     if start is not None and end is not None and end < start:
-        raise InvalidInput("INVALID_RANGE", "日期范围无效", "The range must run forwards", "to")
+        raise InvalidInput(
+            KernelError.INVALID_RANGE, "日期范围无效", "The range must run forwards", "to"
+        )
     stmt = select(WeeklyReview).where(review_visible(actor))
     if include_subtree:
         stmt = stmt.where(WeeklyReview.unit_id.in_(units_in_subtree(unit.path)))

@@ -21,6 +21,7 @@ from domain.errors import Conflict, InvalidInput
 from domain.kernel.actor import Actor
 from domain.org.models import OrgUnit, Rep
 from domain.targets import actuals, rules
+from domain.targets.errors import TargetError
 from domain.targets.models import (
     METRIC_UNITS,
     MarketPotential,
@@ -66,7 +67,7 @@ async def allocate_target(
     metric = Metric(parent.metric)
     if plan.into_children and plan.profile:
         raise InvalidInput(
-            "PROFILE_NOT_FOR_CHILDREN",
+            TargetError.PROFILE_NOT_FOR_CHILDREN,
             "季节性曲线只用于按时间拆分",
             "A seasonal profile only applies to splits over time",
             "profile",
@@ -78,7 +79,7 @@ async def allocate_target(
     else:
         if plan.period_kind is None:
             raise InvalidInput(
-                "PERIOD_REQUIRED",
+                TargetError.PERIOD_REQUIRED,
                 "按时间拆分时请指定周期类型",
                 "Give periodKind to split over time",
                 "period_kind",
@@ -88,7 +89,10 @@ async def allocate_target(
         inputs = await _time_inputs(session, metric, info, periods, today, plan.profile)
     if not slots:
         raise InvalidInput(
-            "NO_CHILDREN", "没有可分配的下级", "There is nothing below this target", "target_id"
+            TargetError.NO_CHILDREN,
+            "没有可分配的下级",
+            "There is nothing below this target",
+            "target_id",
         )
     if plan.even:
         inputs = [rules.ChildInputs(i.key, i.name, 1.0, None, None) for i in inputs]
@@ -157,7 +161,7 @@ def _leave_split(split: list[Target], kept: set[int], parent_name: str) -> list[
     for child in leaving:
         if TargetStatus(child.status) in (TargetStatus.APPROVED, TargetStatus.LOCKED):
             raise Conflict(
-                "CHILD_APPROVED",
+                TargetError.CHILD_APPROVED,
                 f"{parent_name}的拆分中有已批准的目标不在新的拆分里，不能重新分配",
                 f"An approved target of {parent_name}'s split has no place in the new split, "
                 "so it cannot be re-allocated",
@@ -187,7 +191,7 @@ def _refresh(
     nothing changes."""
     if TargetStatus(target.status) in (TargetStatus.APPROVED, TargetStatus.LOCKED):
         raise Conflict(
-            "CHILD_APPROVED",
+            TargetError.CHILD_APPROVED,
             f"{info.name}的目标已批准，不能重新分配",
             f"{info.name}'s target is already approved and cannot be re-allocated",
             "target_id",
@@ -238,7 +242,7 @@ async def _time_inputs(session, metric, info, periods: Sequence[Period], today, 
         row = await session.get(SeasonalProfile, profile)
         if row is None:
             raise InvalidInput(
-                "UNKNOWN_PROFILE",
+                TargetError.UNKNOWN_PROFILE,
                 "没有这个季节性曲线",
                 "No seasonal profile of that name",
                 "profile",
@@ -270,7 +274,10 @@ async def set_market_potential(
 ) -> float:
     if value < 0:
         raise InvalidInput(
-            "NEGATIVE_POTENTIAL", "市场潜力不能为负", "Market potential cannot be negative", "value"
+            TargetError.NEGATIVE_POTENTIAL,
+            "市场潜力不能为负",
+            "Market potential cannot be negative",
+            "value",
         )
     await managed_owner(session, actor, owner)
     row = await session.scalar(

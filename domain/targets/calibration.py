@@ -19,6 +19,7 @@ from domain.errors import Conflict, Forbidden, InvalidInput
 from domain.kernel.actor import Actor, Role
 from domain.org.models import Rep
 from domain.targets import rules
+from domain.targets.errors import TargetError
 from domain.targets.models import Target, TargetStatus, TargetVersion
 from domain.targets.service import (
     Owner,
@@ -96,7 +97,7 @@ async def rebalance_targets(
     reason = clean_reason(calibration.reason, required=True)
     if len(moves) < 2 or len({m.target_id for m in moves}) != len(moves):
         raise InvalidInput(
-            "TOO_FEW_TARGETS",
+            TargetError.TOO_FEW_TARGETS,
             "至少需要两个不同的同级目标",
             "Give at least two different sibling targets",
             "moves",
@@ -109,7 +110,7 @@ async def rebalance_targets(
         targets.append(target)
     if len({t.parent_id for t in targets}) != 1 or targets[0].parent_id is None:
         raise InvalidInput(
-            "NOT_SIBLINGS",
+            TargetError.NOT_SIBLINGS,
             "这些目标不属于同一个上级目标",
             "The targets do not share a parent",
             "moves",
@@ -117,7 +118,7 @@ async def rebalance_targets(
     await hold_split(session, targets[0].parent_id)
     if sum(m.amount for m in moves) != sum(t.amount for t in targets):
         raise InvalidInput(
-            "SUM_CHANGED",
+            TargetError.SUM_CHANGED,
             "调配前后的合计必须相同",
             "The amounts must add up to the same total as before",
             "moves",
@@ -149,7 +150,7 @@ async def _check_calibration(session, actor, targets, calibration, now) -> bool:
     is_director = actor.has(Role.DIRECTOR, Role.ADMIN)
     if any(t.status == TargetStatus.LOCKED.value for t in targets) and not is_director:
         raise Forbidden(
-            "LOCKED",
+            TargetError.LOCKED,
             "已锁定的目标只有总监可以修改",
             "Only a director can change a locked target",
             "id",
@@ -173,7 +174,7 @@ async def _check_calibration(session, actor, targets, calibration, now) -> bool:
     if is_director and override:
         return True
     raise Conflict(
-        "CALIBRATION_TOO_SOON",
+        TargetError.CALIBRATION_TOO_SOON,
         f"该单元 {calibration.window_days} 天内已校准过；如需再次调整，需总监填写例外原因",
         f"This unit was calibrated in the last {calibration.window_days} days; a director "
         "can override with a reason",

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.errors import not_found
 from domain.kernel.actor import Actor
 from domain.org.demo import WEAK_TEAM
+from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, OrgUnitKind, Rep, RepLevel
 from domain.targets import actuals, allocation, rules, service
 from domain.targets.imports import deals
@@ -52,7 +53,7 @@ async def seed_targets(session: AsyncSession, actor: Actor, seed: int, today: da
         select(OrgUnit).where(OrgUnit.kind == OrgUnitKind.COMPANY.value).order_by(OrgUnit.id)
     )
     if company is None:
-        raise not_found("UNIT_NOT_FOUND", "company", "组织单元", "org unit")
+        raise not_found(OrgError.UNIT_NOT_FOUND, "company", "组织单元", "org unit")
     exists = await session.scalar(
         select(Target.id).where(
             Target.owner_unit_id == company.id,

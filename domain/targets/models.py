@@ -5,20 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Boolean,
-    CheckConstraint,
-    Date,
-    DateTime,
-    Float,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db import Base, utcnow
@@ -71,19 +58,19 @@ class Deal(Base):
     """A closed deal from history (imported) — the actuals that baselines and progress use."""
 
     __tablename__ = "deal"
-    __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)
+    __table_args__ = (sa.CheckConstraint("amount >= 0", name="amount_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(64), unique=True)
-    close_date: Mapped[date] = mapped_column(Date, index=True)
-    amount: Mapped[int] = mapped_column(BigInteger)
-    rep_id: Mapped[int] = mapped_column(ForeignKey("rep.id"), index=True)
-    customer: Mapped[str] = mapped_column(String(200))
-    segment: Mapped[str] = mapped_column(String(40))
-    product_line: Mapped[str] = mapped_column(String(80))
-    high_margin: Mapped[bool] = mapped_column(Boolean, default=False)
-    one_off: Mapped[bool] = mapped_column(Boolean, default=False)
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    external_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    close_date: Mapped[date] = mapped_column(sa.Date, index=True)
+    amount: Mapped[int] = mapped_column(sa.BigInteger)
+    rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"), index=True)
+    customer: Mapped[str] = mapped_column(sa.String(200))
+    segment: Mapped[str] = mapped_column(sa.String(40))
+    product_line: Mapped[str] = mapped_column(sa.String(80))
+    high_margin: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    one_off: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    imported_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class Target(Base):
@@ -91,33 +78,33 @@ class Target(Base):
 
     __tablename__ = "target"
     __table_args__ = (
-        CheckConstraint(one_of("metric", Metric), name="metric"),
-        CheckConstraint(one_of("period_kind", PeriodKind), name="period_kind"),
-        CheckConstraint(one_of("status", TargetStatus), name="status"),
-        CheckConstraint("amount >= 0", name="amount_not_negative"),
-        CheckConstraint(
+        sa.CheckConstraint(one_of("metric", Metric), name="metric"),
+        sa.CheckConstraint(one_of("period_kind", PeriodKind), name="period_kind"),
+        sa.CheckConstraint(one_of("status", TargetStatus), name="status"),
+        sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
+        sa.CheckConstraint(
             "(owner_unit_id IS NULL) <> (owner_rep_id IS NULL)", name="exactly_one_owner"
         ),
-        UniqueConstraint("metric", "owner_key", "period_kind", "period_start"),
+        sa.UniqueConstraint("metric", "owner_key", "period_kind", "period_start"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    metric: Mapped[str] = mapped_column(String(24))
-    owner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
-    owner_rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id"), index=True)
+    metric: Mapped[str] = mapped_column(sa.String(24))
+    owner_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
+    owner_rep_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rep.id"), index=True)
     # "unit:5" or "rep:7": one column so the uniqueness holds on every database.
-    owner_key: Mapped[str] = mapped_column(String(32))
-    period_kind: Mapped[str] = mapped_column(String(8))
-    period_start: Mapped[date] = mapped_column(Date)
-    amount: Mapped[int] = mapped_column(BigInteger)
-    status: Mapped[str] = mapped_column(String(12), default=TargetStatus.DRAFT.value)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("target.id"), index=True)
+    owner_key: Mapped[str] = mapped_column(sa.String(32))
+    period_kind: Mapped[str] = mapped_column(sa.String(8))
+    period_start: Mapped[date] = mapped_column(sa.Date)
+    amount: Mapped[int] = mapped_column(sa.BigInteger)
+    status: Mapped[str] = mapped_column(sa.String(12), default=TargetStatus.DRAFT.value)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("target.id"), index=True)
     # Why this number: the allocation inputs, shares and the sentence its owner reads.
-    explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    explanation: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    version: Mapped[int] = mapped_column(sa.Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -127,20 +114,20 @@ class TargetVersion(Base):
     """Append-only history of a target: every change, who, when, why, old and new."""
 
     __tablename__ = "target_version"
-    __table_args__ = (UniqueConstraint("target_id", "version"),)
+    __table_args__ = (sa.UniqueConstraint("target_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    target_id: Mapped[int] = mapped_column(ForeignKey("target.id"), index=True)
-    version: Mapped[int] = mapped_column(Integer)
-    action: Mapped[str] = mapped_column(String(16))
-    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    reason: Mapped[str | None] = mapped_column(Text)
-    old_amount: Mapped[int | None] = mapped_column(BigInteger)
-    new_amount: Mapped[int] = mapped_column(BigInteger)
-    old_status: Mapped[str | None] = mapped_column(String(12))
-    new_status: Mapped[str] = mapped_column(String(12))
-    director_override: Mapped[bool] = mapped_column(Boolean, default=False)
+    target_id: Mapped[int] = mapped_column(sa.ForeignKey("target.id"), index=True)
+    version: Mapped[int] = mapped_column(sa.Integer)
+    action: Mapped[str] = mapped_column(sa.String(16))
+    actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    old_amount: Mapped[int | None] = mapped_column(sa.BigInteger)
+    new_amount: Mapped[int] = mapped_column(sa.BigInteger)
+    old_status: Mapped[str | None] = mapped_column(sa.String(12))
+    new_status: Mapped[str] = mapped_column(sa.String(12))
+    director_override: Mapped[bool] = mapped_column(sa.Boolean, default=False)
 
 
 class TargetProposal(Base):
@@ -149,11 +136,11 @@ class TargetProposal(Base):
     __tablename__ = "target_proposal"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    target_id: Mapped[int] = mapped_column(ForeignKey("target.id"), index=True)
-    amount: Mapped[int] = mapped_column(BigInteger)
-    reason: Mapped[str] = mapped_column(Text)
-    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    target_id: Mapped[int] = mapped_column(sa.ForeignKey("target.id"), index=True)
+    amount: Mapped[int] = mapped_column(sa.BigInteger)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class MarketPotential(Base):
@@ -161,15 +148,15 @@ class MarketPotential(Base):
 
     __tablename__ = "market_potential"
     __table_args__ = (
-        UniqueConstraint("owner_key"),
-        CheckConstraint("value >= 0", name="value_not_negative"),
+        sa.UniqueConstraint("owner_key"),
+        sa.CheckConstraint("value >= 0", name="value_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    owner_key: Mapped[str] = mapped_column(String(32))
-    value: Mapped[float] = mapped_column(Float)
+    owner_key: Mapped[str] = mapped_column(sa.String(32))
+    value: Mapped[float] = mapped_column(sa.Float)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
 
 
@@ -179,16 +166,16 @@ class BusinessCoefficient(Base):
 
     __tablename__ = "business_coefficient"
     __table_args__ = (
-        CheckConstraint("multiplier > 0", name="multiplier_positive"),
-        CheckConstraint("end_date >= start_date", name="dates_ordered"),
+        sa.CheckConstraint("multiplier > 0", name="multiplier_positive"),
+        sa.CheckConstraint("end_date >= start_date", name="dates_ordered"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
-    start_date: Mapped[date] = mapped_column(Date)
-    end_date: Mapped[date] = mapped_column(Date)
-    multiplier: Mapped[float] = mapped_column(Float)
-    segment: Mapped[str | None] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    start_date: Mapped[date] = mapped_column(sa.Date)
+    end_date: Mapped[date] = mapped_column(sa.Date)
+    multiplier: Mapped[float] = mapped_column(sa.Float)
+    segment: Mapped[str | None] = mapped_column(sa.String(40))
 
 
 class CalendarException(Base):
@@ -196,22 +183,22 @@ class CalendarException(Base):
 
     __tablename__ = "calendar_exception"
 
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    working: Mapped[bool] = mapped_column(Boolean)
-    name: Mapped[str] = mapped_column(String(120))
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(sa.Boolean)
+    name: Mapped[str] = mapped_column(sa.String(120))
 
 
 class TargetProjection(Base):
     """A projection to period end recorded on a day, to judge forecast accuracy later."""
 
     __tablename__ = "target_projection"
-    __table_args__ = (UniqueConstraint("target_id", "day"),)
+    __table_args__ = (sa.UniqueConstraint("target_id", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    target_id: Mapped[int] = mapped_column(ForeignKey("target.id"), index=True)
-    day: Mapped[date] = mapped_column(Date)
-    achieved: Mapped[int] = mapped_column(BigInteger)
-    projection: Mapped[int] = mapped_column(BigInteger)
+    target_id: Mapped[int] = mapped_column(sa.ForeignKey("target.id"), index=True)
+    day: Mapped[date] = mapped_column(sa.Date)
+    achieved: Mapped[int] = mapped_column(sa.BigInteger)
+    projection: Mapped[int] = mapped_column(sa.BigInteger)
 
 
 class GapReason(Base):
@@ -219,40 +206,40 @@ class GapReason(Base):
 
     __tablename__ = "gap_reason"
 
-    code: Mapped[str] = mapped_column(String(40), primary_key=True)
-    label_zh: Mapped[str] = mapped_column(String(80))
-    label_en: Mapped[str] = mapped_column(String(80))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    code: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    label_zh: Mapped[str] = mapped_column(sa.String(80))
+    label_en: Mapped[str] = mapped_column(sa.String(80))
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
 
 
 class GapTag(Base):
     __tablename__ = "gap_tag"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    target_id: Mapped[int] = mapped_column(ForeignKey("target.id"), index=True)
-    reason_code: Mapped[str] = mapped_column(ForeignKey("gap_reason.code"))
-    note: Mapped[str | None] = mapped_column(Text)
-    tagged_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    target_id: Mapped[int] = mapped_column(sa.ForeignKey("target.id"), index=True)
+    reason_code: Mapped[str] = mapped_column(sa.ForeignKey("gap_reason.code"))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    tagged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class TargetComment(Base):
     __tablename__ = "target_comment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    target_id: Mapped[int] = mapped_column(ForeignKey("target.id"), index=True)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    body: Mapped[str] = mapped_column(Text)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    target_id: Mapped[int] = mapped_column(sa.ForeignKey("target.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class TargetMention(Base):
     __tablename__ = "target_mention"
 
     comment_id: Mapped[int] = mapped_column(
-        ForeignKey("target_comment.id", ondelete="CASCADE"), primary_key=True
+        sa.ForeignKey("target_comment.id", ondelete="CASCADE"), primary_key=True
     )
-    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True, index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"), primary_key=True, index=True)
 
 
 class Objective(Base):
@@ -261,22 +248,22 @@ class Objective(Base):
     __tablename__ = "objective"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
-    owner_key: Mapped[str] = mapped_column(String(32), index=True)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    owner_key: Mapped[str] = mapped_column(sa.String(32), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
 class KeyResult(Base):
     __tablename__ = "key_result"
-    __table_args__ = (UniqueConstraint("objective_id", "target_id"),)
+    __table_args__ = (sa.UniqueConstraint("objective_id", "target_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     objective_id: Mapped[int] = mapped_column(
-        ForeignKey("objective.id", ondelete="CASCADE"), index=True
+        sa.ForeignKey("objective.id", ondelete="CASCADE"), index=True
     )
-    target_id: Mapped[int] = mapped_column(ForeignKey("target.id"))
-    title: Mapped[str] = mapped_column(String(200))
+    target_id: Mapped[int] = mapped_column(sa.ForeignKey("target.id"))
+    title: Mapped[str] = mapped_column(sa.String(200))
 
 
 class SeasonalProfile(Base):
@@ -284,6 +271,6 @@ class SeasonalProfile(Base):
 
     __tablename__ = "seasonal_profile"
 
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    label: Mapped[str] = mapped_column(String(120))
-    weights: Mapped[list[float]] = mapped_column(JSON)
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(sa.String(120))
+    weights: Mapped[list[float]] = mapped_column(sa.JSON)

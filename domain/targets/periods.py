@@ -13,6 +13,7 @@ from functools import lru_cache
 import holidays
 
 from domain.errors import InvalidInput
+from domain.targets.errors import TargetError
 from domain.targets.models import PeriodKind
 
 _ORDER = [PeriodKind.YEAR, PeriodKind.QUARTER, PeriodKind.MONTH, PeriodKind.WEEK]
@@ -45,7 +46,7 @@ class Period:
                 PeriodKind.WEEK: ("周一", "a Monday"),
             }[kind]
             raise InvalidInput(
-                "PERIOD_NOT_ALIGNED",
+                TargetError.PERIOD_NOT_ALIGNED,
                 f"{kind.label_zh}必须从{first[0]}开始",
                 f"A {kind.label_en.lower()} must start on {first[1]}",
                 "period_start",
@@ -91,7 +92,7 @@ class Period:
         """The periods of `kind` that make up this one (weeks by their Thursday)."""
         if not self.splits_into(kind):
             raise InvalidInput(
-                "INVALID_SPLIT",
+                TargetError.INVALID_SPLIT,
                 f"{self.kind.label_zh}不能拆分为{kind.label_zh}",
                 f"A {self.kind.label_en.lower()} cannot be split into {kind.label_en.lower()}s",
                 "into",

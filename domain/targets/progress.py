@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.errors import not_found
 from domain.kernel.actor import Actor
 from domain.labels import LabelledEnum, register
+from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, Rep
 from domain.org.service import units_in_subtree
 from domain.targets import actuals, rules
@@ -111,7 +112,7 @@ async def target_tree(
     each with its progress, ordered root first."""
     root = await session.get(OrgUnit, root_unit_id)
     if root is None or not (actor.manages_path(root.path) or actor.rep_unit_id == root.id):
-        raise not_found("UNIT_NOT_FOUND", "root_id", "组织单元", "org unit")
+        raise not_found(OrgError.UNIT_NOT_FOUND, "root_id", "组织单元", "org unit")
     subtree = units_in_subtree(root.path)
     rows = await session.execute(
         select(Target, OrgUnit.depth, Rep.id)

@@ -20,6 +20,7 @@ from datetime import date
 from fractions import Fraction
 
 from domain.errors import Conflict, InvalidInput
+from domain.targets.errors import TargetError
 from domain.targets.models import MetricUnit, PeriodKind, TargetStatus
 
 # --- exact splits -----------------------------------------------------------------------
@@ -30,16 +31,19 @@ def largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
     to the total; leftover units go to the largest remainders, ties to the earlier child."""
     if total < 0:
         raise InvalidInput(
-            "NEGATIVE_AMOUNT", "金额不能为负", "The amount cannot be negative", "amount"
+            TargetError.NEGATIVE_AMOUNT, "金额不能为负", "The amount cannot be negative", "amount"
         )
     if any(w < 0 or math.isnan(w) or math.isinf(w) for w in weights):
         raise InvalidInput(
-            "INVALID_WEIGHTS", "权重必须是非负数", "Weights must be non-negative", "weights"
+            TargetError.INVALID_WEIGHTS,
+            "权重必须是非负数",
+            "Weights must be non-negative",
+            "weights",
         )
     weight_sum = sum(weights)
     if not weights or weight_sum <= 0:
         raise InvalidInput(
-            "ZERO_WEIGHTS",
+            TargetError.ZERO_WEIGHTS,
             "所有权重都为零，无法拆分",
             "Every weight is zero: there is nothing to split by",
             "weights",
@@ -63,13 +67,16 @@ def rescale(total: int, amounts: Sequence[int]) -> list[int]:
     to the total, and a split that already sums to it comes back unchanged."""
     if total < 0:
         raise InvalidInput(
-            "NEGATIVE_AMOUNT", "金额不能为负", "The amount cannot be negative", "amount"
+            TargetError.NEGATIVE_AMOUNT, "金额不能为负", "The amount cannot be negative", "amount"
         )
     if not amounts:
         return []
     if any(a < 0 for a in amounts):
         raise InvalidInput(
-            "INVALID_WEIGHTS", "权重必须是非负数", "Weights must be non-negative", "weights"
+            TargetError.INVALID_WEIGHTS,
+            "权重必须是非负数",
+            "Weights must be non-negative",
+            "weights",
         )
     return largest_remainder(total, list(amounts) if any(amounts) else [1] * len(amounts))
 
@@ -102,7 +109,7 @@ def check_one_split(existing: Iterable[SplitShape], wanted: SplitShape) -> None:
         if shape != wanted:
             done_zh, done_en = shape.labels()
             raise InvalidInput(
-                "INVALID_SPLIT",
+                TargetError.INVALID_SPLIT,
                 f"该目标已{done_zh}，一个目标只能有一种拆分方式；可以继续拆分它的下级目标",
                 f"This target is already split {done_en}; a target has one split only "
                 "(split its children further instead)",
@@ -115,7 +122,7 @@ def check_free_child(current_parent_id: int | None, parent_id: int, name: str) -
     refresh its own child, never take a child from another target's split."""
     if current_parent_id is not None and current_parent_id != parent_id:
         raise InvalidInput(
-            "INVALID_SPLIT",
+            TargetError.INVALID_SPLIT,
             f"{name}在该期间的目标已属于另一个目标的拆分；一个目标只能有一个上级",
             f"{name}'s target for that period already belongs to another target's split; "
             "a target has one parent",
@@ -127,7 +134,7 @@ def check_adjustable(has_parent: bool) -> None:
     """Only a target that is not part of a split is adjusted directly, in every status."""
     if has_parent:
         raise Conflict(
-            "PARENT_SUM_FIXED",
+            TargetError.PARENT_SUM_FIXED,
             "该目标是上级目标拆分的一部分，不能单独调整：请在同级之间调配（rebalanceTargets），"
             "或调整上级目标（下级按比例跟随），或提报你的数字（proposeTarget）",
             "This target is part of its parent's split and cannot change alone: move amounts "
@@ -159,7 +166,7 @@ class WeightMix:
         values = [self.history, self.potential, self.capability]
         if any(v < 0 for v in values) or sum(values) <= 0:
             raise InvalidInput(
-                "ZERO_WEIGHTS",
+                TargetError.ZERO_WEIGHTS,
                 "权重必须非负且不能全为零",
                 "Weights must be non-negative and not all zero",
                 "weights",
@@ -201,7 +208,7 @@ def composite_shares(children: Sequence[ChildInputs], mix: WeightMix) -> list[Ch
     used = {name: weights[name] for name in COMPONENTS if name in shares and weights[name] > 0}
     if not used:
         raise InvalidInput(
-            "NO_ALLOCATION_BASIS",
+            TargetError.NO_ALLOCATION_BASIS,
             "没有历史、潜力或能力数据可用于分配；如确需平均分配请明确选择",
             "No history, potential or capability to allocate by; ask for an even split "
             "explicitly if that is what you want",
@@ -224,7 +231,7 @@ def check_profile(weights: Sequence[float]) -> list[float]:
         or sum(weights) <= 0
     ):
         raise InvalidInput(
-            "INVALID_PROFILE",
+            TargetError.INVALID_PROFILE,
             "季节性曲线需要 12 个非负权重（一月到十二月），且不能全为零",
             "A profile needs twelve non-negative weights (January to December), not all zero",
             "weights",
@@ -367,7 +374,7 @@ def next_status(current: TargetStatus, action: str) -> TargetStatus:
     allowed_from, to = NEXT_STATUS[action]
     if current not in allowed_from:
         raise Conflict(
-            "INVALID_STATUS",
+            TargetError.INVALID_STATUS,
             f"状态为“{current.label_zh}”的目标不能执行此操作",
             f"A target in status {current.value} cannot be {to.value}",
             "id",

@@ -22,6 +22,7 @@ from domain.kernel.actor import Actor, Role
 from domain.org.models import OrgUnit, Rep
 from domain.org.service import rep_visible, unit_visible
 from domain.targets import rules
+from domain.targets.errors import TargetError
 from domain.targets.models import (
     Metric,
     Target,
@@ -81,7 +82,7 @@ async def owner_info(session: AsyncSession, owner: Owner, field: str = "owner_id
         ).first()
         if row is not None:
             return OwnerInfo(owner, row[0], row[1], row[2])
-    raise not_found("OWNER_NOT_FOUND", field, "目标负责对象", "owner")
+    raise not_found(TargetError.OWNER_NOT_FOUND, field, "目标负责对象", "owner")
 
 
 async def visible_owner(session: AsyncSession, actor: Actor, owner: Owner) -> None:
@@ -90,13 +91,13 @@ async def visible_owner(session: AsyncSession, actor: Actor, owner: Owner) -> No
     else:
         visible = select(Rep.id).where(Rep.id == owner.rep_id, rep_visible(actor))
     if await session.scalar(visible) is None:
-        raise not_found("OWNER_NOT_FOUND", "owner_id", "目标负责对象", "owner")
+        raise not_found(TargetError.OWNER_NOT_FOUND, "owner_id", "目标负责对象", "owner")
 
 
 async def managed_owner(session: AsyncSession, actor: Actor, owner: Owner) -> OwnerInfo:
     info = await owner_info(session, owner)
     if not actor.manages_path(info.path):
-        raise not_found("OWNER_NOT_FOUND", "owner_id", "目标负责对象", "owner")
+        raise not_found(TargetError.OWNER_NOT_FOUND, "owner_id", "目标负责对象", "owner")
     return info
 
 
@@ -105,7 +106,7 @@ async def get_target(session: AsyncSession, actor: Actor, target_id: int, field:
         select(Target).where(Target.id == target_id, target_visible(actor))
     )
     if target is None:
-        raise not_found("TARGET_NOT_FOUND", field, "目标", "target")
+        raise not_found(TargetError.TARGET_NOT_FOUND, field, "目标", "target")
     return target
 
 
@@ -119,7 +120,7 @@ async def managed_target(session: AsyncSession, actor: Actor, target_id: int, fi
     info = await owner_info(session, Owner.of(target))
     if not actor.manages_path(info.path) or not actor.has(Role.ADMIN, Role.DIRECTOR, Role.MANAGER):
         raise Forbidden(
-            "NOT_YOUR_SCOPE",
+            TargetError.NOT_YOUR_SCOPE,
             "只能管理你管辖范围内的目标",
             "You can only manage targets within your scope",
             field,
@@ -164,7 +165,7 @@ async def hold_split(session: AsyncSession, parent_id: int) -> Target:
         .execution_options(populate_existing=True)
     )
     if parent is None:
-        raise not_found("TARGET_NOT_FOUND", "parent_id", "目标", "target")
+        raise not_found(TargetError.TARGET_NOT_FOUND, "parent_id", "目标", "target")
     return parent
 
 
@@ -199,7 +200,7 @@ async def rescale_children(
 def check_amount(amount: int, field: str = "amount") -> None:
     if amount < 0:
         raise InvalidInput(
-            "NEGATIVE_AMOUNT", "金额不能为负", "The amount cannot be negative", field
+            TargetError.NEGATIVE_AMOUNT, "金额不能为负", "The amount cannot be negative", field
         )
 
 
@@ -212,7 +213,7 @@ def clean_reason(reason: str | None, required: bool) -> str | None: ...
 def clean_reason(reason: str | None, required: bool) -> str | None:
     text = " ".join((reason or "").split())
     if required and not text:
-        raise InvalidInput("REASON_REQUIRED", "请说明原因", "Give a reason", "reason")
+        raise InvalidInput(TargetError.REASON_REQUIRED, "请说明原因", "Give a reason", "reason")
     return text or None
 
 
@@ -250,7 +251,7 @@ async def create_target(
     )
     if existing:
         raise Conflict(
-            "TARGET_EXISTS",
+            TargetError.TARGET_EXISTS,
             "该负责对象在此期间已有此指标的目标",
             "This owner already has a target for this metric and period",
             "period_start",
@@ -282,7 +283,7 @@ async def flush_new_targets(session: AsyncSession) -> None:
         await session.flush()
     except IntegrityError:  # a concurrent twin won the unique constraint
         raise Conflict(
-            "TARGET_EXISTS", "目标已存在", "This target already exists", "period_start"
+            TargetError.TARGET_EXISTS, "目标已存在", "This target already exists", "period_start"
         ) from None
 
 
@@ -304,7 +305,7 @@ async def propose_target(
     )
     if not own:
         raise Forbidden(
-            "NOT_YOUR_TARGET",
+            TargetError.NOT_YOUR_TARGET,
             "只能为自己的目标提报数字",
             "You can only propose a number for your own target",
             "id",
@@ -338,7 +339,7 @@ async def approve_target(session: AsyncSession, actor: Actor, *, target_id: int)
     if target.parent_id is not None:
         parent = await session.get(Target, target.parent_id)
         if parent is None:
-            raise not_found("TARGET_NOT_FOUND", "parent_id", "目标", "target")
+            raise not_found(TargetError.TARGET_NOT_FOUND, "parent_id", "目标", "target")
         approver_path = (await owner_info(session, Owner.of(parent))).path
         approvers: tuple[Role, ...] = (Role.ADMIN, Role.DIRECTOR, Role.MANAGER)
     else:
@@ -346,7 +347,7 @@ async def approve_target(session: AsyncSession, actor: Actor, *, target_id: int)
         approvers = (Role.ADMIN, Role.DIRECTOR)
     if not (actor.has(*approvers) and actor.manages_path(approver_path)):
         raise Forbidden(
-            "NOT_APPROVER",
+            TargetError.NOT_APPROVER,
             "只有上级目标的负责人可以批准",
             "Only the owner of the parent target can approve it",
             "id",

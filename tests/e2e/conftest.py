@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_server import pacer
+from tests.support.pacer_cli import pacer
 
 
 @pytest.fixture(scope="session")

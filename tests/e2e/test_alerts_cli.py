@@ -1,4 +1,4 @@
-"""`pacer alerts run` as a real command: the month of tests/integration/test_alert_month.py
+"""`pacer alerts run` as a real command: the month of tests/support/alerts.py
 replayed day by day from the command line (up to the 23rd: later days are still to come
 when this was written, and a day to come is refused) gives the same sequence of alerts; a
 rerun tells what the day's runs did together; replaying earlier days is refused."""
@@ -9,9 +9,9 @@ import asyncio
 import json
 
 from domain import db
-from tests.e2e.test_server import pacer
-from tests.integration.conftest import build_world
-from tests.integration.test_alert_month import EASY, EXPECTED, Month, history
+from tests.support.alerts import EASY, EXPECTED, build_month, history
+from tests.support.pacer_cli import pacer
+from tests.support.world import build_world
 
 
 async def build(url: str):
@@ -20,11 +20,7 @@ async def build(url: str):
     sessions = db.session_factory(engine)
     try:
         world = await build_world(sessions)
-        month = Month(world)
-        async with sessions() as session:
-            await month.build(session)
-            await session.commit()
-        month.ids = {k: getattr(v, "id", v) for k, v in month.ids.items()}
+        month = await build_month(sessions, world)
         return world, month
     finally:
         await engine.dispose()

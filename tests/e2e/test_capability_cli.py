@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.e2e.test_server import pacer
+from tests.support.pacer_cli import pacer
 
 
 def run(tmp_path: Path, env: dict[str, str], *args: str):

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.e2e.test_server import PACER, free_port, wait_until_up
+from tests.support.pacer_cli import PACER, free_port, wait_until_up
 
 HEADER_TIMEOUT = 2
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.e2e.test_server import pacer
+from tests.support.pacer_cli import pacer
 
 HEADER = "external_id,close_date,amount,rep,customer,segment,product_line,high_margin"
 GOOD = [

@@ -11,15 +11,10 @@ import time
 import httpx
 
 from domain import db
-from tests.conftest import fresh_postgres_database
-from tests.e2e.test_server import PACER, free_port, pacer, wait_until_up
-from tests.integration.conftest import build_world
-from tests.integration.test_alert_subscription import (
-    nothing_more,
-    received,
-    run_alerts,
-    subscribed,
-)
+from tests.support.db import fresh_postgres_database
+from tests.support.live_app import nothing_more, received, run_alerts, subscribed
+from tests.support.pacer_cli import PACER, free_port, pacer, wait_until_up
+from tests.support.world import build_world
 
 
 def wait_until_listening(base: str) -> None:

@@ -17,9 +17,9 @@ from domain.kernel.severity import Severity
 from domain.notifications import service
 from domain.notifications.models import Delivery, NotificationSubscription
 from domain.org.models import OrgUnit
-from tests.e2e.test_server import PACER, pacer
-from tests.integration.conftest import build_world
-from tests.integration.notify_receiver import Receiver, running
+from tests.support.notify_receiver import Receiver, running
+from tests.support.pacer_cli import PACER, pacer
+from tests.support.world import build_world
 
 SECRET = "e2e-receiver-secret-0123456789"
 DEADLINE = 90  # seconds any wait may take before the test gives up

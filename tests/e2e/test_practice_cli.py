@@ -20,9 +20,9 @@ from coaching.engines.judge import TurnVerdict, judge_turn
 from coaching.engines.scoring import score_session
 from coaching.practice.models import PracticeSession, PracticeTurn
 from coaching.scenario import load_scenarios
-from tests.e2e.test_server import PACER
-from tests.integration.conftest import build_world
-from tests.unit.test_rules_engine_play import WEAK, model_answers
+from tests.support.pacer_cli import PACER
+from tests.support.rep_replies import WEAK, model_answers
+from tests.support.world import build_world
 
 SCENARIOS = load_scenarios(strict=True)
 SCENARIO = SCENARIOS["b2b_software_price"]

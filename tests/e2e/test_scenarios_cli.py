@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.e2e.test_server import pacer
-from tests.unit.scenario_sample import minimal_scenario, write_scenario
+from tests.support.pacer_cli import pacer
+from tests.support.scenario_sample import minimal_scenario, write_scenario
 
 
 def test_a_good_directory_lists_its_scenarios(tmp_path):

@@ -4,54 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
-import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import fresh_postgres_database
-
-PACER = str(Path(sys.executable).parent / "pacer")
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def pacer(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: int = 120):
-    return subprocess.run(
-        [PACER, *args],
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+from tests.support.db import fresh_postgres_database
+from tests.support.pacer_cli import PACER, ROOT, free_port, pacer, wait_until_up
 
 
 @pytest.fixture
 def sqlite_env(tmp_path) -> dict[str, str]:
     return {"PACER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'pacer.db'}"}
-
-
-def wait_until_up(base: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(process.stdout.read())
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise AssertionError(f"the server did not come up within {timeout:.0f} s")
 
 
 def test_serve_demo_answers_graphql_over_http(tmp_path, env):

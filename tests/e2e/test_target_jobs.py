@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from tests.e2e.test_server import pacer
+from tests.support.pacer_cli import pacer
 
 
 def test_snapshot_records_once_per_day(tmp_path, env):

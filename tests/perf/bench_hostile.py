@@ -27,7 +27,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.test_server import PACER, free_port, wait_until_up  # noqa: E402
+from tests.support.pacer_cli import PACER, free_port, wait_until_up  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 

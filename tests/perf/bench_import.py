@@ -22,18 +22,10 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from domain.targets.imports.csv_file import REQUIRED_COLUMNS  # noqa: E402
+
 PACER = str(Path(sys.executable).parent / "pacer")
-HEADER = [
-    "external_id",
-    "close_date",
-    "amount",
-    "rep",
-    "customer",
-    "segment",
-    "product_line",
-    "high_margin",
-    "one_off",
-]
+HEADER = [*REQUIRED_COLUMNS, "one_off"]
 SEGMENTS = ["government", "private_buyer", "enterprise_fleet", "smb", "education", "rental"]
 PRODUCT_LINES = ["EV sedan", "EV SUV", "Fleet van", "Charging"]
 FIRST_DAY = date(2023, 1, 1)

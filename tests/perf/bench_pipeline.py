@@ -41,20 +41,20 @@ QUALIFICATION = {
 }
 TEAM_SIZE = 20
 
+COMPANY_ROW = {  # the root unit of a benchmark company, inserted as a row
+    "id": 1,
+    "code": "co",
+    "name": "Co",
+    "kind": "company",
+    "parent_id": None,
+    "path": "/1/",
+    "depth": 0,
+}
+
 
 async def build(sessions, reps: int) -> list[int]:
     teams = (reps + TEAM_SIZE - 1) // TEAM_SIZE
-    units = [
-        {
-            "id": 1,
-            "code": "co",
-            "name": "Co",
-            "kind": "company",
-            "parent_id": None,
-            "path": "/1/",
-            "depth": 0,
-        }
-    ]
+    units = [dict(COMPANY_ROW)]
     units += [
         {
             "id": 2 + t,

@@ -38,19 +38,10 @@ from coaching.routing import (  # noqa: E402
     greedy_batch,
     load_policy,
 )
+from domain.org.demo import SEGMENTS  # noqa: E402
 
 REGIONS = {f"region{r}": [f"city{r}{c}" for c in range(5)] for r in range(4)}
 CITIES = [city for cities in REGIONS.values() for city in cities]
-SEGMENTS = [
-    "government",
-    "private_buyer",
-    "enterprise_fleet",
-    "soe_procurement",
-    "ride_hailing",
-    "rental",
-    "smb",
-    "education",
-]
 SOURCES = ["web", "event", "referral", "partner"]
 SIGNALS = ["battery_swap_interest", "competitor_quote", "requested_quote", "price_complaint"]
 PRODUCTS = ["battery_swap", "fleet_charging", "suv", "van"]

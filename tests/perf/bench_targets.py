@@ -38,6 +38,7 @@ from domain.settings import load_settings  # noqa: E402
 from domain.targets import allocation, rules, service  # noqa: E402
 from domain.targets.models import Deal, Metric, PeriodKind, Target  # noqa: E402
 from domain.targets.periods import Period  # noqa: E402
+from tests.perf.bench_pipeline import COMPANY_ROW  # noqa: E402
 
 REGIONS, TEAMS = 20, 10
 YEAR = Period.of(PeriodKind.YEAR, date(date.today().year, 1, 1))
@@ -58,17 +59,7 @@ async def build_company(sessions, reps_per_team: int, small_team_size: int) -> d
     rng = random.Random(1)
     async with sessions() as session:
         units, reps, deals = [], [], []
-        units.append(
-            {
-                "id": 1,
-                "code": "co",
-                "name": "Co",
-                "kind": "company",
-                "parent_id": None,
-                "path": "/1/",
-                "depth": 0,
-            }
-        )
+        units.append(dict(COMPANY_ROW))
         next_id = 2
         for region in range(REGIONS + 1):  # the last one is the small region
             region_id = next_id

@@ -7,50 +7,68 @@ from datetime import date
 import strawberry
 from strawberry import relay
 
-from api.core.errors import mutation_types
+from api.core.errors import ApiError, mutation_types
 from api.graphql.alerts.types import (
     AlertNode,
     AlertRunSummary,
     AlertTaskNode,
 )
+from domain.alerts.errors import AlertError
+from domain.kernel.errors import KernelError
+from domain.org.errors import OrgError
 
-NOT_FOUND = ["ALERT_NOT_FOUND", "INVALID_ID"]
+NOT_FOUND = [AlertError.ALERT_NOT_FOUND, ApiError.INVALID_ID]
 AcknowledgeAlert = mutation_types(
     "AcknowledgeAlert",
     "alert",
     AlertNode,
-    [*NOT_FOUND, "ALREADY_RESOLVED", "ALREADY_ACKNOWLEDGED"],
+    [*NOT_FOUND, AlertError.ALREADY_RESOLVED, AlertError.ALREADY_ACKNOWLEDGED],
 )
 AssignAlert = mutation_types(
     "AssignAlert",
     "alert",
     AlertNode,
-    [*NOT_FOUND, "NOT_A_MANAGER", "ALREADY_RESOLVED", "USER_NOT_FOUND", "ASSIGNEE_OUT_OF_SCOPE"],
+    [
+        *NOT_FOUND,
+        AlertError.NOT_A_MANAGER,
+        AlertError.ALREADY_RESOLVED,
+        OrgError.USER_NOT_FOUND,
+        AlertError.ASSIGNEE_OUT_OF_SCOPE,
+    ],
 )
 CommentOnAlert = mutation_types(
-    "CommentOnAlert", "alert", AlertNode, [*NOT_FOUND, "REQUIRED", "TOO_LONG"]
+    "CommentOnAlert", "alert", AlertNode, [*NOT_FOUND, KernelError.REQUIRED, KernelError.TOO_LONG]
 )
 ResolveAlert = mutation_types(
     "ResolveAlert",
     "alert",
     AlertNode,
-    [*NOT_FOUND, "NOT_A_MANAGER", "ALREADY_RESOLVED", "REQUIRED", "TOO_LONG"],
+    [
+        *NOT_FOUND,
+        AlertError.NOT_A_MANAGER,
+        AlertError.ALREADY_RESOLVED,
+        KernelError.REQUIRED,
+        KernelError.TOO_LONG,
+    ],
 )
 CompleteAlertTask = mutation_types(
     "CompleteAlertTask",
     "task",
     AlertTaskNode,
     [
-        "TASK_NOT_FOUND",
-        "INVALID_ID",
-        "NOT_A_MANAGER",
-        "ALREADY_COMPLETED",
-        "REQUIRED",
-        "TOO_LONG",
+        AlertError.TASK_NOT_FOUND,
+        ApiError.INVALID_ID,
+        AlertError.NOT_A_MANAGER,
+        AlertError.ALREADY_COMPLETED,
+        KernelError.REQUIRED,
+        KernelError.TOO_LONG,
     ],
 )
 RunAlerts = mutation_types(
-    "RunAlerts", "summary", AlertRunSummary, ["DAY_IN_FUTURE", "DAY_BEFORE_LATEST_RUN"]
+    "RunAlerts",
+    "summary",
+    AlertRunSummary,
+    [AlertError.DAY_IN_FUTURE, AlertError.DAY_BEFORE_LATEST_RUN],
 )
 
 

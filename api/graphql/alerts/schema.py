@@ -38,13 +38,16 @@ from api.graphql.alerts.types import (
 from domain.alerts import evaluate, service
 from domain.alerts.live import BROKER
 from domain.alerts.models import AlertRule, AlertStatus
-from domain.errors import not_found
+from domain.alerts.rules import message_in_scope
+from domain.errors import NotFound
 from domain.kernel.severity import Severity
-from domain.org.models import OrgUnit
 
 
 def _alert_id(global_id: relay.GlobalID) -> int:
     return decode_id(global_id, "Alert", "id")
+
+
+ALERT_RELATIONS = {"unit": ("unit", "unit_id")}
 
 
 @strawberry.type
@@ -75,7 +78,9 @@ class AlertsQuery:
             )
             return await service.list_alerts(session, actor, where, first=size, after=after_id)
 
-        return to_connection(AlertConnection, await read(info, use_case))
+        page = await read(info, use_case)
+        await info.context.loaders.prefetch(info, page.items, ALERT_RELATIONS)
+        return to_connection(AlertConnection, page)
 
     @strawberry.field(
         extensions=allow(*READ_ORG),
@@ -248,23 +253,15 @@ class AlertsSubscription:
     ) -> AsyncGenerator[AlertNode, None]:
         context = info.context
         actor = await context.require_actor()
-        within = None
-        if unit_id is not None:
-            unit = await context.run(
-                lambda session: session.get(OrgUnit, decode_id(unit_id, "OrgUnit", "unit_id"))
-            )
-            if unit is None or not actor.manages_path(unit.path):
-                error = not_found("UNIT_NOT_FOUND", "unit_id", "组织单元", "org unit")
-                raise coded_error(error, context.language)
-            within = unit.path
+        unit = decode_id(unit_id, "OrgUnit", "unit_id")
+        try:
+            within = await context.run(service.subscription_scope, actor, unit)
+        except NotFound as error:
+            raise coded_error(error, context.language) from None
         with BROKER.subscribe() as queue:
             while True:
                 message = await queue.get()
-                path = message["unit_path"]
-                if within is not None and not path.startswith(within):
-                    continue
-                own = actor.rep_id is not None and message["rep_id"] == actor.rep_id
-                if not (actor.manages_path(path) or own):
+                if not message_in_scope(actor, within, message):
                     continue
                 # A subscription lives long: read each alert fresh, with fresh loaders.
                 async with context.lock:

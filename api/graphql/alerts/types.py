@@ -49,12 +49,12 @@ class HealthDiagnosisType:
     created_at: datetime
 
     @strawberry.field
-    async def unit(self, info: Info) -> OrgUnitNode | None:
-        return await info.context.loaders.unit.load(self.unit_id)
+    def unit(self, info: Info) -> OrgUnitNode | None:
+        return info.context.loaders.related("unit", self.unit_id)
 
     @strawberry.field
-    async def alert(self, info: Info) -> AlertNode | None:
-        return await info.context.loaders.alert.load(self.alert_id)
+    def alert(self, info: Info) -> AlertNode | None:
+        return info.context.loaders.related("alert", self.alert_id)
 
 
 @strawberry.type(name="Alert", description="An alert series: one rule for one subject. 预警。")
@@ -78,8 +78,8 @@ class AlertNode(OrmNode):
         return en if info.context.language == "en" else zh
 
     @strawberry.field(description="The unit whose managers answer for it.")
-    async def unit(self, info: Info) -> OrgUnitNode | None:
-        return await info.context.loaders.unit.load(self.unit_id)
+    def unit(self, info: Info) -> OrgUnitNode | None:
+        return info.context.loaders.related("unit", self.unit_id)
 
     @strawberry.field
     async def rep(self, info: Info) -> RepNode | None:
@@ -104,8 +104,8 @@ class AlertNode(OrmNode):
         return await display_user(info, self.resolved_by_user_id)
 
     @strawberry.field(description="Raised, escalated, acknowledged, … oldest first.")
-    async def history(self, info: Info) -> list[AlertEventType]:
-        return await info.context.loaders.alert_events.load(self.id)
+    def history(self, info: Info) -> list[AlertEventType]:
+        return info.context.loaders.related("alert_events", self.id)
 
     @strawberry.field(description="Comments only, oldest first.")
     async def comments(self, info: Info) -> list[AlertEventType]:
@@ -113,12 +113,12 @@ class AlertNode(OrmNode):
         return [e for e in events if e.kind == AlertEventKind.COMMENTED.value]
 
     @strawberry.field
-    async def tasks(self, info: Info) -> list[AlertTaskNode]:
-        return await info.context.loaders.alert_tasks.load(self.id)
+    def tasks(self, info: Info) -> list[AlertTaskNode]:
+        return info.context.loaders.related("alert_tasks", self.id)
 
     @strawberry.field(description="The circuit breaker's diagnosis, if this alert opened one.")
-    async def diagnosis(self, info: Info) -> HealthDiagnosisType | None:
-        return await info.context.loaders.diagnosis.load(self.id)
+    def diagnosis(self, info: Info) -> HealthDiagnosisType | None:
+        return info.context.loaders.related("diagnosis", self.id)
 
 
 @strawberry.type(name="AlertTask", description="A 1:1, review or root-cause meeting to hold.")
@@ -137,8 +137,8 @@ class AlertTaskNode(OrmNode):
         return self.completed_at is None and self.due_on < info.context.today()
 
     @strawberry.field
-    async def alert(self, info: Info) -> AlertNode | None:
-        return await info.context.loaders.alert.load(self.alert_id)
+    def alert(self, info: Info) -> AlertNode | None:
+        return info.context.loaders.related("alert", self.alert_id)
 
     @strawberry.field
     async def rep(self, info: Info) -> RepNode | None:

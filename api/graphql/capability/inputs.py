@@ -7,7 +7,7 @@ from datetime import date
 import strawberry
 from strawberry import relay
 
-from api.core.errors import mutation_types
+from api.core.errors import ApiError, mutation_types
 from api.graphql.capability.types import (
     CapabilityProfile,
     CapabilityRefreshSummary,
@@ -15,26 +15,36 @@ from api.graphql.capability.types import (
     CustomerRating,
     MilestoneRunSummary,
 )
+from domain.capability.errors import CapabilityError
+from domain.kernel.errors import KernelError
+from domain.org.errors import OrgError
+from domain.pipeline.errors import PipelineError
+from domain.targets.errors import TargetError
 
-REP = ["INVALID_ID", "REP_NOT_FOUND", "NOT_A_MANAGER", "UNKNOWN_DIMENSION"]
+REP = [
+    ApiError.INVALID_ID,
+    OrgError.REP_NOT_FOUND,
+    CapabilityError.NOT_A_MANAGER,
+    CapabilityError.UNKNOWN_DIMENSION,
+]
 
 RecordCustomerRating = mutation_types(
     "RecordCustomerRating",
     "rating",
     CustomerRating,
     [
-        "INVALID_ID",
-        "ONE_SUBJECT",
-        "FOLLOW_UP_NOT_FOUND",
-        "OPPORTUNITY_NOT_FOUND",
-        "NOT_A_MANAGER",
-        "INVALID_RATING",
-        "UNKNOWN_DIMENSION",
-        "RATED_IN_FUTURE",
-        "REQUIRED",
-        "TOO_LONG",
-        "INVALID_EXTERNAL_ID",
-        "EXTERNAL_ID_REUSED",
+        ApiError.INVALID_ID,
+        CapabilityError.ONE_SUBJECT,
+        PipelineError.FOLLOW_UP_NOT_FOUND,
+        PipelineError.OPPORTUNITY_NOT_FOUND,
+        CapabilityError.NOT_A_MANAGER,
+        CapabilityError.INVALID_RATING,
+        CapabilityError.UNKNOWN_DIMENSION,
+        CapabilityError.RATED_IN_FUTURE,
+        KernelError.REQUIRED,
+        KernelError.TOO_LONG,
+        TargetError.INVALID_EXTERNAL_ID,
+        CapabilityError.EXTERNAL_ID_REUSED,
     ],
     extra={"profile": CapabilityProfile},
 )
@@ -42,19 +52,19 @@ OverrideCapabilityScore = mutation_types(
     "OverrideCapabilityScore",
     "score",
     CapabilityScore,
-    [*REP, "INVALID_SCORE", "REQUIRED", "TOO_LONG"],
+    [*REP, CapabilityError.INVALID_SCORE, KernelError.REQUIRED, KernelError.TOO_LONG],
 )
 ClearCapabilityOverride = mutation_types(
     "ClearCapabilityOverride",
     "score",
     CapabilityScore,
-    [*REP, "NO_OVERRIDE", "REQUIRED", "TOO_LONG"],
+    [*REP, CapabilityError.NO_OVERRIDE, KernelError.REQUIRED, KernelError.TOO_LONG],
 )
 RefreshCapabilities = mutation_types(
-    "RefreshCapabilities", "summary", CapabilityRefreshSummary, ["DAY_IN_FUTURE"]
+    "RefreshCapabilities", "summary", CapabilityRefreshSummary, [CapabilityError.DAY_IN_FUTURE]
 )
 EvaluateMilestones = mutation_types(
-    "EvaluateMilestones", "summary", MilestoneRunSummary, ["DAY_IN_FUTURE"]
+    "EvaluateMilestones", "summary", MilestoneRunSummary, [CapabilityError.DAY_IN_FUTURE]
 )
 
 

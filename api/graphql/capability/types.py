@@ -240,8 +240,8 @@ class CustomerRating:
     created_at: datetime
 
     @strawberry.field
-    async def rep(self, info: Info) -> RepNode | None:
-        return await info.context.loaders.rep.load(self.rep_id)
+    def rep(self, info: Info) -> RepNode | None:
+        return info.context.loaders.related("rep", self.rep_id)
 
     @strawberry.field(description="The rated deal, if one.")
     async def opportunity(self, info: Info) -> OpportunityNode | None:

@@ -5,37 +5,53 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
-from api.core.errors import mutation_types
+from api.core.errors import ApiError, mutation_types
 from api.graphql.collaboration.types import ObjectiveType
 from api.graphql.targets.types import GapReasonType, GapTagType, TargetCommentType
+from domain.kernel.errors import KernelError
+from domain.targets.errors import TargetError
 
 TagGap = mutation_types(
     "TagGap",
     "tag",
     GapTagType,
-    ["INVALID_ID", "TARGET_NOT_FOUND", "UNKNOWN_REASON", "NOTE_REQUIRED"],
+    [
+        ApiError.INVALID_ID,
+        TargetError.TARGET_NOT_FOUND,
+        TargetError.UNKNOWN_REASON,
+        TargetError.NOTE_REQUIRED,
+    ],
 )
 CommentOnTarget = mutation_types(
     "CommentOnTarget",
     "comment",
     TargetCommentType,
-    ["INVALID_ID", "TARGET_NOT_FOUND", "REQUIRED", "TOO_LONG", "MENTION_NOT_FOUND"],
+    [
+        ApiError.INVALID_ID,
+        TargetError.TARGET_NOT_FOUND,
+        KernelError.REQUIRED,
+        KernelError.TOO_LONG,
+        TargetError.MENTION_NOT_FOUND,
+    ],
 )
 DefineGapReason = mutation_types(
-    "DefineGapReason", "reason", GapReasonType, ["INVALID_CODE", "REQUIRED", "TOO_LONG"]
+    "DefineGapReason",
+    "reason",
+    GapReasonType,
+    [KernelError.INVALID_CODE, KernelError.REQUIRED, KernelError.TOO_LONG],
 )
 CreateObjective = mutation_types(
     "CreateObjective",
     "objective",
     ObjectiveType,
     [
-        "INVALID_ID",
-        "OWNER_NOT_FOUND",
-        "TARGET_NOT_FOUND",
-        "REQUIRED",
-        "TOO_LONG",
-        "KEY_RESULT_COUNT",
-        "DUPLICATE_TARGET",
+        ApiError.INVALID_ID,
+        TargetError.OWNER_NOT_FOUND,
+        TargetError.TARGET_NOT_FOUND,
+        KernelError.REQUIRED,
+        KernelError.TOO_LONG,
+        TargetError.KEY_RESULT_COUNT,
+        TargetError.DUPLICATE_TARGET,
     ],
 )
 

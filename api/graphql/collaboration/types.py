@@ -24,8 +24,8 @@ class KeyResultType:
     title: str
 
     @strawberry.field
-    async def target(self, info: Info) -> TargetNode | None:
-        return await info.context.loaders.target.load(self.target_id)
+    def target(self, info: Info) -> TargetNode | None:
+        return info.context.loaders.related("target", self.target_id)
 
 
 @strawberry.type(name="Objective", description="An OKR objective with 2–4 key results.")
@@ -44,8 +44,8 @@ class ObjectiveType:
         return await info.context.loaders.rep.load(int(key)) if kind == "rep" else None
 
     @strawberry.field
-    async def key_results(self, info: Info) -> list[KeyResultType]:
-        return await info.context.loaders.key_results.load(self.id)
+    def key_results(self, info: Info) -> list[KeyResultType]:
+        return info.context.loaders.related("key_results", self.id)
 
     @strawberry.field(description="Mean completion of the key results, each capped at 1.0.")
     async def score(self, info: Info, as_of: date | None = None) -> float:

@@ -7,9 +7,11 @@ from datetime import date, datetime
 import strawberry
 from strawberry import relay
 
-from api.core.errors import mutation_types
+from api.core.errors import ApiError, mutation_types
 from api.core.scalars import BigInt
 from api.graphql.follow_ups.types import CustomerStatusType, FollowUpNode, PaymentType
+from domain.kernel.errors import KernelError
+from domain.pipeline.errors import PipelineError
 from domain.pipeline.models import FollowUpType, ValuePoint
 
 RecordPayment = mutation_types(
@@ -17,12 +19,12 @@ RecordPayment = mutation_types(
     "payment",
     PaymentType,
     [
-        "INVALID_ID",
-        "OPPORTUNITY_NOT_FOUND",
-        "NOT_WON",
-        "INVALID_AMOUNT",
-        "INVALID_DATE",
-        "OVERPAID",
+        ApiError.INVALID_ID,
+        PipelineError.OPPORTUNITY_NOT_FOUND,
+        PipelineError.NOT_WON,
+        PipelineError.INVALID_AMOUNT,
+        PipelineError.INVALID_DATE,
+        PipelineError.OVERPAID,
     ],
 )
 
@@ -35,7 +37,10 @@ class RecordPaymentInput:
 
 
 DefineCustomerStatus = mutation_types(
-    "DefineCustomerStatus", "status", CustomerStatusType, ["INVALID_CODE", "REQUIRED", "TOO_LONG"]
+    "DefineCustomerStatus",
+    "status",
+    CustomerStatusType,
+    [KernelError.INVALID_CODE, KernelError.REQUIRED, KernelError.TOO_LONG],
 )
 
 
@@ -52,15 +57,15 @@ LogFollowUp = mutation_types(
     "follow_up",
     FollowUpNode,
     [
-        "INVALID_ID",
-        "OPPORTUNITY_NOT_FOUND",
-        "FUTURE_DATE",
-        "TOO_OLD",
-        "UNKNOWN_CUSTOMER_STATUS",
-        "NEXT_STEP_REQUIRED",
-        "INVALID_DUE_DATE",
-        "CORRECTION_NOT_FOUND",
-        "TOO_LONG",
+        ApiError.INVALID_ID,
+        PipelineError.OPPORTUNITY_NOT_FOUND,
+        PipelineError.FUTURE_DATE,
+        PipelineError.TOO_OLD,
+        PipelineError.UNKNOWN_CUSTOMER_STATUS,
+        PipelineError.NEXT_STEP_REQUIRED,
+        PipelineError.INVALID_DUE_DATE,
+        PipelineError.CORRECTION_NOT_FOUND,
+        KernelError.TOO_LONG,
     ],
 )
 

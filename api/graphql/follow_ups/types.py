@@ -49,8 +49,8 @@ class FollowUpNode:
         return round((self.logged_at - self.occurred_at).total_seconds() / 3600, 2)
 
     @strawberry.field
-    async def rep(self, info: Info) -> RepNode | None:
-        return await info.context.loaders.rep.load(self.rep_id)
+    def rep(self, info: Info) -> RepNode | None:
+        return info.context.loaders.related("rep", self.rep_id)
 
 
 @strawberry.type(name="Payment", description="Money received for a won deal. 回款。")

@@ -82,8 +82,8 @@ class LeaderboardRow:
     target_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The rep, when they are in your scope (a rep sees only self).")
-    async def rep(self, info: Info) -> RepNode | None:
-        return await info.context.loaders.rep.load(self.rep_id)
+    def rep(self, info: Info) -> RepNode | None:
+        return info.context.loaders.related("rep", self.rep_id)
 
     @strawberry.field(description="The rep's target, when it is in your scope.")
     async def target(self, info: Info) -> TargetNode | None:

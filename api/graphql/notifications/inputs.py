@@ -6,38 +6,50 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
-from api.core.errors import mutation_types
+from api.core.errors import ApiError, mutation_types
 from api.graphql.notifications.types import DeliveryNode, SubscriptionNode
+from domain.kernel.errors import KernelError
 from domain.kernel.severity import Severity
+from domain.notifications.errors import NotificationError
 from domain.notifications.messages import NotificationLanguage as Language
 from domain.notifications.models import Channel
+from domain.org.errors import OrgError
 
 CreateNotificationSubscription = mutation_types(
     "CreateNotificationSubscription",
     "subscription",
     SubscriptionNode,
     [
-        "INVALID_ID",
-        "UNIT_NOT_FOUND",
-        "INVALID_URL",
-        "PRIVATE_ADDRESS",
-        "INVALID_EMAIL",
-        "SECRET_REQUIRED",
-        "SECRET_TOO_SHORT",
-        "TOO_LONG",
+        ApiError.INVALID_ID,
+        OrgError.UNIT_NOT_FOUND,
+        NotificationError.INVALID_URL,
+        NotificationError.PRIVATE_ADDRESS,
+        NotificationError.INVALID_EMAIL,
+        NotificationError.SECRET_REQUIRED,
+        NotificationError.SECRET_TOO_SHORT,
+        KernelError.TOO_LONG,
     ],
 )
 DeactivateNotificationSubscription = mutation_types(
     "DeactivateNotificationSubscription",
     "subscription",
     SubscriptionNode,
-    ["INVALID_ID", "SUBSCRIPTION_NOT_FOUND", "ALREADY_INACTIVE"],
+    [
+        ApiError.INVALID_ID,
+        NotificationError.SUBSCRIPTION_NOT_FOUND,
+        NotificationError.ALREADY_INACTIVE,
+    ],
 )
 RetryDelivery = mutation_types(
     "RetryDelivery",
     "delivery",
     DeliveryNode,
-    ["INVALID_ID", "DELIVERY_NOT_FOUND", "NOT_DEAD", "SUBSCRIPTION_INACTIVE"],
+    [
+        ApiError.INVALID_ID,
+        NotificationError.DELIVERY_NOT_FOUND,
+        NotificationError.NOT_DEAD,
+        NotificationError.SUBSCRIPTION_INACTIVE,
+    ],
 )
 
 

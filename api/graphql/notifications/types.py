@@ -87,8 +87,8 @@ class SubscriptionNode(relay.Node):
         return Channel(self.channel).label(info.context.language)
 
     @strawberry.field(description="The unit whose subtree's alerts are sent.")
-    async def unit(self, info: Info) -> OrgUnitNode | None:
-        return await info.context.loaders.unit.load(self.unit_id)
+    def unit(self, info: Info) -> OrgUnitNode | None:
+        return info.context.loaders.related("unit", self.unit_id)
 
     @strawberry.field(description="Who created the subscription.")
     async def created_by(self, info: Info) -> UserNode | None:
@@ -141,8 +141,8 @@ class DeliveryNode(relay.Node):
         return relay.GlobalID("NotificationSubscription", str(self.subscription_id))
 
     @strawberry.field(description="The subscription's unit.")
-    async def unit(self, info: Info) -> OrgUnitNode | None:
-        return await info.context.loaders.unit.load(self.unit_id)
+    def unit(self, info: Info) -> OrgUnitNode | None:
+        return info.context.loaders.related("unit", self.unit_id)
 
 
 @strawberry.type

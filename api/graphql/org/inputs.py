@@ -7,7 +7,7 @@ from datetime import date, datetime
 import strawberry
 from strawberry import relay
 
-from api.core.errors import mutation_types
+from api.core.errors import ApiError, mutation_types
 from api.graphql.org.types import (
     ApiTokenNode,
     OrgUnitNode,
@@ -15,17 +15,19 @@ from api.graphql.org.types import (
     UserNode,
 )
 from domain.kernel.actor import Role
+from domain.kernel.errors import KernelError
+from domain.org.errors import OrgError
 from domain.org.models import OrgUnitKind, RepLevel, RepStatus
 
-TEXT_CODES = ["REQUIRED", "TOO_LONG"]
+TEXT_CODES = [KernelError.REQUIRED, KernelError.TOO_LONG]
 REP_CODES = [
-    "INVALID_ID",
-    "UNIT_NOT_FOUND",
+    ApiError.INVALID_ID,
+    OrgError.UNIT_NOT_FOUND,
     *TEXT_CODES,
-    "INVALID_CODE",
-    "INVALID_CAPACITY",
-    "INVALID_HIRE_DATE",
-    "INVALID_PROFICIENCY",
+    KernelError.INVALID_CODE,
+    OrgError.INVALID_CAPACITY,
+    OrgError.INVALID_HIRE_DATE,
+    OrgError.INVALID_PROFICIENCY,
 ]
 
 CreateOrgUnit = mutation_types(
@@ -33,50 +35,59 @@ CreateOrgUnit = mutation_types(
     "org_unit",
     OrgUnitNode,
     [
-        "INVALID_ID",
-        "PARENT_NOT_FOUND",
+        ApiError.INVALID_ID,
+        OrgError.PARENT_NOT_FOUND,
         *TEXT_CODES,
-        "INVALID_CODE",
-        "CODE_TAKEN",
-        "COMPANY_WITH_PARENT",
-        "PARENT_REQUIRED",
+        KernelError.INVALID_CODE,
+        OrgError.CODE_TAKEN,
+        OrgError.COMPANY_WITH_PARENT,
+        OrgError.PARENT_REQUIRED,
     ],
 )
 MoveOrgUnit = mutation_types(
     "MoveOrgUnit",
     "org_unit",
     OrgUnitNode,
-    ["INVALID_ID", "UNIT_NOT_FOUND", "PARENT_NOT_FOUND", "CYCLE", "CANNOT_MOVE_ROOT"],
+    [
+        ApiError.INVALID_ID,
+        OrgError.UNIT_NOT_FOUND,
+        OrgError.PARENT_NOT_FOUND,
+        OrgError.CYCLE,
+        OrgError.CANNOT_MOVE_ROOT,
+    ],
 )
-CreateRep = mutation_types("CreateRep", "rep", RepNode, [*REP_CODES, "EXTERNAL_ID_TAKEN"])
-UpdateRep = mutation_types("UpdateRep", "rep", RepNode, [*REP_CODES, "REP_NOT_FOUND"])
+CreateRep = mutation_types("CreateRep", "rep", RepNode, [*REP_CODES, OrgError.EXTERNAL_ID_TAKEN])
+UpdateRep = mutation_types("UpdateRep", "rep", RepNode, [*REP_CODES, OrgError.REP_NOT_FOUND])
 CreateUser = mutation_types(
     "CreateUser",
     "user",
     UserNode,
     [
-        "INVALID_ID",
-        "INVALID_CODE",
+        ApiError.INVALID_ID,
+        KernelError.INVALID_CODE,
         *TEXT_CODES,
-        "ROLES_REQUIRED",
-        "SCOPE_REQUIRED",
-        "REP_REQUIRED",
-        "REP_ROLE_REQUIRED",
-        "UNIT_NOT_FOUND",
-        "REP_NOT_FOUND",
-        "REP_HAS_LOGIN",
-        "LOGIN_TAKEN",
+        OrgError.ROLES_REQUIRED,
+        OrgError.SCOPE_REQUIRED,
+        OrgError.REP_REQUIRED,
+        OrgError.REP_ROLE_REQUIRED,
+        OrgError.UNIT_NOT_FOUND,
+        OrgError.REP_NOT_FOUND,
+        OrgError.REP_HAS_LOGIN,
+        OrgError.LOGIN_TAKEN,
     ],
 )
 IssueToken = mutation_types(
     "IssueToken",
     "token",
     ApiTokenNode,
-    ["INVALID_ID", "USER_NOT_FOUND", *TEXT_CODES, "INVALID_EXPIRY"],
+    [ApiError.INVALID_ID, OrgError.USER_NOT_FOUND, *TEXT_CODES, OrgError.INVALID_EXPIRY],
     extra={"secret": str},
 )
 RevokeToken = mutation_types(
-    "RevokeToken", "token", ApiTokenNode, ["INVALID_ID", "TOKEN_NOT_FOUND", "ALREADY_REVOKED"]
+    "RevokeToken",
+    "token",
+    ApiTokenNode,
+    [ApiError.INVALID_ID, OrgError.TOKEN_NOT_FOUND, OrgError.ALREADY_REVOKED],
 )
 
 

@@ -52,6 +52,10 @@ def rep_changes(input: CreateRepInput | UpdateRepInput) -> service.RepChanges:
     )
 
 
+REP_RELATIONS = {"unit": ("unit", "unit_id"), "manager": ("manager", "unit_id")}
+UNIT_RELATIONS = {"parent": ("unit", "parent_id"), "manager": ("manager", "id")}
+
+
 @strawberry.type
 class OrgQuery:
     @strawberry.field(extensions=allow(), description="Any object by its global ID, if in scope.")
@@ -64,7 +68,7 @@ class OrgQuery:
     @strawberry.field(extensions=allow(), description="The caller's own login.")
     async def me(self, info: Info) -> UserNode:
         actor = await info.context.require_actor()
-        return await info.context.loaders.user.load(actor.user_id)
+        return await info.context.run(access.own_user, actor)
 
     @strawberry.field(extensions=allow(*READ_ORG), description="Org units in your scope.")
     async def org_units(
@@ -80,7 +84,9 @@ class OrgQuery:
             filters = service.UnitFilter(decode_id(root_id, "OrgUnit", "root_id"), kind)
             return await service.list_units(session, actor, filters, after_id, size)
 
-        return to_connection(OrgUnitConnection, await read(info, use_case))
+        page = await read(info, use_case)
+        await info.context.loaders.prefetch(info, page.items, UNIT_RELATIONS)
+        return to_connection(OrgUnitConnection, page)
 
     @strawberry.field(extensions=allow(*READ_ORG), description="One org unit, if in scope.")
     async def org_unit(self, info: Info, id: relay.GlobalID) -> OrgUnitNode | None:
@@ -106,7 +112,9 @@ class OrgQuery:
             filters = service.RepFilter(unit, level, specialty, active)
             return await service.list_reps(session, actor, filters, after_id, size)
 
-        return to_connection(RepConnection, await read(info, use_case))
+        page = await read(info, use_case)
+        await info.context.loaders.prefetch(info, page.items, REP_RELATIONS)
+        return to_connection(RepConnection, page)
 
     @strawberry.field(extensions=allow(*READ_ORG), description="One rep, if in scope.")
     async def rep(self, info: Info, id: relay.GlobalID) -> RepNode | None:

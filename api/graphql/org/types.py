@@ -34,18 +34,16 @@ class OrgUnitNode(OrmNode):
     depth: int = strawberry.field(description="0 for the company, 1 for a region, …")
 
     @strawberry.field(description="The parent unit; null for the root or outside your scope.")
-    async def parent(self, info: Info) -> OrgUnitNode | None:
-        if self.parent_id is None:
-            return None
-        return await info.context.loaders.unit.load(self.parent_id)
+    def parent(self, info: Info) -> OrgUnitNode | None:
+        return info.context.loaders.related("unit", self.parent_id)
 
     @strawberry.field(description="Direct child units in your scope, by name.")
-    async def children(self, info: Info) -> list[OrgUnitNode]:
-        return await info.context.loaders.children.load(self.id)
+    def children(self, info: Info) -> list[OrgUnitNode]:
+        return info.context.loaders.related("children", self.id)
 
     @strawberry.field(description="The nearest manager (or director) at or above this unit.")
-    async def manager(self, info: Info) -> UserNode | None:
-        return await info.context.loaders.manager.load(self.id)
+    def manager(self, info: Info) -> UserNode | None:
+        return info.context.loaders.related("manager", self.id)
 
 
 @strawberry.type(description="A segment a rep specialises in, with proficiency 1–5.")
@@ -74,12 +72,12 @@ class RepNode(OrmNode):
         return [row.territory for row in self.territories]
 
     @strawberry.field
-    async def unit(self, info: Info) -> OrgUnitNode | None:
-        return await info.context.loaders.unit.load(self.unit_id)
+    def unit(self, info: Info) -> OrgUnitNode | None:
+        return info.context.loaders.related("unit", self.unit_id)
 
     @strawberry.field(description="The nearest manager (or director) above the rep's unit.")
-    async def manager(self, info: Info) -> UserNode | None:
-        return await info.context.loaders.manager.load(self.unit_id)
+    def manager(self, info: Info) -> UserNode | None:
+        return info.context.loaders.related("manager", self.unit_id)
 
 
 @strawberry.type(name="User", description="A login with roles and a scope. 账号。")
@@ -125,8 +123,8 @@ class ApiTokenNode(OrmNode):
     revoked_at: datetime | None
 
     @strawberry.field
-    async def user(self, info: Info) -> UserNode | None:
-        return await info.context.loaders.user.load(self.user_id)
+    def user(self, info: Info) -> UserNode | None:
+        return info.context.loaders.related("user", self.user_id)
 
 
 @strawberry.type

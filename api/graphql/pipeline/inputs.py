@@ -9,12 +9,15 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from api.core.errors import mutation_types
+from api.core.errors import ApiError, mutation_types
 from api.core.scalars import BigInt
 from api.graphql.pipeline.types import (
     AccountType,
     OpportunityNode,
 )
+from domain.kernel.errors import KernelError
+from domain.org.errors import OrgError
+from domain.pipeline.errors import PipelineError
 from domain.pipeline.stages import Stage
 
 
@@ -112,27 +115,33 @@ class ReassignOpportunityInput:
     reason: str
 
 
-FOUND = ["INVALID_ID", "OPPORTUNITY_NOT_FOUND"]
-MOVE = [*FOUND, "STALE_VERSION", "CLOSED", "ILLEGAL_TRANSITION"]
-TEXT = ["REQUIRED", "TOO_LONG"]
+FOUND = [ApiError.INVALID_ID, PipelineError.OPPORTUNITY_NOT_FOUND]
+MOVE = [*FOUND, KernelError.STALE_VERSION, PipelineError.CLOSED, PipelineError.ILLEGAL_TRANSITION]
+TEXT = [KernelError.REQUIRED, KernelError.TOO_LONG]
 CreateAccount = mutation_types(
     "CreateAccount",
     "account",
     AccountType,
-    ["INVALID_ID", "REP_NOT_FOUND", "OWNER_REQUIRED", *TEXT, "INVALID_CODE"],
+    [
+        ApiError.INVALID_ID,
+        OrgError.REP_NOT_FOUND,
+        PipelineError.OWNER_REQUIRED,
+        *TEXT,
+        KernelError.INVALID_CODE,
+    ],
 )
 CreateOpportunity = mutation_types(
     "CreateOpportunity",
     "opportunity",
     OpportunityNode,
     [
-        "INVALID_ID",
-        "ACCOUNT_NOT_FOUND",
-        "REP_NOT_FOUND",
-        "OWNER_REQUIRED",
+        ApiError.INVALID_ID,
+        PipelineError.ACCOUNT_NOT_FOUND,
+        OrgError.REP_NOT_FOUND,
+        PipelineError.OWNER_REQUIRED,
         *TEXT,
-        "NEGATIVE_AMOUNT",
-        "INVALID_QUALIFICATION",
+        PipelineError.NEGATIVE_AMOUNT,
+        PipelineError.INVALID_QUALIFICATION,
     ],
 )
 UpdateOpportunityDetails = mutation_types(
@@ -141,32 +150,41 @@ UpdateOpportunityDetails = mutation_types(
     OpportunityNode,
     [
         *FOUND,
-        "STALE_VERSION",
-        "CLOSED",
-        "REP_NOT_FOUND",
+        KernelError.STALE_VERSION,
+        PipelineError.CLOSED,
+        OrgError.REP_NOT_FOUND,
         *TEXT,
-        "NEGATIVE_AMOUNT",
-        "INVALID_QUALIFICATION",
-        "MISSING_QUALIFICATION",
+        PipelineError.NEGATIVE_AMOUNT,
+        PipelineError.INVALID_QUALIFICATION,
+        PipelineError.MISSING_QUALIFICATION,
     ],
 )
 AdvanceOpportunity = mutation_types(
     "AdvanceOpportunity",
     "opportunity",
     OpportunityNode,
-    [*MOVE, "MISSING_QUALIFICATION", "INVALID_QUALIFICATION"],
+    [*MOVE, PipelineError.MISSING_QUALIFICATION, PipelineError.INVALID_QUALIFICATION],
 )
 MoveOpportunityBack = mutation_types(
-    "MoveOpportunityBack", "opportunity", OpportunityNode, [*MOVE, "REASON_REQUIRED"]
+    "MoveOpportunityBack", "opportunity", OpportunityNode, [*MOVE, PipelineError.REASON_REQUIRED]
 )
 WinOpportunity = mutation_types(
-    "WinOpportunity", "opportunity", OpportunityNode, [*MOVE, "INVALID_AMOUNT", "INVALID_DATE"]
+    "WinOpportunity",
+    "opportunity",
+    OpportunityNode,
+    [*MOVE, PipelineError.INVALID_AMOUNT, PipelineError.INVALID_DATE],
 )
 LoseOpportunity = mutation_types(
     "LoseOpportunity",
     "opportunity",
     OpportunityNode,
-    [*FOUND, "STALE_VERSION", "CLOSED", "UNKNOWN_LOSS_REASON", "NOTE_REQUIRED"],
+    [
+        *FOUND,
+        KernelError.STALE_VERSION,
+        PipelineError.CLOSED,
+        PipelineError.UNKNOWN_LOSS_REASON,
+        PipelineError.NOTE_REQUIRED,
+    ],
 )
 ReopenOpportunity = mutation_types(
     "ReopenOpportunity",
@@ -174,12 +192,13 @@ ReopenOpportunity = mutation_types(
     OpportunityNode,
     [
         *FOUND,
-        "STALE_VERSION",
-        "MANAGER_REQUIRED",
-        "REASON_REQUIRED",
-        "NOT_CLOSED",
-        "ILLEGAL_TRANSITION",
-        "MISSING_QUALIFICATION",
+        KernelError.STALE_VERSION,
+        PipelineError.MANAGER_REQUIRED,
+        PipelineError.REASON_REQUIRED,
+        PipelineError.NOT_CLOSED,
+        PipelineError.ILLEGAL_TRANSITION,
+        PipelineError.MISSING_QUALIFICATION,
+        PipelineError.INVALID_QUALIFICATION,
     ],
 )
 ReassignOpportunity = mutation_types(
@@ -188,11 +207,11 @@ ReassignOpportunity = mutation_types(
     OpportunityNode,
     [
         *FOUND,
-        "STALE_VERSION",
-        "MANAGER_REQUIRED",
-        "REASON_REQUIRED",
-        "REP_NOT_FOUND",
-        "SAME_OWNER",
-        "REP_NOT_ACTIVE",
+        KernelError.STALE_VERSION,
+        PipelineError.MANAGER_REQUIRED,
+        PipelineError.REASON_REQUIRED,
+        OrgError.REP_NOT_FOUND,
+        PipelineError.SAME_OWNER,
+        PipelineError.REP_NOT_ACTIVE,
     ],
 )

@@ -38,6 +38,7 @@ from api.graphql.pipeline.types import (
 )
 from domain.kernel.actor import Role
 from domain.pipeline import management, queries, service
+from domain.pipeline.errors import PipelineError
 from domain.pipeline.stages import Stage
 
 SELLERS = READ_ORG  # admins, directors, managers and reps work the pipeline
@@ -58,7 +59,7 @@ def _qualification(value: Any) -> dict | None:
     from domain.errors import InvalidInput
 
     raise InvalidInput(
-        "INVALID_QUALIFICATION",
+        PipelineError.INVALID_QUALIFICATION,
         "资格信息必须是 JSON 对象",
         "qualification must be a JSON object",
         "qualification",
@@ -92,7 +93,9 @@ class PipelineQuery:
             )
             return await queries.list_opportunities(session, actor, filters, after_id, size)
 
-        return to_connection(OpportunityConnection, await read(info, use_case))
+        page = await read(info, use_case)
+        await info.context.loaders.prefetch(info, page.items, OPPORTUNITY_RELATIONS)
+        return to_connection(OpportunityConnection, page)
 
     @strawberry.field(extensions=allow(*SELLERS), description="One opportunity, if visible.")
     async def opportunity(self, info: Info, id: relay.GlobalID) -> OpportunityNode | None:
@@ -102,6 +105,9 @@ class PipelineQuery:
     @strawberry.field(extensions=allow(*SELLERS), description="The managed loss reasons.")
     async def loss_reasons(self, info: Info) -> list[LossReasonType]:
         return await read(info, lambda session, actor: queries.loss_reasons(session))
+
+
+OPPORTUNITY_RELATIONS = {"owner": ("rep", "owner_rep_id"), "account": ("account", "account_id")}
 
 
 @strawberry.type

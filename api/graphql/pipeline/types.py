@@ -32,12 +32,12 @@ class AccountType(OrmNode):
     high_value: bool
 
     @strawberry.field
-    async def owner(self, info: Info) -> RepNode | None:
-        return await info.context.loaders.rep.load(self.owner_rep_id)
+    def owner(self, info: Info) -> RepNode | None:
+        return info.context.loaders.related("rep", self.owner_rep_id)
 
     @strawberry.field(description="Money received from this customer over all its deals.")
-    async def lifetime_value(self, info: Info) -> BigInt:
-        return await info.context.loaders.lifetime_value.load(self.id)
+    def lifetime_value(self, info: Info) -> BigInt:
+        return info.context.loaders.related("lifetime_value", self.id)
 
 
 @strawberry.type(name="StageTransition", description="One move of the stage machine.")
@@ -82,8 +82,8 @@ class OpportunityNode(OrmNode):
     version: int = strawberry.field(description="Send it back as `expectedVersion`.")
 
     @strawberry.field
-    async def owner(self, info: Info) -> RepNode | None:
-        return await info.context.loaders.rep.load(self.owner_rep_id)
+    def owner(self, info: Info) -> RepNode | None:
+        return info.context.loaders.related("rep", self.owner_rep_id)
 
     @strawberry.field
     async def co_owners(self, info: Info) -> list[RepNode]:
@@ -92,16 +92,16 @@ class OpportunityNode(OrmNode):
         return [rep for rep in reps if rep is not None]
 
     @strawberry.field
-    async def account(self, info: Info) -> AccountType | None:
-        return await info.context.loaders.account.load(self.account_id)
+    def account(self, info: Info) -> AccountType | None:
+        return info.context.loaders.related("account", self.account_id)
 
     @strawberry.field(description="Payments received so far (won deals).")
-    async def paid_amount(self, info: Info) -> BigInt:
-        return await info.context.loaders.paid.load(self.id)
+    def paid_amount(self, info: Info) -> BigInt:
+        return info.context.loaders.related("paid", self.id)
 
     @strawberry.field(description="Follow-ups, oldest first (append-only).")
-    async def follow_ups(self, info: Info) -> list[FollowUpNode]:
-        return await info.context.loaders.follow_ups.load(self.id)
+    def follow_ups(self, info: Info) -> list[FollowUpNode]:
+        return info.context.loaders.related("follow_ups", self.id)
 
     @strawberry.field(description="The customer's status after the latest follow-up.")
     async def customer_status(self, info: Info) -> str | None:
@@ -109,8 +109,8 @@ class OpportunityNode(OrmNode):
         return entries[-1].customer_status if entries else None
 
     @strawberry.field(description="Every move, oldest first (append-only).")
-    async def history(self, info: Info) -> list[StageTransitionType]:
-        return await info.context.loaders.transitions.load(self.id)
+    def history(self, info: Info) -> list[StageTransitionType]:
+        return info.context.loaders.related("transitions", self.id)
 
 
 @strawberry.type

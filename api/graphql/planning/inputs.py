@@ -9,20 +9,27 @@ import strawberry
 
 from api.core.errors import mutation_types
 from api.graphql.planning.types import BusinessCoefficient, CalendarDay, SeasonalProfile
+from domain.kernel.errors import KernelError
+from domain.targets.errors import TargetError
 
-PLANNING_INPUT_CODES = ["COMPANY_WIDE_ONLY", "REQUIRED", "TOO_LONG"]
+PLANNING_INPUT_CODES = [TargetError.COMPANY_WIDE_ONLY, KernelError.REQUIRED, KernelError.TOO_LONG]
 AddBusinessCoefficient = mutation_types(
     "AddBusinessCoefficient",
     "coefficient",
     BusinessCoefficient,
-    [*PLANNING_INPUT_CODES, "INVALID_DATES", "INVALID_MULTIPLIER", "INVALID_CODE"],
+    [
+        *PLANNING_INPUT_CODES,
+        TargetError.INVALID_DATES,
+        TargetError.INVALID_MULTIPLIER,
+        KernelError.INVALID_CODE,
+    ],
 )
 SetCalendarDay = mutation_types("SetCalendarDay", "day", CalendarDay, PLANNING_INPUT_CODES)
 DefineSeasonalProfile = mutation_types(
     "DefineSeasonalProfile",
     "profile",
     SeasonalProfile,
-    [*PLANNING_INPUT_CODES, "INVALID_CODE", "INVALID_PROFILE"],
+    [*PLANNING_INPUT_CODES, KernelError.INVALID_CODE, TargetError.INVALID_PROFILE],
 )
 
 

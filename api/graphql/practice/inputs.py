@@ -5,33 +5,37 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
-from api.core.errors import mutation_types
+from api.core.errors import ApiError, mutation_types
 from api.graphql.practice.types import (
     PracticeFeedback,
     PracticeResult,
     PracticeSessionNode,
     PracticeTurn,
 )
+from coaching.engines.errors import EngineError
+from coaching.practice.errors import PracticeError
 from coaching.practice.models import (
     PracticeDifficulty,
     PracticeEngine,
     PracticeMode,
 )
+from domain.kernel.errors import KernelError
 
-NOT_FOUND = ["PRACTICE_NOT_FOUND", "INVALID_ID"]
+NOT_FOUND = [PracticeError.PRACTICE_NOT_FOUND, ApiError.INVALID_ID]
 StartPractice = mutation_types(
     "StartPractice",
     "session",
     PracticeSessionNode,
     [
-        "UNKNOWN_SCENARIO",
-        "UNKNOWN_PERSONA",
-        "ENGINE_NOT_CONFIGURED",
-        "NOT_IN_EXAM",
-        "INVALID_SEED",
-        "INVALID_LANGUAGE",
-        "EXAM_ATTEMPTS_USED",
-        "STARTED_TWICE",
+        PracticeError.UNKNOWN_SCENARIO,
+        EngineError.UNKNOWN_PERSONA,
+        PracticeError.ENGINE_NOT_CONFIGURED,
+        PracticeError.NOT_IN_EXAM,
+        PracticeError.INVALID_SEED,
+        PracticeError.INVALID_LANGUAGE,
+        PracticeError.EXAM_ATTEMPTS_USED,
+        PracticeError.STARTED_TWICE,
+        PracticeError.NOT_A_REP,  # a login with the rep role but no rep record
     ],
     extra={"opening": str},
 )
@@ -41,12 +45,13 @@ RespondInPractice = mutation_types(
     PracticeTurn,
     [
         *NOT_FOUND,
-        "NOT_YOUR_SESSION",
-        "SESSION_FINISHED",
-        "MESSAGE_EMPTY",
-        "MESSAGE_TOO_LONG",
-        "SCENARIO_CHANGED",
-        "CONCURRENT_REPLY",
+        PracticeError.NOT_YOUR_SESSION,
+        PracticeError.SESSION_FINISHED,
+        PracticeError.MESSAGE_EMPTY,
+        PracticeError.MESSAGE_TOO_LONG,
+        PracticeError.SCENARIO_CHANGED,
+        PracticeError.CONCURRENT_REPLY,
+        PracticeError.ENGINE_NOT_CONFIGURED,  # the session's engine was unconfigured since
     ],
     extra={
         "session": PracticeSessionNode,
@@ -59,7 +64,7 @@ FinishPractice = mutation_types(
     "FinishPractice",
     "session",
     PracticeSessionNode,
-    [*NOT_FOUND, "NOT_YOUR_SESSION", "SESSION_FINISHED"],
+    [*NOT_FOUND, PracticeError.NOT_YOUR_SESSION, PracticeError.SESSION_FINISHED],
     extra={"result": PracticeResult},
 )
 OverridePracticeVerdict = mutation_types(
@@ -68,12 +73,12 @@ OverridePracticeVerdict = mutation_types(
     PracticeSessionNode,
     [
         *NOT_FOUND,
-        "NOT_A_TRAINER",
-        "SESSION_ACTIVE",
-        "REQUIRED",
-        "TOO_LONG",
-        "UNKNOWN_CHECK",
-        "SCENARIO_CHANGED",
+        PracticeError.NOT_A_TRAINER,
+        PracticeError.SESSION_ACTIVE,
+        KernelError.REQUIRED,
+        KernelError.TOO_LONG,
+        PracticeError.UNKNOWN_CHECK,
+        PracticeError.SCENARIO_CHANGED,
     ],
     extra={"result": PracticeResult},
 )

@@ -25,11 +25,10 @@ from api.graphql.practice.inputs import (
     StartPractice,
     StartPracticeInput,
 )
+from api.graphql.practice.result_types import PracticeFeedback, PracticeResult
 from api.graphql.practice.types import (
-    PracticeFeedback,
     PracticeReplay,
     PracticeReplayedTurn,
-    PracticeResult,
     PracticeScenario,
     PracticeSessionConnection,
     PracticeTurn,
@@ -67,8 +66,8 @@ async def _respond(info: Info, input: RespondInPracticeInput, emit=service.NO_EM
     def to_payload(replied: service.Replied) -> dict[str, Any]:
         scenario = scenario_of(info, replied.session.scenario_id)
         return {
-            "turn": PracticeTurn.of(info, replied.turn, queries.feedback_withheld(replied.session)),
-            "session": replied.session,
+            "turn": PracticeTurn.of(info, replied.turn_view),
+            "session": replied.session_view,
             "feedback": replied.feedback
             and PracticeFeedback.of(info, scenario, replied.feedback, replied.session.language),
             "running_score": replied.running and replied.running.score,
@@ -98,7 +97,7 @@ def _finished_payload(info: Info):
         result = finished.result and PracticeResult.of(
             info, scenario, finished.result, finished.session.language
         )
-        return {"session": finished.session, "result": result}
+        return {"session": finished.session_view, "result": result}
 
     return to_payload
 
@@ -166,7 +165,7 @@ class PracticeMutation:
         scenarios, voices = _context_args(info)
 
         def to_payload(started: service.Started) -> dict[str, Any]:
-            return {"session": started.session, "opening": started.opening.customer_line}
+            return {"session": started.session_view, "opening": started.opening.customer_line}
 
         return await perform(
             info,

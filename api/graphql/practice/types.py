@@ -1,9 +1,10 @@
-"""GraphQL types of the practice sandbox: scenarios, sessions, turns, and what a rep learns
-from them (the feedback after a reply, a finished session's result, the evidence and red
-lines both quote).
+"""GraphQL types of the practice sandbox: scenarios, sessions, turns, trainers' rulings and
+replays. What a rep learns from them (feedback, results, evidence, red lines) is in
+result_types.
 
 Everything a rep reads comes in the request's language (or, for the customer's lines, the
-session's). While an exam runs, its verdicts, scores and tips are withheld (null)."""
+session's). Sessions and turns arrive as views (coaching.practice.views): while an exam
+runs, its verdicts, scores and judge traces are already withheld (null)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,15 @@ from strawberry.types import Info
 from api.core.labels import graphql_enum
 from api.core.relay import OrmNode
 from api.graphql.org.types import RepNode, UserNode, display_user
+from api.graphql.practice.result_types import PracticeEvidence, PracticeRedLineHit, red_line_hit
+from api.graphql.practice.result_types import (  # re-exported: the payloads name them here
+    PracticeFeedback as PracticeFeedback,
+)
+from api.graphql.practice.result_types import (
+    PracticeResult as PracticeResult,
+)
 from coaching.engines.base import EngineTrace, verdict_from_json
-from coaching.engines.judge import Evidence
-from coaching.engines.scoring import SessionScore
-from coaching.practice import models, queries, rules
+from coaching.practice import queries, views
 from coaching.practice.models import (
     PracticeDifficulty,
     PracticeEngine,
@@ -28,186 +34,11 @@ from coaching.practice.models import (
     PracticeOutcome,
     PracticeStatus,
 )
-from coaching.scenario_model import Scenario, Text
-
-
-def _say(info: Info, text: Text | None) -> str | None:
-    return None if text is None else text.get(info.context.language)
+from coaching.scenario_model import Scenario
 
 
 def scenario_of(info: Info, scenario_id: str) -> Scenario | None:
     return info.context.scenarios.get(scenario_id)
-
-
-@strawberry.type(description="The rep's own words that showed a check, at [start, end).")
-class PracticeEvidence:
-    start: int
-    end: int
-    text: str
-
-    @classmethod
-    def of(cls, evidence: Evidence | None) -> PracticeEvidence | None:
-        return (
-            None
-            if evidence is None
-            else cls(start=evidence.start, end=evidence.end, text=evidence.text)
-        )
-
-
-@strawberry.type(description="A red line crossed, with the words that crossed it.")
-class PracticeRedLineHit:
-    red_line_id: str
-    title: str
-    explanation: str
-    evidence: PracticeEvidence | None
-
-
-def red_line_hit(
-    info: Info, scenario: Scenario | None, red_line_id: str, evidence: Evidence | None
-) -> PracticeRedLineHit:
-    red_lines = scenario.red_lines if scenario is not None else ()
-    red_line = next((r for r in red_lines if r.id == red_line_id), None)
-    return PracticeRedLineHit(
-        red_line_id=red_line_id,
-        title=_say(info, red_line.title) if red_line else red_line_id,
-        explanation=_say(info, red_line.explanation) if red_line else "",
-        evidence=PracticeEvidence.of(evidence),
-    )
-
-
-@strawberry.type(description="A check passed, with the rep's words.")
-class PracticePassedCheck:
-    check_id: str
-    criterion_id: str
-    question: str
-    evidence: PracticeEvidence | None
-    turn: int | None = strawberry.field(description="The rep's reply number that passed it.")
-
-
-@strawberry.type(description="A check not passed, with what to say instead.")
-class PracticeMissedCheck:
-    check_id: str
-    criterion_id: str
-    question: str
-    tip: str | None
-    model_answer: str | None = strawberry.field(description="In the session's language.")
-
-
-@strawberry.type(description="Feedback right after a reply (train mode only).")
-class PracticeFeedback:
-    passed: list[PracticePassedCheck]
-    missed: list[PracticeMissedCheck] = strawberry.field(
-        description="Open checks of the criteria that answer the objection on the table."
-    )
-    tip: str | None
-    red_lines: list[PracticeRedLineHit]
-
-    @classmethod
-    def of(
-        cls, info: Info, scenario: Scenario, feedback: rules.TurnFeedback, spoken: str
-    ) -> PracticeFeedback:
-        return cls(
-            passed=[
-                PracticePassedCheck(
-                    check_id=p.check_id,
-                    criterion_id=p.criterion_id,
-                    question=_say(info, p.question),
-                    evidence=PracticeEvidence.of(p.evidence),
-                    turn=None,
-                )
-                for p in feedback.passed
-            ],
-            missed=[_missed(info, scenario, check.id, spoken) for check in feedback.missed],
-            tip=_say(info, feedback.tip),
-            red_lines=[red_line_hit(info, scenario, i, e) for i, e in feedback.red_lines],
-        )
-
-
-def _missed(info: Info, scenario: Scenario, check_id: str, spoken: str) -> PracticeMissedCheck:
-    """Labels in the reader's language; the model answer in the session's (`spoken`): it is
-    what the rep could have said to this customer."""
-    check, criterion = scenario.check(check_id), scenario.criterion_of(check_id)
-    return PracticeMissedCheck(
-        check_id=check_id,
-        criterion_id=criterion.id,
-        question=_say(info, check.question),
-        tip=_say(info, check.tip),
-        model_answer=criterion.model_answer.get(spoken),
-    )
-
-
-@strawberry.type(description="Partial credit on one criterion: the share of its checks passed.")
-class PracticeCriterionScore:
-    criterion_id: str
-    title: str
-    capability: str
-    weight: float
-    passed: int
-    total: int
-    score: float = strawberry.field(description="0..100.")
-
-
-@strawberry.type(description="The weighted score of one capability dimension, 0..100.")
-class PracticeCapabilityScore:
-    capability: str
-    weight: float
-    score: float
-
-
-@strawberry.type(description="A finished session's scores, with trainers' rulings applied.")
-class PracticeResult:
-    score: float = strawberry.field(description="0..100, weighted over the criteria.")
-    pass_mark: int
-    passed: bool = strawberry.field(description="score ≥ pass mark and no red line crossed.")
-    criteria: list[PracticeCriterionScore]
-    capabilities: list[PracticeCapabilityScore]
-    passed_checks: list[PracticePassedCheck]
-    missed_checks: list[PracticeMissedCheck]
-    blockers: list[PracticeRedLineHit] = strawberry.field(
-        description="Red lines crossed: each fails the session whatever the score."
-    )
-
-    @classmethod
-    def of(
-        cls, info: Info, scenario: Scenario, result: SessionScore, spoken: str
-    ) -> PracticeResult:
-        titles = {c.id: _say(info, c.title) for c in scenario.criteria}
-        return cls(
-            score=result.score,
-            pass_mark=result.pass_mark,
-            passed=result.passed,
-            criteria=[
-                PracticeCriterionScore(
-                    criterion_id=c.criterion_id,
-                    title=titles[c.criterion_id],
-                    capability=c.capability,
-                    weight=c.weight,
-                    passed=c.passed,
-                    total=c.total,
-                    score=round(100 * c.share, 2),
-                )
-                for c in result.criteria
-            ],
-            capabilities=[
-                PracticeCapabilityScore(capability=c.capability, weight=c.weight, score=c.score)
-                for c in result.capabilities
-            ],
-            passed_checks=[
-                PracticePassedCheck(
-                    check_id=c.check_id,
-                    criterion_id=c.criterion_id,
-                    question=_say(info, scenario.check(c.check_id).question),
-                    evidence=PracticeEvidence.of(c.evidence),
-                    turn=None if c.turn is None else c.turn + 1,
-                )
-                for c in result.checks
-                if c.passed
-            ],
-            missed_checks=[_missed(info, scenario, m.check_id, spoken) for m in result.missed],
-            blockers=[
-                red_line_hit(info, scenario, b.red_line_id, b.evidence) for b in result.blockers
-            ],
-        )
 
 
 graphql_enum(PracticeMode, "train shows feedback every turn; exam only at the end. 练习模式。")
@@ -344,9 +175,9 @@ class PracticeTurn:
     )
 
     @classmethod
-    def of(cls, info: Info, row: models.PracticeTurn, withheld: bool) -> PracticeTurn:
+    def of(cls, info: Info, row: views.TurnView) -> PracticeTurn:
         checks = red_lines = None
-        if row.verdict is not None and not withheld:
+        if row.verdict is not None:
             verdict = verdict_from_json(row.verdict)
             scenario = scenario_of(info, verdict.scenario_id)
             checks = [
@@ -369,7 +200,7 @@ class PracticeTurn:
             created_at=row.created_at,
             checks=checks,
             red_lines=red_lines,
-            judge=None if withheld else PracticeEngineTrace.of(row.judge_trace),
+            judge=PracticeEngineTrace.of(row.judge_trace),
             voice=PracticeEngineTrace.of(row.customer_trace),
         )
 
@@ -394,7 +225,7 @@ class PracticeVerdictOverride:
 
 @strawberry.type(name="PracticeSession", description="One role-play of a rep. 练习记录。")
 class PracticeSessionNode(OrmNode):
-    _model = models.PracticeSession
+    _model = views.SessionView
     _loader = "practice_session"
 
     id: relay.NodeID[int]
@@ -418,14 +249,10 @@ class PracticeSessionNode(OrmNode):
     turns_taken: int
     started_at: datetime
     finished_at: datetime | None
-
-    @strawberry.field(description="0..100 once finished; null while an exam runs.")
-    def score(self) -> float | None:
-        return None if queries.feedback_withheld(self) else self.score
-
-    @strawberry.field(description="Pass or fail once finished.")
-    def passed(self) -> bool | None:
-        return None if queries.feedback_withheld(self) else self.passed
+    score: float | None = strawberry.field(
+        description="0..100 once finished; null while an exam runs."
+    )
+    passed: bool | None = strawberry.field(description="Pass or fail once finished.")
 
     @strawberry.field
     def scenario(self, info: Info) -> PracticeScenario | None:
@@ -433,18 +260,17 @@ class PracticeSessionNode(OrmNode):
         return None if found is None else PracticeScenario.of(found, info.context.language)
 
     @strawberry.field
-    async def rep(self, info: Info) -> RepNode | None:
-        return await info.context.loaders.rep.load(self.rep_id)
+    def rep(self, info: Info) -> RepNode | None:
+        return info.context.loaders.related("rep", self.rep_id)
 
     @strawberry.field(description="Every turn, oldest first.")
     async def transcript(self, info: Info) -> list[PracticeTurn]:
         turns = await info.context.loaders.practice_turns.load(self.id)
-        withheld = queries.feedback_withheld(self)
-        return [PracticeTurn.of(info, turn, withheld) for turn in turns]
+        return [PracticeTurn.of(info, turn) for turn in turns]
 
     @strawberry.field(description="Trainers' rulings, oldest first.")
-    async def overrides(self, info: Info) -> list[PracticeVerdictOverride]:
-        return await info.context.loaders.practice_overrides.load(self.id)
+    def overrides(self, info: Info) -> list[PracticeVerdictOverride]:
+        return info.context.loaders.related("practice_overrides", self.id)
 
     @strawberry.field(description="Scores, checks and blockers; null until finished.")
     async def result(self, info: Info) -> PracticeResult | None:

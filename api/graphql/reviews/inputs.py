@@ -7,7 +7,7 @@ from datetime import date
 import strawberry
 from strawberry import relay
 
-from api.core.errors import mutation_types
+from api.core.errors import ApiError, mutation_types
 from api.core.scalars import BigInt
 from api.graphql.reviews.types import (
     ReviewAnomalyNode,
@@ -16,24 +16,35 @@ from api.graphql.reviews.types import (
     WeeklyReviewNode,
 )
 from api.graphql.targets.types import TargetNode
+from domain.kernel.errors import KernelError
+from domain.org.errors import OrgError
+from domain.pipeline.errors import PipelineError
+from domain.reviews.errors import ReviewError
+from domain.targets.errors import TargetError
 
 StartWeeklyReview = mutation_types(
     "StartWeeklyReview",
     "review",
     WeeklyReviewNode,
-    ["INVALID_ID", "UNIT_NOT_FOUND", "INVALID_WEEK", "WEEK_NOT_STARTED", "REVIEW_EXISTS"],
+    [
+        ApiError.INVALID_ID,
+        OrgError.UNIT_NOT_FOUND,
+        ReviewError.INVALID_WEEK,
+        ReviewError.WEEK_NOT_STARTED,
+        ReviewError.REVIEW_EXISTS,
+    ],
 )
 MarkReviewAnomaly = mutation_types(
     "MarkReviewAnomaly",
     "anomaly",
     ReviewAnomalyNode,
     [
-        "INVALID_ID",
-        "REVIEW_NOT_FOUND",
-        "TARGET_NOT_FOUND",
-        "REP_NOT_FOUND",
-        "REQUIRED",
-        "TOO_LONG",
+        ApiError.INVALID_ID,
+        ReviewError.REVIEW_NOT_FOUND,
+        TargetError.TARGET_NOT_FOUND,
+        OrgError.REP_NOT_FOUND,
+        KernelError.REQUIRED,
+        KernelError.TOO_LONG,
     ],
 )
 SuggestTargetAdjustment = mutation_types(
@@ -41,12 +52,12 @@ SuggestTargetAdjustment = mutation_types(
     "suggestion",
     ReviewSuggestionNode,
     [
-        "INVALID_ID",
-        "REVIEW_NOT_FOUND",
-        "TARGET_NOT_FOUND",
-        "NEGATIVE_AMOUNT",
-        "REASON_REQUIRED",
-        "TOO_LONG",
+        ApiError.INVALID_ID,
+        ReviewError.REVIEW_NOT_FOUND,
+        TargetError.TARGET_NOT_FOUND,
+        TargetError.NEGATIVE_AMOUNT,
+        TargetError.REASON_REQUIRED,
+        KernelError.TOO_LONG,
     ],
 )
 AcceptTargetAdjustments = mutation_types(
@@ -54,18 +65,18 @@ AcceptTargetAdjustments = mutation_types(
     "suggestions",
     list[ReviewSuggestionNode],
     [
-        "INVALID_ID",
-        "REVIEW_NOT_FOUND",
-        "SUGGESTION_NOT_FOUND",
-        "ALREADY_DECIDED",
-        "TARGET_NOT_FOUND",
-        "REASON_REQUIRED",
-        "STALE_VERSION",
+        ApiError.INVALID_ID,
+        ReviewError.REVIEW_NOT_FOUND,
+        ReviewError.SUGGESTION_NOT_FOUND,
+        ReviewError.ALREADY_DECIDED,
+        TargetError.TARGET_NOT_FOUND,
+        TargetError.REASON_REQUIRED,
+        KernelError.STALE_VERSION,
         # refusals of the rebalance itself
-        "CALIBRATION_TOO_SOON",
-        "TOO_FEW_TARGETS",
-        "NOT_SIBLINGS",
-        "SUM_CHANGED",
+        TargetError.CALIBRATION_TOO_SOON,
+        TargetError.TOO_FEW_TARGETS,
+        TargetError.NOT_SIBLINGS,
+        TargetError.SUM_CHANGED,
     ],
     extra={"targets": list[TargetNode]},
 )
@@ -73,19 +84,19 @@ RejectTargetAdjustment = mutation_types(
     "RejectTargetAdjustment",
     "suggestion",
     ReviewSuggestionNode,
-    ["INVALID_ID", "SUGGESTION_NOT_FOUND", "ALREADY_DECIDED"],
+    [ApiError.INVALID_ID, ReviewError.SUGGESTION_NOT_FOUND, ReviewError.ALREADY_DECIDED],
 )
 ConfirmKeyCustomers = mutation_types(
     "ConfirmKeyCustomers",
     "key_customers",
     list[ReviewKeyCustomer],
     [
-        "INVALID_ID",
-        "REVIEW_NOT_FOUND",
-        "REQUIRED",
-        "DUPLICATE_ACCOUNT",
-        "ACCOUNT_NOT_FOUND",
-        "TOO_LONG",
+        ApiError.INVALID_ID,
+        ReviewError.REVIEW_NOT_FOUND,
+        KernelError.REQUIRED,
+        ReviewError.DUPLICATE_ACCOUNT,
+        PipelineError.ACCOUNT_NOT_FOUND,
+        KernelError.TOO_LONG,
     ],
 )
 

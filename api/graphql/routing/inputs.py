@@ -12,17 +12,20 @@ from api.graphql.routing.types import (
     LeadNode,
     RoutingDecisionType,
 )
+from coaching.routing.errors import RoutingError
 from domain.errors import InvalidInput
+from domain.kernel.errors import KernelError
+from domain.leads.errors import LeadError
 from domain.leads.rules import Contact, IntakeItem
 
 INTAKE_CODES = [
-    "REQUIRED",
-    "INVALID_FORMAT",
-    "NEGATIVE",
-    "CONTACT_REQUIRED",
-    "ATTRIBUTE_INVALID",
-    "TOO_LONG",
-    "LEAD_CONFLICT",
+    KernelError.REQUIRED,
+    LeadError.INVALID_FORMAT,
+    LeadError.NEGATIVE,
+    LeadError.CONTACT_REQUIRED,
+    LeadError.ATTRIBUTE_INVALID,
+    KernelError.TOO_LONG,
+    LeadError.LEAD_CONFLICT,
 ]
 IntakeLead = mutation_types(
     "IntakeLead",
@@ -32,10 +35,15 @@ IntakeLead = mutation_types(
     extra={"decision": RoutingDecisionType, "created": bool},
 )
 IntakeLeads = mutation_types(
-    "IntakeLeads", "results", list[IntakeResult], [*INTAKE_CODES, "BATCH_SIZE"]
+    "IntakeLeads", "results", list[IntakeResult], [*INTAKE_CODES, RoutingError.BATCH_SIZE]
 )
 RouteLeadsBatch = mutation_types(
-    "RouteLeadsBatch", "decisions", list[RoutingDecisionType], ["BATCH_SIZE"]
+    "RouteLeadsBatch",
+    "decisions",
+    list[RoutingDecisionType],
+    # a queued lead whose opportunity was closed is left in the queue, and the opportunity of
+    # one handed over is locked before its version is read: neither CLOSED nor STALE_VERSION
+    [RoutingError.BATCH_SIZE],
 )
 
 
@@ -72,7 +80,10 @@ class IntakeLeadInput:
     def item(self) -> IntakeItem:
         if not isinstance(self.attributes, dict):
             raise InvalidInput(
-                "ATTRIBUTE_INVALID", "属性须为对象", "Attributes must be an object", "attributes"
+                LeadError.ATTRIBUTE_INVALID,
+                "属性须为对象",
+                "Attributes must be an object",
+                "attributes",
             )
         return IntakeItem(
             external_id=self.external_id,

@@ -28,7 +28,6 @@ from api.graphql.routing.types import (
     summary_of,
 )
 from coaching.routing import service
-from domain.errors import InvalidInput
 from domain.kernel.actor import Role
 from domain.leads import service as leads
 from domain.leads.models import LeadStatus
@@ -159,13 +158,6 @@ class RoutingMutation:
         self, info: Info, input: RouteLeadsBatchInput
     ) -> RouteLeadsBatch.payload:
         async def action(session, actor):
-            if not 1 <= input.limit <= service.BATCH_MAX:
-                raise InvalidInput(
-                    "BATCH_SIZE",
-                    f"一次最多分配 {service.BATCH_MAX} 条",
-                    f"Route 1 to {service.BATCH_MAX} leads at once",
-                    "limit",
-                )
             routed = await service.route_queued(session, actor, info.context.router, input.limit)
             return list(routed.values())
 

@@ -16,9 +16,8 @@ from api.core.scalars import BigInt
 from api.graphql.capability.types import ReviewPack, ReviewPackItem
 from api.graphql.org.types import RepNode
 from api.graphql.pipeline.types import OpportunityNode
-from coaching.practice.review_pack import review_pack
+from coaching.practice.review_pack import co_owner_review_pack
 from coaching.routing.explanation import Decision
-from domain.kernel.actor import Role
 from domain.leads import models
 from domain.leads import service as leads
 from domain.leads.models import LeadStatus, RoutingReason
@@ -74,18 +73,14 @@ class RoutingDecisionType:
         "Shown to the owner and their managers."
     )
     async def review_pack(self, info: Info, limit: int = 5) -> ReviewPack | None:
-        if self.co_owner_dimension is None:
-            return None
-        actor = await info.context.require_actor()
-        trainer = actor.has(Role.ADMIN, Role.DIRECTOR, Role.MANAGER)
-        if actor.rep_id != self.rep_id and not trainer:
-            return None
         pack = await read(
             info,
-            lambda session, _: review_pack(
-                session, info.context.scenarios, self.rep_id, [self.co_owner_dimension], limit
+            lambda session, actor: co_owner_review_pack(
+                session, actor, info.context.scenarios, self.rep_id, self.co_owner_dimension, limit
             ),
         )
+        if pack is None:
+            return None
         return ReviewPack(
             dimensions=list(pack.dimensions),
             sessions=pack.sessions,
@@ -146,8 +141,8 @@ class LeadNode(OrmNode):
         return await info.context.loaders.opportunity.load(self.opportunity_id)
 
     @strawberry.field(description="Every routing decision, first to last.")
-    async def decisions(self, info: Info) -> list[RoutingDecisionType]:
-        return await info.context.loaders.lead_decisions.load(self.id)
+    def decisions(self, info: Info) -> list[RoutingDecisionType]:
+        return info.context.loaders.related("lead_decisions", self.id)
 
 
 @strawberry.type

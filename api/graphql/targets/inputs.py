@@ -8,11 +8,13 @@ from enum import Enum
 import strawberry
 from strawberry import relay
 
-from api.core.errors import mutation_types
+from api.core.errors import ApiError, mutation_types
 from api.core.scalars import BigInt
 from api.graphql.targets.types import (
     TargetNode,
 )
+from domain.kernel.errors import KernelError
+from domain.targets.errors import TargetError
 from domain.targets.models import Metric, PeriodKind
 
 
@@ -105,20 +107,26 @@ class SetMarketPotentialInput:
     value: float = strawberry.field(description="Relative market size; any non-negative scale.")
 
 
-FOUND = ["INVALID_ID", "TARGET_NOT_FOUND"]
+FOUND = [ApiError.INVALID_ID, TargetError.TARGET_NOT_FOUND]
 CALIBRATION = [
-    "NEGATIVE_AMOUNT",
-    "REASON_REQUIRED",
-    "STALE_VERSION",
-    "LOCKED",
-    "CALIBRATION_TOO_SOON",
+    TargetError.NEGATIVE_AMOUNT,
+    TargetError.REASON_REQUIRED,
+    KernelError.STALE_VERSION,
+    TargetError.LOCKED,
+    TargetError.CALIBRATION_TOO_SOON,
 ]
 
 SetTarget = mutation_types(
     "SetTarget",
     "target",
     TargetNode,
-    ["INVALID_ID", "OWNER_NOT_FOUND", "PERIOD_NOT_ALIGNED", "NEGATIVE_AMOUNT", "TARGET_EXISTS"],
+    [
+        ApiError.INVALID_ID,
+        TargetError.OWNER_NOT_FOUND,
+        TargetError.PERIOD_NOT_ALIGNED,
+        TargetError.NEGATIVE_AMOUNT,
+        TargetError.TARGET_EXISTS,
+    ],
 )
 AllocateTarget = mutation_types(
     "AllocateTarget",
@@ -126,15 +134,17 @@ AllocateTarget = mutation_types(
     TargetNode,
     [
         *FOUND,
-        "NOT_YOUR_SCOPE",
-        "PERIOD_REQUIRED",
-        "INVALID_SPLIT",
-        "NO_CHILDREN",
-        "ZERO_WEIGHTS",
-        "NO_ALLOCATION_BASIS",
-        "CHILD_APPROVED",
-        "UNKNOWN_PROFILE",
-        "PROFILE_NOT_FOR_CHILDREN",
+        TargetError.NOT_YOUR_SCOPE,
+        TargetError.PERIOD_REQUIRED,
+        TargetError.INVALID_SPLIT,
+        TargetError.NO_CHILDREN,
+        TargetError.ZERO_WEIGHTS,
+        TargetError.NO_ALLOCATION_BASIS,
+        TargetError.CHILD_APPROVED,
+        TargetError.UNKNOWN_PROFILE,
+        TargetError.PROFILE_NOT_FOR_CHILDREN,
+        KernelError.STALE_VERSION,  # a child changed meanwhile
+        TargetError.TARGET_EXISTS,  # a concurrent allocation created the same child
     ],
     extra={"children": list[TargetNode]},
 )
@@ -142,26 +152,49 @@ ProposeTarget = mutation_types(
     "ProposeTarget",
     "target",
     TargetNode,
-    [*FOUND, "NEGATIVE_AMOUNT", "REASON_REQUIRED", "NOT_YOUR_TARGET", "INVALID_STATUS"],
+    [
+        *FOUND,
+        TargetError.NEGATIVE_AMOUNT,
+        TargetError.REASON_REQUIRED,
+        TargetError.NOT_YOUR_TARGET,
+        TargetError.INVALID_STATUS,
+        KernelError.STALE_VERSION,
+    ],
 )
 ApproveTarget = mutation_types(
-    "ApproveTarget", "target", TargetNode, [*FOUND, "NOT_APPROVER", "INVALID_STATUS"]
+    "ApproveTarget",
+    "target",
+    TargetNode,
+    [*FOUND, TargetError.NOT_APPROVER, TargetError.INVALID_STATUS, KernelError.STALE_VERSION],
 )
 LockTarget = mutation_types(
-    "LockTarget", "target", TargetNode, [*FOUND, "NOT_YOUR_SCOPE", "INVALID_STATUS"]
+    "LockTarget",
+    "target",
+    TargetNode,
+    [*FOUND, TargetError.NOT_YOUR_SCOPE, TargetError.INVALID_STATUS, KernelError.STALE_VERSION],
 )
 AdjustTarget = mutation_types(
     "AdjustTarget",
     "target",
     TargetNode,
-    [*FOUND, "NOT_YOUR_SCOPE", *CALIBRATION, "PARENT_SUM_FIXED"],
+    [*FOUND, TargetError.NOT_YOUR_SCOPE, *CALIBRATION, TargetError.PARENT_SUM_FIXED],
 )
 RebalanceTargets = mutation_types(
     "RebalanceTargets",
     "targets",
     list[TargetNode],
-    [*FOUND, "NOT_YOUR_SCOPE", *CALIBRATION, "TOO_FEW_TARGETS", "NOT_SIBLINGS", "SUM_CHANGED"],
+    [
+        *FOUND,
+        TargetError.NOT_YOUR_SCOPE,
+        *CALIBRATION,
+        TargetError.TOO_FEW_TARGETS,
+        TargetError.NOT_SIBLINGS,
+        TargetError.SUM_CHANGED,
+    ],
 )
 SetMarketPotential = mutation_types(
-    "SetMarketPotential", "value", float, ["INVALID_ID", "OWNER_NOT_FOUND", "NEGATIVE_POTENTIAL"]
+    "SetMarketPotential",
+    "value",
+    float,
+    [ApiError.INVALID_ID, TargetError.OWNER_NOT_FOUND, TargetError.NEGATIVE_POTENTIAL],
 )

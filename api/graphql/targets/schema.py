@@ -42,6 +42,7 @@ from api.graphql.targets.types import (
 from domain.errors import InvalidInput
 from domain.kernel.actor import Role
 from domain.targets import allocation, calibration, progress, queries, rules, service
+from domain.targets.errors import TargetError
 from domain.targets.models import Metric, PeriodKind, TargetStatus
 from domain.targets.periods import Period
 
@@ -64,7 +65,7 @@ def _plan(input: AllocateTargetInput) -> allocation.AllocationPlan:
     weights = input.weights or WeightsInput()
     if input.over == AllocationDimension.TIME and input.period_kind is None:
         raise InvalidInput(
-            "PERIOD_REQUIRED",
+            TargetError.PERIOD_REQUIRED,
             "按时间拆分时请指定周期类型",
             "Give periodKind to split over time",
             "period_kind",

@@ -186,8 +186,8 @@ class TargetNode(OrmNode):
         return await info.context.loaders.target.load(self.parent_id)
 
     @strawberry.field(description="The targets this one was allocated into.")
-    async def children(self, info: Info) -> list[TargetNode]:
-        return await info.context.loaders.target_children.load(self.id)
+    def children(self, info: Info) -> list[TargetNode]:
+        return info.context.loaders.related("target_children", self.id)
 
     @strawberry.field
     def explanation(self, info: Info) -> Explanation | None:
@@ -215,16 +215,16 @@ class TargetNode(OrmNode):
         )
 
     @strawberry.field(description="Gap reasons attached to this target.")
-    async def gap_tags(self, info: Info) -> list[GapTagType]:
-        return await info.context.loaders.gap_tags.load(self.id)
+    def gap_tags(self, info: Info) -> list[GapTagType]:
+        return info.context.loaders.related("gap_tags", self.id)
 
     @strawberry.field(description="Comments, oldest first.")
-    async def comments(self, info: Info) -> list[TargetCommentType]:
-        return await info.context.loaders.comments.load(self.id)
+    def comments(self, info: Info) -> list[TargetCommentType]:
+        return info.context.loaders.related("comments", self.id)
 
     @strawberry.field(description="Every change, oldest first.")
-    async def history(self, info: Info) -> list[TargetVersionType]:
-        return await info.context.loaders.target_versions.load(self.id)
+    def history(self, info: Info) -> list[TargetVersionType]:
+        return info.context.loaders.related("target_versions", self.id)
 
 
 @strawberry.type

@@ -13,10 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, InvalidInput, not_found
 from domain.kernel.actor import Actor
+from domain.kernel.errors import KernelError
 from domain.kernel.text import clean_slug, clean_text
 from domain.org.access import user_visible
+from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, Rep, User
 from domain.org.service import units_in_subtree
+from domain.targets.errors import TargetError
 from domain.targets.models import (
     GapReason,
     GapTag,
@@ -66,7 +69,7 @@ async def tag_gap(
     reason = await session.get(GapReason, reason_code.strip().lower())
     if reason is None or not reason.active:
         raise InvalidInput(
-            "UNKNOWN_REASON",
+            TargetError.UNKNOWN_REASON,
             "未知的差距原因，请从原因列表中选择",
             "Unknown gap reason: pick one from the list",
             "reason_code",
@@ -74,7 +77,10 @@ async def tag_gap(
     note = " ".join((note or "").split()) or None
     if reason.code == "other" and not note:
         raise InvalidInput(
-            "NOTE_REQUIRED", "选择“其他”时请写明原因", "Say what the reason is for 'other'", "note"
+            TargetError.NOTE_REQUIRED,
+            "选择“其他”时请写明原因",
+            "Say what the reason is for 'other'",
+            "note",
         )
     tag = GapTag(
         target_id=target.id, reason_code=reason.code, note=note, tagged_by_id=actor.user_id or None
@@ -101,7 +107,7 @@ async def top_gap_reasons(
     """The most tagged reasons on the targets of a unit's subtree (and its reps)."""
     root = await session.get(OrgUnit, root_unit_id)
     if root is None or not actor.manages_path(root.path):
-        raise not_found("UNIT_NOT_FOUND", "root_id", "组织单元", "org unit")
+        raise not_found(OrgError.UNIT_NOT_FOUND, "root_id", "组织单元", "org unit")
     subtree = units_in_subtree(root.path)
     stmt = (
         select(GapTag.reason_code, func.count())
@@ -128,10 +134,10 @@ async def comment_on_target(
     target = await get_target(session, actor, target_id, "target_id")
     body = body.strip()
     if not body:
-        raise InvalidInput("REQUIRED", "评论不能为空", "The comment is empty", "body")
+        raise InvalidInput(KernelError.REQUIRED, "评论不能为空", "The comment is empty", "body")
     if len(body) > 4000:
         raise InvalidInput(
-            "TOO_LONG", "评论不能超过 4000 个字符", "At most 4000 characters", "body"
+            KernelError.TOO_LONG, "评论不能超过 4000 个字符", "At most 4000 characters", "body"
         )
     logins = sorted({m.lower() for m in MENTION.findall(body)})
     users = {}
@@ -143,7 +149,7 @@ async def comment_on_target(
     missing = [login for login in logins if login not in users]
     if missing:
         raise InvalidInput(
-            "MENTION_NOT_FOUND",
+            TargetError.MENTION_NOT_FOUND,
             f"找不到被提及的用户：{', '.join('@' + m for m in missing)}",
             f"No user in your scope for {', '.join('@' + m for m in missing)}",
             "body",
@@ -200,14 +206,14 @@ async def create_objective(
     await managed_owner(session, actor, owner)
     if not 2 <= len(key_results) <= 4:
         raise InvalidInput(
-            "KEY_RESULT_COUNT",
+            TargetError.KEY_RESULT_COUNT,
             "一个目标需要 2 到 4 个关键结果",
             "An objective needs two to four key results",
             "key_results",
         )
     if len({target_id for target_id, _ in key_results}) != len(key_results):
         raise Conflict(
-            "DUPLICATE_TARGET",
+            TargetError.DUPLICATE_TARGET,
             "关键结果不能重复绑定同一个目标",
             "Two key results are bound to the same target",
             "key_results",

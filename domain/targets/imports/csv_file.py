@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from domain.errors import DomainError, InvalidInput
+from domain.kernel.errors import KernelError
 from domain.kernel.text import clean_slug, clean_text
+from domain.targets.errors import TargetError
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 REQUIRED_COLUMNS = (
@@ -93,10 +95,10 @@ def bad_row(line: int, error: DomainError, column: str | None = None) -> BadRow:
 def parse_external_id(text: str) -> str:
     value = text.strip()
     if not value:
-        raise InvalidInput("REQUIRED", "不能为空", "must not be empty")
+        raise InvalidInput(KernelError.REQUIRED, "不能为空", "must not be empty")
     if not EXTERNAL_ID.match(value):
         raise InvalidInput(
-            "INVALID_EXTERNAL_ID",
+            TargetError.INVALID_EXTERNAL_ID,
             f"“{value}”无效：只能使用 1-64 个字母、数字、'_'、'.'、'-'、':'、'/'，"
             "且以字母或数字开头",
             f"{value!r} is not valid: use 1-64 letters, digits, '_', '.', '-', ':' or '/', "
@@ -113,7 +115,7 @@ def parse_close_date(text: str) -> date:
     except ValueError:
         pass  # matches the pattern but is no calendar day, e.g. 2024-02-30
     raise InvalidInput(
-        "INVALID_DATE",
+        TargetError.INVALID_DATE,
         f"“{value}”不是有效日期，格式应为 YYYY-MM-DD（如 2024-03-31）",
         f"{value!r} is not a date in the form YYYY-MM-DD (e.g. 2024-03-31)",
     )
@@ -124,19 +126,23 @@ def parse_amount(text: str) -> int:
     value = text.strip()
     if not AMOUNT.match(value):
         raise InvalidInput(
-            "INVALID_AMOUNT",
+            TargetError.INVALID_AMOUNT,
             f"“{value}”不是有效金额，应为 12345.67 或 12,345.67 这样的数字",
             f"{value!r} is not an amount like 12345.67 or 12,345.67",
         )
     fen = Decimal(value.replace(",", "")) * 100
     if fen < 0:
-        raise InvalidInput("NEGATIVE_AMOUNT", "金额不能为负数", "the amount must not be negative")
+        raise InvalidInput(
+            TargetError.NEGATIVE_AMOUNT, "金额不能为负数", "the amount must not be negative"
+        )
     if fen != fen.to_integral_value():
         raise InvalidInput(
-            "TOO_MANY_DECIMALS", "金额最多保留两位小数", "the amount has more than 2 decimals"
+            TargetError.TOO_MANY_DECIMALS,
+            "金额最多保留两位小数",
+            "the amount has more than 2 decimals",
         )
     if fen > MAX_AMOUNT_FEN:
-        raise InvalidInput("AMOUNT_TOO_LARGE", "金额过大", "the amount is too large")
+        raise InvalidInput(TargetError.AMOUNT_TOO_LARGE, "金额过大", "the amount is too large")
     return int(fen)
 
 
@@ -147,7 +153,7 @@ def parse_flag(text: str) -> bool:
     if value in FALSE_WORDS:
         return False
     raise InvalidInput(
-        "INVALID_BOOLEAN",
+        TargetError.INVALID_BOOLEAN,
         f"“{value}”无效：请填 true/false、1/0、yes/no 或 是/否",
         f"{value!r} is not one of true/false, 1/0, yes/no, 是/否",
     )
@@ -182,7 +188,7 @@ def header_columns(
     known = COLUMN_PARSERS if known is None else known
     if not header:
         raise InvalidInput(
-            "IMPORT_EMPTY_FILE",
+            TargetError.IMPORT_EMPTY_FILE,
             "文件为空：第一行必须是列名",
             "The file is empty: the first line must name the columns",
         )
@@ -190,14 +196,14 @@ def header_columns(
     twice = sorted({name for name in names if name in known and names.count(name) > 1})
     if twice:
         raise InvalidInput(
-            "IMPORT_DUPLICATE_COLUMNS",
+            TargetError.IMPORT_DUPLICATE_COLUMNS,
             f"列名重复：{', '.join(twice)}",
             f"Column(s) named more than once: {', '.join(twice)}",
         )
     missing = [name for name in required if name not in names]
     if missing:
         raise InvalidInput(
-            "IMPORT_MISSING_COLUMNS",
+            TargetError.IMPORT_MISSING_COLUMNS,
             f"缺少必需的列：{', '.join(missing)}",
             f"Missing column(s): {', '.join(missing)}",
         )
@@ -210,7 +216,7 @@ def parse_record(
     """A `DealRow`, or a `BadRow` naming the first column that is wrong."""
     if len(fields) != width:
         error = InvalidInput(
-            "WRONG_FIELD_COUNT",
+            TargetError.WRONG_FIELD_COUNT,
             f"该行有 {len(fields)} 个字段，表头有 {width} 列",
             f"the row has {len(fields)} fields, the header has {width} columns",
         )
@@ -243,7 +249,7 @@ def parse_records(reader, columns: dict[str, int], width: int) -> Iterator[DealR
 
 def _duplicate(row: DealRow, first_line: int) -> BadRow:
     error = InvalidInput(
-        "DUPLICATE_IN_FILE",
+        TargetError.DUPLICATE_IN_FILE,
         f"“{row.external_id}”与第 {first_line} 行重复",
         f"{row.external_id!r} already appears on line {first_line}",
     )
@@ -295,7 +301,7 @@ def detect_encoding(path: Path) -> tuple[str, int]:
             failures.append(error.line)
     line = failures[0]
     raise InvalidInput(
-        "IMPORT_ENCODING",
+        TargetError.IMPORT_ENCODING,
         f"无法识别文件编码：第 {line} 行既不是 UTF-8 也不是 GBK/GB18030；"
         "请在 Excel 中另存为“CSV UTF-8”",
         f"Unknown file encoding: line {line} is neither UTF-8 nor GBK/GB18030; "

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.db import utcnow
 from domain.errors import InvalidInput
 from domain.org.models import Rep
+from domain.targets.errors import TargetError
 from domain.targets.imports.csv_file import BadRow, DealRow, bad_row
 from domain.targets.models import Deal
 
@@ -63,7 +64,7 @@ class ImportRejected(InvalidInput):
 
     def __init__(self, report: ImportReport):
         super().__init__(
-            "IMPORT_HAS_BAD_ROWS",
+            TargetError.IMPORT_HAS_BAD_ROWS,
             f"有 {report.bad} 行有误，未写入任何数据；请修正后重试，或选择跳过有误的行",
             f"{report.bad} bad row(s), nothing written; fix them and retry, or skip bad rows",
         )
@@ -155,7 +156,7 @@ def _problem(row: DealRow, values: dict[str, Any], stored: dict[str, Any] | None
     the same external_id and other content."""
     if values["rep_id"] is None:
         error = InvalidInput(
-            "UNKNOWN_REP",
+            TargetError.UNKNOWN_REP,
             f"找不到外部编号为“{row.rep}”的销售代表",
             f"no rep with external id {row.rep!r}",
         )
@@ -166,7 +167,7 @@ def _problem(row: DealRow, values: dict[str, Any], stored: dict[str, Any] | None
     if not differing:
         return None
     error = InvalidInput(
-        "EXISTS_WITH_DIFFERENT_CONTENT",
+        TargetError.EXISTS_WITH_DIFFERENT_CONTENT,
         f"“{row.external_id}”已导入，但内容不同（{', '.join(differing)}）；不会覆盖",
         f"{row.external_id!r} exists with different content ({', '.join(differing)}); "
         "not overwritten",

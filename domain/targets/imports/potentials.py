@@ -16,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import InvalidInput
 from domain.kernel.actor import Actor
+from domain.kernel.errors import KernelError
 from domain.org.models import OrgUnit, Rep
 from domain.targets.allocation import set_market_potential
+from domain.targets.errors import TargetError
 from domain.targets.imports.csv_file import BadRow, bad_row, detect_encoding, header_columns
 from domain.targets.imports.deals import ImportRejected, ImportReport
 from domain.targets.service import Owner
@@ -60,7 +62,7 @@ def read_potentials(path: Path) -> tuple[list[PotentialRow], list[BadRow]]:
                     bad_row(
                         line,
                         InvalidInput(
-                            "DUPLICATE_OWNER",
+                            TargetError.DUPLICATE_OWNER,
                             f"与第 {seen[key]} 行重复",
                             f"repeats line {seen[key]}",
                         ),
@@ -77,17 +79,20 @@ def _parse(line: int, cells: dict[str, str]) -> PotentialRow:
     owner_type = OWNER_TYPES.get(cells["owner_type"].lower())
     if owner_type is None:
         raise InvalidInput(
-            "INVALID_OWNER_TYPE", "必须是 unit 或 rep", "must be unit or rep", "owner_type"
+            TargetError.INVALID_OWNER_TYPE,
+            "必须是 unit 或 rep",
+            "must be unit or rep",
+            "owner_type",
         )
     if not cells["owner"]:
-        raise InvalidInput("REQUIRED", "不能为空", "must not be empty", "owner")
+        raise InvalidInput(KernelError.REQUIRED, "不能为空", "must not be empty", "owner")
     try:
         value = float(cells["value"].replace(",", ""))
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or value < 0:
         raise InvalidInput(
-            "INVALID_VALUE", "必须是非负数", "must be a non-negative number", "value"
+            TargetError.INVALID_VALUE, "必须是非负数", "must be a non-negative number", "value"
         )
     return PotentialRow(line, owner_type, cells["owner"].lower(), value)
 
@@ -104,7 +109,9 @@ async def import_potentials(
     )
     report = ImportReport(read=len(rows) + len(bad))
     problems, owners = list(bad), []
-    unknown = InvalidInput("UNKNOWN_OWNER", "找不到该组织单元或销售代表", "no such unit or rep")
+    unknown = InvalidInput(
+        TargetError.UNKNOWN_OWNER, "找不到该组织单元或销售代表", "no such unit or rep"
+    )
     for row in rows:
         is_unit = row.owner_type == "unit"
         owner_id = (units if is_unit else reps).get(row.owner)

@@ -18,6 +18,7 @@ from fractions import Fraction
 
 from domain.errors import InvalidInput
 from domain.labels import LabelledEnum
+from domain.targets.errors import TargetError
 from domain.targets.models import MetricUnit
 
 DAYS_PER_MONTH = 365.2425 / 12
@@ -334,26 +335,29 @@ def _check(
 ) -> None:
     if period_end <= period_start:
         raise InvalidInput(
-            "INVALID_PERIOD",
+            TargetError.INVALID_PERIOD,
             "结束日期必须晚于开始日期",
             "The period must end after it starts",
             "period",
         )
     if any(d.amount < 0 for d in deals):
         raise InvalidInput(
-            "INVALID_AMOUNT", "历史成交金额不能为负数", "A deal amount cannot be negative", "deals"
+            TargetError.INVALID_AMOUNT,
+            "历史成交金额不能为负数",
+            "A deal amount cannot be negative",
+            "deals",
         )
     for c in coefficients:
         if not (c.multiplier > 0 and math.isfinite(c.multiplier)):
             raise InvalidInput(
-                "INVALID_MULTIPLIER",
+                TargetError.INVALID_MULTIPLIER,
                 f"业务系数“{c.name}”必须大于 0",
                 f"The multiplier of “{c.name}” must be greater than 0",
                 "coefficients",
             )
         if c.end < c.start:
             raise InvalidInput(
-                "INVALID_COEFFICIENT_DATES",
+                TargetError.INVALID_COEFFICIENT_DATES,
                 f"业务系数“{c.name}”的结束日期早于开始日期",
                 f"“{c.name}” ends before it starts",
                 "coefficients",
@@ -362,7 +366,7 @@ def _check(
     numbers = (s.history_months, s.moving_average_weeks, s.outlier_threshold, s.ramp_months)
     if not (all(n > 0 for n in numbers) and 0 < s.ramp_floor <= 1):
         raise InvalidInput(
-            "INVALID_SETTINGS",
+            TargetError.INVALID_SETTINGS,
             "基线参数必须为正数，爬坡起点在 0 到 1 之间",
             "Baseline settings must be positive, with the ramp floor between 0 and 1",
             "settings",

@@ -14,6 +14,7 @@ from domain.kernel.text import clean_slug, clean_text
 from domain.org.models import Rep
 from domain.org.rules import path_depth
 from domain.targets import actuals, rules
+from domain.targets.errors import TargetError
 from domain.targets.models import (
     BusinessCoefficient,
     CalendarException,
@@ -31,14 +32,14 @@ BASELINE_METRICS = (Metric.REVENUE, Metric.DEALS_WON, Metric.NEW_CUSTOMERS)
 def baseline_settings(history_months: int, moving_average_weeks: int) -> BaselineSettings:
     if not 1 <= history_months <= 60:
         raise InvalidInput(
-            "INVALID_HISTORY",
+            TargetError.INVALID_HISTORY,
             "历史月数必须在 1 到 60 之间",
             "historyMonths must be 1–60",
             "history_months",
         )
     if not 1 <= moving_average_weeks <= 52:
         raise InvalidInput(
-            "INVALID_HISTORY",
+            TargetError.INVALID_HISTORY,
             "移动平均周数必须在 1 到 52 之间",
             "movingAverageWeeks must be 1–52",
             "moving_average_weeks",
@@ -60,7 +61,7 @@ async def baseline_suggestion(
     settings = settings or BaselineSettings()
     if metric not in BASELINE_METRICS:
         raise InvalidInput(
-            "METRIC_NOT_SUPPORTED",
+            TargetError.METRIC_NOT_SUPPORTED,
             f"“{metric.label_zh}”暂不支持基线建议",
             f"No baseline suggestion for {metric.label_en} yet",
             "metric",
@@ -120,7 +121,7 @@ def _require_planner(actor: Actor) -> None:
     at_root = actor.scope_path is not None and path_depth(actor.scope_path) == 0
     if not (actor.sees_whole_company or (actor.has(Role.DIRECTOR) and at_root)):
         raise Forbidden(
-            "COMPANY_WIDE_ONLY",
+            TargetError.COMPANY_WIDE_ONLY,
             "只有公司级管理员或总监可以修改公司规划参数",
             "Only a company-wide admin or director can change planning inputs",
             "id",
@@ -141,11 +142,14 @@ async def add_business_coefficient(
     name = clean_text(name, "name")
     if end < start:
         raise InvalidInput(
-            "INVALID_DATES", "结束日期不能早于开始日期", "The end is before the start", "end_date"
+            TargetError.INVALID_DATES,
+            "结束日期不能早于开始日期",
+            "The end is before the start",
+            "end_date",
         )
     if not 0 < multiplier <= 10:
         raise InvalidInput(
-            "INVALID_MULTIPLIER",
+            TargetError.INVALID_MULTIPLIER,
             "系数必须大于 0 且不超过 10",
             "The multiplier must be above 0 and at most 10",
             "multiplier",

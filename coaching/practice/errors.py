@@ -1,0 +1,29 @@
+"""The error codes coaching.practice raises: each a stable string, one per broken rule."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class PracticeError(StrEnum):
+    """Codes of the practice sandbox: sessions, turns, exams and trainers' rulings."""
+
+    CONCURRENT_REPLY = "CONCURRENT_REPLY"
+    ENGINE_NOT_CONFIGURED = "ENGINE_NOT_CONFIGURED"
+    EXAM_ATTEMPTS_USED = "EXAM_ATTEMPTS_USED"
+    INVALID_LANGUAGE = "INVALID_LANGUAGE"
+    INVALID_SEED = "INVALID_SEED"
+    MESSAGE_EMPTY = "MESSAGE_EMPTY"
+    MESSAGE_TOO_LONG = "MESSAGE_TOO_LONG"
+    NOT_A_REP = "NOT_A_REP"
+    NOT_A_TRAINER = "NOT_A_TRAINER"
+    NOT_IN_EXAM = "NOT_IN_EXAM"
+    NOT_YOUR_SESSION = "NOT_YOUR_SESSION"
+    PRACTICE_NOT_FOUND = "PRACTICE_NOT_FOUND"
+    SCENARIO_CHANGED = "SCENARIO_CHANGED"
+    SESSION_ACTIVE = "SESSION_ACTIVE"
+    SESSION_FINISHED = "SESSION_FINISHED"
+    STARTED_TWICE = "STARTED_TWICE"
+    UNKNOWN_CHECK = "UNKNOWN_CHECK"
+    UNKNOWN_ENGINE = "UNKNOWN_ENGINE"
+    UNKNOWN_SCENARIO = "UNKNOWN_SCENARIO"
