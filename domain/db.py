@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import MetaData, event, text
 from sqlalchemy.engine import Connection
@@ -14,6 +15,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase
+
+if TYPE_CHECKING:
+    from domain.settings import Settings
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -39,6 +43,19 @@ def create_engine(url: str, **kwargs: object) -> AsyncEngine:
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def pool_options(settings: Settings) -> dict[str, object]:
+    """A server's pool: enough connections for the requests a worker serves at once (so none
+    of them waits for one), a short wait when something else holds them all."""
+    if settings.is_sqlite:
+        return {}
+    return {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": 10,
+        "pool_pre_ping": True,
+    }
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -71,6 +71,25 @@ class Settings(BaseSettings):
     max_connections: int = Field(
         1000, ge=1, le=100_000, description="Most concurrent connections; more answer 503."
     )
+    max_in_flight: int = Field(
+        20,
+        ge=1,
+        le=10_000,
+        description="Requests one worker serves at once (at most its database connections); "
+        "the next wait in line.",
+    )
+    max_queued: int = Field(
+        200, ge=0, le=100_000, description="Requests waiting in line per worker; more answer 503."
+    )
+    queue_seconds: float = Field(
+        2.0, gt=0, le=60, description="Longest wait in line for a turn before a 503."
+    )
+    db_pool_size: int = Field(
+        10, ge=1, le=1_000, description="Database connections each worker keeps open."
+    )
+    db_max_overflow: int = Field(
+        15, ge=0, le=1_000, description="Extra connections a worker may open under load."
+    )
     follow_up_max_age_days: int = Field(
         7, ge=0, le=365, description="How many days back a follow-up may be logged."
     )

@@ -18,6 +18,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http.async_base_view import HTTPException  # the class strawberry raises
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from api.core.admission import Admission
 from api.core.auth import Authenticator
 from api.core.context import Context, language_of
 from api.core.live import live_updates
@@ -165,7 +166,7 @@ async def prepare_database(settings: Settings, engine) -> None:
 
 
 def create_app(settings: Settings, engine=None, prepare: bool = True) -> Starlette:
-    engine = engine or db.create_engine(settings.database_url)
+    engine = engine or db.create_engine(settings.database_url, **db.pool_options(settings))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
@@ -201,7 +202,15 @@ def create_app(settings: Settings, engine=None, prepare: bool = True) -> Starlet
             Route("/readyz", readyz),
             Route("/", lambda request: RedirectResponse("/graphql")),
         ],
-        middleware=[Middleware(RequestScope, max_body_bytes=settings.max_body_bytes)],
+        middleware=[
+            Middleware(
+                RequestScope,
+                max_body_bytes=settings.max_body_bytes,
+                admission=Admission(
+                    settings.max_in_flight, settings.max_queued, settings.queue_seconds
+                ),
+            )
+        ],
         lifespan=lifespan,
     )
     app.state.settings = settings

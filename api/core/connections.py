@@ -11,10 +11,18 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from domain.settings import Settings, get_settings
 
+try:  # uvicorn[standard]'s C parser, where the platform has a wheel for it
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+except ImportError:  # pragma: no cover - httptools missing: the pure-Python h11 serves
+    HttpToolsProtocol = None  # type: ignore[assignment,misc]
 
-class HeaderDeadlineProtocol(H11Protocol):
+
+class HeaderDeadline:
+    """The deadline logic, for either of uvicorn's HTTP protocols: armed when the connection
+    opens and after each response, disarmed once a request's headers are in."""
+
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        super().connection_made(transport)  # type: ignore[misc]
         self._header_deadline: asyncio.TimerHandle | None = None
         self._arm_header_deadline()
 
@@ -33,25 +41,41 @@ class HeaderDeadlineProtocol(H11Protocol):
         if self.cycle is None or self.cycle.response_complete:
             self.transport.close()
 
-    def handle_events(self) -> None:
-        super().handle_events()
-        if self.cycle is not None and not self.cycle.response_complete:
-            self._disarm_header_deadline()  # the headers are in; the request is being served
-
     def on_response_complete(self) -> None:
-        super().on_response_complete()
+        super().on_response_complete()  # type: ignore[misc]
         if not self.transport.is_closing():
             self._arm_header_deadline()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm_header_deadline()
-        super().connection_lost(exc)
+        super().connection_lost(exc)  # type: ignore[misc]
+
+
+class HeaderDeadlineProtocol(HeaderDeadline, H11Protocol):
+    def handle_events(self) -> None:
+        super().handle_events()
+        if self.cycle is not None and not self.cycle.response_complete:
+            self._disarm_header_deadline()  # the headers are in; the request is being served
+
+
+if HttpToolsProtocol is not None:
+
+    class FastHeaderDeadlineProtocol(HeaderDeadline, HttpToolsProtocol):
+        def on_headers_complete(self) -> None:
+            super().on_headers_complete()
+            self._disarm_header_deadline()
 
 
 def server_options(settings: Settings) -> dict[str, object]:
-    """uvicorn's connection settings, from Pacer's (by import path, so workers find it)."""
+    """uvicorn's connection settings, from Pacer's (by import path, so workers find it). The
+    event loop is uvicorn's "auto": uvloop when installed."""
+    protocol = (
+        "FastHeaderDeadlineProtocol"
+        if HttpToolsProtocol is not None
+        else ("HeaderDeadlineProtocol")
+    )
     return {
-        "http": "api.core.connections:HeaderDeadlineProtocol",
+        "http": f"api.core.connections:{protocol}",
         "timeout_keep_alive": settings.keep_alive_seconds,
         "limit_concurrency": settings.max_connections,
     }

@@ -10,7 +10,7 @@ validation run."""
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
@@ -43,6 +43,8 @@ MAX_NESTING = 64  # far beyond max_query_depth; only guards the walk's own recur
 CONNECTION_WEIGHT = 2
 OFF_LOOP_CHARACTERS = 2_000  # longer documents are parsed and validated in a worker thread
 OBJECT_WEIGHT = 1
+KNOWN_DOCUMENTS = 512  # valid documents kept parsed (a front-end sends the same few again)
+KNOWN_DOCUMENT_CHARACTERS = 20_000  # longer ones are parsed and validated every time
 
 
 @dataclass(frozen=True)
@@ -219,15 +221,41 @@ def measure(
     return Measure(fields=walk.visited, merges=walk.merges, cost=chosen)
 
 
+class KnownDocuments:
+    """The parsed form of documents that already passed validation, by their text: the
+    same query again skips parsing and validation (measuring still runs, since the cost
+    depends on variables). Bounded, least recently used first out, so unique texts can only
+    churn it."""
+
+    def __init__(self, size: int = KNOWN_DOCUMENTS) -> None:
+        self.size = size
+        self.documents: OrderedDict[str, DocumentNode] = OrderedDict()
+
+    def get(self, query: str) -> DocumentNode | None:
+        document = self.documents.get(query)
+        if document is not None:
+            self.documents.move_to_end(query)
+        return document
+
+    def add(self, query: str, document: DocumentNode) -> None:
+        if len(query) > KNOWN_DOCUMENT_CHARACTERS:
+            return
+        self.documents[query] = document
+        if len(self.documents) > self.size:
+            self.documents.popitem(last=False)
+
+
 class DocumentLimits(SchemaExtension):
     """Measures the parsed document before validation and refuses it there when it has too
     many fields or merges; refuses a valid one that costs too much before it runs (so depth
     and other validation errors come first); reports `extensions.cost` when the request's
     extensions ask for `cost`."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, known: KnownDocuments | None = None) -> None:
         self.limits = Limits.of(settings)
         self.measured: Measure | None = None
+        self.known = known if known is not None else KnownDocuments()
+        self.validated_before = False
 
     def _refuse(self, refused: TooExpensive) -> GraphQLError:
         language = getattr(self.execution_context.context, "language", "zh")
@@ -240,6 +268,9 @@ class DocumentLimits(SchemaExtension):
         """A large document is parsed in a worker thread, so that the event loop (and every
         other request) gets its turn while it runs."""
         context = self.execution_context
+        if context.graphql_document is None and context.query:
+            context.graphql_document = self.known.get(context.query)
+            self.validated_before = context.graphql_document is not None
         if context.graphql_document is None and self._large():
             try:
                 context.graphql_document = await asyncio.to_thread(
@@ -257,13 +288,21 @@ class DocumentLimits(SchemaExtension):
     async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
         if context.graphql_document is not None and context.pre_execution_errors is None:
-            if self._large():  # measured and validated in a worker thread, like parsing
+            if self.validated_before:
+                context.pre_execution_errors = (
+                    await asyncio.to_thread(self._measure, context)
+                    if self._large()
+                    else self._measure(context)
+                )
+            elif self._large():  # measured and validated in a worker thread, like parsing
                 context.pre_execution_errors = await asyncio.to_thread(self._check, context)
             else:
                 errors = self._measure(context)
                 if errors:
                     context.pre_execution_errors = errors
         yield
+        if not self.validated_before and context.pre_execution_errors == [] and context.query:
+            self.known.add(context.query, context.graphql_document)
 
     def _measure(self, context) -> list[GraphQLError]:
         try:

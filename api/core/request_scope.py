@@ -4,6 +4,7 @@ error instead of a bare 500 when something unexpected escapes."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -12,6 +13,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.core.admission import Admission, Overloaded
 from api.core.context import language_of
 
 log = logging.getLogger("pacer.api")
@@ -25,7 +27,9 @@ def error_body(code: str, zh: str, en: str, language: str, **extensions: object)
     return json.dumps({"data": None, "errors": [error]}, ensure_ascii=False).encode()
 
 
-async def send_error(send: Send, status: int, body: bytes) -> None:
+async def send_error(
+    send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
     await send(
         {
             "type": "http.response.start",
@@ -33,6 +37,7 @@ async def send_error(send: Send, status: int, body: bytes) -> None:
             "headers": [
                 (b"content-type", b"application/json; charset=utf-8"),
                 (b"content-length", str(len(body)).encode()),
+                *(headers or []),
             ],
         }
     )
@@ -43,10 +48,14 @@ class BodyTooLarge(Exception):
     pass
 
 
+UNGATED_PATHS = ("/healthz", "/readyz")  # probes answer even when the worker is full
+
+
 class RequestScope:
-    def __init__(self, app: ASGIApp, max_body_bytes: int):
+    def __init__(self, app: ASGIApp, max_body_bytes: int, admission: Admission | None = None):
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.admission = admission
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -68,13 +77,31 @@ class RequestScope:
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
+        gated = (
+            self.admission is not None
+            and scope["type"] == "http"
+            and scope["path"] not in UNGATED_PATHS
+        )
         try:
             if scope["type"] == "http":
                 receive = await self._bounded(headers, receive)
-            sessions = scope["app"].state.sessions
-            async with sessions() as session:
-                state["session"] = session
-                await self.app(scope, receive, send_with_id)
+            async with self.admission.turn() if gated else contextlib.nullcontext():
+                sessions = scope["app"].state.sessions
+                async with sessions() as session:
+                    state["session"] = session
+                    await self.app(scope, receive, send_with_id)
+        except Overloaded:
+            await send_error(
+                send_with_id,
+                503,
+                error_body(
+                    "OVERLOADED",
+                    "服务器繁忙，请稍后重试。",
+                    "The server is busy: retry in a moment.",
+                    language,
+                ),
+                [(b"retry-after", b"1")],
+            )
         except BodyTooLarge:
             await send_error(
                 send_with_id,

@@ -17,7 +17,7 @@ from strawberry.tools import merge_types
 
 from api.core.errors import ErrorPolicy
 from api.core.input_checks import InputChecks
-from api.core.limits import DocumentLimits
+from api.core.limits import DocumentLimits, KnownDocuments
 from api.core.scalars import SCALARS
 from api.graphql.alerts.schema import AlertsMutation, AlertsQuery, AlertsSubscription
 from api.graphql.capability.schema import CapabilityMutation, CapabilityQuery
@@ -89,8 +89,9 @@ class PacerSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
+    known = KnownDocuments()
     extensions = [
-        lambda: DocumentLimits(settings),
+        lambda: DocumentLimits(settings, known),
         InputChecks,
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),

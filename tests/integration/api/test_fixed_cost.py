@@ -1,0 +1,91 @@
+"""What every request costs before its own work: authentication in one statement, `me` from
+what authentication read, and a document seen before neither parsed nor validated again."""
+
+from __future__ import annotations
+
+import graphql
+import pytest
+
+from api.core.loaders import Loaders
+from tests.support.db import count_statements
+from tests.support.pipeline import new_opportunity
+
+ME = "{ me { login roles scopeUnit { code } rep { externalId } } }"
+
+
+@pytest.mark.parametrize("login", ["admin", "manager", "rep"])
+async def test_authentication_and_me_cost_one_statement_together(api, engine, login):
+    await api.data("{ me { login roles } }", as_=login)  # warm: the document is known
+    with count_statements(engine) as counter:
+        data = await api.data("{ me { login roles } }", as_=login)
+    assert data["me"]["login"] == login
+    assert counter.count == 1, counter
+
+
+async def test_me_reads_the_actors_scope_and_rep_as_before(api, world):
+    manager = (await api.data(ME, as_="manager"))["me"]
+    assert manager["roles"] == ["MANAGER"]
+    assert manager["scopeUnit"]["code"] == "east.sh"
+    rep = (await api.data(ME, as_="rep"))["me"]
+    assert rep["rep"]["externalId"] == "r1"
+
+
+async def test_a_known_document_is_not_parsed_or_validated_again(api, monkeypatch):
+    query = "{ orgUnits(first: 3) { edges { node { code } } } }"
+    await api.data(query)
+    calls = {"parse": 0, "validate": 0}
+    real_parse, real_validate = graphql.parse, graphql.validate
+
+    def counting_parse(*args, **kwargs):
+        calls["parse"] += 1
+        return real_parse(*args, **kwargs)
+
+    def counting_validate(*args, **kwargs):
+        calls["validate"] += 1
+        return real_validate(*args, **kwargs)
+
+    monkeypatch.setattr("strawberry.schema.schema.parse", counting_parse)
+    monkeypatch.setattr("strawberry.schema.schema.validate", counting_validate)
+    for _ in range(3):
+        assert len((await api.data(query))["orgUnits"]["edges"]) == 3
+    assert calls == {"parse": 0, "validate": 0}
+    await api.data(query.replace("3", "2"))  # a new text is parsed and validated once
+    assert calls == {"parse": 1, "validate": 1}
+
+
+async def test_an_invalid_document_is_refused_every_time(api):
+    for _ in range(2):
+        body = await api("{ orgUnits { nope } }")
+        assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_a_known_document_is_still_costed_with_its_variables(api):
+    page = "opportunities(first: $n) { edges { node { owner { unit { id } } account { id } } } }"
+    query = "query($n: Int) { " + " ".join(f"a{i}: {page}" for i in range(5)) + " }"
+    assert "errors" not in await api(query, {"n": 5})
+    body = await api(query, {"n": 100})  # 5 × (2 + 100 × 5): over the default 2,000
+    assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
+
+
+OPPORTUNITIES = """query { opportunities(first: 50) { edges { node { title ...Parties } } } }
+fragment Parties on Opportunity { owner { name } account { name } }"""
+
+
+async def test_a_page_loads_its_owners_and_accounts_before_its_rows_resolve(
+    api, world, monkeypatch
+):
+    for _ in range(6):
+        await new_opportunity(api, world)
+    answers = {"value": 0, "awaitable": 0}
+    real_related = Loaders.related
+
+    def counting_related(self, name, key):
+        found = real_related(self, name, key)
+        answers["awaitable" if hasattr(found, "__await__") else "value"] += 1
+        return found
+
+    monkeypatch.setattr(Loaders, "related", counting_related)
+    edges = (await api.data(OPPORTUNITIES))["opportunities"]["edges"]
+    assert len(edges) == 6
+    assert all(edge["node"]["owner"]["name"] and edge["node"]["account"]["name"] for edge in edges)
+    assert answers == {"value": 12, "awaitable": 0}

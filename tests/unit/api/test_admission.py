@@ -1,0 +1,157 @@
+"""Admission: a bounded number of requests at once, a bounded line, a bounded wait; past
+those a quick coded 503 with Retry-After, never an unbounded queue."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from types import SimpleNamespace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from api.core.admission import Admission, Overloaded
+from api.core.request_scope import RequestScope
+
+
+async def hold(admission: Admission, release: asyncio.Event, log: list[str], name: str) -> None:
+    async with admission.turn():
+        log.append(name)
+        await release.wait()
+
+
+async def test_requests_beyond_the_limit_wait_for_a_turn_then_run():
+    admission = Admission(max_in_flight=2, max_queued=10, queue_seconds=5)
+    release, log = asyncio.Event(), []
+    tasks = [asyncio.create_task(hold(admission, release, log, str(i))) for i in range(3)]
+    await asyncio.sleep(0.05)
+    assert (admission.in_flight, admission.waiting, log) == (2, 1, ["0", "1"])
+    release.set()
+    await asyncio.gather(*tasks)
+    assert sorted(log) == ["0", "1", "2"] and admission.in_flight == 0
+
+
+async def test_a_wait_longer_than_the_bound_is_refused_quickly():
+    admission = Admission(max_in_flight=1, max_queued=10, queue_seconds=0.1)
+    release = asyncio.Event()
+    holder = asyncio.create_task(hold(admission, release, [], "a"))
+    await asyncio.sleep(0.01)
+    started = time.monotonic()
+    with pytest.raises(Overloaded):
+        async with admission.turn():
+            pass
+    assert time.monotonic() - started < 1
+    assert admission.waiting == 0
+    release.set()
+    await holder
+
+
+async def test_a_full_line_is_refused_at_once():
+    admission = Admission(max_in_flight=1, max_queued=1, queue_seconds=30)
+    release = asyncio.Event()
+    tasks = [asyncio.create_task(hold(admission, release, [], str(i))) for i in range(2)]
+    await asyncio.sleep(0.01)
+    started = time.monotonic()
+    with pytest.raises(Overloaded):
+        async with admission.turn():
+            pass
+    assert time.monotonic() - started < 0.1
+    release.set()
+    await asyncio.gather(*tasks)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    limit=st.integers(1, 5),
+    queued=st.integers(0, 5),
+    arrivals=st.integers(0, 15),
+)
+def test_never_more_in_flight_than_the_limit_and_every_request_runs_or_is_refused(
+    limit, queued, arrivals
+):
+    async def scenario():
+        admission = Admission(max_in_flight=limit, max_queued=queued, queue_seconds=0.05)
+        most, outcomes = 0, []
+
+        async def request():
+            nonlocal most
+            try:
+                async with admission.turn():
+                    most = max(most, admission.in_flight)
+                    await asyncio.sleep(0.01)
+                outcomes.append("served")
+            except Overloaded:
+                outcomes.append("refused")
+
+        await asyncio.gather(*(request() for _ in range(arrivals)))
+        return admission, most, outcomes
+
+    admission, most, outcomes = asyncio.run(scenario())
+    assert most <= limit
+    assert len(outcomes) == arrivals
+    assert outcomes.count("served") >= min(arrivals, limit)
+    assert (admission.in_flight, admission.waiting) == (0, 0)
+
+
+async def test_the_request_scope_answers_an_overloaded_request_503_with_retry_after():
+    release = asyncio.Event()
+
+    async def slow_app(scope, receive, send):
+        await release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    @contextlib.asynccontextmanager
+    async def sessions():
+        yield object()
+
+    scope_app = SimpleNamespace(state=SimpleNamespace(sessions=sessions))
+    middleware = RequestScope(slow_app, 1_000, Admission(1, 0, 1))
+
+    async def call(path: str) -> list[dict]:
+        sent: list[dict] = []
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {
+            "type": "http",
+            "method": "POST",
+            "path": path,
+            "headers": [(b"accept-language", b"en"), (b"content-length", b"0")],
+            "app": scope_app,
+        }
+        await middleware(scope, receive, send)
+        return sent
+
+    first = asyncio.create_task(call("/graphql"))
+    await asyncio.sleep(0.01)
+    refused = await call("/graphql")
+    start = refused[0]
+    assert start["status"] == 503
+    assert (b"retry-after", b"1") in start["headers"]
+    body = json.loads(refused[1]["body"])
+    assert body["errors"][0]["extensions"]["code"] == "OVERLOADED"
+    assert body["errors"][0]["message"] == "The server is busy: retry in a moment."
+    probe = asyncio.create_task(call("/healthz"))  # probes are not gated
+    await asyncio.sleep(0.01)
+    release.set()
+    assert (await first)[0]["status"] == 200
+    assert (await probe)[0]["status"] == 200
+
+
+def test_a_postgresql_worker_has_a_connection_for_every_request_it_serves_at_once():
+    from domain.db import pool_options
+    from domain.settings import load_settings
+
+    postgres = load_settings(database_url="postgresql+asyncpg://pacer@127.0.0.1/pacer")
+    options = pool_options(postgres)
+    assert options["pool_size"] + options["max_overflow"] >= postgres.max_in_flight
+    assert options["pool_timeout"] < 30  # never SQLAlchemy's half-minute default
+    assert pool_options(load_settings(database_url="sqlite+aiosqlite:///x.db")) == {}
