@@ -55,3 +55,22 @@ async def lead(sessions, world):
         await session.commit()
     world.tokens["lead"] = secret
     return "lead"
+
+
+@pytest.fixture
+async def dual_role_token(sessions, world) -> str:
+    """Manager of Hangzhou who is also rep r2 (in Shanghai): sees r2's targets as their own
+    but does not manage them."""
+    async with sessions() as session:
+        user = await access.create_user(
+            session,
+            BOOTSTRAP,
+            login="mgr.rep",
+            display_name="Both",
+            roles=[Role.MANAGER, Role.REP],
+            scope_unit_id=world.units["east.hz"],
+            rep_id=world.reps["r2"],
+        )
+        _, secret = await access.issue_token(session, BOOTSTRAP, user_id=user.id, name="t")
+        await session.commit()
+    return secret

@@ -44,7 +44,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.test_server import PACER, free_port  # noqa: E402
+from tests.support.pacer_cli import PACER, free_port  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 POSTGRES = os.environ.get("PACER_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/")

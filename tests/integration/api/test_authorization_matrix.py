@@ -21,6 +21,7 @@ READERS = {"admin", "director", "manager", "rep"}
 PLANNERS = {"admin", "director", "manager"}
 PROPOSERS = {"director", "manager", "rep"}
 ADMIN = {"admin"}
+AREAS = (alerts, capability, health, notifications, practice, reviews, routing)
 T = "VGFyZ2V0OjE="  # base64("Target:1"): the rep r1's target the fixture creates
 
 
@@ -285,15 +286,7 @@ OPERATIONS = {
         PLANNERS,
     ),
 }
-for area in (
-    alerts,
-    capability,
-    health,
-    notifications,
-    practice,
-    reviews,
-    routing,
-):
+for area in AREAS:
     assert not set(area.OPERATIONS) & set(OPERATIONS), area.__name__
     OPERATIONS.update(area.OPERATIONS)
 

@@ -299,23 +299,7 @@ async def test_move_errors(api, world):
     assert [e["code"] for e in reopen_bad["errors"]] == ["ILLEGAL_TRANSITION"]
 
 
-async def test_a_co_owning_manager_of_another_team_cannot_reopen(api, world, sessions):
-    from domain.kernel.actor import Role
-    from domain.org import access
-    from tests.support.world import BOOTSTRAP
-
-    async with sessions() as session:
-        user = await access.create_user(
-            session,
-            BOOTSTRAP,
-            login="mgr.rep",
-            display_name="Both",
-            roles=[Role.MANAGER, Role.REP],
-            scope_unit_id=world.units["east.hz"],
-            rep_id=world.reps["r2"],
-        )
-        _, secret = await access.issue_token(session, BOOTSTRAP, user_id=user.id, name="t")
-        await session.commit()
+async def test_a_co_owning_manager_of_another_team_cannot_reopen(api, world, dual_role_token):
     opportunity = await new_opportunity(api, world, coOwnerIds=[world.rep("r2")])
     lost = await move(api, "loseOpportunity", opportunity, reasonCode="price")
     refused = await run(
@@ -323,7 +307,7 @@ async def test_a_co_owning_manager_of_another_team_cannot_reopen(api, world, ses
         "reopenOpportunity",
         {"id": opportunity["id"], "expectedVersion": lost["opportunity"]["version"], "reason": "x"},
         as_=None,
-        token=secret,
+        token=dual_role_token,
     )
     assert [e["code"] for e in refused["errors"]] == ["MANAGER_REQUIRED"]
 

@@ -193,29 +193,6 @@ async def test_allocate_more_errors(api, world, history):
     assert hidden["errors"][0]["code"] == "TARGET_NOT_FOUND"
 
 
-@pytest.fixture
-async def dual_role_token(sessions, world) -> str:
-    """Manager of Hangzhou who is also rep r2 (in Shanghai): sees r2's targets as their own
-    but does not manage them."""
-    from domain.kernel.actor import Role
-    from domain.org import access
-    from tests.support.world import BOOTSTRAP
-
-    async with sessions() as session:
-        user = await access.create_user(
-            session,
-            BOOTSTRAP,
-            login="mgr.rep",
-            display_name="Both",
-            roles=[Role.MANAGER, Role.REP],
-            scope_unit_id=world.units["east.hz"],
-            rep_id=world.reps["r2"],
-        )
-        _, secret = await access.issue_token(session, BOOTSTRAP, user_id=user.id, name="t")
-        await session.commit()
-    return secret
-
-
 async def test_visible_but_not_managed_is_not_your_scope(api, world, history, dual_role_token):
     mine = (await set_target(api, world, world.rep("r2")))["target"]
     sibling = (await set_target(api, world, world.rep("r1")))["target"]
