@@ -13,6 +13,7 @@ engine really produced it and, when the chosen one fell back to `rules`, why.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal, overload
@@ -86,7 +87,7 @@ class CustomerTurn:
     trace: EngineTrace
 
 
-class Engine:
+class Engine(ABC):
     """What every engine shares: the customer's state moves by the state machine, on `open`
     and on each `reply`; an engine judges replies (`judge`) and words the state machine's
     line its own way (`_voice`; the rules engine says it as it is)."""
@@ -105,10 +106,11 @@ class Engine:
         state, gist = customer.start(scenario, persona_id, difficulty, seed)
         return await self._voice(scenario, state, gist.get(language), (), language, emit)
 
+    @abstractmethod
     async def judge(
         self, scenario: Scenario, message: str, language: str, transcript: Sequence[Line]
     ) -> Judgement:
-        raise NotImplementedError
+        """The verdict on the rep's `message`, per check, with evidence."""
 
     async def reply(
         self,
