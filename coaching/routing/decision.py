@@ -236,12 +236,15 @@ def tie_break_note(table: CandidateTable, ranking: Ranking, winner: int | None) 
     if totals[0] != totals[1]:
         return None
     ratio = table.load_ratio()
-    a, b = table.candidates[winner], table.candidates[runner]
-    head = f"tied with rep {b.rep_id} at {ranking.totals[winner]:.4f}; won on"
-    if a.recent_assignments != b.recent_assignments:
-        return f"{head} fewer recent assignments ({a.recent_assignments} < {b.recent_assignments})"
+    recent, load, capacity = table.recent, table.open_load, table.capacity
+    head = f"tied with rep {table.rep_ids[runner]} at {ranking.totals[winner]:.4f}; won on"
+    if recent[winner] != recent[runner]:
+        return f"{head} fewer recent assignments ({recent[winner]} < {recent[runner]})"
     if ratio[winner] != ratio[runner]:
-        return f"{head} a lower load ({a.open_load}/{a.capacity} < {b.open_load}/{b.capacity})"
+        return (
+            f"{head} a lower load ({load[winner]}/{capacity[winner]} < "
+            f"{load[runner]}/{capacity[runner]})"
+        )
     return f"{head} the lower rep id"
 
 

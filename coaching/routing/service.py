@@ -11,7 +11,7 @@ rep, so the opportunity is written with a system actor and the caller's user id 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -21,13 +21,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coaching.routing import placement
 from coaching.routing.batch import assign_batch
-from coaching.routing.candidates import facts_of, gather_candidates
+from coaching.routing.candidates import facts_of
 from coaching.routing.decision import decide
 from coaching.routing.errors import RoutingError
 from coaching.routing.explanation import Decision
 from coaching.routing.lead_rules import relaxation_level_for
 from coaching.routing.outcomes import same_queue_outcome, stored
 from coaching.routing.policy import DEFAULT_POLICY_PATH, Policy, load_policy
+from coaching.routing.pool import CandidatePool
+from coaching.routing.table import CandidateTable
 from domain.db import utcnow
 from domain.errors import BrokenRules, Conflict, DomainError, InvalidInput
 from domain.kernel.actor import Actor
@@ -52,13 +54,15 @@ BATCH_MAX = 1000
 
 @dataclass(frozen=True)
 class Router:
-    """What routing needs from the process: the policy, the intake schema, the stage gates
-    and the settings (SLA hours, co-owner cover)."""
+    """What routing needs from the process: the policy, the intake schema, the stage gates,
+    the settings (SLA hours, co-owner cover) and the candidates it keeps."""
 
     policy: Policy
     intake: Draft202012Validator
     gates: Gates
     settings: Settings
+    pool: CandidatePool = field(default_factory=CandidatePool, compare=False, repr=False)
+    """The candidates this process keeps between decisions."""
 
     @classmethod
     def of(cls, settings: Settings) -> Router:
@@ -173,7 +177,8 @@ async def _route_together(
         return {}
     now = now or utcnow()
     last = last or {}
-    candidates = await gather_candidates(session, router.policy, now)
+    candidates = await router.pool.table(session, router.policy, now)
+    router.pool.follow(session)
     if len(pending) == 1:
         explained = [decide(facts_of(pending[0]), candidates, router.policy)]
     else:
@@ -244,7 +249,7 @@ async def preview_routing(
     id is needed)."""
     clean = clean_lead(replace(item, external_id=item.external_id or "preview"), router.intake)
     lead = leads.new_lead(clean)
-    candidates = await gather_candidates(session, router.policy, utcnow())
+    candidates = await router.pool.table(session, router.policy, utcnow())
     return decide(facts_of(lead), candidates, router.policy)
 
 
@@ -336,7 +341,7 @@ async def sweep(
     closed_opportunities = await _lock_closed_opportunities(session, overdue)
     contacted = closed = 0
     rerouted = []
-    candidates = None
+    candidates: CandidateTable | None = None
     for lead in overdue:
         if await _was_contacted(session, lead):
             lead.status = LeadStatus.CONTACTED.value
@@ -346,7 +351,9 @@ async def sweep(
             lead.contact_due_at = None
             closed += 1
             continue
-        candidates = candidates or await gather_candidates(session, router.policy, now)
+        if candidates is None:
+            candidates = await router.pool.table(session, router.policy, now)
+            router.pool.follow(session)
         history = (await leads.decisions_of(session, [lead.id])).get(lead.id, [])
         earlier = frozenset(d.rep_id for d in history if d.rep_id is not None)
         waited = (as_utc(now) - as_utc(lead.received_at)).total_seconds() / 60
@@ -360,10 +367,9 @@ async def sweep(
             await _apply(session, actor, router, lead, decision, RoutingReason.SLA, now, note)
         )
         if decision.rep_id is not None:
-            candidates = [
-                replace(c, open_load=c.open_load + 1) if c.rep_id == decision.rep_id else c
-                for c in candidates
-            ]
+            load = candidates.open_load.copy()
+            load[candidates.index[decision.rep_id]] += 1
+            candidates = candidates.with_load(load, candidates.recent)
     return Sweep(contacted, rerouted, closed)
 
 

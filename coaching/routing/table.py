@@ -7,6 +7,7 @@ source's conversion history) are built on first use and cached on the table.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -48,6 +49,13 @@ class CandidateTable:
             [list(map(c.capability.get, DIMENSIONS, zeros)) for c in ordered], dtype=float
         ).reshape(len(ordered), len(DIMENSIONS))
         self._cache: dict[tuple, np.ndarray | tuple] = {}
+
+    def with_load(self, open_load: np.ndarray, recent: np.ndarray) -> CandidateTable:
+        """The same reps, and everything cached about them, with this open load and these
+        recent assignments (index i = the i-th rep). Nothing cached depends on either."""
+        view = copy.copy(self)
+        view.open_load, view.recent = open_load, recent
+        return view
 
     @cached_property
     def territory_list(self) -> list[tuple[str, ...]]:

@@ -141,3 +141,7 @@ class ApiToken(Base):
     expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+
+
+# Every process that maps a rep raises routing's change counters when routing's inputs change.
+import domain.leads.changes  # noqa: E402, F401

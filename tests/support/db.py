@@ -63,7 +63,7 @@ def fresh_postgres_database(server_url: str) -> Iterator[str]:
         asyncio.run(_admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-SEEDED_BY_MIGRATIONS = {"gap_reason", "loss_reason", "customer_status"}
+SEEDED_BY_MIGRATIONS = {"gap_reason", "loss_reason", "customer_status", "change_counter"}
 
 
 async def empty_tables(engine) -> None:

@@ -73,12 +73,16 @@ class IntakeLeadInput:
     contact: LeadContactInput = strawberry.field(
         default_factory=LeadContactInput, description="A phone or an e-mail at least."
     )
-    attributes: JSON = strawberry.field(
-        default_factory=dict, description="Free-form; checked against the intake JSON Schema."
+    attributes: JSON | None = strawberry.field(
+        default=None,
+        description="Free-form, an object checked against the intake JSON Schema; null: none.",
     )
+    # `JSON! = {}` would be truer, but graphql-core cannot print an object default of a
+    # custom scalar in introspection, which GraphiQL and code generators run.
 
     def item(self) -> IntakeItem:
-        if not isinstance(self.attributes, dict):
+        attributes = {} if self.attributes is None else self.attributes
+        if not isinstance(attributes, dict):
             raise InvalidInput(
                 LeadError.ATTRIBUTE_INVALID,
                 "属性须为对象",
@@ -94,7 +98,7 @@ class IntakeLeadInput:
             signals=tuple(self.signals),
             estimated_value=self.estimated_value,
             contact=Contact(**vars(self.contact)),
-            attributes=self.attributes,
+            attributes=attributes,
         )
 
 
