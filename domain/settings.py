@@ -5,12 +5,14 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "PACER_"
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class SettingsError(Exception):
@@ -33,6 +35,18 @@ class Settings(BaseSettings):
     )
     graphiql: bool = Field(True, description="Serve the GraphiQL IDE at /graphql.")
     introspection: bool = Field(True, description="Answer introspection queries.")
+    cors_origins: list[str] | None = Field(
+        None,
+        description="Origins whose browser pages may call the API (CORS and websockets), as a "
+        'JSON list, e.g. ["http://localhost:5173"]; "*" allows any; unset: no CORS headers.',
+    )
+    persisted_queries: int = Field(
+        1000,
+        ge=0,
+        le=100_000,
+        description="Automatic persisted queries each worker remembers by hash (least recently "
+        "used out first); 0 turns them off.",
+    )
     debug: bool = Field(False, description="Show unexpected errors unmasked (never in production).")
     max_query_depth: int = Field(10, ge=2, le=50, description="Deepest selection allowed.")
     max_aliases: int = Field(30, ge=1, le=1000, description="Most aliases in one document.")
@@ -236,6 +250,13 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
 
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return value
+        return [_origin(entry) for entry in value]
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -367,6 +388,35 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _origin(entry: str) -> str:
+    """An origin as browsers send it (scheme and host lowercased, default port left out), or
+    "*"; a path other than "/", a query, a fragment or a login is refused."""
+    text = entry.strip()
+    if text == "*":
+        return text
+    refused = ValueError(f"{entry!r} is not an origin like http://localhost:5173")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise refused from None
+    if (
+        parts.scheme.lower() not in DEFAULT_PORTS
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or "@" in parts.netloc
+    ):
+        raise refused
+    scheme, host = parts.scheme.lower(), parts.hostname.lower()
+    if ":" in host:  # IPv6
+        host = f"[{host}]"
+    if port is not None and port != DEFAULT_PORTS[scheme]:
+        host = f"{host}:{port}"
+    return f"{scheme}://{host}"
 
 
 def load_settings(**overrides: Any) -> Settings:

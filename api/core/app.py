@@ -18,13 +18,16 @@ from strawberry.asgi import GraphQL
 from strawberry.http.async_base_view import HTTPException  # the class strawberry raises
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from api.core import graphiql
 from api.core.admission import Admission
 from api.core.auth import Authenticator
 from api.core.context import Context, language_of
 from api.core.live import live_updates
 from api.core.loaders import Loaders
+from api.core.persisted import PersistedQueries
 from api.core.request_scope import RequestScope, error_body
 from api.core.schema import build_schema
+from api.core.web import edge_middleware, note_outcome, with_entity_tag
 from coaching.practice.engines import Voices
 from coaching.routing.service import Router
 from coaching.scenario import load_scenarios, scenarios_directory
@@ -62,6 +65,7 @@ class PacerGraphQL(GraphQL):
     def __init__(self, schema, settings: Settings, **options: Any) -> None:
         super().__init__(schema, **options)
         self.max_document_bytes = settings.max_document_bytes
+        self.persisted = PersistedQueries(settings.persisted_queries, settings.max_document_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -69,10 +73,12 @@ class PacerGraphQL(GraphQL):
             return
         request = Request(scope=scope, receive=receive)
         try:
-            response = await self.run(request)
+            response = with_entity_tag(request, await self.run(request))
         except HTTPException as refused:
             language = language_of(request.headers.get("accept-language"))
-            code = HTTP_CODES.get(refused.status_code, "BAD_REQUEST")
+            code = getattr(refused, "code", None) or HTTP_CODES.get(
+                refused.status_code, "BAD_REQUEST"
+            )
             zh = getattr(refused, "zh", None) or STRAWBERRY_REASONS_ZH.get(
                 refused.reason, f"请求无效：{refused.reason}"
             )
@@ -99,8 +105,23 @@ class PacerGraphQL(GraphQL):
             ) from None
         return decoded
 
+    def should_render_graphql_ide(self, request) -> bool:
+        """Not for a GET that carries a persisted query's hash and no document."""
+        return super().should_render_graphql_ide(request) and not request.query_params.get(
+            "extensions"
+        )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql.page()  # served by Pacer itself, no CDN (api/core/graphiql.py)
+
+    async def process_result(self, request: Request, result):
+        note_outcome(request, bool(result.errors))  # an ETag only on answers without errors
+        return await super().process_result(request, result)
+
     async def parse_http_body(self, request):
         data = await super().parse_http_body(request)
+        if not isinstance(data, list):  # batches are refused by strawberry
+            data = self.persisted.resolve(data)
         query = getattr(data, "query", None) or ""
         if len(query) > self.max_document_bytes or (
             len(query) * 4 > self.max_document_bytes
@@ -193,6 +214,7 @@ def create_app(settings: Settings, engine=None, prepare: bool = True) -> Starlet
         settings,
         graphql_ide=ide,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+        allowed_origins=settings.cors_origins or (),  # websockets from other origins
     )
     app = Starlette(
         routes=[
@@ -201,15 +223,17 @@ def create_app(settings: Settings, engine=None, prepare: bool = True) -> Starlet
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/", lambda request: RedirectResponse("/graphql")),
+            *graphiql.routes(settings.graphiql),  # the IDE's JS and CSS, when it is on
         ],
         middleware=[
+            *edge_middleware(settings),  # CORS (answers preflights) and gzip, outermost
             Middleware(
                 RequestScope,
                 max_body_bytes=settings.max_body_bytes,
                 admission=Admission(
                     settings.max_in_flight, settings.max_queued, settings.queue_seconds
                 ),
-            )
+            ),
         ],
         lifespan=lifespan,
     )
