@@ -91,8 +91,8 @@ class PracticeSession(Base):
     score: Mapped[float | None] = mapped_column(sa.Float)
     """0..100 once finished, with trainers' overrides applied."""
     passed: Mapped[bool | None] = mapped_column(sa.Boolean)
-    started_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column()
 
 
 class PracticeTurn(Base):
@@ -112,7 +112,7 @@ class PracticeTurn(Base):
     customer_trace: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     state: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     """The customer's state after this turn."""
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class VerdictOverride(Base):
@@ -128,7 +128,7 @@ class VerdictOverride(Base):
     passed: Mapped[bool] = mapped_column(sa.Boolean)
     reason: Mapped[str] = mapped_column(sa.Text)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("app_user.id"))
-    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class LlmVerdictCacheEntry(Base):
@@ -138,4 +138,4 @@ class LlmVerdictCacheEntry(Base):
 
     key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -30,8 +30,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coaching.routing.inputs import DIMENSIONS, Candidate
 from coaching.routing.policy import Policy
 from coaching.routing.table import CandidateTable
+from domain import changes
 from domain.capability.service import current_scores, flags_of
-from domain.kernel import changes
 from domain.kernel.time import as_utc
 from domain.leads.changes import COUNTERS, LOAD, OPEN_LEAD_STAGES, OUTCOMES, ROSTER
 from domain.leads.models import RoutingDecision

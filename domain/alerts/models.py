@@ -89,10 +89,8 @@ class Alert(Base):
     resolved_on: Mapped[date | None] = mapped_column(sa.Date)
     resolution_reason: Mapped[str | None] = mapped_column(sa.Text)
     resolved_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class AlertEvent(Base):
@@ -110,7 +108,7 @@ class AlertEvent(Base):
     kind: Mapped[str] = mapped_column(sa.String(16))
     severity: Mapped[str] = mapped_column(sa.String(8))
     day: Mapped[date] = mapped_column(sa.Date)
-    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     note: Mapped[str | None] = mapped_column(sa.Text)
 
@@ -131,10 +129,10 @@ class AlertTask(Base):
     rep_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rep.id"), index=True)
     assignee_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"), index=True)
     due_on: Mapped[date] = mapped_column(sa.Date)
-    completed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column()
     completed_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     outcome: Mapped[str | None] = mapped_column(sa.Text)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class HealthDiagnosis(Base):
@@ -149,7 +147,7 @@ class HealthDiagnosis(Base):
     alert_id: Mapped[int] = mapped_column(sa.ForeignKey("alert.id"), index=True)
     week_start: Mapped[date] = mapped_column(sa.Date)
     findings: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AlertRun(Base):
@@ -160,7 +158,7 @@ class AlertRun(Base):
 
     day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
     runs: Mapped[int] = mapped_column(sa.Integer, default=0)
-    last_run_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    last_run_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AlertRunLog(Base):
@@ -171,7 +169,7 @@ class AlertRunLog(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(sa.ForeignKey("alert_run.day"), index=True)
-    started_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
-    finished_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column()
+    finished_at: Mapped[datetime] = mapped_column()
     summary: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     changed: Mapped[bool] = mapped_column(sa.Boolean)

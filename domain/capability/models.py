@@ -75,7 +75,7 @@ class CapabilityEvidence(Base):
     observations: Mapped[int] = mapped_column(sa.Integer, default=1)
     observed_on: Mapped[date] = mapped_column(sa.Date)
     detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class CapabilityScore(Base):
@@ -101,10 +101,8 @@ class CapabilityScore(Base):
     override_score: Mapped[float | None] = mapped_column(sa.Float)
     override_reason: Mapped[str | None] = mapped_column(sa.Text)
     override_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
-    override_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    override_at: Mapped[datetime | None] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     @property
     def effective_score(self) -> float | None:
@@ -127,7 +125,7 @@ class CapabilityScoreChange(Base):
     computed_score: Mapped[float | None] = mapped_column(sa.Float)
     override_score: Mapped[float | None] = mapped_column(sa.Float)
     confidence: Mapped[float] = mapped_column(sa.Float)
-    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     note: Mapped[str | None] = mapped_column(sa.Text)
 
@@ -158,7 +156,7 @@ class CustomerRating(Base):
     rated_on: Mapped[date] = mapped_column(sa.Date)
     external_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     recorded_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class MilestoneAward(Base):
@@ -183,9 +181,9 @@ class MilestoneAward(Base):
     flags: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     numbers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     awarded_on: Mapped[date] = mapped_column(sa.Date)
-    awarded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    awarded_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_on: Mapped[date | None] = mapped_column(sa.Date)
-    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column()
 
 
 class MilestoneEvent(Base):
@@ -202,4 +200,4 @@ class MilestoneEvent(Base):
     as_of: Mapped[date] = mapped_column(sa.Date)
     numbers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
-    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,12 +6,13 @@
   journalled as ("open", rep_id) and ("recent", rep_id) counts so a process can apply its own
   committed routing without reading the load again.
 
-Registered by `domain.org.models`, which every process that maps a rep imports.
+Registered by `domain.leads.models`, which every Pacer process imports (the server, every
+`pacer` command and the tests all load routing).
 """
 
 from __future__ import annotations
 
-from domain.kernel.changes import Values, Watch, watch
+from domain.changes import Values, Watch, watch
 from domain.pipeline.stages import CLOSED_STAGES, Stage
 
 ROSTER, OUTCOMES, LOAD = "routing_roster", "routing_outcomes", "routing_load"

@@ -47,7 +47,7 @@ class OrgUnit(Base):
     # Materialised path of ids, "/1/4/9/": a subtree is one LIKE on an index.
     path: Mapped[str] = mapped_column(sa.String(1000), index=True)
     depth: Mapped[int] = mapped_column(sa.Integer)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Rep(Base):
@@ -67,7 +67,7 @@ class Rep(Base):
     hire_date: Mapped[date] = mapped_column(sa.Date)
     capacity: Mapped[int] = mapped_column(sa.Integer)
     status: Mapped[str] = mapped_column(sa.String(16), default=RepStatus.ACTIVE.value)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     specialties: Mapped[list[RepSpecialty]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="RepSpecialty.segment"
@@ -107,7 +107,7 @@ class User(Base):
     scope_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
     rep_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rep.id"), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     role_rows: Mapped[list[UserRole]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="UserRole.role"
@@ -137,11 +137,7 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(sa.String(120))
     token_hash: Mapped[str] = mapped_column(sa.String(64))
     prefix: Mapped[str] = mapped_column(sa.String(16))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
-
-
-# Every process that maps a rep raises routing's change counters when routing's inputs change.
-import domain.leads.changes  # noqa: E402, F401

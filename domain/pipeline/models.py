@@ -49,7 +49,7 @@ class Account(Base):
     region: Mapped[str | None] = mapped_column(sa.String(40))
     high_value: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     owner_rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Opportunity(Base):
@@ -75,7 +75,7 @@ class Opportunity(Base):
     amount: Mapped[int] = mapped_column(sa.BigInteger)
     expected_close: Mapped[date] = mapped_column(sa.Date)
     stage: Mapped[str] = mapped_column(sa.String(16), default=Stage.LEAD.value, index=True)
-    stage_entered_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    stage_entered_at: Mapped[datetime] = mapped_column(default=utcnow)
     qualification: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     source_lead: Mapped[str | None] = mapped_column(sa.String(64))
     high_margin: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
@@ -84,7 +84,7 @@ class Opportunity(Base):
     loss_reason_code: Mapped[str | None] = mapped_column(sa.ForeignKey("loss_reason.code"))
     loss_note: Mapped[str | None] = mapped_column(sa.Text)
     version: Mapped[int] = mapped_column(sa.Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     # Loaded on purpose: by the use-cases that change it, by a DataLoader for lists.
     co_owners: Mapped[list[CoOwner]] = relationship(
@@ -117,7 +117,7 @@ class StageTransition(Base):
     from_stage: Mapped[str | None] = mapped_column(sa.String(16))
     to_stage: Mapped[str] = mapped_column(sa.String(16))
     action: Mapped[str] = mapped_column(sa.String(16))
-    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     reason: Mapped[str | None] = mapped_column(sa.Text)
     seconds_in_previous: Mapped[int | None] = mapped_column(sa.BigInteger)
@@ -132,7 +132,7 @@ class OwnerChange(Base):
     opportunity_id: Mapped[int] = mapped_column(sa.ForeignKey("opportunity.id"), index=True)
     from_rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"))
     to_rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"))
-    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     reason: Mapped[str] = mapped_column(sa.Text)
 
@@ -177,8 +177,8 @@ class FollowUp(Base):
     rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"), index=True)
     logged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     type: Mapped[str] = mapped_column(sa.String(32))
-    occurred_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
-    logged_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
+    logged_at: Mapped[datetime] = mapped_column(default=utcnow)
     value_points: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     customer_status: Mapped[str] = mapped_column(sa.ForeignKey("customer_status.code"))
     customer_responded: Mapped[bool] = mapped_column(sa.Boolean)
@@ -207,4 +207,4 @@ class Payment(Base):
     amount: Mapped[int] = mapped_column(sa.BigInteger)
     received_on: Mapped[date] = mapped_column(sa.Date, index=True)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
-    recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

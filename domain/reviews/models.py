@@ -11,7 +11,6 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     String,
     Text,
@@ -42,7 +41,7 @@ class WeeklyReview(Base):
     week_start: Mapped[date] = mapped_column(Date)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_by_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ReviewAnomaly(Base):
@@ -56,7 +55,7 @@ class ReviewAnomaly(Base):
     rep_id: Mapped[int | None] = mapped_column(ForeignKey("rep.id"))
     note: Mapped[str] = mapped_column(Text)
     created_by_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ReviewSuggestion(Base):
@@ -75,9 +74,9 @@ class ReviewSuggestion(Base):
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default=SuggestionStatus.PENDING.value)
     created_by_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column()
 
 
 class ReviewKeyCustomer(Base):
@@ -89,4 +88,4 @@ class ReviewKeyCustomer(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), primary_key=True)
     note: Mapped[str | None] = mapped_column(Text)
     confirmed_by_user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
-    confirmed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)

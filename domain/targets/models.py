@@ -70,7 +70,7 @@ class Deal(Base):
     product_line: Mapped[str] = mapped_column(sa.String(80))
     high_margin: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     one_off: Mapped[bool] = mapped_column(sa.Boolean, default=False)
-    imported_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Target(Base):
@@ -102,10 +102,8 @@ class Target(Base):
     # Why this number: the allocation inputs, shares and the sentence its owner reads.
     explanation: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     version: Mapped[int] = mapped_column(sa.Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -121,7 +119,7 @@ class TargetVersion(Base):
     version: Mapped[int] = mapped_column(sa.Integer)
     action: Mapped[str] = mapped_column(sa.String(16))
     actor_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
-    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
     reason: Mapped[str | None] = mapped_column(sa.Text)
     old_amount: Mapped[int | None] = mapped_column(sa.BigInteger)
     new_amount: Mapped[int] = mapped_column(sa.BigInteger)
@@ -140,7 +138,7 @@ class TargetProposal(Base):
     amount: Mapped[int] = mapped_column(sa.BigInteger)
     reason: Mapped[str] = mapped_column(sa.Text)
     proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
-    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class MarketPotential(Base):
@@ -155,9 +153,7 @@ class MarketPotential(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_key: Mapped[str] = mapped_column(sa.String(32))
     value: Mapped[float] = mapped_column(sa.Float)
-    updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class BusinessCoefficient(Base):
@@ -220,7 +216,7 @@ class GapTag(Base):
     reason_code: Mapped[str] = mapped_column(sa.ForeignKey("gap_reason.code"))
     note: Mapped[str | None] = mapped_column(sa.Text)
     tagged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
-    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class TargetComment(Base):
@@ -230,7 +226,7 @@ class TargetComment(Base):
     target_id: Mapped[int] = mapped_column(sa.ForeignKey("target.id"), index=True)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     body: Mapped[str] = mapped_column(sa.Text)
-    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class TargetMention(Base):
@@ -251,7 +247,7 @@ class Objective(Base):
     title: Mapped[str] = mapped_column(sa.String(200))
     owner_key: Mapped[str] = mapped_column(sa.String(32), index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class KeyResult(Base):

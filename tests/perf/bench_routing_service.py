@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parents[1])]
 
 from bench_routing import SOURCES, make_leads, make_reps, percentile  # noqa: E402
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 
 from coaching.routing.service import Router, intake_lead, intake_leads  # noqa: E402
 from domain import db  # noqa: E402
@@ -208,6 +208,12 @@ async def seed(sessions, reps, seed: int) -> None:
                     base | closed | (won_row if i < won else lost_row) for i in range(total)
                 ]
         await _insert(session, Opportunity, opportunities)
+        if session.bind.dialect.name == "postgresql":  # rows inserted with their own ids
+            for table in ("org_unit", "rep", "account"):
+                await session.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                         f"(SELECT max(id) FROM {table}))")
+                )  # fmt: skip
         await session.commit()
     print(f"  seeded {len(reps)} reps in {len(cities)} cities, {len(opportunities)} opportunities")
 

@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from coaching.routing.pool import CandidatePool, conversion_window_start
 from coaching.routing.service import Router, intake_lead
-from domain.kernel import changes
+from domain import changes
 from domain.leads.changes import COUNTERS, LOAD, OUTCOMES, ROSTER
 from domain.leads.rules import Contact, IntakeItem
 from domain.org.models import OrgUnit, Rep, RepTerritory
