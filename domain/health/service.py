@@ -31,12 +31,13 @@ included):
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -50,12 +51,12 @@ from domain.kernel.severity import Severity
 from domain.kernel.time import as_utc, utc_day_bounds
 from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, Rep
-from domain.org.service import units_in_subtree
 from domain.pipeline.models import Account, FollowUp, Opportunity, StageTransition
 from domain.pipeline.stages import Stage
 from domain.targets.actuals import closed_sales
 from domain.targets.collaboration.service import ReasonCount, top_gap_reasons
 from domain.targets.models import Metric, PeriodKind, Target, TargetStatus
+from domain.targets.periods import Period
 from domain.targets.progress import period_of, progress_of, working_calendar
 from domain.targets.rules import Pace
 
@@ -139,13 +140,15 @@ async def health_dashboard(
     unit = await readable_unit(session, actor, unit_id)
     zone = ZoneInfo(timezone)
     begin, finish = utc_day_bounds(start, end, zone)
-    subtree = units_in_subtree(unit.path)
-    reps = select(Rep.id).where(Rep.unit_id.in_(subtree))
+    # What the dashboard's statements are bound with (see "the statements" below).
+    values = {"path": unit.path, "begin": begin, "finish": finish, "start": start, "end": end}
 
-    rate, follow_ups = await _effective_follow_ups(session, reps, begin, finish)
-    cycle, qualified = await _lead_to_qualified(session, reps, begin, finish)
-    spread, new_reps = await _first_deal_spread(session, subtree, end)
-    inquiries, accounts = await _proactive_inquiries(session, reps, begin, finish, start, end)
+    totals = (await session.execute(_counts(), values)).one()
+    follow_ups, accounts = int(totals.follow_ups), int(totals.accounts)
+    rate = hr.share(int(totals.delivered), follow_ups)
+    cycle, qualified = await _lead_to_qualified(session, values)
+    spread, new_reps = await _first_deal_spread(session, values)
+    inquiries = hr.per_account_per_month(int(totals.asked), accounts, hr.months_in(start, end))
     kind = hr.HealthIndicatorKind
     indicators = [
         hr.indicator(kind.EFFECTIVE_FOLLOW_UP_RATE, rate, follow_ups, thresholds),
@@ -153,14 +156,13 @@ async def health_dashboard(
         hr.indicator(kind.FIRST_DEAL_STDDEV_DAYS, spread, new_reps, thresholds),
         hr.indicator(kind.PROACTIVE_INQUIRIES_PER_MONTH, inquiries, accounts, thresholds),
     ]
+    open_alerts = {severity: int(getattr(totals, severity.value)) for severity in Severity}
 
-    members = list(
-        await session.scalars(
-            select(Rep).where(Rep.unit_id.in_(subtree)).order_by(Rep.name, Rep.id)
-        )
-    )
-    revenue = await _revenue_by_rep(session, reps, start, end)
-    ranks = hr.competition_ranks([(rep.id, revenue.get(rep.id, 0)) for rep in members])
+    members, revenue = [], {}
+    for rep, amount in await session.execute(_members_with_revenue(), values):
+        members.append(rep)
+        revenue[rep.id] = int(amount or 0)
+    ranks = hr.competition_ranks([(rep.id, revenue[rep.id]) for rep in members])
     size = hr.clamp_size(leaderboard_size, MAX_LEADERBOARD_SIZE)
     leaders = sorted(members, key=lambda rep: ranks[rep.id])[:size]  # stable: name, id
 
@@ -185,12 +187,12 @@ async def health_dashboard(
         targets=[TargetProgress(t, paces[t.id]) for t in unit_targets],
         gap_reasons=reasons,
         gap_period_start=gap_period_start,
-        open_alerts=await _open_alerts(session, unit),
+        open_alerts=open_alerts,
         leaderboard=[
             LeaderRow(
                 rank=ranks[rep.id],
                 rep=rep,
-                revenue=revenue.get(rep.id, 0),
+                revenue=revenue[rep.id],
                 target=rep_targets.get(rep.id),
                 pace=paces[rep_targets[rep.id].id] if rep.id in rep_targets else None,
             )
@@ -213,49 +215,175 @@ def _reader_of(actor: Actor, unit: OrgUnit) -> Actor:
     )
 
 
-# --- the indicators ---------------------------------------------------------------------
+# --- the statements ---------------------------------------------------------------------
+#
+# Built once per process with named parameters, bound per request with `values` (path: the
+# unit's path; begin, finish: the period's UTC bounds; start, end: its first and last day).
+# Building a statement and working out its cache key costs more than running it.
+
+
+def _subtree_units():
+    return select(OrgUnit.id).where(OrgUnit.path.startswith(bindparam("path"))).scalar_subquery()
+
+
+def _subtree_reps():
+    return select(Rep.id).where(Rep.unit_id.in_(_subtree_units()))
 
 
 def _not_corrected():
-    correction = aliased(FollowUp)
+    """Follow-ups that no other entry corrects."""
+    correction = aliased(FollowUp, name="correction")
     return FollowUp.id.not_in(
         select(correction.corrects_id).where(correction.corrects_id.is_not(None))
     )
 
 
-async def _effective_follow_ups(session, reps, begin, finish) -> tuple[float | None, int]:
-    rows = await session.scalars(
-        select(FollowUp.value_points).where(
-            FollowUp.rep_id.in_(reps),
-            FollowUp.occurred_at >= begin,
-            FollowUp.occurred_at < finish,
+def _in_period(moment):
+    return (moment >= bindparam("begin"), moment < bindparam("finish"))
+
+
+@cache
+def _counts():
+    """One row of counts: follow-ups in the period and those that delivered value (a
+    non-empty list of value points, counted in the database so no JSON comes back per
+    row); customer-initiated follow-ups on high-value accounts and those accounts; open
+    alerts per severity."""
+    reps = _subtree_reps()
+    follow_ups = select(FollowUp.id).where(
+        FollowUp.rep_id.in_(reps), *_in_period(FollowUp.occurred_at), _not_corrected()
+    )
+    delivered = follow_ups.where(func.json_array_length(FollowUp.value_points) > 0)
+    key_accounts = select(Account.id).where(
+        Account.high_value.is_(True),
+        Account.owner_rep_id.in_(reps),
+        Account.created_at < bindparam("finish"),
+    )
+    asked = (
+        select(FollowUp.id)
+        .join(Opportunity, Opportunity.id == FollowUp.opportunity_id)
+        .where(
+            Opportunity.account_id.in_(key_accounts),
+            FollowUp.customer_initiated.is_(True),
+            *_in_period(FollowUp.occurred_at),
             _not_corrected(),
         )
     )
-    points = list(rows)
-    delivered = sum(1 for p in points if p)
-    return hr.share(delivered, len(points)), len(points)
 
+    def count(rows):
+        return select(func.count()).select_from(rows.subquery()).scalar_subquery()
 
-async def _lead_to_qualified(session, reps, begin, finish) -> tuple[float | None, int]:
-    """The opportunities whose first entry into `qualified` lies in [begin, finish)."""
-    qualified = StageTransition.to_stage == Stage.QUALIFIED.value
-    entry = aliased(StageTransition)
-    in_period = select(entry.opportunity_id).where(
-        entry.to_stage == Stage.QUALIFIED.value, entry.at >= begin, entry.at < finish
+    alerts = [
+        select(func.count())
+        .where(
+            Alert.severity == severity.value,
+            Alert.status.in_([AlertStatus.OPEN.value, AlertStatus.ACKNOWLEDGED.value]),
+            Alert.unit_id.in_(_subtree_units()),
+        )
+        .scalar_subquery()
+        .label(severity.value)
+        for severity in Severity
+    ]
+    return select(
+        count(follow_ups).label("follow_ups"),
+        count(delivered).label("delivered"),
+        count(asked).label("asked"),
+        count(key_accounts).label("accounts"),
+        *alerts,
     )
-    rows = await session.execute(
+
+
+@cache
+def _qualified_entries():
+    """(opportunity, created, entry into `qualified`) for the subtree's opportunities with
+    an entry into `qualified` in the period: every entry up to the period's end."""
+    entry = aliased(StageTransition, name="qualified_entry")
+    in_period = select(entry.opportunity_id).where(
+        entry.to_stage == Stage.QUALIFIED.value, *_in_period(entry.at)
+    )
+    return (
         select(Opportunity.id, Opportunity.created_at, StageTransition.at)
         .join(StageTransition, StageTransition.opportunity_id == Opportunity.id)
         .where(
-            qualified,
-            StageTransition.at < finish,
-            Opportunity.owner_rep_id.in_(reps),
+            StageTransition.to_stage == Stage.QUALIFIED.value,
+            StageTransition.at < bindparam("finish"),
+            Opportunity.owner_rep_id.in_(_subtree_reps()),
             Opportunity.id.in_(in_period),
         )
     )
+
+
+@cache
+def _first_deals():
+    """(rep, hired, first sale) for the subtree's reps hired in the window ending `end`
+    (`hired_from`) with a sale on or after their hire date and by `end`."""
+    sale = closed_sales(columns=("rep_id", "day"))
+    return (
+        select(Rep.id, Rep.hire_date, func.min(sale.c.day))
+        .join(sale, sale.c.rep_id == Rep.id)
+        .where(
+            Rep.unit_id.in_(_subtree_units()),
+            Rep.hire_date >= bindparam("hired_from"),
+            Rep.hire_date <= bindparam("end"),
+            sale.c.day >= Rep.hire_date,
+            sale.c.day <= bindparam("end"),
+        )
+        .group_by(Rep.id, Rep.hire_date)
+    )
+
+
+@cache
+def _members_with_revenue():
+    """Every rep of the subtree by name and id, with the revenue closed in [start, end]."""
+    sale = closed_sales(columns=("rep_id", "day", "amount"))
+    revenue = (
+        select(sale.c.rep_id, func.sum(sale.c.amount).label("amount"))
+        .where(
+            sale.c.rep_id.in_(_subtree_reps()),
+            sale.c.day >= bindparam("start"),
+            sale.c.day <= bindparam("end"),
+        )
+        .group_by(sale.c.rep_id)
+        .subquery("revenue")
+    )
+    return (
+        select(Rep, revenue.c.amount)
+        .outerjoin(revenue, revenue.c.rep_id == Rep.id)
+        .where(Rep.unit_id.in_(_subtree_units()))
+        .order_by(Rep.name, Rep.id)
+    )
+
+
+@cache
+def _rated_revenue_targets():
+    """The rated revenue targets of the unit (`unit_id`) and of the leaders (`leader_ids`)
+    for the period of each kind that contains the end day (`<kind>_start`)."""
+    return select(Target).where(
+        Target.metric == Metric.REVENUE.value,
+        Target.status.in_(RATED_STATUSES),
+        or_(
+            *(
+                and_(
+                    Target.period_kind == kind.value,
+                    Target.period_start == bindparam(f"{kind.value}_start"),
+                )
+                for kind in WIDEST_FIRST
+            )
+        ),
+        or_(
+            Target.owner_unit_id == bindparam("unit_id"),
+            Target.owner_rep_id.in_(bindparam("leader_ids", expanding=True)),
+        ),
+    )
+
+
+# --- the indicators ---------------------------------------------------------------------
+
+
+async def _lead_to_qualified(session, values) -> tuple[float | None, int]:
+    """The opportunities whose first entry into `qualified` lies in [begin, finish)."""
+    begin = values["begin"]
     first: dict[int, tuple[datetime, datetime]] = {}
-    for opportunity_id, created_at, at in rows:
+    for opportunity_id, created_at, at in await session.execute(_qualified_entries(), values):
         at = as_utc(at)
         if opportunity_id not in first or at < first[opportunity_id][1]:
             first[opportunity_id] = (as_utc(created_at), at)
@@ -263,74 +391,27 @@ async def _lead_to_qualified(session, reps, begin, finish) -> tuple[float | None
     return hr.median(cycles), len(cycles)
 
 
-async def _first_deal_spread(session, subtree, end: date) -> tuple[float | None, int]:
-    sale = closed_sales()
-    rows = await session.execute(
-        select(Rep.id, Rep.hire_date, func.min(sale.c.day))
-        .join(sale, sale.c.rep_id == Rep.id)
-        .where(
-            Rep.unit_id.in_(subtree),
-            Rep.hire_date >= hr.hire_window_start(end),
-            Rep.hire_date <= end,
-            sale.c.day >= Rep.hire_date,
-            sale.c.day <= end,
-        )
-        .group_by(Rep.id, Rep.hire_date)
-    )
+async def _first_deal_spread(session, values) -> tuple[float | None, int]:
+    window = {**values, "hired_from": hr.hire_window_start(values["end"])}
+    rows = await session.execute(_first_deals(), window)
     cycles = [hr.days_to_first_deal(hired, first) for _, hired, first in rows]
     return hr.population_stddev(cycles), len(cycles)
 
 
-async def _proactive_inquiries(
-    session, reps, begin, finish, start: date, end: date
-) -> tuple[float | None, int]:
-    key_accounts = select(Account.id).where(
-        Account.high_value.is_(True), Account.owner_rep_id.in_(reps), Account.created_at < finish
-    )
-    inquiries = (
-        select(func.count(FollowUp.id))
-        .join(Opportunity, Opportunity.id == FollowUp.opportunity_id)
-        .where(
-            Opportunity.account_id.in_(key_accounts),
-            FollowUp.customer_initiated.is_(True),
-            FollowUp.occurred_at >= begin,
-            FollowUp.occurred_at < finish,
-            _not_corrected(),
-        )
-        .scalar_subquery()
-    )
-    accounts = select(func.count()).select_from(key_accounts.subquery()).scalar_subquery()
-    asked, counted = (await session.execute(select(inquiries, accounts))).one()
-    rate = hr.per_account_per_month(int(asked or 0), int(counted or 0), hr.months_in(start, end))
-    return rate, int(counted or 0)
-
-
-# --- targets, leaderboard, alerts -------------------------------------------------------
-
-
-async def _revenue_by_rep(session, reps, start: date, end: date) -> dict[int, int]:
-    sale = closed_sales()
-    rows = await session.execute(
-        select(sale.c.rep_id, func.sum(sale.c.amount))
-        .where(sale.c.rep_id.in_(reps), sale.c.day >= start, sale.c.day <= end)
-        .group_by(sale.c.rep_id)
-    )
-    return {rep_id: int(amount or 0) for rep_id, amount in rows}
+# --- targets ----------------------------------------------------------------------------
 
 
 async def _covering_targets(
     session, unit: OrgUnit, end: date, leaders: list[Rep]
 ) -> tuple[list[Target], dict[int, Target]]:
     """The unit's rated revenue targets whose period contains `end` (widest first), and per
-    leader the rated revenue target of the shortest period containing `end`."""
-    leader_ids = [rep.id for rep in leaders]
+    leader the rated revenue target of the shortest period containing `end`. Periods are
+    aligned (`Period.of`), so of each kind only one can contain `end`: only those are read,
+    not every earlier week and month."""
+    starts = {f"{kind.value}_start": Period.containing(kind, end).start for kind in WIDEST_FIRST}
     rows = await session.scalars(
-        select(Target).where(
-            Target.metric == Metric.REVENUE.value,
-            Target.status.in_(RATED_STATUSES),
-            Target.period_start <= end,
-            or_(Target.owner_unit_id == unit.id, Target.owner_rep_id.in_(leader_ids)),
-        )
+        _rated_revenue_targets(),
+        {"unit_id": unit.id, "leader_ids": [rep.id for rep in leaders], **starts},
     )
     covering = [t for t in rows if period_of(t).contains(end)]
 
@@ -344,16 +425,3 @@ async def _covering_targets(
             per_rep[target.owner_rep_id].append(target)
     shortest = {rep_id: max(targets, key=width) for rep_id, targets in per_rep.items()}
     return unit_targets, shortest
-
-
-async def _open_alerts(session, unit: OrgUnit) -> dict[Severity, int]:
-    rows = await session.execute(
-        select(Alert.severity, func.count())
-        .where(
-            Alert.status.in_([AlertStatus.OPEN.value, AlertStatus.ACKNOWLEDGED.value]),
-            Alert.unit_id.in_(units_in_subtree(unit.path)),
-        )
-        .group_by(Alert.severity)
-    )
-    counts = Counter({Severity(severity): count for severity, count in rows})
-    return {severity: counts[severity] for severity in Severity}

@@ -133,27 +133,102 @@ def _country_holidays(country: str) -> holidays.HolidayBase:
     return holidays.country_holidays(country)
 
 
+# How many (country, year, company exceptions of that year) tables the process keeps. A
+# table is ~10 kB; requests touch a handful of years, and a changed company calendar only
+# makes new keys for the years it changes (the old ones age out).
+YEAR_TABLES = 128
+
+
+@dataclass(frozen=True)
+class _Year:
+    """One year of one calendar, worked out once: whether each day is worked, how many
+    working days come before each day, and the working days in order."""
+
+    first: int  # the ordinal of 1 January
+    flags: bytes  # by day of the year (0-based): 1 when worked
+    before: tuple[int, ...]  # working days before each day of the year; one more at the end
+    working: tuple[date, ...]
+
+
+@lru_cache(maxsize=YEAR_TABLES)
+def _year_table(country: str, year: int, exceptions: frozenset[tuple[date, bool]]) -> _Year:
+    """The year from the `holidays` package for `country`, with the company's exceptions of
+    that year winning. Keyed by everything that decides the answer, so a different company
+    calendar is a different entry, never a stale one."""
+    source = _country_holidays(country)
+    overrides = dict(exceptions)
+    first = date(year, 1, 1)
+    days = (date(year + 1, 1, 1) - first).days if year < date.max.year else 365
+    flags = bytearray(days)
+    before = [0] * (days + 1)
+    working = []
+    count = 0
+    for index in range(days):
+        day = first + timedelta(days=index)
+        worked = overrides[day] if day in overrides else source.is_working_day(day)
+        if worked:
+            flags[index] = 1
+            working.append(day)
+            count += 1
+        before[index + 1] = count
+    return _Year(first.toordinal(), bytes(flags), tuple(before), tuple(working))
+
+
 class WorkingCalendar:
     """Working days from the `holidays` package for a country — for China including the
     weekend days that are worked to make up for long holidays (调休) — plus the company's
-    own extra holidays and working days, which win."""
+    own extra holidays and working days, which win.
+
+    Each year is worked out once per process and per content (country and that year's
+    exceptions; see `_year_table`), so counting the working days of a period or listing
+    them costs a lookup, not a call into `holidays` per day."""
 
     def __init__(self, country: str = "CN", exceptions: Mapping[date, bool] | None = None):
+        self.country = country
         self._holidays = _country_holidays(country)
-        self._exceptions = dict(exceptions or {})
+        self._exceptions = {day: bool(worked) for day, worked in (exceptions or {}).items()}
+        by_year: dict[int, set[tuple[date, bool]]] = {}
+        for day, worked in self._exceptions.items():
+            by_year.setdefault(day.year, set()).add((day, worked))
+        self._exceptions_by_year = {year: frozenset(days) for year, days in by_year.items()}
+        self._years: dict[int, _Year] = {}
+
+    def _year(self, year: int) -> _Year:
+        table = self._years.get(year)
+        if table is None:
+            exceptions = self._exceptions_by_year.get(year, frozenset())
+            table = self._years[year] = _year_table(self.country, year, exceptions)
+        return table
 
     def is_working(self, day: date) -> bool:
-        if day in self._exceptions:
-            return self._exceptions[day]
-        return self._holidays.is_working_day(day)
+        table = self._year(day.year)
+        return table.flags[day.toordinal() - table.first] == 1
 
     def working_days(self, start: date, end: date) -> int:
         """Working days in [start, end)."""
-        count, day = 0, start
-        while day < end:
-            count += self.is_working(day)
-            day += timedelta(days=1)
+        if end <= start:
+            return 0
+        last = end - timedelta(days=1)
+        count = 0
+        for year in range(start.year, last.year + 1):
+            table = self._year(year)
+            low = start.toordinal() - table.first if year == start.year else 0
+            high = last.toordinal() - table.first + 1 if year == last.year else len(table.flags)
+            count += table.before[high] - table.before[low]
         return count
+
+    def working_dates(self, start: date, end: date) -> tuple[date, ...]:
+        """The working days in [start, end), in order."""
+        if end <= start:
+            return ()
+        last = end - timedelta(days=1)
+        found: tuple[date, ...] = ()
+        for year in range(start.year, last.year + 1):
+            table = self._year(year)
+            low = start.toordinal() - table.first if year == start.year else 0
+            high = last.toordinal() - table.first + 1 if year == last.year else len(table.flags)
+            found += table.working[table.before[low] : table.before[high]]
+        return found
 
     def holiday_name(self, day: date) -> str | None:
         return self._holidays.get(day)

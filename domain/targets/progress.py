@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,8 +30,16 @@ from domain.targets.periods import Period, WorkingCalendar
 from domain.targets.service import Owner, target_visible
 
 
+@cache  # built once: building a statement and its cache key costs more than running it
+def _calendar_exceptions():
+    return select(CalendarException.day, CalendarException.working)
+
+
 async def working_calendar(session: AsyncSession, country: str) -> WorkingCalendar:
-    rows = await session.execute(select(CalendarException.day, CalendarException.working))
+    """The company's calendar: the country's working days with the company's exceptions
+    (read per call, since another process may change them; the working-day tables behind
+    it are cached per process by content, see `WorkingCalendar`)."""
+    rows = await session.execute(_calendar_exceptions())
     return WorkingCalendar(country, dict(rows.all()))
 
 
@@ -54,39 +63,65 @@ async def progress_of(
 ) -> dict[int, rules.Pace]:
     """Pace of each target as of the end of `as_of` (deals closed up to and on that day).
     The expected share of the period so far counts working days, or — on the seasonal basis —
-    working days weighted by the company's month-of-year profile of the last two years."""
+    working days weighted by the company's month-of-year profile of the last two years.
+
+    Statements: who counts for each owner once for all the targets, then per metric and
+    period what the metric reads (one statement for revenue) and the open pipeline; the
+    seasonal profile once per metric."""
     groups: dict[tuple[str, Period], list[Target]] = defaultdict(list)
     for target in targets:
         groups[(target.metric, period_of(target))].append(target)
+    if not groups:
+        return {}
+    reps = await actuals.reps_under(session, {Owner.of(t) for t in targets})
+    profiles: dict[Metric, dict[int, float]] = {}
     result = {}
-    for (metric, period), members in groups.items():
+    for (metric_value, period), members in groups.items():
+        metric = Metric(metric_value)
         cutoff = min(as_of + timedelta(days=1), period.end)
-        values = await actuals.values_by_owner(
-            session, Metric(metric), {Owner.of(t) for t in members}, period.start, cutoff
-        )
-        total = calendar.working_days(period.start, period.end)
-        elapsed = calendar.working_days(period.start, max(cutoff, period.start))
+        owned = {owner: reps[owner] for owner in {Owner.of(t) for t in members}}
+        values = await actuals.values_of_reps(session, metric, owned, period.start, cutoff)
         profile = None
         if basis == PaceBasis.SEASONAL:
-            profile = await actuals.company_monthly_profile(session, Metric(metric), as_of)
-        share = rules.expected_share(period.days(), cutoff, calendar.is_working, profile)
-        pipeline = await _weighted_by_owner(
-            session, Metric(metric), members, cutoff, period.end, probabilities
+            if metric not in profiles:
+                profiles[metric] = await actuals.company_monthly_profile(session, metric, as_of)
+            profile = profiles[metric]
+        total = calendar.working_days(period.start, period.end)
+        elapsed = calendar.working_days(period.start, max(cutoff, period.start))
+        share = expected_share(calendar, period, cutoff, profile)
+        per_rep = await actuals.weighted_pipeline(
+            session,
+            metric,
+            {r for ids in owned.values() for r in ids},
+            cutoff,
+            period.end,
+            probabilities,
         )
+        pipeline = {owner: sum(per_rep.get(r, 0.0) for r in ids) for owner, ids in owned.items()}
         for target in members:
             owner = Owner.of(target)
             result[target.id] = rules.pace(
-                target.amount, values[owner], share, elapsed, total, pipeline.get(owner, 0.0)
+                target.amount, values[owner], share, elapsed, total, pipeline[owner]
             )
     return result
 
 
-async def _weighted_by_owner(session, metric: Metric, members, start, end, chances) -> dict:
-    reps = await actuals.reps_under(session, {Owner.of(t) for t in members})
-    per_rep = await actuals.weighted_pipeline(
-        session, metric, {r for ids in reps.values() for r in ids}, start, end, chances
-    )
-    return {owner: sum(per_rep.get(r, 0.0) for r in ids) for owner, ids in reps.items()}
+def expected_share(
+    calendar: WorkingCalendar,
+    period: Period,
+    cutoff: date,
+    monthly_profile: dict[int, float] | None = None,
+) -> float:
+    """`rules.expected_share` of the period's days before `cutoff`, from the calendar's
+    cached working days: without a profile (or an all-zero one) that is working days
+    elapsed ÷ working days in the period, counted without walking the days."""
+    if not monthly_profile or not any(monthly_profile.values()):
+        total = calendar.working_days(period.start, period.end)
+        if not total:
+            return 1.0
+        return calendar.working_days(period.start, max(cutoff, period.start)) / total
+    working = calendar.working_dates(period.start, period.end)
+    return rules.expected_share(working, cutoff, calendar.is_working, monthly_profile)
 
 
 @dataclass(frozen=True)
