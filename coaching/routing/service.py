@@ -114,7 +114,7 @@ async def intake_leads(
             "leads",
         )
     cleaned = _clean_all(router, items, prefix)
-    received = [await leads.receive(session, actor, clean) for clean in cleaned]
+    received = await leads.receive_all(session, actor, cleaned)
     new = list({r.lead.id: r.lead for r in received if r.created}.values())
     decisions = await _route_together(session, actor, router, new, RoutingReason.INTAKE)
     latest = await leads.decisions_of(session, [r.lead.id for r in received])
@@ -191,7 +191,10 @@ async def _route_together(
             lead.queue_checked_at = now
             decisions[lead.id] = previous
             continue
-        attempt = previous.attempt + 1 if previous is not None else None
+        if previous is not None:
+            attempt: int | None = previous.attempt + 1
+        else:  # a lead taken in by this call has no decision yet
+            attempt = 1 if reason is RoutingReason.INTAKE else None
         decisions[lead.id] = await _apply(
             session, actor, router, lead, decision, reason, now, attempt=attempt
         )

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.capability import rules
@@ -323,13 +323,16 @@ async def current_scores(
     session: AsyncSession, rep_ids: Iterable[int]
 ) -> dict[int, dict[str, float]]:
     """The effective score (the override, if any) per rep and dimension; dimensions without
-    a score are absent, and so are reps without any."""
+    a score are absent, and so are reps without any. Numbers only: one statement, no rows."""
+    effective = func.coalesce(CapabilityScore.override_score, CapabilityScore.computed_score)
+    rows = await session.execute(
+        select(CapabilityScore.rep_id, CapabilityScore.dimension, effective).where(
+            CapabilityScore.rep_id.in_(set(rep_ids)), effective.is_not(None)
+        )
+    )
     found: dict[int, dict[str, float]] = {}
-    for rep_id, rows in (await _score_rows(session, rep_ids)).items():
-        effective = {dim: row.effective_score for dim, row in rows.items()}
-        scores = {dim: value for dim, value in effective.items() if value is not None}
-        if scores:
-            found[rep_id] = scores
+    for rep_id, dimension, score in rows:
+        found.setdefault(rep_id, {})[dimension] = float(score)
     return found
 
 

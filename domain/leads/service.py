@@ -4,7 +4,7 @@ the opportunity and the decision through `assign` and `queue`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -119,16 +119,55 @@ async def receive(session: AsyncSession, actor: Actor, clean: CleanLead) -> Rece
     return Received(lead, True)
 
 
+async def receive_all(
+    session: AsyncSession, actor: Actor, cleaned: Sequence[CleanLead]
+) -> list[Received]:
+    """`receive` for many leads: the ones seen before found in one statement, the new ones
+    written together; if another request wrote one of them meanwhile, one by one."""
+    ids = list(dict.fromkeys(clean.external_id for clean in cleaned))
+    found = {
+        lead.external_id: lead
+        for lead in await session.scalars(select(Lead).where(Lead.external_id.in_(ids)))
+    }
+    new: dict[str, Lead] = {}
+    for clean in cleaned:
+        lead = found.get(clean.external_id)
+        if lead is not None:
+            _check_same(lead, clean)
+        elif clean.external_id not in new:
+            new[clean.external_id] = new_lead(
+                clean, status=LeadStatus.QUEUED.value, received_by_user_id=actor.user_id or None
+            )
+    try:
+        async with session.begin_nested():
+            session.add_all(new.values())
+    except IntegrityError:
+        return [await receive(session, actor, clean) for clean in cleaned]
+    first: set[str] = set()
+    received = []
+    for clean in cleaned:
+        lead = found.get(clean.external_id) or new[clean.external_id]
+        created = clean.external_id in new and clean.external_id not in first
+        first.add(clean.external_id)
+        received.append(Received(lead, created))
+    return received
+
+
 async def _by_external_id(session: AsyncSession, clean: CleanLead) -> Lead | None:
     lead = await session.scalar(select(Lead).where(Lead.external_id == clean.external_id))
-    if lead is not None and lead.content_hash != clean.content_hash:
+    if lead is not None:
+        _check_same(lead, clean)
+    return lead
+
+
+def _check_same(lead: Lead, clean: CleanLead) -> None:
+    if lead.content_hash != clean.content_hash:
         raise Conflict(
             LeadError.LEAD_CONFLICT,
             f"外部编号 {clean.external_id} 已用于另一条内容不同的线索",
             f"External id {clean.external_id} was already used for a lead with other content",
             "external_id",
         )
-    return lead
 
 
 def record_decision(

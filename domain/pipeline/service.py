@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,17 +52,26 @@ def opportunity_visible(actor: Actor) -> ColumnElement[bool]:
     return or_(*conditions) if conditions else false()
 
 
+class RepRef(NamedTuple):
+    id: int
+    status: str
+
+
 async def visible_rep(
     session: AsyncSession, actor: Actor, rep_id: int, field: str, teammates: bool = False
-) -> Rep:
-    """A rep in the actor's scope (with `teammates`, also a rep of the actor's own team)."""
+) -> RepRef:
+    """A rep in the actor's scope (with `teammates`, also a rep of the actor's own team): its
+    id and status, in one statement (a whole `Rep` would also load its territories and
+    specialties)."""
     allowed = rep_visible(actor)
     if teammates and actor.rep_unit_id is not None:
         allowed = or_(allowed, Rep.unit_id == actor.rep_unit_id)
-    rep = await session.scalar(select(Rep).where(Rep.id == rep_id, allowed))
-    if rep is None:
+    row = (
+        await session.execute(select(Rep.id, Rep.status).where(Rep.id == rep_id, allowed))
+    ).first()
+    if row is None:
         raise not_found(OrgError.REP_NOT_FOUND, field, "销售代表", "rep")
-    return rep
+    return RepRef(*row)
 
 
 async def get_opportunity(
