@@ -4,6 +4,8 @@ A file passes three stages: it is JSON (UTF-8, no repeated keys, no NaN), it mat
 `scenarios/scenario.schema.json` (draft 2020-12; every error, not only the first), and it
 keeps the rules the schema cannot express (`rule_findings`). Every problem is a
 `Problem(file, path, message)` whose path is a JSON path like `$.objections[2].addressed_by[0]`.
+Recommendations (fewer than 4 objections, 2 phrasings each, 3 phrasings per red line) are
+`warnings`, in the same form; they never stop a file from loading.
 A file with any problem is not loaded at all; `load_scenarios(directory, strict=True)` (used
 at start-up) raises one `ScenarioError` listing every problem of every file.
 
@@ -14,10 +16,11 @@ it is the contract of the engines, not of the content.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jsonschema import Draft202012Validator, SchemaError
 
@@ -27,6 +30,7 @@ from coaching.scenario_checks import (
     describe_decode_error,
     json_path,
     parse_json,
+    recommendation_findings,
     rule_findings,
     schema_findings,
 )
@@ -88,6 +92,8 @@ class ScenarioSet:
     files: tuple[Path, ...]
     scenarios: tuple[Scenario, ...]
     problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()
+    """Recommendations a file does not follow (it is loaded all the same)."""
     _by_id: dict[str, Scenario] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -131,6 +137,7 @@ def load_scenarios(
     directory = SCENARIOS_DIR if directory is None else Path(directory)
     files: list[Path] = []
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     scenarios: list[Scenario] = []
     if directory.is_dir():
         files = sorted(
@@ -149,6 +156,8 @@ def load_scenarios(
             scenario, found = check_file(path, validator, default_pass_mark)
             problems.extend(found)
             if scenario is not None:
+                warnings.extend(recommendation_problems(path, scenario.raw))
+            if scenario is not None:
                 scenarios.append(scenario)
     if strict and problems:
         raise ScenarioError(problems)
@@ -157,7 +166,22 @@ def load_scenarios(
         files=tuple(files),
         scenarios=tuple(sorted(scenarios, key=lambda scenario: scenario.id)),
         problems=tuple(problems),
+        warnings=tuple(warnings),
     )
+
+
+def recommendation_problems(path: Path, data: Any) -> list[Problem]:
+    """The recommendations a loaded file does not follow, as Problems (warnings)."""
+    findings = recommendation_findings(thaw(data))
+    return [Problem(path, json_path(parts), message) for parts, message in findings]
+
+
+def thaw(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: thaw(item) for key, item in value.items()}
+    if isinstance(value, tuple):
+        return [thaw(item) for item in value]
+    return value
 
 
 def check_file(

@@ -1,6 +1,8 @@
 """The checks of one scenario file, in three stages: JSON, the JSON Schema, the rules the
 schema cannot express. Each finding is (path parts, message); `coaching.scenario` turns them
-into Problems and loads only files without findings."""
+into Problems and loads only files without findings. `recommendation_findings` are warnings:
+what a good scenario usually has (several objections, several phrasings, several phrasings
+per red line) but a file may do without; they never stop a file from loading."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from coaching.scenario_model import LANGUAGES
 
-PLACEHOLDERS = ("{number}", "{percent}")
+PLACEHOLDERS = ("{number}", "{percent}", "{money}")
 
 Parts = tuple[str | int, ...]
 Finding = tuple[Parts, str]
@@ -274,6 +276,17 @@ def _reference_findings(data: dict) -> list[Finding]:
             if key not in objection_ids:
                 where = ("personas", i, "objection_weights", key)
                 findings.append((where, _unknown("objection", key, objection_ids)))
+        raised = persona.get("objections")
+        seen: set[str] = set()
+        for j, key in enumerate(raised if isinstance(raised, list) else []):
+            if not isinstance(key, str):
+                continue
+            where = ("personas", i, "objections", j)
+            if key in seen:
+                findings.append((where, f"names objection {key!r} twice"))
+            elif key not in objection_ids:
+                findings.append((where, _unknown("objection", key, objection_ids)))
+            seen.add(key)
     return findings
 
 
@@ -309,8 +322,9 @@ def _phrase_findings(data: dict) -> list[Finding]:
         for parts, check in _checks(data)
         for key in ("indicators", "counter_indicators")
     ]
-    lists += [(("red_lines", i, "indicators"), line.get("indicators"))
-              for i, line in _items(data.get("red_lines"))]  # fmt: skip
+    lists += [(("red_lines", i, key), line.get(key))
+              for i, line in _items(data.get("red_lines"))
+              for key in ("indicators", "counter_indicators")]  # fmt: skip
     findings: list[Finding] = []
     for parts, phrases in lists:
         if not isinstance(phrases, dict):
@@ -323,19 +337,57 @@ def _phrase_findings(data: dict) -> list[Finding]:
     return findings
 
 
+_GAP = re.compile(r"…|\.{3,}")
+
+
 def _phrase_problems(phrase: str) -> list[str]:
     braced = _BRACED.findall(phrase)
     problems = [
-        f"unknown placeholder {token}; only {{number}} and {{percent}} are allowed"
+        f"unknown placeholder {token}; only {{number}}, {{percent}} and {{money}} are allowed"
         for token in dict.fromkeys(braced)
         if token not in PLACEHOLDERS
     ]
     rest = _BRACED.sub(" ", phrase)
     if "{" in rest or "}" in rest:
-        problems.append("unmatched { or }; placeholders are written {number} or {percent}")
-    if not braced and not any(char.isalnum() for char in rest):
+        problems.append("unmatched { or }; placeholders are written {number}, {percent} or {money}")
+    words = _GAP.sub(" ", rest)
+    if not braced and "%" not in words and not any(char.isalnum() for char in words):
         problems.append("has no letter, digit or placeholder, so there is nothing to match")
+    elif _GAP.match(phrase.strip()) or phrase.strip().endswith(("…", "...")):
+        problems.append("starts or ends with a gap (…); a gap goes between two words")
     return problems
+
+
+# --- recommendations (warnings) ---------------------------------------------------------------
+
+RECOMMENDED_OBJECTIONS = 4
+RECOMMENDED_PHRASINGS = 2
+RECOMMENDED_RED_LINE_PHRASES = 3
+
+
+def recommendation_findings(data: dict) -> list[Finding]:
+    """What a scenario usually has but may do without: warnings, never problems."""
+    findings: list[Finding] = []
+    pool = data.get("objections")
+    if isinstance(pool, list) and len(pool) < RECOMMENDED_OBJECTIONS:
+        findings.append((("objections",), f"has {len(pool)} objection(s); "
+                         f"{RECOMMENDED_OBJECTIONS} or more keep role-plays varied"))  # fmt: skip
+    for i, objection in _items(pool):
+        phrasings = objection.get("phrasings")
+        if isinstance(phrasings, list) and len(phrasings) < RECOMMENDED_PHRASINGS:
+            findings.append((("objections", i, "phrasings"), f"has {len(phrasings)} phrasing(s); "
+                             f"{RECOMMENDED_PHRASINGS} or more keep the customer from "
+                             "repeating itself"))  # fmt: skip
+    for i, line in _items(data.get("red_lines")):
+        indicators = line.get("indicators")
+        for language in LANGUAGES:
+            values = indicators.get(language) if isinstance(indicators, dict) else None
+            if isinstance(values, list) and len(values) < RECOMMENDED_RED_LINE_PHRASES:
+                findings.append((("red_lines", i, "indicators", language),
+                                 f"has {len(values)} phrase(s); a red line is judged recall "
+                                 f"first, write {RECOMMENDED_RED_LINE_PHRASES} or more "
+                                 "phrasings of the forbidden act"))  # fmt: skip
+    return findings
 
 
 def _blank_string_findings(value: Any, parts: Parts) -> list[Finding]:

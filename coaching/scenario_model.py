@@ -42,7 +42,8 @@ class Text:
 
 @dataclass(frozen=True)
 class Phrases:
-    """Phrases that show something, per language; may hold {number} or {percent}."""
+    """Phrases that show something, per language, in the phrase language of
+    `coaching.engines.text` ({number}, {percent}, {money}, `…` gaps)."""
 
     zh: tuple[str, ...]
     en: tuple[str, ...]
@@ -84,9 +85,18 @@ class Persona:
     opening_lines: tuple[Text, ...]
     objection_weights: tuple[tuple[str, float], ...] = ()
     """(objection id, weight) as the file gives them, sorted; other objections weigh 1."""
+    objections: tuple[str, ...] = ()
+    """The objections this persona raises, when the file lists them; empty = any of the pool."""
 
     def weight_of(self, objection_id: str) -> float:
+        """How likely the persona raises the objection: 0 for one it does not list (when it
+        lists its objections), else its weight (default 1)."""
+        if self.objections and objection_id not in self.objections:
+            return 0.0
         return dict(self.objection_weights).get(objection_id, 1.0)
+
+    def raises(self, objection_id: str) -> bool:
+        return self.weight_of(objection_id) > 0
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,9 @@ class Check:
     indicators: Phrases
     counter_indicators: Phrases | None = None
     tip: Text | None = None
+    negation: bool = False
+    """Negation-sensitive: an indicator in the scope of a negation ("我们没有试点") does not
+    pass the check."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +142,11 @@ class RedLine:
     title: Text
     indicators: Phrases
     explanation: Text
+    counter_indicators: Phrases | None = None
+    """A match of one of these that covers the same words vetoes the hit ("100%的客户")."""
+    negation: bool = True
+    """A refusal ("我不会给您打八折") is not a hit; false only for phrases that must count
+    anyway."""
 
 
 @dataclass(frozen=True)
@@ -270,6 +288,7 @@ def _persona(data: dict) -> Persona:
         hidden_concerns=_texts(data["hidden_concerns"]),
         opening_lines=_texts(data["opening_lines"]),
         objection_weights=tuple((key, float(weights[key])) for key in sorted(weights)),
+        objections=tuple(data.get("objections", ())),
     )
 
 
@@ -297,6 +316,7 @@ def _criterion(data: dict) -> Criterion:
                 indicators=_phrases(check["indicators"]),
                 counter_indicators=_phrases(check.get("counter_indicators")),
                 tip=_text(check["tip"]) if "tip" in check else None,
+                negation=bool(check.get("negation", False)),
             )
             for check in data["checks"]
         ),
@@ -310,4 +330,6 @@ def _red_line(data: dict) -> RedLine:
         title=_text(data["title"]),
         indicators=_phrases(data["indicators"]),
         explanation=_text(data["explanation"]),
+        counter_indicators=_phrases(data.get("counter_indicators")),
+        negation=bool(data.get("negation", True)),
     )

@@ -18,10 +18,13 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
         description="Check every scenario file (*.json) of a directory against\n"
         "scenarios/scenario.schema.json and the rules the schema cannot express: the file is\n"
         "named <id>.json, ids are unique, check and objection references exist, turn limits\n"
-        "and objections per difficulty fit, phrases are not blank and use only the {number}\n"
-        "and {percent} placeholders.\n\n"
+        "and objections per difficulty fit, phrases are not blank, use only the {number},\n"
+        "{percent} and {money} placeholders and neither start nor end with a … gap.\n\n"
         "Prints one line per problem (FILE: JSON-PATH: MESSAGE) and exits with 1 when any file\n"
-        "has one; such a file is never loaded. Otherwise prints one line per scenario.",
+        "has one; such a file is never loaded. Recommendations a file does not follow (fewer\n"
+        "than 4 objections, 2 phrasings each, 3 phrasings per red line and language) are\n"
+        "printed as 'warning: FILE: JSON-PATH: MESSAGE' and do not stop it from loading.\n"
+        "Otherwise prints one line per scenario.",
         formatter_class=formatter_class,
         epilog="examples:\n  pacer scenarios check                 (PACER_SCENARIOS_DIR, or "
         "the repository's scenarios/)\n  pacer scenarios check ./my-scenarios\n\n"
@@ -44,6 +47,8 @@ def cmd_scenarios(args: argparse.Namespace, settings: Settings) -> None:
     checked = load_scenarios(directory)
     for problem in checked.problems:
         print(problem)
+    for warning in checked.warnings:
+        print(f"warning: {warning}")
     if checked.problems:
         bad_files = len({problem.file for problem in checked.problems})
         raise CliError(

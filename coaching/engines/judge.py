@@ -2,20 +2,32 @@
 
 Plain, deterministic and offline. A check passes when one of its indicators matches the
 reply and none of its counter-indicators does; a red line is hit when one of its indicators
-matches. Matching works on `text.normalise`d text (width, case, punctuation and spaces
-folded; numbers as values), so it needs no word tokenising and treats Chinese and English
-alike. Phrases of both languages are tried — the reply's language first, so its evidence
-is preferred — because reps mix them ("我们有开放API和SDK"). Evidence is the span of the
-rep's own words that matched: `message[evidence.start:evidence.end] == evidence.text`.
+matches and no counter-indicator covers the same words. Matching works on `text.normalise`d
+text (width, case and punctuation folded, English contractions expanded, numbers as values,
+clauses marked) with the phrase language of `text.phrase_pattern` (whole English words in
+any inflection, {number}/{percent}/{money} placeholders, `…` gaps inside a clause), so it
+treats Chinese and English alike. Red lines, and checks marked `negation`, are
+negation-aware: a match in the scope of a negation or refusal in its clause ("我不会给您打八折",
+"No vendor can honestly say it's 100% safe") does not count, and the next match is tried.
+Phrases of both languages are tried — the reply's language first, so its evidence is
+preferred — because reps mix them ("我们有开放API和SDK"). Evidence is the span of the rep's
+own words that matched: `message[evidence.start:evidence.end] == evidence.text`.
 """
 
 from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from coaching.engines.text import Normalised, detect_language, normalise, phrase_pattern
+from coaching.engines.text import (
+    Normalised,
+    compile_phrase,
+    detect_language,
+    negated,
+    negator_in,
+    normalise,
+)
 from coaching.scenario_model import LANGUAGES, Phrases, Scenario, language_of
 
 
@@ -62,32 +74,92 @@ class TurnVerdict:
 
 
 @dataclass(frozen=True)
+class _Phrase:
+    anchor: str
+    """A substring every match contains; a reply without it is not searched."""
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
 class _Matcher:
-    """The phrases of one language order, compiled into one alternation."""
+    """The phrases of one language order, each compiled, grouped by anchor."""
 
-    pattern: re.Pattern[str] | None
+    phrases: tuple[_Phrase, ...]
+    by_anchor: dict[str, tuple[tuple[int, _Phrase], ...]] = field(default_factory=dict)
 
-    def search(self, normalised: Normalised) -> Evidence | None:
-        if self.pattern is None:
-            return None
-        found = self.pattern.search(normalised.text)
-        if found is None:
-            return None
-        start, end = normalised.span(found.start(), found.end())
-        return Evidence(start, end, normalised.original[start:end])
+    def __post_init__(self) -> None:
+        groups: dict[str, list[tuple[int, _Phrase]]] = {}
+        for order, phrase in enumerate(self.phrases):
+            groups.setdefault(phrase.anchor, []).append((order, phrase))
+        self.by_anchor.update({anchor: tuple(items) for anchor, items in groups.items()})
+
+    def spans(
+        self,
+        normalised: Normalised,
+        negation: bool = False,
+        present: frozenset[str] | None = None,
+        every: bool = False,
+    ) -> list[tuple[int, int]]:
+        """[start, end) in normalised text of the first match of each phrase, leftmost first
+        (at one start, the first phrase's); with `negation`, matches in the scope of a
+        negation are skipped. `present`: the anchors known to be in the text; `every`: every
+        match of each phrase, not only its first."""
+        text = normalised.text
+        if present is None:
+            present = frozenset(anchor for anchor in self.by_anchor if anchor in text)
+        candidates = [
+            item
+            for anchor in present.intersection(self.by_anchor)
+            for item in self.by_anchor[anchor]
+        ]
+        found: list[tuple[int, int, int]] = []
+        for order, phrase in candidates:
+            position = 0
+            while True:
+                match = phrase.pattern.search(text, position)
+                if match is None:
+                    break
+                start, end = match.span()
+                position = start + 1
+                if end == start:
+                    continue
+                if negation and (
+                    negated(text, start, end)
+                    or any(
+                        gap_end > gap_start and negator_in(text[gap_start:gap_end])
+                        for gap_start, gap_end in match.regs[1:]
+                    )
+                ):
+                    continue
+                found.append((start, order, end))
+                if not every:
+                    break
+        found.sort()
+        return [(start, end) for start, _, end in found]
+
+    def search(
+        self, normalised: Normalised, negation: bool = False, present: frozenset[str] | None = None
+    ) -> Evidence | None:
+        spans = self.spans(normalised, negation, present)
+        return _evidence(normalised, *spans[0]) if spans else None
+
+
+def _evidence(normalised: Normalised, start: int, end: int) -> Evidence:
+    first, last = normalised.span(start, end)
+    return Evidence(first, last, normalised.original[first:last])
 
 
 def _matcher(phrases: Phrases | None, first: str) -> _Matcher:
     if phrases is None:
-        return _Matcher(None)
+        return _Matcher(())
     order = (first, *(language for language in LANGUAGES if language != first))
-    patterns: list[str] = []
+    compiled: dict[str, _Phrase] = {}
     for language in order:
         for phrase in phrases.get(language):
-            pattern = phrase_pattern(phrase)
-            if pattern and pattern not in patterns:
-                patterns.append(pattern)
-    return _Matcher(re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None)
+            pattern, anchor = compile_phrase(phrase)
+            if pattern and pattern not in compiled:
+                compiled[pattern] = _Phrase(anchor, re.compile(pattern))
+    return _Matcher(tuple(compiled.values()))
 
 
 @dataclass(frozen=True)
@@ -96,12 +168,46 @@ class _CompiledCheck:
     criterion_id: str
     indicators: _Matcher
     counters: _Matcher
+    negation: bool
+
+
+@dataclass(frozen=True)
+class _CompiledRedLine:
+    red_line_id: str
+    indicators: _Matcher
+    counters: _Matcher
+    negation: bool
+
+    def hit(self, normalised: Normalised, present: frozenset[str]) -> Evidence | None:
+        """The first match that is not negated and that no counter-indicator covers."""
+        vetoes: list[tuple[int, int]] | None = None
+        for start, end in self.indicators.spans(normalised, self.negation, present):
+            if vetoes is None:
+                vetoes = self.counters.spans(normalised, present=present, every=True)
+            if any(start < veto_end and veto_start < end for veto_start, veto_end in vetoes):
+                continue
+            return _evidence(normalised, start, end)
+        return None
 
 
 @dataclass(frozen=True)
 class _CompiledRubric:
     checks: tuple[_CompiledCheck, ...]
-    red_lines: tuple[tuple[str, _Matcher], ...]
+    red_lines: tuple[_CompiledRedLine, ...]
+    anchors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Every anchor of every phrase, by its first two characters (or its only one)."""
+
+    def present(self, text: str) -> frozenset[str]:
+        """The anchors found in `text` (always the empty one)."""
+        keys = {text[i : i + 2] for i in range(len(text) - 1)}
+        keys.update(text)
+        keys.add("")
+        return frozenset(
+            anchor
+            for key in keys.intersection(self.anchors)
+            for anchor in self.anchors[key]
+            if anchor in text
+        )
 
 
 _CACHE: OrderedDict[tuple[str, str, str], _CompiledRubric] = OrderedDict()
@@ -121,15 +227,33 @@ def _compiled(scenario: Scenario, language: str) -> _CompiledRubric:
                 criterion_id=criterion.id,
                 indicators=_matcher(check.indicators, language),
                 counters=_matcher(check.counter_indicators, language),
+                negation=check.negation,
             )
             for criterion in scenario.criteria
             for check in criterion.checks
         ),
         red_lines=tuple(
-            (red_line.id, _matcher(red_line.indicators, language))
+            _CompiledRedLine(
+                red_line_id=red_line.id,
+                indicators=_matcher(red_line.indicators, language),
+                counters=_matcher(red_line.counter_indicators, language),
+                negation=red_line.negation,
+            )
             for red_line in scenario.red_lines
         ),
     )
+    anchors = {
+        phrase.anchor
+        for matcher in (
+            *(m for check in rubric.checks for m in (check.indicators, check.counters)),
+            *(m for line in rubric.red_lines for m in (line.indicators, line.counters)),
+        )
+        for phrase in matcher.phrases
+    }
+    index: dict[str, list[str]] = {}
+    for anchor in sorted(anchors):
+        index.setdefault(anchor[:2], []).append(anchor)
+    rubric = replace(rubric, anchors={key: tuple(items) for key, items in index.items()})
     _CACHE[key] = rubric
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
@@ -143,10 +267,11 @@ def judge_turn(scenario: Scenario, message: str, language: str | None = None) ->
     language = language_of(language) if language else detect_language(message)
     rubric = _compiled(scenario, language)
     normalised = normalise(message)
+    present = rubric.present(normalised.text)
     checks: list[CheckVerdict] = []
     for check in rubric.checks:
-        evidence = check.indicators.search(normalised)
-        counter = check.counters.search(normalised)
+        evidence = check.indicators.search(normalised, check.negation, present)
+        counter = check.counters.search(normalised, check.negation, present)
         passed = evidence is not None and counter is None
         checks.append(
             CheckVerdict(
@@ -158,10 +283,10 @@ def judge_turn(scenario: Scenario, message: str, language: str | None = None) ->
             )
         )
     hits = []
-    for red_line_id, matcher in rubric.red_lines:
-        evidence = matcher.search(normalised)
+    for red_line in rubric.red_lines:
+        evidence = red_line.hit(normalised, present)
         if evidence is not None:
-            hits.append(RedLineHit(red_line_id, evidence))
+            hits.append(RedLineHit(red_line.red_line_id, evidence))
     return TurnVerdict(
         scenario_id=scenario.id,
         rubric_hash=scenario.rubric_hash,

@@ -88,3 +88,18 @@ def test_serve_refuses_to_start_on_a_bad_scenario_file(tmp_path):
         "fix them (see `pacer scenarios check`) and start again",
     ]
     assert not (tmp_path / "pacer.db").exists()  # nothing started, nothing created
+
+
+def test_a_recommendation_not_followed_is_a_warning_and_the_file_still_loads(tmp_path):
+    lean = tmp_path / "lean"
+    lean.mkdir()
+    scenario = minimal_scenario("lean")
+    for objection in scenario["objections"]:
+        objection["phrasings"] = objection["phrasings"][:1]
+    write_scenario(lean, scenario)
+    done = pacer("scenarios", "check", str(lean), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stdout.splitlines() if line.startswith("warning: ")]
+    assert warnings and all(str(lean / "lean.json") in line for line in warnings)
+    assert any("phrasing" in line for line in warnings)
+    assert done.stdout.splitlines()[-1] == f"1 scenario file(s) in {lean}: all good."

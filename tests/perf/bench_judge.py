@@ -1,17 +1,18 @@
 """Benchmark: the `rules` judge on 200-character rep replies (run on demand, not by pytest).
 
-    python tests/perf/bench_judge.py [--turns 2000] [--seed 7]
+    python tests/perf/bench_judge.py [--turns 2000] [--seed 7] [--no-figures]
 
-For every scenario, replies of 200 characters are built from the labelled set's replies of
-that scenario (both languages), cut or repeated to length; each is judged once to warm the
-compiled rubric, then `--turns` judgements are timed one by one. Prints median and p99 per
-turn for each scenario and over all of them.
+For every scenario, replies of 200 characters are built from the labelled sets' replies of
+that scenario (both languages, both sets), cut or repeated to length; each is judged once to
+warm the compiled rubric, then `--turns` judgements are timed one by one. Prints median and
+p99 per turn for each scenario and over all of them (the goal: median <= 1 ms), then the
+judge's figures on each labelled set (tests/support/judge_metrics.py): check-level accuracy
+(zh, en), red-line recall, false red-line hits, refusals with a false hit.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import sys
@@ -23,8 +24,8 @@ sys.path[:0] = [str(HERE.parents[1])]
 
 from coaching.engines.judge import judge_turn  # noqa: E402
 from coaching.scenario import load_scenarios  # noqa: E402
+from tests.support.judge_metrics import SETS, load_items, measure  # noqa: E402
 
-DATA = HERE.parent / "data" / "judge_labelled.json"
 LENGTH = 200
 
 
@@ -49,9 +50,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=2000, help="timed turns per scenario")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-figures", action="store_true", help="timings only")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    items = json.loads(DATA.read_text(encoding="utf-8"))["items"]
+    items = [item for name in SETS for item in load_items(name)]
     everything: list[float] = []
     print(f"{'scenario':<30} {'checks':>6} {'median µs':>10} {'p99 µs':>10}")
     for scenario in load_scenarios(strict=True):
@@ -74,6 +76,12 @@ def main() -> None:
         f"{'all (' + str(len(everything)) + ' turns)':<30} {'':>6} "
         f"{statistics.median(everything):>10.0f} {percentile(everything, 0.99):>10.0f}"
     )
+    if args.no_figures:
+        return
+    scenarios = load_scenarios(strict=True)
+    for name in SETS:
+        for line in measure(load_items(name), scenarios).lines(name):
+            print(line)
 
 
 if __name__ == "__main__":

@@ -98,7 +98,10 @@ def minimal_scenario(scenario_id: str = "price_objection") -> dict:
             {
                 "id": "unauthorised_discount",
                 "title": text("Unauthorised discount"),
-                "indicators": phrases(["打{number}折"], ["{percent} off"]),
+                "indicators": phrases(
+                    ["打{number}折", "我给您降{number}", "给您便宜{money}"],
+                    ["{percent} off", "drop the price by {money}", "give you a discount"],
+                ),
                 "explanation": text("Only managers grant discounts."),
             }
         ],

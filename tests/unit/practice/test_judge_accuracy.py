@@ -1,24 +1,35 @@
-"""Issue 6, Proof: the `rules` judge's check-level accuracy on a labelled set of rep replies.
+"""Issue 6 / issue 16, Proof: the `rules` judge's figures on two labelled sets of rep replies.
 
-`tests/data/judge_labelled.json` holds replies written for this purpose across the eight
-scenarios, in both languages, good / partial / bad, each with the expected verdict of every
-check of the criteria it targets and the red lines it crosses. Run with `-s` to see the
-figures.
+- `tests/data/judge_labelled.json`: replies written for this purpose by the people who wrote
+  the indicator phrases, across the eight scenarios, both languages, good / partial / bad.
+- `tests/data/judge_blind.json`: replies written blind to the indicator phrases (the writer
+  saw only each scenario's situation, the checks' questions and the red lines), including
+  refusals that name a red-line subject and decline it, paraphrases, numbers with units,
+  English inflections and substring traps.
+
+Each item gives the expected verdict of every check of the criteria it targets and the red
+lines it crosses. The two sets are measured and reported separately (run with `-s -n0` to
+see the figures, or `python tests/perf/bench_judge.py`). The thresholds are regression
+floors a little below what was measured, not goals (issue 16's goals on the blind set:
+accuracy >= 97%, red-line recall 100%, no false hit on a refusal, zh and en within 2 points).
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-from coaching.engines.judge import judge_turn
 from coaching.scenario import load_scenarios
+from tests.support.judge_metrics import Figures, load_items, measure
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "judge_labelled.json"
-MIN_ACCURACY = 0.90
+# Measured 2026-12-04 (labelled / blind): accuracy 0.983 / 0.940, zh-en gap 0.5 / 2.9 points,
+# red-line recall 1.000 (29/29) / 0.740 (54/73), false red-line hits 0 / 0, refusals with a
+# false hit - / 0 of 60. Before issue 16: 0.980 / 0.881, recall 1.000 / 0.000, 0 / 0.
+FLOORS = {
+    "labelled": {"accuracy": 0.97, "gap": 2.0, "recall": 1.0, "false_hits": 0},
+    "blind": {"accuracy": 0.925, "gap": 4.0, "recall": 0.72, "false_hits": 0},
+}
 
 
 @pytest.fixture(scope="module")
@@ -26,38 +37,28 @@ def scenarios():
     return load_scenarios(strict=True)
 
 
-@pytest.fixture(scope="module")
-def items():
-    return json.loads(DATA.read_text(encoding="utf-8"))["items"]
+@pytest.fixture(scope="module", params=sorted(FLOORS))
+def figures(request, scenarios) -> tuple[str, Figures]:
+    figures = measure(load_items(request.param), scenarios)
+    print()
+    for line in figures.lines(request.param):
+        print(line)
+    return request.param, figures
 
 
-def confusion(items, scenarios, language=None):
-    counts: Counter[str] = Counter()
-    misses = []
-    for item in items:
-        if language and item["language"] != language:
-            continue
-        verdict = judge_turn(scenarios[item["scenario"]], item["reply"])
-        for check_id, expected in item["expected"].items():
-            got = verdict.check(check_id).passed
-            counts[("T" if got == expected else "F") + ("P" if got else "N")] += 1
-            if got != expected:
-                misses.append((item["id"], check_id, expected))
-    return counts, misses
-
-
-def accuracy(counts) -> float:
-    total = sum(counts.values())
-    return (counts["TP"] + counts["TN"]) / total if total else 0.0
-
-
-def test_the_set_is_what_the_proof_asks(items, scenarios):
-    assert len(items) >= 120
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_the_sets_are_what_the_proof_asks(name, scenarios):
+    items = load_items(name)
+    assert len(items) >= (120 if name == "labelled" else 150)
     languages = Counter(item["language"] for item in items)
     assert min(languages["zh"], languages["en"]) >= 0.4 * len(items)
-    assert {item["kind"] for item in items} == {"good", "partial", "bad"}
     assert {item["scenario"] for item in items} == set(scenarios.ids)
     assert len({item["id"] for item in items}) == len(items)
+    kinds = {item["kind"] for item in items}
+    if name == "labelled":
+        assert kinds == {"good", "partial", "bad"}
+    else:
+        assert {"refusal", "red_line", "good", "partial"} <= kinds
     for item in items:
         scenario = scenarios[item["scenario"]]
         targeted = {
@@ -68,33 +69,25 @@ def test_the_set_is_what_the_proof_asks(items, scenarios):
         }
         assert set(item["expected"]) == targeted, item["id"]
         assert set(item["red_lines"]) <= {line.id for line in scenario.red_lines}, item["id"]
+        if item["kind"] == "refusal":
+            assert item["red_lines"] == [], item["id"]
 
 
-def test_check_level_accuracy(items, scenarios):
-    counts, misses = confusion(items, scenarios)
-    for language in ("zh", "en"):
-        by_language, _ = confusion(items, scenarios, language)
-        counted = dict(sorted(by_language.items()))
-        print(f"\n{language}: accuracy {accuracy(by_language):.3f} {counted}")
-    print(
-        f"\nall: {sum(counts.values())} check verdicts, accuracy {accuracy(counts):.3f}, "
-        f"TP={counts['TP']} FP={counts['FP']} TN={counts['TN']} FN={counts['FN']}"
-    )
-    for item_id, check_id, expected in misses:
+def test_check_level_accuracy(figures):
+    name, found = figures
+    floor = FLOORS[name]
+    for item_id, check_id, expected in found.misses:
         print(f"  miss {item_id} {check_id}: expected {expected}")
-    assert accuracy(counts) >= MIN_ACCURACY
+    assert found.check_accuracy >= floor["accuracy"]
+    gap = abs(found.language_accuracy("zh") - found.language_accuracy("en")) * 100
+    assert gap <= floor["gap"]
 
 
-def test_red_line_detection(items, scenarios):
-    counts: Counter[str] = Counter()
-    for item in items:
-        scenario = scenarios[item["scenario"]]
-        hit = {line.red_line_id for line in judge_turn(scenario, item["reply"]).red_lines}
-        for line in scenario.red_lines:
-            expected, got = line.id in item["red_lines"], line.id in hit
-            counts[("T" if got == expected else "F") + ("P" if got else "N")] += 1
-            if got != expected:
-                print(f"  red line miss {item['id']} {line.id}: expected {expected}")
-    print(f"\nred lines: accuracy {accuracy(counts):.3f} {dict(sorted(counts.items()))}")
-    assert counts["FP"] == 0
-    assert accuracy(counts) >= MIN_ACCURACY
+def test_red_lines_recall_first_and_refusals_are_not_hits(figures):
+    name, found = figures
+    floor = FLOORS[name]
+    for item_id, line_id, expected in found.red_line_misses:
+        print(f"  red line miss {item_id} {line_id}: expected {expected}")
+    assert found.red_line_recall >= floor["recall"]
+    assert found.red_lines["FP"] <= floor["false_hits"]
+    assert found.refusals_hit == 0

@@ -147,8 +147,8 @@ def _drop_goal(data):
         (lambda d: d["objections"][1].update(colour="red"), "$.objections[1].colour",
          "unknown property; allowed here: id, topic, phrasings, pushbacks, addressed_by, "
          "acknowledgements"),
-        (lambda d: d["objections"][0]["phrasings"].pop(), "$.objections[0].phrasings",
-         "needs at least 2 item(s), has 1"),
+        (lambda d: d["objections"][0]["phrasings"].clear(), "$.objections[0].phrasings",
+         "needs at least 1 item(s), has 0"),
         (lambda d: d["criteria"][0]["checks"].extend(check(f"more_{n}", "多", "more")
                                                     for n in range(4)),
          "$.criteria[0].checks", "allows at most 5 item(s), has 6"),
@@ -285,9 +285,18 @@ def test_a_difficulty_asks_for_no_more_objections_than_the_pool_has(tmp_path):
     ("phrase", "message"),
     [
         ("  \u3000 ", "is blank after trimming"),
-        ("ROI {amount}", "unknown placeholder {amount}; only {number} and {percent} are allowed"),
-        ("{Number} times", "unknown placeholder {Number}; only {number} and {percent} are allowed"),
-        ("save {number", "unmatched { or }; placeholders are written {number} or {percent}"),
+        (
+            "ROI {amount}",
+            "unknown placeholder {amount}; only {number}, {percent} and {money} are allowed",
+        ),
+        (
+            "{Number} times",
+            "unknown placeholder {Number}; only {number}, {percent} and {money} are allowed",
+        ),
+        (
+            "save {number",
+            "unmatched { or }; placeholders are written {number}, {percent} or {money}",
+        ),
         ("？！…", "has no letter, digit or placeholder, so there is nothing to match"),
     ],
 )
