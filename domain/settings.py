@@ -200,6 +200,13 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(
         800, ge=50, le=32_000, description="Most tokens one `llm` answer may use."
     )
+    llm_turn_deadline_seconds: float = Field(
+        15,
+        gt=0,
+        le=600,
+        description="Longest a practice turn (judge and customer) or a session start waits "
+        "for the `llm` engine, retries and Retry-After included; past it, rules answer.",
+    )
     capability_dimensions: list[str] | None = Field(
         None,
         description="Capability dimensions as a JSON list; default: needs_discovery, "

@@ -94,6 +94,11 @@ class Engine(ABC):
 
     name: EngineName
 
+    def turn(self) -> Engine:
+        """This engine for one turn or one session start: an engine that waits on a remote
+        model binds a fresh deadline here, shared by the calls of that turn (see llm.py)."""
+        return self
+
     async def open(
         self,
         scenario: Scenario,
@@ -149,11 +154,12 @@ class RulesEngine(Engine):
         return Judgement(judge_turn(scenario, message, language), RULES_TRACE)
 
 
-def signal_of(verdict: TurnVerdict) -> TurnSignal:
-    """What the customer state machine learns from a verdict."""
+def signal_of(verdict: TurnVerdict, message: str = "") -> TurnSignal:
+    """What the customer state machine learns from a verdict on the rep's `message`."""
     return TurnSignal(
         passed_checks=frozenset(verdict.passed_check_ids),
         red_lines=frozenset(hit.red_line_id for hit in verdict.red_lines),
+        message=message,
     )
 
 
@@ -217,17 +223,21 @@ def verdict_from_json(data: dict[str, Any]) -> TurnVerdict:
     )
 
 
+_STATE_LISTS = ("queue", "addressed", "passed", "red_lines", "rep_claims")
+"""The tuple fields of a CustomerState, lists in JSON (the last three may be missing from a
+state stored before they existed)."""
+
+
 def state_to_json(state: CustomerState) -> dict[str, Any]:
     data = asdict(state)
-    data["queue"] = list(state.queue)
-    data["addressed"] = list(state.addressed)
+    for name in _STATE_LISTS:
+        data[name] = list(getattr(state, name))
     return data
 
 
 def state_from_json(data: dict[str, Any]) -> CustomerState:
-    return CustomerState(
-        **{**data, "queue": tuple(data["queue"]), "addressed": tuple(data["addressed"])}
-    )
+    lists = {name: tuple(data[name]) for name in _STATE_LISTS if name in data}
+    return CustomerState(**{**data, **lists})
 
 
 __all__ = [

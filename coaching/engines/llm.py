@@ -5,11 +5,20 @@ the model only voices the line the machine chose, streamed to `emit` delta by de
 judge asks for a verdict per check with the rep's own words as quotes; the answer is
 untrusted until `llm_output` has parsed, validated and verified it (DESIGN.md §6).
 
-Whatever fails — timeout, 429 after the SDK's retries, an HTTP or connection error, an empty,
-malformed, invalid or invented answer — the turn falls back to the rules engine and the
-trace says so (`engine="rules"`, `fallback_reason`, `fallback_detail`). Reason codes:
-timeout, rate_limited, http_error, connection_error, empty_answer (customer and judge);
-malformed_json, schema_invalid, unknown_check, invented_quote (judge).
+Whatever fails — timeout, 429 after the retries, an HTTP or connection error, an empty,
+malformed, invalid or invented answer, the turn's deadline — the turn falls back to the rules
+engine and the trace says so (`engine="rules"`, `fallback_reason`, `fallback_detail`). Reason
+codes: deadline, timeout, rate_limited, http_error, connection_error, empty_answer (customer
+and judge); malformed_json, schema_invalid, unknown_check, invented_quote (judge).
+
+One deadline per turn (`turn()`: the judge and the customer's line share it) and per session
+start (`turn()` before `open`), `LlmConfig.turn_deadline_seconds` long. It bounds everything
+the model costs: each attempt's HTTP timeout is the smaller of `timeout_seconds` and the time
+left, retries (timeouts, 408, 409, 429, 5xx, connection errors, at most `max_retries`) are
+made here rather than by the SDK, and a wait — backoff or `Retry-After` — that would end past
+the deadline is not waited: the call fails at once with the error's own reason. An
+`asyncio.timeout` around each call is the backstop: past the deadline the call is cancelled
+and fails as `deadline`. A call that starts with no time left makes no request at all.
 
 Response formats, in order: strict `json_schema`; when the endpoint refuses it (a 400, or a
 422 naming response_format/json_schema) the same request once more with `json_object`, and
@@ -18,11 +27,15 @@ this engine remembers to start there from then on.
 
 from __future__ import annotations
 
+import asyncio
 import copy
+import email.utils
+import math
 import os
-from collections.abc import Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import openai
 
@@ -58,6 +71,10 @@ JSON_SCHEMA_FORMAT: ResponseFormat = {
 }
 JSON_OBJECT_FORMAT: ResponseFormat = {"type": "json_object"}
 _DETAIL_LIMIT = 300
+RETRY_DELAY_FIRST, RETRY_DELAY_MAX = 0.5, 8.0
+"""Backoff between retries without `Retry-After`: 0.5 s, 1 s, 2 s … at most 8 s."""
+_RETRIED_STATUSES = frozenset({408, 409, 429})
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -70,6 +87,8 @@ class LlmConfig:
     timeout_seconds: float = 20.0
     max_retries: int = 2
     max_tokens: int = 800
+    turn_deadline_seconds: float = 15.0
+    """Everything one turn (judge and customer) or one session start may wait for the model."""
 
     @classmethod
     def of(cls, settings: Settings) -> LlmConfig | None:
@@ -83,7 +102,23 @@ class LlmConfig:
             timeout_seconds=settings.llm_timeout_seconds,
             max_retries=settings.llm_max_retries,
             max_tokens=settings.llm_max_tokens,
+            turn_deadline_seconds=settings.llm_turn_deadline_seconds,
         )
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The end of one turn's (or session start's) budget, on the monotonic clock."""
+
+    seconds: float
+    ends: float
+
+    @classmethod
+    def after(cls, seconds: float) -> Deadline:
+        return cls(seconds, time.monotonic() + seconds)
+
+    def remaining(self) -> float:
+        return self.ends - time.monotonic()
 
 
 class LlmFailure(Exception):
@@ -106,6 +141,40 @@ def failure_of(error: openai.OpenAIError) -> LlmFailure:
     if isinstance(error, openai.APIStatusError):
         return LlmFailure("http_error", f"HTTP {error.status_code}: {error.message}")
     return LlmFailure("http_error", f"{type(error).__name__}: {error}")
+
+
+def _retryable(error: openai.OpenAIError) -> bool:
+    """What the SDK would retry: timeouts, connection errors, 408, 409, 429 and 5xx, unless
+    the server says `x-should-retry: false` (or `true` for any other status)."""
+    if isinstance(error, openai.APIConnectionError):  # APITimeoutError included
+        return True
+    if not isinstance(error, openai.APIStatusError):
+        return False
+    said = error.response.headers.get("x-should-retry")
+    if said in ("true", "false"):
+        return said == "true"
+    return error.status_code in _RETRIED_STATUSES or error.status_code >= 500
+
+
+def retry_wait(error: openai.OpenAIError, retries: int) -> float:
+    """Seconds to wait before the next attempt: the server's `retry-after-ms` or
+    `Retry-After` (seconds or an HTTP date) when it gives one, else the backoff."""
+    if isinstance(error, openai.APIStatusError):
+        headers = error.response.headers
+        for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+            value = headers.get(name)
+            if value is None:
+                continue
+            try:
+                seconds = float(value) * scale
+            except ValueError:
+                try:
+                    seconds = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
+                except (TypeError, ValueError):
+                    continue
+            if math.isfinite(seconds):
+                return max(0.0, seconds)
+    return min(RETRY_DELAY_FIRST * 2**retries, RETRY_DELAY_MAX)
 
 
 def _refuses_json_schema(error: openai.APIStatusError) -> bool:
@@ -140,8 +209,10 @@ class LlmEngine(Engine):
             base_url=config.base_url,
             api_key=api_key,
             timeout=config.timeout_seconds,
-            max_retries=config.max_retries,
+            max_retries=0,  # retries are made here, within the turn's deadline
         )
+        self._deadline: Deadline | None = None
+        """Set on a `turn()` view: the budget its judge and customer calls share."""
 
     @property
     def json_object_only(self) -> bool:
@@ -159,8 +230,67 @@ class LlmEngine(Engine):
         view.cache = cache
         return view
 
+    def turn(self) -> LlmEngine:
+        """This engine bound to a fresh deadline of `turn_deadline_seconds`, for one turn (the
+        judge, then the customer's line) or one session start. Without it each call has its
+        own deadline."""
+        view = copy.copy(self)
+        view._deadline = Deadline.after(self.config.turn_deadline_seconds)
+        return view
+
     async def aclose(self) -> None:
         await self._client.close()
+
+    def _budget(self) -> Deadline:
+        return self._deadline or Deadline.after(self.config.turn_deadline_seconds)
+
+    async def _call(
+        self,
+        deadline: Deadline,
+        attempt: Callable[[openai.AsyncOpenAI], Awaitable[_T]],
+        may_retry: Callable[[], bool] = lambda: True,
+    ) -> _T:
+        """`attempt` (one request) with retries, all within `deadline`. Raises the last
+        attempt's `openai` error, or `LlmFailure` when the deadline passed or a wait would end
+        past it. `may_retry` says whether a failed attempt may be repeated (not once part of
+        a streamed line was emitted)."""
+        left = deadline.remaining()
+        if left <= 0:
+            raise LlmFailure(
+                "deadline", f"{deadline.seconds:g} s deadline already passed: no request"
+            )
+        try:
+            async with asyncio.timeout(left):
+                return await self._attempts(deadline, attempt, may_retry)
+        except TimeoutError:
+            raise LlmFailure(
+                "deadline", f"no answer within the {deadline.seconds:g} s deadline"
+            ) from None
+
+    async def _attempts(
+        self,
+        deadline: Deadline,
+        attempt: Callable[[openai.AsyncOpenAI], Awaitable[_T]],
+        may_retry: Callable[[], bool],
+    ) -> _T:
+        retries = 0
+        while True:
+            timeout = max(0.01, min(self.config.timeout_seconds, deadline.remaining()))
+            try:
+                return await attempt(self._client.with_options(timeout=timeout))
+            except openai.OpenAIError as error:
+                if retries >= self.config.max_retries or not _retryable(error) or not may_retry():
+                    raise
+                wait, left = retry_wait(error, retries), deadline.remaining()
+                if wait >= left:
+                    failure = failure_of(error)
+                    raise LlmFailure(
+                        failure.reason,
+                        f"a retry in {wait:g} s would end past the {deadline.seconds:g} s "
+                        f"deadline ({max(left, 0):.1f} s left); {failure.detail}",
+                    ) from error
+                await asyncio.sleep(wait)
+                retries += 1
 
     # --- the customer (its state moves by the state machine: see Engine.open, Engine.reply) ---
 
@@ -182,7 +312,7 @@ class LlmEngine(Engine):
         messages = customer_messages(scenario, state, gist, transcript, language_of(language))
         speech = _Speech(emit)
         try:
-            model, fingerprint = await self._stream(messages, speech)
+            model, fingerprint = await self._stream(messages, speech, self._budget())
             if not speech.line:
                 raise LlmFailure("empty_answer", "the model's line was empty")
         except LlmFailure as failure:
@@ -198,10 +328,12 @@ class LlmEngine(Engine):
         )
         return CustomerTurn(state, speech.line, trace)
 
-    async def _stream(self, messages: Messages, speech: _Speech) -> tuple[str, str | None]:
-        model, fingerprint = self.config.model, None
-        try:
-            stream = await self._client.chat.completions.create(
+    async def _stream(
+        self, messages: Messages, speech: _Speech, deadline: Deadline
+    ) -> tuple[str, str | None]:
+        async def attempt(client: openai.AsyncOpenAI) -> tuple[str, str | None]:
+            model, fingerprint = self.config.model, None
+            stream = await client.chat.completions.create(
                 model=self.config.model,
                 messages=messages,
                 max_tokens=self.config.max_tokens,
@@ -214,9 +346,12 @@ class LlmEngine(Engine):
                     delta = chunk.choices[0].delta.content if chunk.choices else None
                     if delta:
                         await speech.add(delta)
+            return model, fingerprint
+
+        try:
+            return await self._call(deadline, attempt, lambda: not speech.started)
         except openai.OpenAIError as error:
             raise failure_of(error) from error
-        return model, fingerprint
 
     # --- the judge ------------------------------------------------------------------------------
 
@@ -241,7 +376,7 @@ class LlmEngine(Engine):
 
     async def _judge_by_model(self, scenario: Scenario, message: str, language: str) -> Judgement:
         messages = judge_messages(scenario, message, language)
-        completion, response_format = await self._complete_json(messages)
+        completion, response_format = await self._complete_json(messages, self._budget())
         choice = completion.choices[0] if completion.choices else None
         content = choice.message.content if choice else None
         if not content or not content.strip():
@@ -260,30 +395,35 @@ class LlmEngine(Engine):
         )
         return Judgement(verdict, trace)
 
-    async def _complete_json(self, messages: Messages) -> tuple[Any, str]:
+    async def _complete_json(self, messages: Messages, deadline: Deadline) -> tuple[Any, str]:
         """The completion and the response format that produced it (degrading once)."""
         if not self.json_object_only:
             try:
-                return await self._complete(messages, JSON_SCHEMA_FORMAT), "json_schema"
+                return await self._complete(messages, JSON_SCHEMA_FORMAT, deadline), "json_schema"
             except openai.APIStatusError as error:
                 if not _refuses_json_schema(error):
                     raise failure_of(error) from error
             except openai.OpenAIError as error:
                 raise failure_of(error) from error
         try:
-            completion = await self._complete(messages, JSON_OBJECT_FORMAT)
+            completion = await self._complete(messages, JSON_OBJECT_FORMAT, deadline)
         except openai.OpenAIError as error:
             raise failure_of(error) from error
         self.json_object_only = True  # only once json_object has really been answered
         return completion, "json_object"
 
-    async def _complete(self, messages: Messages, response_format: ResponseFormat) -> Any:
-        return await self._client.chat.completions.create(
-            model=self.config.model,
-            messages=messages,
-            max_tokens=self.config.max_tokens,
-            temperature=0,
-            response_format=response_format,
+    async def _complete(
+        self, messages: Messages, response_format: ResponseFormat, deadline: Deadline
+    ) -> Any:
+        return await self._call(
+            deadline,
+            lambda client: client.chat.completions.create(
+                model=self.config.model,
+                messages=messages,
+                max_tokens=self.config.max_tokens,
+                temperature=0,
+                response_format=response_format,
+            ),
         )
 
     async def _cached(self, key: str) -> Judgement | None:
@@ -354,6 +494,7 @@ __all__ = [
     "JSON_SCHEMA_FORMAT",
     "PLACEHOLDER_API_KEY",
     "PROMPT_VERSION",
+    "Deadline",
     "LlmConfig",
     "LlmEngine",
     "LlmFailure",
@@ -361,4 +502,5 @@ __all__ = [
     "VerdictCache",
     "cache_key",
     "failure_of",
+    "retry_wait",
 ]

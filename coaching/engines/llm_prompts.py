@@ -23,7 +23,7 @@ from coaching.scenario_model import Phrases, Scenario
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam
 
-PROMPT_VERSION = "judge-1/customer-1"
+PROMPT_VERSION = "judge-1/customer-2"
 TRANSCRIPT_LINES = 12
 """Lines of the transcript the customer sees: enough to stay coherent, bounded in tokens."""
 
@@ -39,6 +39,8 @@ _MOVES = {
     "ignored": "The rep did not address your concern: push back, a little less patient.",
     "red_line": "The rep just said something you find unacceptable or hard to believe: "
     "push back firmly; you trust them less now.",
+    "hold": "The rep has answered your concerns, but you are not convinced enough to agree "
+    "yet: say what still holds you back, as the gist does; do not agree.",
 }
 _OUTCOMES = {
     "agreed": "The conversation ends now: you agree to the next step. Close it politely.",

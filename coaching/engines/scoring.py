@@ -7,15 +7,20 @@ DESIGN.md §6: the engine classifies, plain code weighs. Over the turns of a ses
 - a capability's score is the weighted mean of its criteria, 0..100;
 - a red line hit in any turn is a blocker: the session fails whatever the score;
 - passed = overall >= pass mark and no blocker;
-- each missed check comes with its criterion's model answer.
+- each missed check comes with its criterion's model answer;
+- only checks of objections actually raised are scored as missed: given the objections the
+  customer raised (`raised`), a check that settles only objections never raised (it is in
+  their `addressed_by`, and in no raised one's) counts only if passed — it leaves its
+  criterion's total and the missed list otherwise, and a criterion left with no check to
+  count leaves the weighting. `raised=None` counts every check.
 Scores are rounded to two decimals, and the pass mark is compared with the rounded score
 the rep sees.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from coaching.engines.judge import Evidence, TurnVerdict
 from coaching.scenario_model import Scenario, Text
@@ -29,6 +34,9 @@ class CheckResult:
     evidence: Evidence | None
     turn: int | None
     """Index (0-based) of the first turn that passed the check."""
+    counted: bool = True
+    """False for a check missed that only settles objections never raised: not held
+    against the rep."""
 
 
 @dataclass(frozen=True)
@@ -104,15 +112,29 @@ def accumulate(
     return results, tuple(blockers.values())
 
 
+def uncounted_checks(scenario: Scenario, raised: Collection[str] | None) -> frozenset[str]:
+    """Checks tied only to objections never raised (None: every check counts)."""
+    if raised is None:
+        return frozenset()
+    settles: dict[str, set[str]] = {}
+    for objection in scenario.objections:
+        for check_id in objection.addressed_by:
+            settles.setdefault(check_id, set()).add(objection.id)
+    return frozenset(check for check, objections in settles.items() if not objections & {*raised})
+
+
 def criterion_scores(
-    scenario: Scenario, passed_check_ids: Iterable[str]
+    scenario: Scenario, passed_check_ids: Iterable[str], uncounted: Collection[str] = ()
 ) -> tuple[CriterionScore, ...]:
-    """Partial credit per criterion: the share of its checks passed."""
+    """Partial credit per criterion: the share of its checks passed, out of the checks that
+    count (a check in `uncounted` counts only when passed)."""
     passed_ids = set(passed_check_ids)
     scores = []
     for criterion in scenario.criteria:
         passed = sum(1 for check in criterion.checks if check.id in passed_ids)
-        total = len(criterion.checks)
+        total = sum(
+            1 for check in criterion.checks if check.id in passed_ids or check.id not in uncounted
+        )
         scores.append(
             CriterionScore(
                 criterion.id,
@@ -136,6 +158,11 @@ def weighted_score(parts: Iterable[tuple[float, float]]) -> float:
     return round(min(100.0, max(0.0, value)), 2)
 
 
+def _weighing(criteria: Iterable[CriterionScore]) -> list[tuple[float, float]]:
+    """(weight, share) of the criteria that have a check to count."""
+    return [(criterion.weight, criterion.share) for criterion in criteria if criterion.total]
+
+
 def capability_scores(criteria: Sequence[CriterionScore]) -> tuple[CapabilityScore, ...]:
     """Criteria grouped by capability (in order of first appearance), weighted within."""
     groups: dict[str, list[CriterionScore]] = {}
@@ -144,37 +171,62 @@ def capability_scores(criteria: Sequence[CriterionScore]) -> tuple[CapabilitySco
     return tuple(
         CapabilityScore(
             capability,
-            sum(item.weight for item in items),
-            weighted_score((item.weight, item.share) for item in items),
+            sum(item.weight for item in items if item.total),
+            weighted_score(_weighing(items)),
         )
         for capability, items in groups.items()
     )
 
 
-def missed_checks(scenario: Scenario, passed_check_ids: Iterable[str]) -> tuple[MissedCheck, ...]:
+def missed_checks(
+    scenario: Scenario, passed_check_ids: Iterable[str], uncounted: Collection[str] = ()
+) -> tuple[MissedCheck, ...]:
     passed_ids = set(passed_check_ids)
     return tuple(
         MissedCheck(check.id, criterion.id, check.question, check.tip, criterion.model_answer)
         for criterion in scenario.criteria
         for check in criterion.checks
-        if check.id not in passed_ids
+        if check.id not in passed_ids and check.id not in uncounted
     )
 
 
-def score_session(scenario: Scenario, turns: Sequence[TurnVerdict]) -> SessionScore:
+def running_score(
+    scenario: Scenario, passed_check_ids: Iterable[str], raised: Collection[str] | None = None
+) -> float:
+    """The overall score (0..100) of the checks passed so far, as `score_results` weighs it."""
+    uncounted = uncounted_checks(scenario, raised)
+    return weighted_score(_weighing(criterion_scores(scenario, passed_check_ids, uncounted)))
+
+
+def score_session(
+    scenario: Scenario, turns: Sequence[TurnVerdict], raised: Collection[str] | None = None
+) -> SessionScore:
     """The session's scores from its turns' verdicts, in order."""
-    return score_results(scenario, *accumulate(scenario, turns))
+    return score_results(scenario, *accumulate(scenario, turns), raised=raised)
 
 
 def score_results(
-    scenario: Scenario, checks: Sequence[CheckResult], blockers: Sequence[Blocker]
+    scenario: Scenario,
+    checks: Sequence[CheckResult],
+    blockers: Sequence[Blocker],
+    raised: Collection[str] | None = None,
 ) -> SessionScore:
     """The scores from every check's result and the blockers (e.g. after a trainer's
-    overrides changed some of them)."""
-    checks, blockers = tuple(checks), tuple(blockers)
+    overrides changed some of them); `raised`: the objections the customer raised (None:
+    every check counts)."""
+    uncounted = uncounted_checks(scenario, raised)
+    checks = tuple(
+        replace(check, counted=False)
+        if not check.passed and check.check_id in uncounted
+        else replace(check, counted=True)
+        if not check.counted
+        else check
+        for check in checks
+    )
+    blockers = tuple(blockers)
     passed_ids = [check.check_id for check in checks if check.passed]
-    criteria = criterion_scores(scenario, passed_ids)
-    score = weighted_score((criterion.weight, criterion.share) for criterion in criteria)
+    criteria = criterion_scores(scenario, passed_ids, uncounted)
+    score = weighted_score(_weighing(criteria))
     return SessionScore(
         checks=checks,
         criteria=criteria,
@@ -183,7 +235,7 @@ def score_results(
         pass_mark=scenario.pass_mark,
         blockers=blockers,
         passed=score >= scenario.pass_mark and not blockers,
-        missed=missed_checks(scenario, passed_ids),
+        missed=missed_checks(scenario, passed_ids, uncounted),
     )
 
 
@@ -198,7 +250,9 @@ __all__ = [
     "capability_scores",
     "criterion_scores",
     "missed_checks",
+    "running_score",
     "score_results",
     "score_session",
+    "uncounted_checks",
     "weighted_score",
 ]

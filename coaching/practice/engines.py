@@ -71,6 +71,10 @@ class Voices:
     def __init__(self, settings: Settings):
         self.settings = settings
         self._llm: LlmEngine | None = None
+        if settings.llm_model:
+            # The SDK takes a second or two to import: pay it at startup, not inside the
+            # first session's deadline.
+            import coaching.engines.llm  # noqa: F401
 
     def engine(self, name: str, session: AsyncSession) -> Engine:
         """The engine of a session; `llm` caches its verdicts in this database session."""

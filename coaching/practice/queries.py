@@ -167,7 +167,7 @@ def result_of(
     if feedback_withheld(row) or scenario is None or scenario.rubric_hash != row.rubric_hash:
         return None
     verdicts = [verdict_from_json(turn.verdict) for turn in turns if turn.verdict is not None]
-    return results.score(scenario, verdicts, results.rulings(overrides))
+    return results.score(scenario, verdicts, results.rulings(overrides), row)
 
 
 async def replay_practice(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from coaching.engines import customer, judge
 from coaching.engines.base import (
@@ -20,6 +21,7 @@ from coaching.engines.scoring import SessionScore, accumulate, score_results
 from coaching.practice.models import PracticeSession, PracticeTurn, VerdictOverride
 from coaching.practice.rules import apply_overrides
 from coaching.scenario_model import Scenario
+from domain.errors import DomainError
 
 
 def rulings(overrides: Sequence[VerdictOverride]) -> dict[str, bool]:
@@ -31,10 +33,44 @@ def rulings(overrides: Sequence[VerdictOverride]) -> dict[str, bool]:
 
 
 def score(
-    scenario: Scenario, verdicts: Sequence[TurnVerdict], in_force: Mapping[str, bool]
+    scenario: Scenario,
+    verdicts: Sequence[TurnVerdict],
+    in_force: Mapping[str, bool],
+    played: Played | None = None,
 ) -> SessionScore:
+    """The scores in force. With the session (`played`: its persona, difficulty and seed),
+    only checks of the objections its customer raised count as missed (see scoring.py)."""
     checks, blockers = accumulate(scenario, verdicts)
-    return score_results(scenario, *apply_overrides(checks, blockers, in_force))
+    raised = None if played is None else raised_in(scenario, played, verdicts)
+    return score_results(scenario, *apply_overrides(checks, blockers, in_force), raised=raised)
+
+
+class Played(Protocol):
+    """What the customer state machine needs to play a session again (a row or its view)."""
+
+    @property
+    def persona_id(self) -> str: ...
+    @property
+    def difficulty(self) -> str: ...
+    @property
+    def seed(self) -> int: ...
+
+
+def raised_in(
+    scenario: Scenario, played: Played, verdicts: Sequence[TurnVerdict]
+) -> tuple[str, ...] | None:
+    """The objections the customer raised over these verdicts: the state machine played again
+    from the seed (the objections raised depend on the checks passed, never on the wording).
+    None when it cannot be played again (then every check counts)."""
+    try:
+        state, _ = customer.start(scenario, played.persona_id, played.difficulty, played.seed)
+        for verdict in verdicts:
+            if state.finished:
+                break
+            state, _ = customer.respond(scenario, state, signal_of(verdict))
+    except DomainError:
+        return None
+    return customer.raised_objections(state)
 
 
 def engine_passes(scenario: Scenario, verdicts: Sequence[TurnVerdict], item_id: str) -> bool:
@@ -85,7 +121,7 @@ def replay(scenario: Scenario, row: PracticeSession, turns: Sequence[PracticeTur
                 else stored
             )
             same_verdict = verdict_to_json(verdict) == turn.verdict
-            state, line = customer.respond(scenario, state, signal_of(verdict))
+            state, line = customer.respond(scenario, state, signal_of(verdict, turn.rep_message))
         text = line.get(row.language)
         replayed.append(
             ReplayedTurn(
@@ -101,4 +137,13 @@ def replay(scenario: Scenario, row: PracticeSession, turns: Sequence[PracticeTur
     return Replay(identical, tuple(replayed))
 
 
-__all__ = ["Replay", "ReplayedTurn", "engine_passes", "replay", "rulings", "score"]
+__all__ = [
+    "Played",
+    "Replay",
+    "ReplayedTurn",
+    "engine_passes",
+    "raised_in",
+    "replay",
+    "rulings",
+    "score",
+]

@@ -104,7 +104,8 @@ async def review_pack(
     for row in scorable:
         scenario = scenarios[row.scenario_id]
         verdicts = [verdict_from_json(t.verdict) for t in turns.get(row.id, []) if t.verdict]
-        scored = results.score(scenario, verdicts, results.rulings(overrides.get(row.id, [])))
+        in_force = results.rulings(overrides.get(row.id, []))
+        scored = results.score(scenario, verdicts, in_force, row)
         capability_of = {c.criterion_id: c.capability for c in scored.criteria}
         for position, check in enumerate(scored.checks):
             if capability_of[check.criterion_id] not in dimensions:

@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from coaching.engines.customer import numbers_in
 from coaching.engines.judge import Evidence, TurnVerdict
 from coaching.engines.scoring import Blocker, CheckResult
 from coaching.practice.errors import PracticeError
@@ -98,10 +99,13 @@ def turn_feedback(
     verdict: TurnVerdict,
     objection_on_table: str | None,
     passed_before: frozenset[str],
+    customer_said: Sequence[str] | None = None,
 ) -> TurnFeedback:
     """The checks this reply passed; the open checks of the criteria that answer the
     objection the customer had raised (all criteria when none was raised), and a tip from
-    the first of them."""
+    the first of them. Given what the customer said so far (`customer_said`, in the
+    session's language), a tip citing a number the customer never gave is passed over for
+    the next one, else for the check's question."""
     passed_now = frozenset(verdict.passed_check_ids)
     objection = scenario.objection(objection_on_table) if objection_on_table else None
     criteria = scenario.criteria
@@ -110,7 +114,15 @@ def turn_feedback(
         criteria = tuple(criterion for criterion in criteria if criterion in answering)
     done = passed_now | passed_before
     missed = tuple(check for c in criteria for check in c.checks if check.id not in done)
-    tip = next((check.tip for check in missed if check.tip is not None), None)
+    given = None if customer_said is None else numbers_in(" ".join(customer_said))
+    tip = next(
+        (
+            check.tip
+            for check in missed
+            if check.tip is not None and (given is None or _cites_only(check.tip, given))
+        ),
+        None,
+    )
     if tip is None and missed:
         tip = missed[0].question
     return TurnFeedback(
@@ -128,6 +140,11 @@ def turn_feedback(
         tip=tip,
         red_lines=tuple((hit.red_line_id, hit.evidence) for hit in verdict.red_lines),
     )
+
+
+def _cites_only(tip: Text, numbers: set[str]) -> bool:
+    """Whether every number the tip cites (in either language) is one of `numbers`."""
+    return numbers_in(tip.zh) <= numbers and numbers_in(tip.en) <= numbers
 
 
 def _question(scenario: Scenario, check_id: str) -> Text:

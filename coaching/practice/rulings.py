@@ -80,7 +80,7 @@ async def override_verdict(
     )
     await session.flush()
     overrides = (await overrides_of(session, [row.id])).get(row.id, [])
-    result = results.score(scenario, verdicts, results.rulings(overrides))
+    result = results.score(scenario, verdicts, results.rulings(overrides), row)
     row.score, row.passed = result.score, result.passed
     await session.flush()
     await record_evidence(session, row, result)

@@ -148,7 +148,7 @@ async def start_practice(
     seed = rules.new_seed() if seed is None else rules.check_seed(seed)
     persona_id = persona_id or rules.persona_for(scenario, seed)
     language = rules.session_language(language)
-    voice = voices.engine(engine, session)
+    voice = voices.engine(engine, session).turn()  # one deadline for the start
     opened = await voice.open(scenario, persona_id, difficulty, seed, language, emit)
     row = None
     for _ in range(START_RETRIES):
@@ -250,14 +250,14 @@ async def respond_in_practice(
     scenario = scenario_of_session(scenarios, row)
     by_session = await turns_of(session, [row.id])
     turns, verdicts = by_session.get(row.id, []), verdicts_of(by_session, row.id)
-    voice = voices.engine(row.engine, session)
+    voice = voices.engine(row.engine, session).turn()  # one deadline: judge and customer
     state = state_from_json(row.customer_state)
     transcript = _transcript(turns)
     judged = await voice.judge(scenario, message, row.language, transcript)
     answered = await voice.reply(
         scenario,
         state,
-        signal_of(judged.verdict),
+        signal_of(judged.verdict, message),
         [*transcript, Line("rep", message)],
         row.language,
         emit,
@@ -298,8 +298,15 @@ async def respond_in_practice(
     if row.mode == PracticeMode.EXAM.value:
         return Replied(row, turn, None, None, result)
     passed_before = frozenset(check for v in verdicts[:-1] for check in v.passed_check_ids)
-    feedback = rules.turn_feedback(scenario, judged.verdict, state.current_objection, passed_before)
-    running = result or results.score(scenario, verdicts, {})
+    customer_said = [line.text for line in transcript if line.speaker == "customer"]
+    feedback = rules.turn_feedback(
+        scenario,
+        judged.verdict,
+        state.current_objection,
+        passed_before,
+        [*customer_said, answered.line],
+    )
+    running = result or results.score(scenario, verdicts, {}, row)
     return Replied(row, turn, feedback, running, result)
 
 
@@ -357,7 +364,7 @@ async def _close(
     outcome: str | None,
 ) -> SessionScore:
     overrides = (await overrides_of(session, [row.id])).get(row.id, [])
-    result = results.score(scenario, verdicts, results.rulings(overrides))
+    result = results.score(scenario, verdicts, results.rulings(overrides), row)
     _mark_finished(row, outcome, result)
     await session.flush()
     await record_evidence(session, row, result)

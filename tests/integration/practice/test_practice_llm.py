@@ -129,7 +129,7 @@ async def test_a_bad_answer_falls_back_to_rules_and_says_why(api, llm_server, ju
     )
     # The rules machine's own line stands in, and the session goes on.
     state, _ = customer.start(SCENARIO, persona_for(SCENARIO, 3), "normal", 3)
-    _, line = customer.respond(SCENARIO, state, signal_of(rules_verdict))
+    _, line = customer.respond(SCENARIO, state, signal_of(rules_verdict, MESSAGE))
     assert turn["customerLine"] == line.en
     llm_server.script(judge_reply(SCENARIO, "Thanks."), streamed("Fine."))
     assert (await respond(api, session["id"], "Thanks."))["turn"]["number"] == 2

@@ -572,8 +572,9 @@ async def test_the_customer_prompt_never_holds_the_rubric(server, make_engine):
             turn = await engine.reply(SCENARIO, turn.state, signal, transcript, language)
             transcript.append(Line("customer", turn.line))
             moves.add(turn.state.last_move)
-        assert turn.state.outcome == "agreed"
-    assert moves == {"red_line", "ignored", "helpful", "addressed"}  # every move was voiced
+        # A red line was crossed: the customer holds back to the end instead of agreeing.
+        assert turn.state.outcome == "turn_limit"
+    assert moves == {"red_line", "ignored", "helpful", "addressed", "hold"}  # all voiced
 
     sent = "\n".join(m["content"] for request in server.requests for m in request["messages"])
     folded, customer_words = sent.casefold(), _customer_script(SCENARIO)

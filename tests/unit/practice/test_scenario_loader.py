@@ -58,7 +58,7 @@ def test_a_valid_scenario_loads_as_typed_immutable_objects(tmp_path):
     assert scenario.check("ask_budget").counter_indicators is None
     assert scenario.criterion_of("quantify_roi").id == "value"
     assert scenario.objection("timing").addressed_by == ("ask_timeline",)
-    assert scenario.red_lines[0].indicators.en == ("{percent} off",)
+    assert scenario.red_lines[0].indicators.en[0] == "{percent} off"
     assert scenario.closing_lines.declined[0].en == "Bye. (English)"
     assert scenario.raw["criteria"][0]["checks"][0]["id"] == "ask_budget"
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -160,7 +160,7 @@ def _drop_goal(data):
         (lambda d: d.update(pass_mark=120), "$.pass_mark",
          "120 is greater than the maximum of 100"),
         (lambda d: d["red_lines"][0]["indicators"]["zh"].append(""),
-         "$.red_lines[0].indicators.zh[1]", "must not be empty"),
+         "$.red_lines[0].indicators.zh[3]", "must not be empty"),
         (lambda d: d["difficulties"]["easy"].update(patience=True),
          "$.difficulties.easy.patience", "must be an integer, not true or false"),
     ],

@@ -42,7 +42,9 @@ def test_fewer_objections_and_phrasings_warn_but_load(tmp_path):
 
 
 def test_a_red_line_with_one_phrasing_warns(tmp_path):
-    result = loaded(tmp_path, minimal_scenario())
+    data = minimal_scenario()
+    data["red_lines"][0]["indicators"]["zh"] = data["red_lines"][0]["indicators"]["zh"][:1]
+    result = loaded(tmp_path, data)
     paths = {warning.path for warning in result.warnings}
     assert "$.red_lines[0].indicators.zh" in paths
     assert all("recall first" in warning.message for warning in result.warnings)
