@@ -222,8 +222,27 @@ def build_decision(
         co_owner=co_owner,
         tie_break=tie_break_note(table, ranking, winner) if fallback is None else None,
         weights_note=ranking.weights_note,
-        notes=(NO_TERRITORY_NOTE,) if profile.territory is None else (),
+        notes=decision_notes(table, profile, ranking, winner),
     )
+
+
+def decision_notes(
+    table: CandidateTable, profile: LeadProfile, ranking: Ranking, winner: int | None
+) -> tuple[str, ...]:
+    """The territory note, the winner's win estimate as arithmetic, exploration when off, and
+    the drift of any rep among the top five."""
+    notes: tuple[str, ...] = (NO_TERRITORY_NOTE,) if profile.territory is None else ()
+    estimate = ranking.estimate
+    if winner is None or estimate is None:
+        return notes
+    notes += (estimate.arithmetic(winner),)
+    if estimate.exploration != "thompson":
+        notes += (f"exploration {estimate.exploration}",)
+    for i in ranking.order[:TOP]:
+        drift = estimate.drift_note(int(i))
+        if drift is not None:
+            notes += (f"rep {int(table.rep_ids[i])}: {drift}",)
+    return notes
 
 
 def tie_break_note(table: CandidateTable, ranking: Ranking, winner: int | None) -> str | None:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from domain.capability.rules import DEFAULT_DIMENSIONS
+
 DECIMALS = 6
 
 
@@ -36,19 +38,27 @@ class Reason:
             return f"status {d.get('status')}"
         if self.filter == "territory":
             lead, rep = d.get("lead"), list(d.get("rep", []))
-            return f"区域 {lead!r} 不在 {rep} 内" if zh else f"territory {lead!r} not in {rep}"
+            if zh:
+                return f"不负责区域 {lead}（负责：{'、'.join(rep) or '无'}）"
+            return f"territory {lead!r} not in {rep}"
         if self.filter == "capacity_left":
             load = f"{d.get('open_load')}/{d.get('capacity')}"
             return f"负载已满 {load}" if zh else f"load {load}"
         if self.filter == "certification":
-            flags = ", ".join(repr(flag) for flag in d.get("missing", []))
-            return f"缺少认证 {flags}" if zh else f"missing flag {flags}"
+            missing = list(d.get("missing", []))
+            if zh:
+                return f"缺少认证 {'、'.join(missing)}"
+            return f"missing flag {', '.join(repr(flag) for flag in missing)}"
         if self.filter == "capability_minimum":
-            gaps = ", ".join(
-                f"{dim} {score:g} < {d.get('minimum'):g}"
-                for dim, score in d.get("below", {}).items()
-            )
-            return f"能力低于下限：{gaps}" if zh else f"capability below the minimum: {gaps}"
+            below = d.get("below", {}).items()
+            if zh:
+                gaps = "，".join(
+                    f"{DEFAULT_DIMENSIONS.get(dim, (dim, dim))[0]} {score:g} < {d.get('minimum'):g}"
+                    for dim, score in below
+                )
+                return f"能力低于下限：{gaps}"
+            gaps = ", ".join(f"{dim} {score:g} < {d.get('minimum'):g}" for dim, score in below)
+            return f"capability below the minimum: {gaps}"
         if self.filter == "excluded":
             return (
                 "本次路由已排除（如改派前的负责人）" if zh else "excluded by the caller (re-route)"

@@ -1,8 +1,10 @@
 """A routing decision and its explanation, as frozen data that round-trips through JSON.
 
 `Decision.to_json()` gives a dict of JSON types only (store it, show it); `Decision.from_json`
-reads it back. `Decision.explain(language)` and `Decision.why_not(rep_id)` (whose reasons have
-`.text(language)`) put the numbers into sentences in English ("en") or Chinese ("zh").
+reads it back. `Decision.explain(language, reps)` and `Decision.why_not(rep_id)` (whose reasons
+have `.text(language)`) put the numbers into sentences in English ("en") or Chinese ("zh"); the
+fallback reason, tie-break, co-owner reason and notes are stored as an English record, which
+`coaching.routing.sentences` reads back into either language.
 """
 
 from __future__ import annotations
@@ -182,43 +184,18 @@ class Decision:
         """The filters that kept a rep from this lead (empty: the rep was eligible)."""
         return self.exclusions.reasons(rep_id)
 
-    def explain(self, language: str = "en") -> list[str]:
-        """The decision in a few sentences, for the people it concerns."""
-        zh = language == "zh"
-        lines: list[str] = []
-        if self.outcome == "fallback_queue":
-            reason = self.fallback.reason if self.fallback is not None else ""
-            lines.append(
-                f"进入队列 {self.queue}：{reason}"
-                if zh
-                else f"Sent to queue {self.queue}: {reason}"
-            )
-        else:
-            parts = ", ".join(f"{t.term} {t.value:.2f}×{t.weight:.2f}" for t in self.terms)
-            head = f"分配给销售 {self.rep_id}" if zh else f"Assigned to rep {self.rep_id}"
-            if self.outcome == "fallback_owner":
-                head += "（兜底负责人）" if zh else " (fallback owner)"
-            lines.append(f"{head}: {self.total:.3f} = {parts}")
-        lines.append(
-            f"{self.candidate_count} 名候选人中 {self.eligible_count} 名符合条件"
-            if zh
-            else f"{self.eligible_count} of {self.candidate_count} candidates were eligible"
-        )
-        if self.exclusions.counts:
-            counts = ", ".join(f"{name} {n}" for name, n in self.exclusions.counts.items())
-            lines.append(f"排除：{counts}" if zh else f"Excluded: {counts}")
-        for item in (self.weights_note, self.tie_break, *self.notes):
-            if item:
-                lines.append(item)
-        for r in self.relaxations:
-            lines.append(
-                f"放宽第 {r.step + 1} 步：不再要求 {r.drop}（{r.cause}）"
-                if zh
-                else f"Relaxation step {r.step + 1}: dropped {r.drop} ({r.cause})"
-            )
-        if self.co_owner:
-            lines.append(self.co_owner.reason)
-        return lines
+    def explain(
+        self,
+        language: str = "en",
+        reps: Mapping[int, Any] | None = None,
+        cover: str | None = None,
+    ) -> list[str]:
+        """The decision in a few sentences, for the people it concerns, in Chinese ("zh") or
+        English ("en"); `reps` (rep_id → `sentences.RepLabel`) names the reps, `cover` is the
+        co-owner cover note stored beside the explanation. See `coaching.routing.sentences`."""
+        from coaching.routing import sentences  # it reads this module's classes
+
+        return sentences.explain(self, language, reps, cover)
 
 
 def _plain(value: Any) -> Any:

@@ -56,9 +56,14 @@ class Candidate:
 
     - `specialties`: segment → proficiency 1–5; `capability`: dimension → 0–100 (a missing
       dimension counts as 0, so the service fills unknown ones with its default).
-    - `conversion`: (segment, source) → (won, total) over the policy's conversion window;
-      `unit_conversion`: (segment, source) → the mean win rate of the rep's unit there (the
-      prior the rep's own thin history is shrunk toward; missing: the policy's default rate).
+    - `conversion`: (segment, source) → (won, closed) over the policy's conversion window,
+      each closed deal weighted 0.5^(age / half-life) (so the numbers may be fractions);
+      `recent_conversion`: (segment, source, weeks ago) → (won, closed), unweighted, over
+      the drift window (the last `drift.recent_days`; weeks ago 0 = the last 7 days). The
+      pooled estimate (`coaching.routing.estimate`) reads both over every candidate, and the
+      rep's unit from `unit_id`.
+    - `unit_conversion`: no longer read (the estimate pools the unit's outcomes itself); kept
+      so callers written for the windowed rate still build candidates.
     - `recent_assignments`: leads routed to the rep within the policy's fairness window.
     - `external_id`: the rep's external id, which the policy's fallback owner names.
     """
@@ -73,15 +78,24 @@ class Candidate:
     specialties: Mapping[str, int] = field(default_factory=dict)
     capability: Mapping[str, float] = field(default_factory=dict)
     flags: frozenset[str] = frozenset()
-    conversion: Mapping[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    conversion: Mapping[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
     unit_conversion: Mapping[tuple[str, str], float] = field(default_factory=dict)
     recent_assignments: int = 0
     external_id: str | None = None
+    recent_conversion: Mapping[tuple[str, str, int], tuple[float, float]] = field(
+        default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         for name in ("territories", "flags"):
             object.__setattr__(self, name, frozenset(getattr(self, name)))
-        for name in ("specialties", "capability", "conversion", "unit_conversion"):
+        for name in (
+            "specialties",
+            "capability",
+            "conversion",
+            "unit_conversion",
+            "recent_conversion",
+        ):
             object.__setattr__(self, name, _frozen_mapping(getattr(self, name)))
         if self.status not in STATUSES:
             raise ValueError(f"rep {self.rep_id}: status {self.status!r} is not one of {STATUSES}")

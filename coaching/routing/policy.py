@@ -27,6 +27,9 @@ __all__ = [
     "TERMS",
     "CoOwnerRule",
     "Condition",
+    "DriftRule",
+    "EstimateSettings",
+    "ExplorationRule",
     "FilterRule",
     "NeedRule",
     "Policy",
@@ -109,6 +112,50 @@ class RelaxationStep:
 
 
 @dataclass(frozen=True)
+class ExplorationRule:
+    """Thompson sampling on the conversion posterior: the term is the estimate plus a draw's
+    deviation from it, clipped to ±`max_bonus` (a win rate; ±`newcomer_bonus` for a rep with
+    fewer than `newcomer_leads` decayed closed deals); never on high-potential leads.
+    `method` "none" turns it off."""
+
+    method: str = "thompson"
+    max_bonus: float = 0.05
+    seed: int = 0
+    newcomer_bonus: float = 0.2
+    newcomer_leads: float = 5.0
+
+
+@dataclass(frozen=True)
+class DriftRule:
+    """A rep whose wins over the last 1, 2, 4 … weeks (up to `recent_days`) fall `z` standard
+    deviations or more below what their long-run estimate expects (with at least `min_leads`
+    closed there) has drifted; their estimate is then multiplied by
+    (recent wins + `pseudo_wins`) / (expected + `pseudo_wins`)."""
+
+    recent_days: int = 28
+    z: float = 2.0
+    min_leads: int = 6
+    pseudo_wins: float = 1.0
+
+
+@dataclass(frozen=True)
+class EstimateSettings:
+    """The pooled win-rate estimate (see `coaching.routing.estimate`): outcomes weighted by
+    0.5^(age / half_life_days), each level shrunk toward its parent with these pseudo-leads."""
+
+    half_life_days: float = 90.0
+    company: float = 20.0
+    segment: float = 50.0
+    source: float = 50.0
+    unit: float = 50.0
+    rep: float = 25.0
+    rep_segment: float = 10.0
+    rep_source: float = 30.0
+    exploration: ExplorationRule = ExplorationRule()
+    drift: DriftRule = DriftRule()
+
+
+@dataclass(frozen=True)
 class Policy:
     version: str
     weights: tuple[tuple[str, float], ...]
@@ -126,6 +173,7 @@ class Policy:
     fallback_queue: str
     fallback_owner: str | None = None
     source: str = "<memory>"
+    estimate: EstimateSettings = EstimateSettings()
 
     def weight(self, term: str) -> float:
         return dict(self.weights)[term]
@@ -216,6 +264,15 @@ def rule_findings(data: dict) -> list[tuple[tuple, str]]:
                     "the high-potential rule cannot depend on itself",
                 )
             )
+    conversion = data["conversion"]
+    recent_days = conversion.get("drift", {}).get("recent_days")
+    if recent_days is not None and recent_days > conversion["window_days"]:
+        findings.append(
+            (
+                ("conversion", "drift", "recent_days"),
+                f"{recent_days} is longer than the window ({conversion['window_days']} days)",
+            )
+        )
     co_owner = data["co_owner"]
     if co_owner["minimum"] < co_owner["threshold"]:
         findings.append(
@@ -257,6 +314,39 @@ def _build(data: dict, source: str) -> Policy:
         fallback_queue=fallback["queue"],
         fallback_owner=fallback.get("owner"),
         source=source,
+        estimate=_estimate_settings(conversion),
+    )
+
+
+def _estimate_settings(conversion: dict) -> EstimateSettings:
+    """The estimate's settings; a policy written before them gets the defaults (and its
+    `shrinkage_k` as the rep × segment pseudo-leads)."""
+    pseudo = conversion.get("pseudo_leads", {})
+    defaults = EstimateSettings()
+    exploration = conversion.get("exploration", {})
+    drift = conversion.get("drift", {})
+    return EstimateSettings(
+        half_life_days=float(conversion.get("half_life_days", defaults.half_life_days)),
+        company=float(pseudo.get("company", defaults.company)),
+        segment=float(pseudo.get("segment", defaults.segment)),
+        source=float(pseudo.get("source", defaults.source)),
+        unit=float(pseudo.get("unit", defaults.unit)),
+        rep=float(pseudo.get("rep", defaults.rep)),
+        rep_segment=float(pseudo.get("rep_segment", conversion["shrinkage_k"])),
+        rep_source=float(pseudo.get("rep_source", defaults.rep_source)),
+        exploration=ExplorationRule(
+            method=exploration.get("method", ExplorationRule.method),
+            max_bonus=float(exploration.get("max_bonus", ExplorationRule.max_bonus)),
+            seed=int(exploration.get("seed", ExplorationRule.seed)),
+            newcomer_bonus=float(exploration.get("newcomer_bonus", ExplorationRule.newcomer_bonus)),
+            newcomer_leads=float(exploration.get("newcomer_leads", ExplorationRule.newcomer_leads)),
+        ),
+        drift=DriftRule(
+            recent_days=int(drift.get("recent_days", DriftRule.recent_days)),
+            z=float(drift.get("z", DriftRule.z)),
+            min_leads=int(drift.get("min_leads", DriftRule.min_leads)),
+            pseudo_wins=float(drift.get("pseudo_wins", DriftRule.pseudo_wins)),
+        ),
     )
 
 

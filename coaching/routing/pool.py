@@ -5,8 +5,10 @@ What is kept, and when it is read again (see `domain.leads.changes` for the coun
 - the roster (reps, territories, specialties, capability scores, milestone flags): when
   `routing_roster` moved;
 - the conversion history (deals won and lost per rep, segment and source over the policy's
-  window, which starts at the beginning of a UTC day): when `routing_outcomes` moved, the
-  roster changed, or the window moved to another day;
+  window, which starts at the beginning of a UTC day), read as counts per week of close
+  (one grouped statement) and decayed here by the policy's half-life; the last weeks also
+  unweighted, for drift: when `routing_outcomes` moved, the roster changed, or the window
+  moved to another day;
 - open leads per rep and recent assignments: when `routing_load` moved because of someone
   else, or the fairness window moved by more than `RECENT_DRIFT`. A transaction that routes
   through this pool and commits with no other change to the load in between applies its own
@@ -24,9 +26,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 
 import numpy as np
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from coaching.routing.estimate import decay_weight
 from coaching.routing.inputs import DIMENSIONS, Candidate
 from coaching.routing.policy import Policy
 from coaching.routing.table import CandidateTable
@@ -84,15 +87,15 @@ class CandidatePool:
         if roster is None or roster.counter != counters[ROSTER]:
             roster = self._roster = Roster(counters[ROSTER], await _roster(session))
         window = conversion_window_start(now, policy.conversion_window_days)
-        key = (roster.counter, counters[OUTCOMES], window)
+        key = (roster.counter, counters[OUTCOMES], window, _outcome_settings(policy))
         built = self._built
         if built is None or built.key != key:
-            per_rep, unit_rates = await _conversion(session, roster.candidates, window)
+            decayed, recent = await _conversion(session, policy, now)
             table = CandidateTable(
                 replace(
                     c,
-                    conversion=per_rep.get(c.rep_id, {}),
-                    unit_conversion=unit_rates.get(c.unit_id, {}),
+                    conversion=decayed.get(c.rep_id, {}),
+                    recent_conversion=recent.get(c.rep_id, {}),
                 )
                 for c in roster.candidates
             )
@@ -195,42 +198,80 @@ async def _open_leads(session: AsyncSession) -> dict[int, int]:
     return dict(rows.all())
 
 
-async def _conversion(session: AsyncSession, reps: tuple[Candidate, ...], since: datetime):
-    """(won, closed) per rep and (segment, source) since the window's start, and each unit's
-    win rate per (segment, source) — the prior a rep's thin history is shrunk toward."""
+def _outcome_settings(policy: Policy) -> tuple:
+    return (
+        policy.conversion_window_days,
+        policy.estimate.half_life_days,
+        policy.estimate.drift.recent_days,
+    )
+
+
+def week_starts(now: datetime, window_days: int) -> list[datetime]:
+    """The start of each week of close, newest first: week b covers the 7 days ending
+    7·b days before the end of today (UTC); the last one reaches back to the window's start."""
+    end = conversion_window_start(now, 0) + timedelta(days=1)
+    weeks = -(-(window_days + 1) // 7)
+    return [end - timedelta(days=7 * (b + 1)) for b in range(weeks)]
+
+
+def week_age_days(week: int) -> float:
+    """The age the decay gives week `week` (its middle, from the end of today)."""
+    return 7 * week + 3.5
+
+
+async def outcome_weeks(session: AsyncSession, since: datetime, starts: list[datetime]):
+    """(rep, segment, source, week, won, closed) for deals closed since `since`, one grouped
+    statement: the week of close is a CASE over the week starts, in a subquery so both
+    databases group by it."""
     won = case((Opportunity.stage == Stage.WON.value, 1), else_=0)
-    rows = await session.execute(
+    whens = [(Opportunity.stage_entered_at >= start, b) for b, start in enumerate(starts[:-1])]
+    week = case(*whens, else_=len(starts) - 1) if whens else literal(0)
+    closed = (
         select(
-            Opportunity.owner_rep_id,
-            Account.segment,
-            func.coalesce(Opportunity.source_lead, "unknown"),
-            func.sum(won),
-            func.count(),
+            Opportunity.owner_rep_id.label("rep_id"),
+            Account.segment.label("segment"),
+            func.coalesce(Opportunity.source_lead, "unknown").label("source"),
+            week.label("week"),
+            won.label("won"),
         )
         .join(Account, Account.id == Opportunity.account_id)
         .where(
             Opportunity.stage.in_((Stage.WON.value, Stage.LOST.value)),
             Opportunity.stage_entered_at >= since,
+            Opportunity.owner_rep_id.is_not(None),
         )
-        .group_by(Opportunity.owner_rep_id, Account.segment, Opportunity.source_lead)
+        .subquery()
     )
-    unit_of = {rep.rep_id: rep.unit_id for rep in reps}
-    per_rep: dict[int, dict[tuple[str, str], tuple[int, int]]] = defaultdict(dict)
-    per_unit: dict[int, dict[tuple[str, str], list[int]]] = defaultdict(
-        lambda: defaultdict(lambda: [0, 0])
+    rows = await session.execute(
+        select(
+            closed.c.rep_id,
+            closed.c.segment,
+            closed.c.source,
+            closed.c.week,
+            func.sum(closed.c.won),
+            func.count(),
+        ).group_by(closed.c.rep_id, closed.c.segment, closed.c.source, closed.c.week)
     )
-    for rep_id, segment, source, wins, total in rows:
-        per_rep[rep_id][(segment, source)] = (int(wins), int(total))
-        unit = unit_of.get(rep_id)
-        if unit is not None:
-            tally = per_unit[unit][(segment, source)]
-            tally[0] += int(wins)
-            tally[1] += int(total)
-    rates = {
-        unit: {key: wins / total for key, (wins, total) in tallies.items() if total}
-        for unit, tallies in per_unit.items()
-    }
-    return per_rep, rates
+    return rows.all()
+
+
+async def _conversion(session: AsyncSession, policy: Policy, now: datetime):
+    """Per rep: (segment, source) → (won, closed) decayed by week of close over the policy's
+    window, and (segment, source, week) → (won, closed) unweighted for the drift window."""
+    since = conversion_window_start(now, policy.conversion_window_days)
+    starts = week_starts(now, policy.conversion_window_days)
+    half_life = policy.estimate.half_life_days
+    recent_weeks = -(-policy.estimate.drift.recent_days // 7)
+    decayed: dict[int, dict[tuple[str, str], tuple[float, float]]] = defaultdict(dict)
+    recent: dict[int, dict[tuple[str, str, int], tuple[float, float]]] = defaultdict(dict)
+    for rep_id, segment, source, week, wins, total in await outcome_weeks(session, since, starts):
+        week, wins, total = int(week), int(wins or 0), int(total)
+        weight = float(decay_weight(week_age_days(week), half_life))
+        old_won, old_total = decayed[rep_id].get((segment, source), (0.0, 0.0))
+        decayed[rep_id][(segment, source)] = (old_won + weight * wins, old_total + weight * total)
+        if week < recent_weeks:
+            recent[rep_id][(segment, source, week)] = (float(wins), float(total))
+    return decayed, recent
 
 
 async def _recent_assignments(session: AsyncSession, since: datetime) -> dict[int, int]:
@@ -242,4 +283,4 @@ async def _recent_assignments(session: AsyncSession, since: datetime) -> dict[in
     return {rep_id: count for rep_id, count in rows if rep_id is not None}
 
 
-__all__ = ["CandidatePool", "conversion_window_start"]
+__all__ = ["CandidatePool", "conversion_window_start", "outcome_weeks", "week_starts"]

@@ -1,8 +1,9 @@
 """The candidates as columns of numbers, so filters and terms run over every rep at once.
 
 Reps are kept sorted by rep_id, which makes every result independent of the order the caller
-listed them in. Per-lead lookups (a territory, a flag, a segment's proficiencies, a segment and
-source's conversion history) are built on first use and cached on the table.
+listed them in. Per-lead lookups (a territory, a flag, a segment's proficiencies, the pooled
+win-rate estimate and its posterior for a segment and source) are built on first use and cached
+on the table; the exploration draw is made per lead and never cached.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from functools import cached_property
 
 import numpy as np
 
-from coaching.routing import terms
+from coaching.routing import estimate, terms
 from coaching.routing.inputs import DIMENSIONS, STATUSES, Candidate
 from coaching.routing.lead_rules import LeadProfile
 from coaching.routing.policy import Policy
@@ -92,19 +93,45 @@ class CandidateTable:
             ),
         )
 
-    def history(
-        self, segment: str, source: str, default_rate: float
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(won, total, unit_rate) arrays for one segment and source."""
+    def outcomes(self) -> estimate.Outcomes:
+        """Every rep's decayed and recent outcomes as dense arrays."""
 
         def build():
-            key = (segment, source)
-            won_total = [c.conversion.get(key, (0, 0)) for c in self.candidates]
-            rates = [c.unit_conversion.get(key, default_rate) for c in self.candidates]
-            pairs = np.array(won_total, dtype=float).reshape(len(self), 2)
-            return pairs[:, 0], pairs[:, 1], np.array(rates, dtype=float)
+            units: dict[int | None, int] = {}
+            codes = [units.setdefault(c.unit_id, len(units)) for c in self.candidates]
+            return estimate.outcomes_of(self.candidates, np.array(codes, dtype=np.int64))
 
-        return self.cached(("history", segment, source, default_rate), build)
+        return self.cached(("outcomes",), build)
+
+    def estimate_fit(self, policy: Policy) -> estimate.Fit:
+        """The pooled win-rate hierarchy over every rep (lead-independent)."""
+        settings, rate = policy.estimate, policy.default_unit_rate
+        return self.cached(
+            ("estimate_fit", settings, rate),
+            lambda: estimate.fit(self.outcomes(), settings, rate),
+        )
+
+    def posterior(self, policy: Policy, segment: str, source: str) -> dict:
+        """Mean, sd and Beta parameters per rep for one segment and source (no exploration)."""
+        settings, rate = policy.estimate, policy.default_unit_rate
+
+        def build():
+            values = estimate.for_lead(self.estimate_fit(policy), segment, source)
+            return values | {"segment": segment, "source": source}
+
+        return self.cached(("posterior", settings, rate, segment, source), build)
+
+    def lead_estimate(self, profile: LeadProfile, policy: Policy) -> estimate.LeadEstimate:
+        """The estimate for this lead, with its exploration draw (seeded by the policy's seed,
+        the lead's profile and the reps' open load and recent assignments)."""
+        salt = (int(self.open_load.sum()), int(self.recent.sum()), len(self))
+        return estimate.lead_estimate(
+            self.estimate_fit(policy),
+            self.posterior(policy, profile.segment, profile.source),
+            policy,
+            high_potential=profile.high_potential,
+            seed=estimate.draw_seed(policy, _profile_key(profile), salt),
+        )
 
     def load_ratio(self, open_load: np.ndarray | None = None) -> np.ndarray:
         load = self.open_load if open_load is None else open_load
@@ -151,11 +178,29 @@ def filter_failures(
     return fails
 
 
-def static_terms(table: CandidateTable, profile: LeadProfile, policy: Policy) -> dict:
-    """The terms that do not change as a rep takes leads: specialty, capability, conversion
-    (each cached on the table by what it depends on)."""
-    segment, source, needs = profile.segment, profile.source, profile.needs
-    k, rate = policy.shrinkage_k, policy.default_unit_rate
+def _profile_key(profile: LeadProfile) -> tuple:
+    return (
+        profile.segment,
+        profile.source,
+        profile.territory,
+        profile.needs,
+        profile.flags,
+        profile.high_potential,
+    )
+
+
+def static_terms(
+    table: CandidateTable,
+    profile: LeadProfile,
+    policy: Policy,
+    lead_estimate: estimate.LeadEstimate | None = None,
+) -> dict:
+    """The terms that do not change as a rep takes leads: specialty, capability (cached on the
+    table by what they depend on) and conversion (the pooled estimate plus this lead's
+    exploration bonus, see `coaching.routing.estimate`)."""
+    segment, needs = profile.segment, profile.needs
+    if lead_estimate is None:
+        lead_estimate = table.lead_estimate(profile, policy)
     return {
         "specialty": table.cached(
             ("specialty_term", segment), lambda: terms.specialty_term(table.proficiency(segment))
@@ -164,15 +209,17 @@ def static_terms(table: CandidateTable, profile: LeadProfile, policy: Policy) ->
             ("capability_term", needs),
             lambda: terms.capability_term(table.capability[:, [DIMENSION_INDEX[d] for d in needs]]),
         ),
-        "conversion": table.cached(
-            ("conversion_term", segment, source, k, rate),
-            lambda: terms.conversion_term(*table.history(segment, source, rate), k),
-        ),
+        "conversion": lead_estimate.term,
     }
 
 
-def all_terms(table: CandidateTable, profile: LeadProfile, policy: Policy) -> dict:
-    return static_terms(table, profile, policy) | {
+def all_terms(
+    table: CandidateTable,
+    profile: LeadProfile,
+    policy: Policy,
+    lead_estimate: estimate.LeadEstimate | None = None,
+) -> dict:
+    return static_terms(table, profile, policy, lead_estimate) | {
         "load": terms.load_term(table.open_load, table.capacity),
         "fairness": terms.fairness_term(table.recent, policy.fairness_half_at),
     }
@@ -217,6 +264,9 @@ class Ranking:
     totals: np.ndarray
     weights: dict[str, float]
     weights_note: str | None
+    estimate: estimate.LeadEstimate | None = None
+    """The conversion term's arithmetic per rep: the pooled estimate, its sd, drift and the
+    exploration bonus (`estimate.arithmetic(i)`, `estimate.drift_note(i)` for rep index i)."""
 
 
 def dropped_filters(policy: Policy, level: int) -> frozenset[str]:
@@ -265,7 +315,19 @@ def rank(
             )
         )
     weights, note = terms.effective_weights(policy)
-    rep_terms = all_terms(table, profile, policy)
+    lead_estimate = table.lead_estimate(profile, policy)
+    rep_terms = all_terms(table, profile, policy, lead_estimate)
     totals = terms.combine(rep_terms, weights) if len(table) else np.zeros(0)
     order = rank_order(table, np.flatnonzero(eligible), totals)
-    return Ranking(level, tuple(applied), fails, eligible, order, rep_terms, totals, weights, note)
+    return Ranking(
+        level,
+        tuple(applied),
+        fails,
+        eligible,
+        order,
+        rep_terms,
+        totals,
+        weights,
+        note,
+        lead_estimate,
+    )

@@ -41,9 +41,12 @@ def load_term(open_load, capacity):
 
 
 def conversion_term(won, total, unit_rate, k):
-    """The rep's win rate for the lead's segment and source, shrunk toward the unit's mean when
-    the history is thin: (won + k·unit_rate) / (total + k). With k = 0 and no history the unit
-    rate stands in (0/0 would mean nothing)."""
+    """The windowed win rate routing used before the pooled estimate: the rep's rate for the
+    segment and source, shrunk toward the unit's mean when the history is thin:
+    (won + k·unit_rate) / (total + k). With k = 0 and no history the unit rate stands in.
+    The router now scores conversion with `coaching.routing.estimate` (pooled over company,
+    team, rep, rep × segment and rep × source, time-decayed, with exploration); this is the
+    same Beta shrinkage for a single level, kept for callers and tests of that formula."""
     won = np.asarray(won, dtype=float)
     total = np.asarray(total, dtype=float)
     unit_rate = np.clip(np.asarray(unit_rate, dtype=float), 0, 1)

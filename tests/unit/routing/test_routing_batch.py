@@ -10,9 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coaching.routing import DIMENSIONS, Decision, assign_batch, greedy_batch, lead_needs
+from coaching.routing.lead_rules import profile_of
+from coaching.routing.table import CandidateTable
 from coaching.routing.terms import (
     capability_term,
-    conversion_term,
     effective_weights,
     fairness_term,
     load_term,
@@ -127,18 +128,19 @@ def test_splitting_a_large_component_still_respects_every_rule():
 # --- against a brute force -----------------------------------------------------------------
 
 
-def oracle_value(policy, the_lead, candidate, slot):
+def oracle_value(policy, the_lead, candidate, slot, reps):
     """The score of giving `the_lead` to `candidate` as its (slot+1)-th new lead, computed
     straight from the term functions."""
     weights, _ = effective_weights(policy)
     needs = lead_needs(the_lead, policy)
-    won, total = candidate.conversion.get((the_lead.segment, the_lead.source), (0, 0))
-    rate = candidate.unit_conversion.get((the_lead.segment, the_lead.source), 0.2)
+    # the pooled estimate (and its exploration draw) is over every rep of the batch's table
+    table = CandidateTable(reps)
+    estimate = table.lead_estimate(profile_of(the_lead, policy), policy)
     terms = {
         "specialty": specialty_term(candidate.specialties.get(the_lead.segment, 0)),
         "capability": capability_term([candidate.capability.get(d, 0) for d in needs]),
         "load": load_term(candidate.open_load + slot, candidate.capacity),
-        "conversion": conversion_term(won, total, rate, policy.shrinkage_k),
+        "conversion": estimate.term[table.index[candidate.rep_id]],
         "fairness": fairness_term(candidate.recent_assignments + slot, policy.fairness_half_at),
     }
     return sum(weights[t] * float(v) for t, v in terms.items())
@@ -165,7 +167,7 @@ def brute_force(batch, reps, policy):
                 ok = False
                 break
             counts[candidate.rep_id] = slot + 1
-            total += oracle_value(policy, the_lead, candidate, slot)
+            total += oracle_value(policy, the_lead, candidate, slot, reps)
         if ok:
             assigned = sum(c is not None for c in choice)
             if (assigned, total) > (best[0], best[1] + 1e-9):
@@ -185,5 +187,5 @@ def test_the_solver_finds_the_brute_force_optimum(batch, reps):
     by_id = {r.rep_id: r for r in reps}
     for a in result.assignments:
         if a.outcome == "assigned":
-            expected = oracle_value(policy, batch[a.index], by_id[a.rep_id], a.slot)
+            expected = oracle_value(policy, batch[a.index], by_id[a.rep_id], a.slot, reps)
             assert a.total == pytest.approx(expected, abs=1e-12)

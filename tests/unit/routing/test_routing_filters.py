@@ -61,7 +61,7 @@ def test_territory():
 def test_a_lead_without_territory_skips_the_territory_filter_and_says_so():
     decision = decide(lead(territory=None), [rep(1, territories={"chengdu"})], simple_policy())
     assert decision.rep_id == 1
-    assert decision.notes == ("the lead has no territory: the territory filter was not applied",)
+    assert decision.notes[0] == "the lead has no territory: the territory filter was not applied"
 
 
 def test_certification_applies_only_to_the_leads_its_condition_names():
