@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -71,7 +72,7 @@ class Context:
         actor = await self.actor()
         if actor is None:
             raise GraphQLError(
-                f"Not authenticated: {self._auth_failure}. 未认证：请提供有效的访问令牌。",
+                unauthenticated(self._auth_failure, self.language),
                 extensions={"code": "UNAUTHENTICATED"},
             )
         return actor
@@ -84,4 +85,37 @@ class Context:
 
 
 def language_of(accept_language: str | None) -> str:
+    """ "en" when the caller's first choice is English, else "zh" (the default)."""
     return "en" if (accept_language or "").strip().lower().startswith("en") else "zh"
+
+
+# Why a credential was refused, as the authenticator words it (api/core/auth.py and
+# domain/org/access.py), in Chinese: (pattern over the English reason, the Chinese reason).
+AUTH_FAILURES_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), zh)
+    for pattern, zh in (
+        (r"^no Authorization header$", "请求没有 Authorization 请求头"),
+        (r"^the Authorization header must be ", "Authorization 请求头须为 Bearer <令牌>"),
+        (r"^unknown API token$", "令牌不存在"),
+        (r"^API token revoked$", "令牌已被吊销"),
+        (r"^API token expired$", "令牌已过期"),
+        (r"^API token user inactive$", "令牌所属的账号已停用"),
+        (r"^no active Pacer user with login (?P<login>.+)$", "没有登录名为 {login} 的在用账号"),
+        (r"^JWT signed with an unknown key id$", "JWT 的签名密钥编号（kid）未知"),
+        (r"^JWT algorithm (?P<algorithm>.+) is not accepted$", "不接受 JWT 签名算法 {algorithm}"),
+        (r"^JWT expired$", "JWT 已过期"),
+        (r"^invalid JWT", "JWT 无效"),
+        (r"^JWT has no (?P<claim>.+) claim naming", "JWT 中没有指明账号的 {claim} 声明"),
+    )
+)
+
+
+def unauthenticated(reason: str | None, language: str) -> str:
+    """UNAUTHENTICATED in the caller's language, with the reason the credential failed."""
+    reason = reason or "no credential"
+    if language == "en":
+        return f"Not authenticated: {reason}. Send a valid access token."
+    for pattern, zh in AUTH_FAILURES_ZH:
+        if found := pattern.search(reason):
+            return f"未认证：{zh.format(**found.groupdict())}。请提供有效的访问令牌。"
+    return "未认证：请提供有效的访问令牌。"

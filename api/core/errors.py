@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Any
@@ -17,9 +17,10 @@ from strawberry.extensions import MaskErrors
 from strawberry.relay.types import InvalidGlobalIDError
 from strawberry.types import Info
 
-from api.core.scalars import InvalidScalar
+from api.core.scalars import JSON_BYTES, JSON_NESTING, InvalidScalar
 from domain.errors import BrokenRules, DomainError
 from domain.kernel.actor import Actor
+from domain.kernel.time import FIRST_YEAR, LAST_YEAR
 
 log = logging.getLogger("pacer.api")
 
@@ -163,22 +164,47 @@ class ErrorPolicy(MaskErrors):
         self.mask = mask
         self.hints = hints
 
+    def on_operation(self) -> Iterator[None]:
+        """Also an error another extension raises out of the operation (the document limits
+        parse a long document themselves), which never reaches `_process_errors`."""
+        try:
+            yield from super().on_operation()
+        except GraphQLError as error:
+            language = getattr(self.execution_context.context, "language", "zh")
+            message = None if language == "en" else limit_in_chinese(error.message)
+            if message is None:
+                raise
+            raise GraphQLError(
+                message,
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                original_error=error.original_error,
+                extensions=error.extensions,
+            ) from None
+
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        classified = [self._classify(error) for error in errors]
-        if not self.hints:
-            for error in classified:
+        language = getattr(self.execution_context.context, "language", "zh")
+        classified = [self._classify(error, language) for error in errors]
+        for error in classified:
+            if language != "en":
+                error.message = (
+                    limit_in_chinese(error.message) or scalar_in_chinese(error) or error.message
+                )
+            if not self.hints:
                 error.message = without_hints(error.message)
         return classified
 
-    def _classify(self, error: GraphQLError) -> GraphQLError:
+    def _classify(self, error: GraphQLError, language: str = "zh") -> GraphQLError:
         original = error.original_error
         if isinstance(original, InvalidGlobalIDError):
-            error.message += " IDs are the opaque strings this API returns. ID 格式无效。"
+            error.message = invalid_global_id(error.message, language)
             return _with_code(error, ApiError.INVALID_ID)
         if isinstance(original, InvalidScalar):
             return _with_code(error, "BAD_USER_INPUT")
         if original is not None and not isinstance(original, GraphQLError):
-            return self._unexpected(error)
+            return self._unexpected(error, language)
         if (error.extensions or {}).get("code"):
             return error
         if error.path is None:
@@ -188,7 +214,7 @@ class ErrorPolicy(MaskErrors):
             )
         return _with_code(error, "BAD_USER_INPUT")
 
-    def _unexpected(self, error: GraphQLError) -> GraphQLError:
+    def _unexpected(self, error: GraphQLError, language: str = "zh") -> GraphQLError:
         request_id = getattr(self.execution_context.context, "request_id", "-")
         log.error(
             "unexpected error in request %s at %s",
@@ -199,8 +225,9 @@ class ErrorPolicy(MaskErrors):
         message = error.message
         if self.mask:
             message = (
-                f"Unexpected error (request id {request_id}). "
-                f"服务器内部错误（请求编号 {request_id}）。"
+                f"Unexpected error (request id {request_id})."
+                if language == "en"
+                else f"服务器内部错误（请求编号 {request_id}）。"
             )
         return GraphQLError(
             message,
@@ -211,6 +238,90 @@ class ErrorPolicy(MaskErrors):
 
 
 SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+GLOBAL_ID_VALUE = re.compile(r"GlobalID: (?P<value>.*?)\.?$")
+
+# The limits Pacer sets on a document (strawberry's depth and alias limiters, graphql-core's
+# token limit) word their refusals in English: (pattern, the Chinese message).
+LIMITS_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), zh)
+    for pattern, zh in (
+        (
+            r"^'anonymous' exceeds maximum operation depth of (?P<limit>\d+)$",
+            "查询的嵌套深度超过上限 {limit}，请减少嵌套层级。",
+        ),
+        (
+            r"^'(?P<name>.*)' exceeds maximum operation depth of (?P<limit>\d+)$",
+            "操作 {name} 的嵌套深度超过上限 {limit}，请减少嵌套层级。",
+        ),
+        (
+            r"^(?P<found>\d+) aliases found\. Allowed: (?P<limit>\d+)$",
+            "查询使用了 {found} 个别名，上限为 {limit}，请减少别名。",
+        ),
+        (
+            r"^Syntax Error: Document contains more than (?P<limit>\d+) tokens\. "
+            r"Parsing aborted\.$",
+            "查询文档超过 {limit} 个词法单元，已停止解析，请拆分查询。",
+        ),
+    )
+)
+
+
+def limit_in_chinese(message: str) -> str | None:
+    """A document-limit refusal in Chinese; None for any other message."""
+    for pattern, zh in LIMITS_ZH:
+        if found := pattern.match(message):
+            return zh.format(**found.groupdict())
+    return None
+
+
+# A value Pacer's own scalars refuse, as graphql-core words it around the scalar's message.
+SCALAR_VARIABLE = re.compile(
+    r"^Variable '(?P<variable>\$\w+)' has invalid value(?: at (?P<at>\S+))?: "
+    r"Expected value of type '(?P<type>[^']+)'"
+)
+SCALAR_LITERAL = re.compile(r"^Expected value of type '(?P<type>[^']+)'")
+SCALAR_FOUND = re.compile(r"; found: (?P<found>.*?)\.?$")
+SCALARS_ZH = {
+    "BigInt": "整数（-2^63 与 2^63 之间，最多 19 位数字）",
+    "Date": f"日期 YYYY-MM-DD（{FIRST_YEAR}–{LAST_YEAR} 年）",
+    "DateTime": (
+        f"带时区偏移的日期时间，如 2026-03-05T09:30:00+08:00（{FIRST_YEAR}–{LAST_YEAR} 年）"
+    ),
+    "JSON": f"JSON 值（最多嵌套 {JSON_NESTING} 层、{JSON_BYTES} 字节，不含 NaN 或 Infinity）",
+}
+
+
+def scalar_in_chinese(error: GraphQLError) -> str | None:
+    """A value one of Pacer's scalars refused, in Chinese: which variable or argument, what the
+    type takes and what came; None for any other error."""
+    cause: Any = error.original_error
+    while cause is not None and not isinstance(cause, InvalidScalar):
+        cause = getattr(cause, "original_error", None)
+    if cause is None:
+        return None
+    variable, literal = SCALAR_VARIABLE.match(error.message), SCALAR_LITERAL.match(error.message)
+    found = SCALAR_FOUND.search(error.message)
+    matched = variable or literal
+    type_name = matched.group("type") if matched else None
+    takes = SCALARS_ZH.get((type_name or "").rstrip("!"), f"{type_name} 类型的有效值")
+    if variable is not None:
+        where = variable.group("variable") + (
+            f" 中 {variable.group('at')} " if variable.group("at") else " "
+        )
+        head = f"变量 {where}的值无效"
+    else:
+        head = "参数值无效"
+    tail = f"，收到 {found.group('found')}" if found else ""
+    return f"{head}：须为{takes}{tail}。" if type_name else f"{head}{tail}。"
+
+
+def invalid_global_id(message: str, language: str) -> str:
+    """INVALID_ID for an ID that is not a global ID at all (strawberry's message names it)."""
+    if language == "en":
+        return f"{message} IDs are the opaque strings this API returns."
+    found = GLOBAL_ID_VALUE.search(message)
+    value = f" {found.group('value')} " if found else ""
+    return f"ID{value}格式无效：ID 须是本接口返回的不透明字符串。"
 
 
 def without_hints(message: str) -> str:

@@ -29,9 +29,9 @@ def graphql_enum(enum_cls: type[LabelledEnum], description: str) -> type[Labelle
 class ManagedLabel:
     _model: ClassVar[Any] = None  # the ORM class behind each implementing type
 
-    code: str
-    label_zh: str
-    label_en: str
+    code: str = strawberry.field(description="Stable code; send it back in inputs.")
+    label_zh: str = strawberry.field(description="The label in Chinese (zh-CN).")
+    label_en: str = strawberry.field(description="The label in English.")
 
     @strawberry.field(description="In your language.")
     def label(self, info: Info) -> str:

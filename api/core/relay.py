@@ -32,15 +32,36 @@ def id_of(global_id: relay.GlobalID, type_name: str) -> int | None:
     return row_id(global_id.node_id) if global_id.type_name == type_name else None
 
 
+# What a node type is called in Chinese, for INVALID_ID (another type keeps its name).
+NODE_LABELS_ZH = {
+    "Account": "客户",
+    "Alert": "预警",
+    "AlertTask": "预警任务",
+    "ApiToken": "访问令牌",
+    "Delivery": "通知投递",
+    "Lead": "线索",
+    "NotificationSubscription": "通知订阅",
+    "Opportunity": "商机",
+    "OrgUnit": "组织单元",
+    "PracticeSession": "练习",
+    "Rep": "销售代表",
+    "ReviewSuggestion": "调整建议",
+    "Target": "目标",
+    "User": "用户",
+    "WeeklyReview": "周复盘",
+}
+
+
 def decode_id(global_id: relay.GlobalID | None, type_name: str, field: str) -> int | None:
     """The database id inside a global ID of the expected type, else INVALID_ID on `field`."""
     if global_id is None:
         return None
     number = id_of(global_id, type_name)
     if number is None:
+        label = NODE_LABELS_ZH.get(type_name)
         raise InvalidInput(
             ApiError.INVALID_ID,
-            f"这不是一个有效的 {type_name} ID",
+            f"这不是有效的{label} ID" if label else f"这不是有效的 {type_name} ID",
             f"Expected the ID of a {type_name}",
             field,
         )

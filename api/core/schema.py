@@ -15,6 +15,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from api.core.descriptions import describe_roots
 from api.core.errors import ErrorPolicy
 from api.core.input_checks import InputChecks
 from api.core.limits import DocumentLimits, KnownDocuments
@@ -76,6 +77,7 @@ Mutation = merge_types(
     ),
 )
 Subscription = merge_types("Subscription", (AlertsSubscription, PracticeSubscription))
+describe_roots(Query, Mutation, Subscription)
 
 
 class PacerSchema(strawberry.Schema):

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
 
 from domain.errors import BrokenRules, DomainError, InvalidInput
+from domain.kernel import schema_messages
 from domain.kernel.errors import KernelError
 from domain.leads.errors import LeadError
 
@@ -137,13 +139,8 @@ def clean_lead(item: IntakeItem, validator: Draft202012Validator, prefix: str = 
         )
     contact = _clean_contact(item.contact, refuse)
     for error in sorted(validator.iter_errors(item.attributes), key=lambda e: list(e.path)):
-        where = ".".join(str(part) for part in error.absolute_path)
-        refuse(
-            LeadError.ATTRIBUTE_INVALID,
-            f"属性不符合线索表单定义：{error.message}",
-            f"The attribute does not fit the intake schema: {error.message}",
-            "attributes" + (f".{where}" if where else ""),
-        )
+        zh, en, where = attribute_problem(error)
+        refuse(LeadError.ATTRIBUTE_INVALID, zh, en, "attributes" + (f".{where}" if where else ""))
     if problems:
         raise BrokenRules(problems)
     return CleanLead(
@@ -154,6 +151,24 @@ def clean_lead(item: IntakeItem, validator: Draft202012Validator, prefix: str = 
         contact=contact,
         attributes=dict(item.attributes),
         **slugs,
+    )
+
+
+def attribute_problem(error: ValidationError) -> tuple[str, str, str]:
+    """A violation of the intake schema in zh-CN and en, each naming the attribute, and its
+    path in the attributes ("" for the attributes as a whole)."""
+    broken = schema_messages.rule(error)
+    where = broken.where()
+    if where:
+        return (
+            f"属性 {where} 不符合线索表单定义：{broken.zh}",
+            f"The attribute {where} does not fit the intake schema: it {broken.en}",
+            where,
+        )
+    return (
+        f"属性不符合线索表单定义：{broken.zh}",
+        f"The attributes object does not fit the intake schema: it {broken.en}",
+        where,
     )
 
 

@@ -72,35 +72,35 @@ RunAlerts = mutation_types(
 )
 
 
-@strawberry.input
+@strawberry.input(description="Take note of an open alert.")
 class AcknowledgeAlertInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="The alert.")
 
 
-@strawberry.input
+@strawberry.input(description="Hand an alert to another user.")
 class AssignAlertInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="The alert.")
     assignee_id: relay.GlobalID = strawberry.field(description="A user who can see the alert.")
 
 
-@strawberry.input
+@strawberry.input(description="A comment on an alert, kept in its history.")
 class CommentOnAlertInput:
-    id: relay.GlobalID
-    body: str
+    id: relay.GlobalID = strawberry.field(description="The alert.")
+    body: str = strawberry.field(description="The comment.")
 
 
-@strawberry.input
+@strawberry.input(description="Resolve an alert by hand.")
 class ResolveAlertInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="The alert.")
     reason: str = strawberry.field(description="Why it is resolved; kept in the history.")
 
 
-@strawberry.input
+@strawberry.input(description="Record an alert task as done.")
 class CompleteAlertTaskInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="The task.")
     outcome: str = strawberry.field(description="What was agreed, e.g. the 1:1's actions.")
 
 
-@strawberry.input
+@strawberry.input(description="Evaluate every alert rule for one day.")
 class RunAlertsInput:
     day: date | None = strawberry.field(default=None, description="Default: today.")

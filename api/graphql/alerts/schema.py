@@ -4,11 +4,13 @@ and the live `alertRaised` subscription."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.core.descriptions import After, First
 from api.core.errors import coded_error, perform, read
 from api.core.loaders import Loaders
 from api.core.permissions import ADMINS, READ_ORG, allow
@@ -59,13 +61,29 @@ class AlertsQuery:
     async def alerts(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        unit_id: relay.GlobalID | None = None,
-        rep_id: relay.GlobalID | None = None,
-        severities: list[Severity] | None = None,
-        statuses: list[AlertStatus] | None = None,
-        rules: list[AlertRule] | None = None,
+        first: First = None,
+        after: After = None,
+        unit_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(
+                description="Only alerts of this OrgUnit's subtree; null: your whole scope."
+            ),
+        ] = None,
+        rep_id: Annotated[
+            relay.GlobalID | None, strawberry.argument(description="Only alerts about this Rep.")
+        ] = None,
+        severities: Annotated[
+            list[Severity] | None,
+            strawberry.argument(description="Only these severities; null or empty: all."),
+        ] = None,
+        statuses: Annotated[
+            list[AlertStatus] | None,
+            strawberry.argument(description="Only these statuses; null or empty: all."),
+        ] = None,
+        rules: Annotated[
+            list[AlertRule] | None,
+            strawberry.argument(description="Only these rules; null or empty: all."),
+        ] = None,
     ) -> AlertConnection:
         async def use_case(session, actor):
             after_id, size = page_args(first, after, info.context.settings.max_page_size)
@@ -87,7 +105,14 @@ class AlertsQuery:
         description="Unresolved alerts per severity in your scope, for badges.",
     )
     async def alert_counts(
-        self, info: Info, unit_id: relay.GlobalID | None = None
+        self,
+        info: Info,
+        unit_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(
+                description="Only alerts of this OrgUnit's subtree; null: your whole scope."
+            ),
+        ] = None,
     ) -> list[AlertCount]:
         counts = await read(
             info,
@@ -116,10 +141,14 @@ class AlertsQuery:
     async def alert_tasks(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        open_only: bool = True,
-        mine_only: bool = False,
+        first: First = None,
+        after: After = None,
+        open_only: Annotated[
+            bool, strawberry.argument(description="Only tasks not yet completed (default).")
+        ] = True,
+        mine_only: Annotated[
+            bool, strawberry.argument(description="Only tasks assigned to you.")
+        ] = False,
     ) -> AlertTaskConnection:
         async def use_case(session, actor):
             after_id, size = page_args(first, after, info.context.settings.max_page_size)
@@ -134,7 +163,17 @@ class AlertsQuery:
         description="The circuit breaker's health diagnoses, newest first.",
     )
     async def health_diagnoses(
-        self, info: Info, unit_id: relay.GlobalID | None = None, limit: int = 20
+        self,
+        info: Info,
+        unit_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(
+                description="Only diagnoses of this OrgUnit's subtree; null: your whole scope."
+            ),
+        ] = None,
+        limit: Annotated[
+            int, strawberry.argument(description="At most this many (capped at the page-size cap).")
+        ] = 20,
     ) -> list[HealthDiagnosisType]:
         return await read(
             info,
@@ -249,7 +288,14 @@ class AlertsSubscription:
         "as they are committed — by any worker.",
     )
     async def alert_raised(
-        self, info: Info, unit_id: relay.GlobalID | None = None
+        self,
+        info: Info,
+        unit_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(
+                description="Only alerts of this OrgUnit's subtree; null: your whole scope."
+            ),
+        ] = None,
     ) -> AsyncGenerator[AlertNode, None]:
         context = info.context
         actor = await context.require_actor()

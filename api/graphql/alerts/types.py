@@ -28,10 +28,10 @@ graphql_enum(TaskKind, "Work an alert asks for. 预警任务类型。")
 
 @strawberry.type(name="AlertEvent", description="One entry of an alert's history (append-only).")
 class AlertEventType:
-    kind: AlertEventKind
+    kind: AlertEventKind = strawberry.field(description="What happened.")
     severity: Severity = strawberry.field(description="The alert's severity after the event.")
     day: date = strawberry.field(description="The evaluated (or company) day of the event.")
-    at: datetime
+    at: datetime = strawberry.field(description="When it was recorded.")
     note: str | None = strawberry.field(description="Comment, resolution reason or assignee.")
 
     @strawberry.field(description="Who did it; null for the evaluator.")
@@ -46,13 +46,13 @@ class HealthDiagnosisType:
         description="`gap_reasons` (top three), `kpi_misses` per rep, `funnel` current and "
         "previous two weeks, `stale_key_opportunities`."
     )
-    created_at: datetime
+    created_at: datetime = strawberry.field(description="When the breaker opened it.")
 
-    @strawberry.field
+    @strawberry.field(description="The unit diagnosed; null when outside your scope.")
     def unit(self, info: Info) -> OrgUnitNode | None:
         return info.context.loaders.related("unit", self.unit_id)
 
-    @strawberry.field
+    @strawberry.field(description="The breaker alert that opened it; null when outside your scope.")
     def alert(self, info: Info) -> AlertNode | None:
         return info.context.loaders.related("alert", self.alert_id)
 
@@ -63,14 +63,18 @@ class AlertNode(OrmNode):
     _loader = "alert"
 
     id: relay.NodeID[int]
-    rule: AlertRule
-    severity: Severity
-    status: AlertStatus
+    rule: AlertRule = strawberry.field(description="The rule that raised it.")
+    severity: Severity = strawberry.field(description="Its current severity.")
+    status: AlertStatus = strawberry.field(description="OPEN → ACKNOWLEDGED → RESOLVED.")
     evidence: JSON = strawberry.field(description="The numbers the rule saw, as recorded.")
-    raised_on: date
+    raised_on: date = strawberry.field(description="The evaluated day it was first raised.")
     condition_seen_on: date = strawberry.field(description="The last day the rule still held.")
-    resolved_on: date | None
-    resolution_reason: str | None
+    resolved_on: date | None = strawberry.field(
+        description="The day it was resolved; null while unresolved."
+    )
+    resolution_reason: str | None = strawberry.field(
+        description="Why it was resolved by hand, or that its condition cleared."
+    )
 
     @strawberry.field(description="A one-line headline in the request language.")
     def title(self, info: Info) -> str:
@@ -81,21 +85,23 @@ class AlertNode(OrmNode):
     def unit(self, info: Info) -> OrgUnitNode | None:
         return info.context.loaders.related("unit", self.unit_id)
 
-    @strawberry.field
+    @strawberry.field(description="The rep it is about, if any; null also when outside your scope.")
     async def rep(self, info: Info) -> RepNode | None:
         return await info.context.loaders.rep.load(self.rep_id) if self.rep_id else None
 
-    @strawberry.field
+    @strawberry.field(description="The target it is about, if any.")
     async def target(self, info: Info) -> TargetNode | None:
         return await info.context.loaders.target.load(self.target_id) if self.target_id else None
 
-    @strawberry.field
+    @strawberry.field(description="The opportunity it is about, if any.")
     async def opportunity(self, info: Info) -> OpportunityNode | None:
         if self.opportunity_id is None:
             return None
         return await info.context.loaders.opportunity.load(self.opportunity_id)
 
-    @strawberry.field
+    @strawberry.field(
+        description="Who answers for it: the unit's manager at first, or whom it was assigned to."
+    )
     async def assignee(self, info: Info) -> UserNode | None:
         return await display_user(info, self.assignee_user_id)
 
@@ -112,7 +118,7 @@ class AlertNode(OrmNode):
         events = await info.context.loaders.alert_events.load(self.id)
         return [e for e in events if e.kind == AlertEventKind.COMMENTED.value]
 
-    @strawberry.field
+    @strawberry.field(description="The tasks it created, oldest first.")
     def tasks(self, info: Info) -> list[AlertTaskNode]:
         return info.context.loaders.related("alert_tasks", self.id)
 
@@ -127,67 +133,77 @@ class AlertTaskNode(OrmNode):
     _loader = "alert_task_by_id"
 
     id: relay.NodeID[int]
-    kind: TaskKind
-    due_on: date
-    completed_at: datetime | None
-    outcome: str | None
+    kind: TaskKind = strawberry.field(description="The meeting to hold.")
+    due_on: date = strawberry.field(description="The day it is due.")
+    completed_at: datetime | None = strawberry.field(
+        description="When it was completed; null while open."
+    )
+    outcome: str | None = strawberry.field(description="What came of it, as written on completion.")
 
-    @strawberry.field
+    @strawberry.field(description="Open and due before today.")
     def overdue(self, info: Info) -> bool:
         return self.completed_at is None and self.due_on < info.context.today()
 
-    @strawberry.field
+    @strawberry.field(description="The alert that created it.")
     def alert(self, info: Info) -> AlertNode | None:
         return info.context.loaders.related("alert", self.alert_id)
 
-    @strawberry.field
+    @strawberry.field(description="The rep it concerns, if any.")
     async def rep(self, info: Info) -> RepNode | None:
         return await info.context.loaders.rep.load(self.rep_id) if self.rep_id else None
 
-    @strawberry.field
+    @strawberry.field(
+        description="Who should hold it: the alert's assignee when the task was created."
+    )
     async def assignee(self, info: Info) -> UserNode | None:
         return await display_user(info, self.assignee_user_id)
 
-    @strawberry.field
+    @strawberry.field(description="Who completed it; null while open.")
     async def completed_by(self, info: Info) -> UserNode | None:
         return await display_user(info, self.completed_by_user_id)
 
 
-@strawberry.type
+@strawberry.type(description="A page of alerts.")
 class AlertConnection(relay.Connection[AlertNode]):
-    total_count: int
+    total_count: int = strawberry.field(
+        description="How many alerts match the filters, over all pages."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="A page of alert tasks.")
 class AlertTaskConnection(relay.Connection[AlertTaskNode]):
-    total_count: int
+    total_count: int = strawberry.field(
+        description="How many tasks match the filters, over all pages."
+    )
 
 
 @strawberry.type(description="Unresolved alerts of one severity, for badges.")
 class AlertCount:
-    severity: Severity
-    open: int
-    acknowledged: int
-    total: int
+    severity: Severity = strawberry.field(description="The severity counted.")
+    open: int = strawberry.field(description="Open alerts of this severity.")
+    acknowledged: int = strawberry.field(description="Acknowledged, not yet resolved.")
+    total: int = strawberry.field(description="open + acknowledged.")
 
 
 @strawberry.type(description="Alerts raised, escalated and resolved, tasks and diagnoses created.")
 class AlertRunCounts:
-    raised: int
-    escalated: int
-    resolved: int
-    tasks: int
-    diagnoses: int
+    raised: int = strawberry.field(description="Alerts raised.")
+    escalated: int = strawberry.field(description="Alerts whose severity went up.")
+    resolved: int = strawberry.field(description="Alerts resolved because their condition cleared.")
+    tasks: int = strawberry.field(description="Tasks created.")
+    diagnoses: int = strawberry.field(description="Health diagnoses opened by the circuit breaker.")
 
 
 @strawberry.type(description="What one evaluation run changed.")
 class AlertRunSummary:
-    day: date
-    raised: int
-    escalated: int
-    resolved: int
-    tasks: int
-    diagnoses: int
+    day: date = strawberry.field(description="The day evaluated.")
+    raised: int = strawberry.field(description="Alerts this run raised.")
+    escalated: int = strawberry.field(description="Alerts whose severity this run raised.")
+    resolved: int = strawberry.field(
+        description="Alerts this run resolved because their condition cleared."
+    )
+    tasks: int = strawberry.field(description="Tasks this run created.")
+    diagnoses: int = strawberry.field(description="Health diagnoses this run opened.")
     run: int = strawberry.field(description="This run's number for the day: 1 for the first.")
     changed: bool = strawberry.field(
         description="Whether this run changed anything; a rerun normally does not."

@@ -7,6 +7,7 @@ from datetime import date
 import strawberry
 from strawberry import relay
 
+from api.core.descriptions import describe_payload
 from api.core.errors import ApiError, mutation_types
 from api.graphql.capability.types import (
     CapabilityProfile,
@@ -48,6 +49,7 @@ RecordCustomerRating = mutation_types(
     ],
     extra={"profile": CapabilityProfile},
 )
+describe_payload(RecordCustomerRating, profile="The rep's capability profile after the rating.")
 OverrideCapabilityScore = mutation_types(
     "OverrideCapabilityScore",
     "score",
@@ -68,7 +70,7 @@ EvaluateMilestones = mutation_types(
 )
 
 
-@strawberry.input
+@strawberry.input(description="A customer's rating of one follow-up or one deal.")
 class RecordCustomerRatingInput:
     rating: int = strawberry.field(description="1 (poor) to 5 (excellent).")
     follow_up_id: int | None = strawberry.field(
@@ -83,7 +85,9 @@ class RecordCustomerRatingInput:
         "solution_presentation, product_knowledge; for a deal: negotiation, "
         "objection_handling, closing.",
     )
-    comment: str | None = None
+    comment: str | None = strawberry.field(
+        default=None, description="The customer's comment, if any."
+    )
     rated_on: date | None = strawberry.field(default=None, description="Default: today.")
     external_id: str | None = strawberry.field(
         default=None,
@@ -92,26 +96,28 @@ class RecordCustomerRatingInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="A manager's override of a rep's score in one dimension.")
 class OverrideCapabilityScoreInput:
-    rep_id: relay.GlobalID
-    dimension: str
+    rep_id: relay.GlobalID = strawberry.field(description="The rep.")
+    dimension: str = strawberry.field(description="The dimension's code, e.g. `negotiation`.")
     score: float = strawberry.field(description="0..100.")
     reason: str = strawberry.field(description="Why; kept in the history.")
 
 
-@strawberry.input
+@strawberry.input(description="Remove a manager's override: the computed score applies again.")
 class ClearCapabilityOverrideInput:
-    rep_id: relay.GlobalID
-    dimension: str
-    reason: str
+    rep_id: relay.GlobalID = strawberry.field(description="The rep.")
+    dimension: str = strawberry.field(description="The dimension's code.")
+    reason: str = strawberry.field(description="Why; kept in the history.")
 
 
-@strawberry.input
+@strawberry.input(
+    description="Refresh the deal-quality evidence of every rep from recent closed deals."
+)
 class RefreshCapabilitiesInput:
     as_of: date | None = strawberry.field(default=None, description="Default: today.")
 
 
-@strawberry.input
+@strawberry.input(description="Award and revoke milestones for every rep.")
 class EvaluateMilestonesInput:
     as_of: date | None = strawberry.field(default=None, description="Default: today.")

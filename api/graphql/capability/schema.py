@@ -4,6 +4,8 @@ deal-quality refresh and milestone evaluation for admins."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
@@ -58,7 +60,11 @@ class CapabilityQuery:
         description="A rep's capability profile: their own for a rep, any rep of the subtree "
         "for managers. REP_NOT_FOUND outside your scope.",
     )
-    async def capability_profile(self, info: Info, rep: relay.GlobalID) -> CapabilityProfile:
+    async def capability_profile(
+        self,
+        info: Info,
+        rep: Annotated[relay.GlobalID, strawberry.argument(description="The Rep.")],
+    ) -> CapabilityProfile:
         found = await read(
             info,
             lambda session, actor: queries.profile_rep(session, actor, _rep_id(rep, "rep")),
@@ -70,7 +76,14 @@ class CapabilityQuery:
         description="Reps × dimensions of a unit's subtree (active and on-leave reps), in a "
         "fixed number of SQL statements. UNIT_NOT_FOUND outside your scope.",
     )
-    async def capability_heatmap(self, info: Info, unit: relay.GlobalID) -> CapabilityHeatmap:
+    async def capability_heatmap(
+        self,
+        info: Info,
+        unit: Annotated[
+            relay.GlobalID,
+            strawberry.argument(description="The OrgUnit whose subtree's reps are shown."),
+        ],
+    ) -> CapabilityHeatmap:
         found = await read(
             info,
             lambda session, actor: queries.heatmap(

@@ -7,6 +7,7 @@ Scores, history, awards and ratings resolve through per-request loaders
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
@@ -48,8 +49,10 @@ def scores_loader(info: Info):
 @strawberry.type(description="A capability dimension, labelled in zh-CN and en. 能力维度。")
 class CapabilityDimension:
     code: str = strawberry.field(description="e.g. `needs_discovery`.")
-    label_zh: str
-    label_en: str
+    label_zh: str = strawberry.field(description="The dimension's name in Chinese, e.g. 需求深挖.")
+    label_en: str = strawberry.field(
+        description="The dimension's name in English, e.g. Needs discovery."
+    )
 
     @strawberry.field(description="In your language.")
     def label(self, info: Info) -> str:
@@ -63,7 +66,7 @@ class CapabilityDimension:
 
 @strawberry.type(description="One source's part of a score.")
 class CapabilitySourceScore:
-    source: CapabilitySource
+    source: CapabilitySource = strawberry.field(description="Where the evidence comes from.")
     value: float = strawberry.field(description="The source's own score, 0..100.")
     weight: float = strawberry.field(description="Its share of the score, 0..1 (shares sum to 1).")
     observations: int = strawberry.field(description="Observations behind it (deals count each).")
@@ -71,9 +74,9 @@ class CapabilitySourceScore:
 
 @strawberry.type(description="A manager's override of a computed score.")
 class CapabilityOverride:
-    score: float
-    reason: str
-    at: datetime
+    score: float = strawberry.field(description="The score set by hand, 0..100.")
+    reason: str = strawberry.field(description="Why it was set.")
+    at: datetime = strawberry.field(description="When it was set.")
     user_id: strawberry.Private[int | None]
 
     @strawberry.field(description="Who set it.")
@@ -83,12 +86,16 @@ class CapabilityOverride:
 
 @strawberry.type(description="One change of a score (append-only history).")
 class CapabilityScoreChange:
-    cause: ScoreChangeCause
-    computed_score: float | None
-    override_score: float | None
+    cause: ScoreChangeCause = strawberry.field(description="What changed the score.")
+    computed_score: float | None = strawberry.field(
+        description="The computed score after the change, 0..100; null without evidence."
+    )
+    override_score: float | None = strawberry.field(
+        description="The manager's override after the change, if any."
+    )
     score: float | None = strawberry.field(description="Effective: the override, if any.")
-    confidence: float
-    at: datetime
+    confidence: float = strawberry.field(description="The confidence after the change, 0..1.")
+    at: datetime = strawberry.field(description="When it changed.")
     note: str | None = strawberry.field(description="The override's reason, if one.")
 
     @strawberry.field(description="Who changed it by hand; null when evidence changed it.")
@@ -98,7 +105,7 @@ class CapabilityScoreChange:
 
 @strawberry.type(description="A rep's score in one dimension. 能力分。")
 class CapabilityScore:
-    dimension: str
+    dimension: str = strawberry.field(description="The dimension's code, e.g. `needs_discovery`.")
     rep_id: strawberry.Private[int]
     row: strawberry.Private[ScoreRow | None]
 
@@ -153,7 +160,13 @@ class CapabilityScore:
         )
 
     @strawberry.field(description="Its changes, newest first.")
-    async def history(self, info: Info, limit: int = 20) -> list[CapabilityScoreChange]:
+    async def history(
+        self,
+        info: Info,
+        limit: Annotated[
+            int, strawberry.argument(description="At most this many changes (up to 100).")
+        ] = 20,
+    ) -> list[CapabilityScoreChange]:
         loader = info.context.loaders.custom(
             "capability_history", queries.history_of, scoped=False, default=list
         )
@@ -171,10 +184,12 @@ async def scores_of(info: Info, rep_id: int) -> list[CapabilityScore]:
 
 @strawberry.type(description="An award or revocation, with the numbers that decided it.")
 class MilestoneEvent:
-    kind: AwardEventKind
-    as_of: date
-    numbers: JSON
-    at: datetime
+    kind: AwardEventKind = strawberry.field(description="AWARDED or REVOKED.")
+    as_of: date = strawberry.field(description="The day evaluated.")
+    numbers: JSON = strawberry.field(
+        description="The requirements and the values found, as a JSON object."
+    )
+    at: datetime = strawberry.field(description="When it was recorded.")
 
 
 @strawberry.type(description="A milestone a rep holds, or held until it was revoked. 里程碑。")
@@ -182,8 +197,10 @@ class MilestoneAward:
     milestone: str = strawberry.field(description="The milestone's id in the milestones file.")
     flags: list[str] = strawberry.field(description="What it unlocks while held.")
     numbers: JSON = strawberry.field(description="The requirements and the values that met them.")
-    awarded_on: date
-    revoked_on: date | None
+    awarded_on: date = strawberry.field(description="The day it was awarded.")
+    revoked_on: date | None = strawberry.field(
+        description="The day it was revoked; null while held."
+    )
 
     @strawberry.field(description="The milestone's title in your language.")
     def title(self, info: Info) -> str:
@@ -209,10 +226,10 @@ def _milestones(info: Info) -> milestones.Milestones:
 
 @strawberry.type(description="A milestone rule of the milestones file. 里程碑规则。")
 class MilestoneRule:
-    id: str
-    title: str
+    id: str = strawberry.field(description="The milestone's id in the milestones file.")
+    title: str = strawberry.field(description="Its title in your language.")
     requires: list[str] = strawberry.field(description="Each requirement in words.")
-    unlocks: list[str]
+    unlocks: list[str] = strawberry.field(description="The flags it unlocks while held.")
 
 
 def milestone_rules(info: Info) -> list[MilestoneRule]:
@@ -230,16 +247,16 @@ def milestone_rules(info: Info) -> list[MilestoneRule]:
 
 @strawberry.type(description="A customer's 1–5 rating of a follow-up or a deal. 客户评价。")
 class CustomerRating:
-    id: int
+    id: int = strawberry.field(description="The rating's number.")
     rating: int = strawberry.field(description="1 (poor) to 5 (excellent).")
     dimensions: list[str] = strawberry.field(description="The dimensions it speaks to.")
-    comment: str | None
-    rated_on: date
+    comment: str | None = strawberry.field(description="The customer's comment, if any.")
+    rated_on: date = strawberry.field(description="The day the customer rated.")
     external_id: str | None = strawberry.field(description="Its id in the survey system.")
     follow_up_id: int | None = strawberry.field(description="The rated follow-up, if one.")
-    created_at: datetime
+    created_at: datetime = strawberry.field(description="When it was recorded.")
 
-    @strawberry.field
+    @strawberry.field(description="The rated rep; null when outside your scope.")
     def rep(self, info: Info) -> RepNode | None:
         return info.context.loaders.related("rep", self.rep_id)
 
@@ -252,17 +269,21 @@ class CustomerRating:
 
 @strawberry.type(description="A check the rep missed often, with what to say instead.")
 class ReviewPackItem:
-    scenario_id: str
-    scenario_title: str
-    check_id: str
-    criterion_id: str
-    dimension: str
-    question: str
-    tip: str | None
-    model_answer: str
+    scenario_id: str = strawberry.field(description="The scenario the check belongs to.")
+    scenario_title: str = strawberry.field(description="Its title in your language.")
+    check_id: str = strawberry.field(description="The check missed.")
+    criterion_id: str = strawberry.field(description="The criterion of the check.")
+    dimension: str = strawberry.field(description="The capability dimension code of the criterion.")
+    question: str = strawberry.field(description="The check's yes/no question, in your language.")
+    tip: str | None = strawberry.field(
+        description="The scenario's hint, in your language; null when it has none."
+    )
+    model_answer: str = strawberry.field(
+        description="What a strong rep would have said, in your language."
+    )
     missed: int = strawberry.field(description="Sessions in which it was missed.")
     seen: int = strawberry.field(description="Sessions of that scenario looked at.")
-    last_missed_at: datetime
+    last_missed_at: datetime = strawberry.field(description="When it was last missed.")
 
     @classmethod
     def of(cls, info: Info, item: ReviewItem) -> ReviewPackItem:
@@ -284,16 +305,18 @@ class ReviewPackItem:
 
 @strawberry.type(description="The weakest checks of a rep's recent practice in some dimensions.")
 class ReviewPack:
-    dimensions: list[str]
+    dimensions: list[str] = strawberry.field(description="The dimension codes looked at.")
     sessions: int = strawberry.field(description="Finished sessions looked at.")
-    items: list[ReviewPackItem]
+    items: list[ReviewPackItem] = strawberry.field(
+        description="The checks missed most often, most missed first."
+    )
 
 
 @strawberry.type(description="A rep's capability: scores, milestones, flags. 能力画像。")
 class CapabilityProfile:
     rep_row: strawberry.Private[Rep]
 
-    @strawberry.field
+    @strawberry.field(description="The rep.")
     def rep(self) -> RepNode:
         return self.rep_row
 
@@ -327,7 +350,18 @@ class CapabilityProfile:
         "answer. UNKNOWN_DIMENSION for a dimension that is not configured."
     )
     async def review_pack(
-        self, info: Info, dimensions: list[str] | None = None, limit: int = 5
+        self,
+        info: Info,
+        dimensions: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Dimension codes to look at; default: the rep's weak dimensions."
+            ),
+        ] = None,
+        limit: Annotated[
+            int,
+            strawberry.argument(description="At most this many items (up to 20)."),
+        ] = 5,
     ) -> ReviewPack:
         context = info.context
         configured = service.dimensions(context.settings)
@@ -355,11 +389,11 @@ class CapabilityProfile:
 class CapabilityHeatmapRow:
     rep_row: strawberry.Private[Rep]
 
-    @strawberry.field
+    @strawberry.field(description="The rep.")
     def rep(self) -> RepNode:
         return self.rep_row
 
-    @strawberry.field
+    @strawberry.field(description="A score per configured dimension, in the order of `dimensions`.")
     async def scores(self, info: Info) -> list[CapabilityScore]:
         return await scores_of(info, self.rep_row.id)
 
@@ -367,9 +401,11 @@ class CapabilityHeatmapRow:
 @strawberry.type(description="Reps × dimensions of a unit's subtree. 能力热力图。")
 class CapabilityHeatmap:
     unit_row: strawberry.Private[OrgUnit]
-    rows: list[CapabilityHeatmapRow]
+    rows: list[CapabilityHeatmapRow] = strawberry.field(
+        description="One row per rep of the subtree."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The unit whose subtree is shown.")
     def unit(self) -> OrgUnitNode:
         return self.unit_row
 
@@ -380,17 +416,19 @@ class CapabilityHeatmap:
 
 @strawberry.type(description="What a deal-quality refresh did.")
 class CapabilityRefreshSummary:
-    as_of: date
+    as_of: date = strawberry.field(description="The day refreshed.")
     periods: list[str] = strawberry.field(description="The quarters refreshed, e.g. `2026Q4`.")
     deals: int = strawberry.field(description="Closed deals compared.")
-    reps_with_new_evidence: int
-    scores_changed: int
+    reps_with_new_evidence: int = strawberry.field(
+        description="Reps whose deal-quality evidence changed."
+    )
+    scores_changed: int = strawberry.field(description="Scores that changed.")
 
 
 @strawberry.type(description="What a milestone evaluation did.")
 class MilestoneRunSummary:
-    as_of: date
-    reps: int
-    awarded: int
-    revoked: int
+    as_of: date = strawberry.field(description="The day evaluated.")
+    reps: int = strawberry.field(description="Reps evaluated.")
+    awarded: int = strawberry.field(description="Awards made by the run.")
+    revoked: int = strawberry.field(description="Awards revoked by the run.")
     held: int = strawberry.field(description="Awards in force after the run.")

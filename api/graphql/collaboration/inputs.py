@@ -56,34 +56,36 @@ CreateObjective = mutation_types(
 )
 
 
-@strawberry.input
+@strawberry.input(description="Attach a gap reason to a target.")
 class TagGapInput:
-    target_id: relay.GlobalID
+    target_id: relay.GlobalID = strawberry.field(description="The target.")
     reason_code: str = strawberry.field(description="A code from `gapReasons`.")
     note: str | None = strawberry.field(default=None, description="Required for `other`.")
 
 
-@strawberry.input
+@strawberry.input(description="A comment on a target, with @login mentions.")
 class CommentOnTargetInput:
-    target_id: relay.GlobalID
+    target_id: relay.GlobalID = strawberry.field(description="The target.")
     body: str = strawberry.field(description="Mention people with @login.")
 
 
-@strawberry.input
+@strawberry.input(description="Add a gap reason, or relabel an existing one.")
 class DefineGapReasonInput:
-    code: str
-    label_zh: str
-    label_en: str
+    code: str = strawberry.field(description="Stable code (lower case), e.g. `competitor`.")
+    label_zh: str = strawberry.field(description="The label in Chinese.")
+    label_en: str = strawberry.field(description="The label in English.")
 
 
-@strawberry.input
+@strawberry.input(description="A key result bound to a metric target.")
 class KeyResultInput:
-    target_id: relay.GlobalID
-    title: str
+    target_id: relay.GlobalID = strawberry.field(description="The target that measures it.")
+    title: str = strawberry.field(description="What the key result says.")
 
 
-@strawberry.input
+@strawberry.input(description="A new OKR objective.")
 class CreateObjectiveInput:
-    title: str
+    title: str = strawberry.field(description="What the objective says.")
     owner_id: relay.GlobalID = strawberry.field(description="An OrgUnit or a Rep.")
-    key_results: list[KeyResultInput]
+    key_results: list[KeyResultInput] = strawberry.field(
+        description="Two to four key results, each bound to a different target."
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -40,9 +41,17 @@ class CollaborationQuery:
     async def top_gap_reasons(
         self,
         info: Info,
-        root_id: relay.GlobalID,
-        period_start: date | None = None,
-        limit: int = 3,
+        root_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(description="The OrgUnit whose subtree's targets are counted."),
+        ],
+        period_start: Annotated[
+            date | None,
+            strawberry.argument(
+                description="Only targets whose period starts on this day; null for all."
+            ),
+        ] = None,
+        limit: Annotated[int, strawberry.argument(description="How many reasons, 1–20.")] = 3,
     ) -> list[GapReasonCount]:
         async def use_case(session, actor):
             return await collaboration.top_gap_reasons(
@@ -57,7 +66,13 @@ class CollaborationQuery:
         return [GapReasonCount(reason=row.reason, count=row.count) for row in rows]
 
     @strawberry.field(extensions=allow(*READ_ORG), description="An owner's OKR objectives.")
-    async def objectives(self, info: Info, owner_id: relay.GlobalID) -> list[ObjectiveType]:
+    async def objectives(
+        self,
+        info: Info,
+        owner_id: Annotated[
+            relay.GlobalID, strawberry.argument(description="An OrgUnit or a Rep.")
+        ],
+    ) -> list[ObjectiveType]:
         return await read(
             info,
             lambda session, actor: collaboration.objectives_for(

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -28,7 +30,15 @@ class FollowUpQuery:
         description="Customer statuses: the generic ones plus an industry pack's (e.g. `nev`).",
     )
     async def customer_statuses(
-        self, info: Info, pack: str | None = None
+        self,
+        info: Info,
+        pack: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only the generic statuses and this industry pack's, e.g. `nev`; "
+                "null for every pack's."
+            ),
+        ] = None,
     ) -> list[CustomerStatusType]:
         return await read(info, lambda session, actor: follow_ups.customer_statuses(session, pack))
 

@@ -25,19 +25,25 @@ class CustomerStatusType(ManagedLabel):
 
 @strawberry.type(name="FollowUp", description="A follow-up, append-only. 跟进记录。")
 class FollowUpNode:
-    id: int
-    type: FollowUpType
-    occurred_at: datetime
-    logged_at: datetime
-    value_points: list[ValuePoint]
-    customer_status: str
-    customer_responded: bool
+    id: int = strawberry.field(
+        description="The follow-up's number; pass it as `correctsId` to correct it."
+    )
+    type: FollowUpType = strawberry.field(description="Call, visit, e-mail, demo, proposal sent, …")
+    occurred_at: datetime = strawberry.field(description="When it happened.")
+    logged_at: datetime = strawberry.field(description="When it was logged.")
+    value_points: list[ValuePoint] = strawberry.field(
+        description="Value delivered to the customer (ROI figure, case study, …)."
+    )
+    customer_status: str = strawberry.field(
+        description="The customer status chosen after it: a code of `customerStatuses`."
+    )
+    customer_responded: bool = strawberry.field(description="The customer responded.")
     customer_initiated: bool = strawberry.field(
         description="The customer reached out (an inquiry), rather than answering the rep."
     )
-    notes: str | None
-    next_step: str | None
-    next_step_due: date | None
+    notes: str | None = strawberry.field(description="Free notes.")
+    next_step: str | None = strawberry.field(description="The agreed next step, if any.")
+    next_step_due: date | None = strawberry.field(description="When the next step is due, if set.")
     corrects_id: int | None = strawberry.field(description="The entry this one corrects.")
 
     @strawberry.field(description="True when at least one value point was delivered.")
@@ -48,13 +54,13 @@ class FollowUpNode:
     def logging_delay_hours(self) -> float:
         return round((self.logged_at - self.occurred_at).total_seconds() / 3600, 2)
 
-    @strawberry.field
+    @strawberry.field(description="The rep who logged it; null when outside your scope.")
     def rep(self, info: Info) -> RepNode | None:
         return info.context.loaders.related("rep", self.rep_id)
 
 
 @strawberry.type(name="Payment", description="Money received for a won deal. 回款。")
 class PaymentType:
-    id: int
-    amount: BigInt
-    received_on: date
+    id: int = strawberry.field(description="The payment's number.")
+    amount: BigInt = strawberry.field(description="Amount received, in fen.")
+    received_on: date = strawberry.field(description="The day it was received.")

@@ -41,9 +41,14 @@ class HealthQuery:
     async def health_dashboard(
         self,
         info: Info,
-        unit_id: relay.GlobalID,
-        from_: Annotated[date, strawberry.argument(name="from")],
-        to: date,
+        unit_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(description="The OrgUnit whose subtree is measured."),
+        ],
+        from_: Annotated[
+            date, strawberry.argument(name="from", description="The first day (inclusive).")
+        ],
+        to: Annotated[date, strawberry.argument(description="The last day (inclusive).")],
         leaderboard_size: Annotated[
             int,
             strawberry.argument(

@@ -26,13 +26,15 @@ graphql_enum(ThresholdDirection, "Which side of its threshold is healthy. 阈值
 
 @strawberry.type(description="One indicator of the health dashboard against its threshold.")
 class HealthIndicator:
-    kind: HealthIndicatorKind
+    kind: HealthIndicatorKind = strawberry.field(description="Which indicator.")
     value: float | None = strawberry.field(
         description="Rates are fractions (0.65 = 65%), cycles in days, inquiries per high-value "
         "account per month. Null without data."
     )
     threshold: float = strawberry.field(description="From PACER_HEALTH_THRESHOLDS.")
-    direction: ThresholdDirection
+    direction: ThresholdDirection = strawberry.field(
+        description="Whether the value should be at least or at most the threshold."
+    )
     status: IndicatorStatus = strawberry.field(
         description="GREEN when the value meets the threshold (on it counts), RED when not."
     )
@@ -52,17 +54,17 @@ class HealthIndicator:
 
 @strawberry.type(description="A revenue target of the unit whose period contains `to`.")
 class HealthTarget:
-    target: TargetNode
+    target: TargetNode = strawberry.field(description="The revenue target.")
     progress: Progress = strawberry.field(description="As of the end of `to`.")
 
 
 @strawberry.type(description="Open or acknowledged alerts in the subtree, by severity.")
 class OpenAlertCounts:
-    yellow: int
-    orange: int
-    red: int
+    yellow: int = strawberry.field(description="Unresolved yellow alerts.")
+    orange: int = strawberry.field(description="Unresolved orange alerts.")
+    red: int = strawberry.field(description="Unresolved red alerts.")
 
-    @strawberry.field
+    @strawberry.field(description="yellow + orange + red.")
     def total(self) -> int:
         return self.yellow + self.orange + self.red
 
@@ -70,14 +72,20 @@ class OpenAlertCounts:
 @strawberry.type(description="A rep's place on the dashboard's leaderboard.")
 class LeaderboardRow:
     rank: int = strawberry.field(description="By revenue in the period; ties share a rank.")
-    rep_name: str
+    rep_name: str = strawberry.field(
+        description="The rep's name (shown even when the rep is outside your scope)."
+    )
     revenue: BigInt = strawberry.field(description="Closed in [from, to], minor units.")
     completion: float | None = strawberry.field(
         description="achieved ÷ target of the rep's revenue target of the shortest period "
         "containing `to`, as of `to`; null without such a target."
     )
-    target_amount: BigInt | None
-    target_period_kind: PeriodKind | None
+    target_amount: BigInt | None = strawberry.field(
+        description="That target's amount in fen; null without such a target."
+    )
+    target_period_kind: PeriodKind | None = strawberry.field(
+        description="That target's period kind; null without such a target."
+    )
     rep_id: strawberry.Private[int]
     target_id: strawberry.Private[int | None]
 
@@ -94,11 +102,13 @@ class LeaderboardRow:
 
 @strawberry.type(description="How healthy a unit's sales are over a period (DESIGN.md §3).")
 class HealthDashboard:
-    unit: OrgUnitNode
-    from_: date = strawberry.field(name="from")
-    to: date
+    unit: OrgUnitNode = strawberry.field(description="The unit whose subtree is measured.")
+    from_: date = strawberry.field(name="from", description="The first day of the period.")
+    to: date = strawberry.field(description="The last day of the period (inclusive).")
     months: float = strawberry.field(description="The period's length: days ÷ 30.44.")
-    indicators: list[HealthIndicator]
+    indicators: list[HealthIndicator] = strawberry.field(
+        description="The dashboard's indicators, each against its threshold."
+    )
     targets: list[HealthTarget] = strawberry.field(
         description="The unit's approved or locked revenue targets whose period contains "
         "`to`, widest period first."
@@ -110,6 +120,10 @@ class HealthDashboard:
     gap_reasons_period_start: date = strawberry.field(
         description="The first day of the month of `to`."
     )
-    open_alerts: OpenAlertCounts
-    leaderboard: list[LeaderboardRow]
+    open_alerts: OpenAlertCounts = strawberry.field(
+        description="Unresolved alerts of the subtree, by severity."
+    )
+    leaderboard: list[LeaderboardRow] = strawberry.field(
+        description="The subtree's reps ranked by revenue, top first (at most `leaderboardSize`)."
+    )
     rep_count: int = strawberry.field(description="Reps in the subtree (all, ranked or not).")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -17,7 +19,16 @@ class MetaQuery:
         description="Display labels (zh-CN and en) of the values of a Pacer enum, e.g. "
         "`RepLevel`; an unknown name gives an empty list.",
     )
-    async def enum_labels(self, info: Info, name: str) -> list[EnumLabel]:
+    async def enum_labels(
+        self,
+        info: Info,
+        name: Annotated[
+            str,
+            strawberry.argument(
+                description="The enum's name as in this schema, e.g. `RepLevel` or `Stage`."
+            ),
+        ],
+    ) -> list[EnumLabel]:
         enum_cls = LABELLED_ENUMS.get(name)
         if enum_cls is None:
             return []

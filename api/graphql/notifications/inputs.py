@@ -53,12 +53,12 @@ RetryDelivery = mutation_types(
 )
 
 
-@strawberry.input
+@strawberry.input(description="Send a unit's alerts to a channel.")
 class CreateNotificationSubscriptionInput:
     unit_id: relay.GlobalID = strawberry.field(
         description="A unit you manage; its whole subtree's alerts are sent."
     )
-    channel: Channel
+    channel: Channel = strawberry.field(description="WEBHOOK, DINGTALK, WECOM or EMAIL.")
     destination: str = strawberry.field(
         description="An http(s) URL (webhook, DingTalk or WeCom robot) or an e-mail address."
     )
@@ -73,11 +73,13 @@ class CreateNotificationSubscriptionInput:
     language: Language = strawberry.field(default=Language.ZH, description="Default ZH.")
 
 
-@strawberry.input
+@strawberry.input(
+    description="Stop a subscription: no new deliveries, its pending ones are not sent."
+)
 class DeactivateNotificationSubscriptionInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="The subscription.")
 
 
-@strawberry.input
+@strawberry.input(description="Try a dead letter again.")
 class RetryDeliveryInput:
     id: relay.GlobalID = strawberry.field(description="A dead letter's ID.")

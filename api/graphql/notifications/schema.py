@@ -3,9 +3,12 @@ WeCom, e-mail), and the dead letters admins retry. Secrets are write-only."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
+from api.core.descriptions import After, First
 from api.core.errors import perform, read
 from api.core.permissions import ADMINS, allow
 from api.core.relay import decode_id, page_args, to_connection
@@ -33,9 +36,14 @@ class NotificationsQuery:
     async def notification_subscriptions(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        active: bool | None = None,
+        first: First = None,
+        after: After = None,
+        active: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only active ones; false: only deactivated; null: all."
+            ),
+        ] = None,
     ) -> NotificationSubscriptionConnection:
         async def use_case(session, actor):
             after_id, size = page_args(first, after, info.context.settings.max_page_size)
@@ -50,7 +58,7 @@ class NotificationsQuery:
         description="Deliveries that failed every attempt, oldest first (admins).",
     )
     async def dead_letters(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> DeliveryConnection:
         async def use_case(session, actor):
             after_id, size = page_args(first, after, info.context.settings.max_page_size)

@@ -56,10 +56,12 @@ async def _nodes_by_ids(
 class SubscriptionNode(relay.Node):
     id: relay.NodeID[int]
     min_severity: Severity = strawberry.field(description="The least severity sent.")
-    channel: Channel
+    channel: Channel = strawberry.field(
+        description="Where messages go: WEBHOOK, DINGTALK, WECOM or EMAIL."
+    )
     language: Language = strawberry.field(description="The language messages are written in.")
-    active: bool
-    created_at: datetime
+    active: bool = strawberry.field(description="False once deactivated: nothing more is sent.")
+    created_at: datetime = strawberry.field(description="When it was created.")
 
     @classmethod
     def is_type_of(cls, obj: Any, info: Info) -> bool:
@@ -95,7 +97,7 @@ class SubscriptionNode(relay.Node):
         return await display_user(info, self.created_by_user_id)
 
 
-@strawberry.type
+@strawberry.type(description="A page of notification subscriptions.")
 class NotificationSubscriptionConnection(relay.Connection[SubscriptionNode]):
     total_count: int = strawberry.field(description="Rows matching the filter, in your scope.")
 
@@ -106,20 +108,28 @@ class NotificationSubscriptionConnection(relay.Connection[SubscriptionNode]):
 )
 class DeliveryNode(relay.Node):
     id: relay.NodeID[int]
-    status: DeliveryStatus
+    status: DeliveryStatus = strawberry.field(
+        description="PENDING, DELIVERED or DEAD (a dead letter: attempts exhausted)."
+    )
     attempts: int = strawberry.field(description="Attempts made since the last (re)try.")
     last_error: str | None = strawberry.field(description="Why the last attempt failed.")
-    next_attempt_at: datetime
-    delivered_at: datetime | None
-    created_at: datetime
+    next_attempt_at: datetime = strawberry.field(
+        description="When it is (or was) due to be tried next."
+    )
+    delivered_at: datetime | None = strawberry.field(
+        description="When it was delivered; null until then."
+    )
+    created_at: datetime = strawberry.field(description="When the event was queued.")
     idempotency_key: str = strawberry.field(
         description="Sent with every attempt (`Idempotency-Key`); receivers drop repeats by it."
     )
     event_kind: str = strawberry.field(
         description="`alert.raised`, `alert.escalated`, `alert.resolved` or `task.created`."
     )
-    severity: Severity | None
-    channel: Channel
+    severity: Severity | None = strawberry.field(
+        description="The alert's severity; null for events without one."
+    )
+    channel: Channel = strawberry.field(description="The subscription's channel.")
     destination: str = strawberry.field(description="Where it went; robot tokens masked.")
 
     @classmethod
@@ -145,6 +155,6 @@ class DeliveryNode(relay.Node):
         return info.context.loaders.related("unit", self.unit_id)
 
 
-@strawberry.type
+@strawberry.type(description="A page of deliveries.")
 class DeliveryConnection(relay.Connection[DeliveryNode]):
     total_count: int = strawberry.field(description="Rows matching the filter.")

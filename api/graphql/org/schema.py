@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.core.descriptions import After, First
 from api.core.errors import perform, read
 from api.core.permissions import ADMINS, READ_ORG, allow
 from api.core.relay import decode_id, page_args, to_connection
@@ -59,7 +62,13 @@ UNIT_RELATIONS = {"parent": ("unit", "parent_id"), "manager": ("manager", "id")}
 @strawberry.type
 class OrgQuery:
     @strawberry.field(extensions=allow(), description="Any object by its global ID, if in scope.")
-    async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID, strawberry.argument(description="Any global ID this API returned.")
+        ],
+    ) -> relay.Node | None:
         try:
             return await id.resolve_node(info, required=False)
         except ValueError:  # a type name that is no node of this schema
@@ -74,10 +83,15 @@ class OrgQuery:
     async def org_units(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        root_id: relay.GlobalID | None = None,
-        kind: OrgUnitKind | None = None,
+        first: First = None,
+        after: After = None,
+        root_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(description="Only this OrgUnit and its subtree."),
+        ] = None,
+        kind: Annotated[
+            OrgUnitKind | None, strawberry.argument(description="Only units of this kind.")
+        ] = None,
     ) -> OrgUnitConnection:
         async def use_case(session, actor):
             after_id, size = page_args(first, after, info.context.settings.max_page_size)
@@ -89,7 +103,11 @@ class OrgQuery:
         return to_connection(OrgUnitConnection, page)
 
     @strawberry.field(extensions=allow(*READ_ORG), description="One org unit, if in scope.")
-    async def org_unit(self, info: Info, id: relay.GlobalID) -> OrgUnitNode | None:
+    async def org_unit(
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The unit's global ID.")],
+    ) -> OrgUnitNode | None:
         return (await OrgUnitNode.resolve_nodes(info=info, node_ids=[_own_id(id, "OrgUnit")]))[0]
 
     @strawberry.field(
@@ -99,12 +117,24 @@ class OrgQuery:
     async def reps(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        unit_id: relay.GlobalID | None = None,
-        level: RepLevel | None = None,
-        specialty: str | None = None,
-        active: bool | None = None,
+        first: First = None,
+        after: After = None,
+        unit_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(description="Only reps of this OrgUnit's subtree."),
+        ] = None,
+        level: Annotated[
+            RepLevel | None, strawberry.argument(description="Only reps of this level.")
+        ] = None,
+        specialty: Annotated[
+            str | None, strawberry.argument(description="Only reps with this specialty segment.")
+        ] = None,
+        active: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="true: only ACTIVE reps; false: only those not active; null: all."
+            ),
+        ] = None,
     ) -> RepConnection:
         async def use_case(session, actor):
             after_id, size = page_args(first, after, info.context.settings.max_page_size)
@@ -117,7 +147,11 @@ class OrgQuery:
         return to_connection(RepConnection, page)
 
     @strawberry.field(extensions=allow(*READ_ORG), description="One rep, if in scope.")
-    async def rep(self, info: Info, id: relay.GlobalID) -> RepNode | None:
+    async def rep(
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The rep's global ID.")],
+    ) -> RepNode | None:
         return (await RepNode.resolve_nodes(info=info, node_ids=[_own_id(id, "Rep")]))[0]
 
 

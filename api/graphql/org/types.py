@@ -29,8 +29,8 @@ class OrgUnitNode(OrmNode):
 
     id: relay.NodeID[int]
     code: str = strawberry.field(description="Stable key used by imports, e.g. `east.shanghai`.")
-    name: str
-    kind: OrgUnitKind
+    name: str = strawberry.field(description="Display name, e.g. 上海团队.")
+    kind: OrgUnitKind = strawberry.field(description="COMPANY, REGION, AREA or TEAM.")
     depth: int = strawberry.field(description="0 for the company, 1 for a region, …")
 
     @strawberry.field(description="The parent unit; null for the root or outside your scope.")
@@ -49,7 +49,7 @@ class OrgUnitNode(OrmNode):
 @strawberry.type(description="A segment a rep specialises in, with proficiency 1–5.")
 class Specialty:
     segment: str = strawberry.field(description="Segment code, e.g. `government`.")
-    proficiency: int
+    proficiency: int = strawberry.field(description="1 (aware) to 5 (expert).")
 
 
 @strawberry.type(name="Rep", description="A sales rep. 销售代表。")
@@ -59,19 +59,23 @@ class RepNode(OrmNode):
 
     id: relay.NodeID[int]
     external_id: str = strawberry.field(description="The rep's id in HR or CRM systems.")
-    name: str
-    email: str | None
-    level: RepLevel
-    hire_date: date
+    name: str = strawberry.field(description="The rep's name.")
+    email: str | None = strawberry.field(description="The rep's e-mail, if known.")
+    level: RepLevel = strawberry.field(
+        description="JUNIOR, MID or SENIOR: sets the daily KPI minimums."
+    )
+    hire_date: date = strawberry.field(description="The hire date; new reps ramp up from it.")
     capacity: int = strawberry.field(description="Most open leads the rep may hold at once.")
-    status: RepStatus
-    specialties: list[Specialty]
+    status: RepStatus = strawberry.field(
+        description="ACTIVE, ON_LEAVE or INACTIVE; only active reps receive leads."
+    )
+    specialties: list[Specialty] = strawberry.field(description="Segments the rep specialises in.")
 
     @strawberry.field(description="Territory codes the rep covers.")
     def territories(self) -> list[str]:
         return [row.territory for row in self.territories]
 
-    @strawberry.field
+    @strawberry.field(description="The rep's unit; null when outside your scope.")
     def unit(self, info: Info) -> OrgUnitNode | None:
         return info.context.loaders.related("unit", self.unit_id)
 
@@ -86,12 +90,14 @@ class UserNode(OrmNode):
     _loader = "user"
 
     id: relay.NodeID[int]
-    login: str
-    display_name: str
-    email: str | None
-    active: bool
+    login: str = strawberry.field(description="Unique login name, also the @mention handle.")
+    display_name: str = strawberry.field(description="The name others see.")
+    email: str | None = strawberry.field(description="The user's e-mail, if known.")
+    active: bool = strawberry.field(
+        description="False once the login is disabled: its tokens stop working."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="What the login may do.")
     def roles(self) -> list[Role]:
         return [Role(value) for value in self.roles]
 
@@ -116,23 +122,25 @@ class ApiTokenNode(OrmNode):
     _loader = "token"
 
     id: relay.NodeID[int]
-    name: str
+    name: str = strawberry.field(description="What the token is for.")
     prefix: str = strawberry.field(description="The first characters, to recognise the token.")
-    created_at: datetime
-    expires_at: datetime | None
-    revoked_at: datetime | None
+    created_at: datetime = strawberry.field(description="When it was issued.")
+    expires_at: datetime | None = strawberry.field(description="When it expires; null for never.")
+    revoked_at: datetime | None = strawberry.field(
+        description="When it was revoked; null while valid."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The user the token acts as.")
     def user(self, info: Info) -> UserNode | None:
         return info.context.loaders.related("user", self.user_id)
 
 
-@strawberry.type
+@strawberry.type(description="A page of org units.")
 class OrgUnitConnection(relay.Connection[OrgUnitNode]):
     total_count: int = strawberry.field(description="Rows matching the filter, in your scope.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of reps.")
 class RepConnection(relay.Connection[RepNode]):
     total_count: int = strawberry.field(description="Rows matching the filter, in your scope.")
 

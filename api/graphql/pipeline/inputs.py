@@ -21,12 +21,18 @@ from domain.pipeline.errors import PipelineError
 from domain.pipeline.stages import Stage
 
 
-@strawberry.input
+@strawberry.input(description="A new customer account.")
 class CreateAccountInput:
-    name: str
-    segment: str
-    region: str | None = None
-    high_value: bool = False
+    name: str = strawberry.field(description="The customer's name.")
+    segment: str = strawberry.field(
+        description="Segment code (lower case), e.g. `education` or `manufacturing`."
+    )
+    region: str | None = strawberry.field(
+        default=None, description="Region code (lower case), if any."
+    )
+    high_value: bool = strawberry.field(
+        default=False, description="A high-value account: its open deals are watched for silence."
+    )
     owner_id: relay.GlobalID | None = strawberry.field(
         default=None, description="The owning rep; defaults to you when you are a rep."
     )
@@ -38,16 +44,22 @@ QUALIFICATION_HELP = (
 )
 
 
-@strawberry.input
+@strawberry.input(description="A new deal; it starts in the LEAD stage.")
 class CreateOpportunityInput:
     account_id: relay.GlobalID = strawberry.field(description="The account's global ID.")
-    title: str
-    amount: BigInt
-    expected_close: date
-    owner_id: relay.GlobalID | None = None
-    co_owner_ids: list[relay.GlobalID] = strawberry.field(default_factory=list)
+    title: str = strawberry.field(description="What is being sold.")
+    amount: BigInt = strawberry.field(description="Expected amount in fen (non-negative).")
+    expected_close: date = strawberry.field(description="When it is expected to close.")
+    owner_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="The owning rep; defaults to you when you are a rep."
+    )
+    co_owner_ids: list[relay.GlobalID] = strawberry.field(
+        default_factory=list, description="Reps who share the deal with the owner."
+    )
     qualification: JSON | None = strawberry.field(default=None, description=QUALIFICATION_HELP)
-    source_lead: str | None = None
+    source_lead: str | None = strawberry.field(
+        default=None, description="The lead source it came from, e.g. `website` or `referral`."
+    )
     high_margin: bool = strawberry.field(
         default=False, description="A high-margin product (counts for that metric)."
     )
@@ -55,64 +67,95 @@ class CreateOpportunityInput:
 
 @strawberry.input(description="Never changes the stage.")
 class UpdateOpportunityDetailsInput:
-    id: relay.GlobalID
-    expected_version: int
-    title: str | None = None
-    amount: BigInt | None = None
-    expected_close: date | None = None
+    id: relay.GlobalID = strawberry.field(description="The opportunity.")
+    expected_version: int = strawberry.field(
+        description="The opportunity's `version` as you read it; a stale one is refused with "
+        "STALE_VERSION."
+    )
+    title: str | None = strawberry.field(default=None, description="A new title; null keeps it.")
+    amount: BigInt | None = strawberry.field(
+        default=None, description="A new expected amount in fen; null keeps it."
+    )
+    expected_close: date | None = strawberry.field(
+        default=None, description="A new expected close; null keeps it."
+    )
     qualification: JSON | None = strawberry.field(default=None, description=QUALIFICATION_HELP)
-    co_owner_ids: list[relay.GlobalID] | None = None
-    high_margin: bool | None = None
+    co_owner_ids: list[relay.GlobalID] | None = strawberry.field(
+        default=None, description="The new co-owners, replacing the old list; null keeps them."
+    )
+    high_margin: bool | None = strawberry.field(
+        default=None, description="A new high-margin flag; null keeps it."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Move a deal forward; the target stage's entry gate must pass.")
 class AdvanceOpportunityInput:
-    id: relay.GlobalID
-    expected_version: int
+    id: relay.GlobalID = strawberry.field(description="The opportunity.")
+    expected_version: int = strawberry.field(
+        description="The opportunity's `version` as you read it; a stale one is refused with "
+        "STALE_VERSION."
+    )
     to_stage: Stage | None = strawberry.field(
         default=None, description="Default: the next stage; later only over skippable ones."
     )
 
 
-@strawberry.input
+@strawberry.input(description="Move a deal back one stage.")
 class MoveOpportunityBackInput:
-    id: relay.GlobalID
-    expected_version: int
-    reason: str
+    id: relay.GlobalID = strawberry.field(description="The opportunity.")
+    expected_version: int = strawberry.field(
+        description="The opportunity's `version` as you read it; a stale one is refused with "
+        "STALE_VERSION."
+    )
+    reason: str = strawberry.field(description="Why it goes back; kept in the stage history.")
 
 
-@strawberry.input
+@strawberry.input(description="Close a deal as won.")
 class WinOpportunityInput:
-    id: relay.GlobalID
-    expected_version: int
-    signed_amount: BigInt
-    signed_on: date
+    id: relay.GlobalID = strawberry.field(description="The opportunity.")
+    expected_version: int = strawberry.field(
+        description="The opportunity's `version` as you read it; a stale one is refused with "
+        "STALE_VERSION."
+    )
+    signed_amount: BigInt = strawberry.field(
+        description="The signed contract amount in fen (above zero)."
+    )
+    signed_on: date = strawberry.field(description="The signing date (not in the future).")
 
 
-@strawberry.input
+@strawberry.input(description="Close a deal as lost, with a reason.")
 class LoseOpportunityInput:
-    id: relay.GlobalID
-    expected_version: int
+    id: relay.GlobalID = strawberry.field(description="The opportunity.")
+    expected_version: int = strawberry.field(
+        description="The opportunity's `version` as you read it; a stale one is refused with "
+        "STALE_VERSION."
+    )
     reason_code: str = strawberry.field(description="A code from `lossReasons`.")
     note: str | None = strawberry.field(default=None, description="Required for `other`.")
 
 
-@strawberry.input
+@strawberry.input(description="Reopen a won or lost deal (a manager of its owner).")
 class ReopenOpportunityInput:
-    id: relay.GlobalID
-    expected_version: int
-    reason: str
+    id: relay.GlobalID = strawberry.field(description="The opportunity.")
+    expected_version: int = strawberry.field(
+        description="The opportunity's `version` as you read it; a stale one is refused with "
+        "STALE_VERSION."
+    )
+    reason: str = strawberry.field(description="Why it is reopened; kept in the stage history.")
     to_stage: Stage | None = strawberry.field(
         default=None, description="Default: the stage it was closed from."
     )
 
 
-@strawberry.input
+@strawberry.input(description="Hand a deal to another active rep (a manager of its owner).")
 class ReassignOpportunityInput:
-    id: relay.GlobalID
-    expected_version: int
-    new_owner_id: relay.GlobalID
-    reason: str
+    id: relay.GlobalID = strawberry.field(description="The opportunity.")
+    expected_version: int = strawberry.field(
+        description="The opportunity's `version` as you read it; a stale one is refused with "
+        "STALE_VERSION."
+    )
+    new_owner_id: relay.GlobalID = strawberry.field(description="The rep who takes it over.")
+    reason: str = strawberry.field(description="Why; kept in the ownership history.")
 
 
 FOUND = [ApiError.INVALID_ID, PipelineError.OPPORTUNITY_NOT_FOUND]

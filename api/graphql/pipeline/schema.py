@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.core.descriptions import After, First
 from api.core.errors import perform, read
 from api.core.permissions import READ_ORG, allow
 from api.core.relay import decode_id, id_of, page_args, to_connection
@@ -76,12 +77,21 @@ class PipelineQuery:
     async def opportunities(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        owner_id: relay.GlobalID | None = None,
-        unit_id: relay.GlobalID | None = None,
-        stage: Stage | None = None,
-        open_only: bool = False,
+        first: First = None,
+        after: After = None,
+        owner_id: Annotated[
+            relay.GlobalID | None, strawberry.argument(description="Only deals owned by this Rep.")
+        ] = None,
+        unit_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(description="Only deals owned by reps of this OrgUnit's subtree."),
+        ] = None,
+        stage: Annotated[
+            Stage | None, strawberry.argument(description="Only deals in this stage.")
+        ] = None,
+        open_only: Annotated[
+            bool, strawberry.argument(description="Only deals not yet won or lost.")
+        ] = False,
     ) -> OpportunityConnection:
         async def use_case(session, actor):
             after_id, size = page_args(first, after, info.context.settings.max_page_size)
@@ -98,7 +108,13 @@ class PipelineQuery:
         return to_connection(OpportunityConnection, page)
 
     @strawberry.field(extensions=allow(*SELLERS), description="One opportunity, if visible.")
-    async def opportunity(self, info: Info, id: relay.GlobalID) -> OpportunityNode | None:
+    async def opportunity(
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The opportunity's global ID.")
+        ],
+    ) -> OpportunityNode | None:
         row = id_of(id, "Opportunity")
         return None if row is None else await info.context.loaders.opportunity.load(row)
 

@@ -26,12 +26,14 @@ class AccountType(OrmNode):
     _loader = "account"
 
     id: relay.NodeID[int]
-    name: str
-    segment: str
-    region: str | None
-    high_value: bool
+    name: str = strawberry.field(description="The customer's name.")
+    segment: str = strawberry.field(description="Segment code, e.g. `education`.")
+    region: str | None = strawberry.field(description="Region code, if any.")
+    high_value: bool = strawberry.field(
+        description="A high-value account: its open deals are watched for silence."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The rep who owns the account; null when outside your scope.")
     def owner(self, info: Info) -> RepNode | None:
         return info.context.loaders.related("rep", self.owner_rep_id)
 
@@ -42,16 +44,21 @@ class AccountType(OrmNode):
 
 @strawberry.type(name="StageTransition", description="One move of the stage machine.")
 class StageTransitionType:
-    from_stage: Stage | None
-    to_stage: Stage
-    action: str
-    at: datetime
-    reason: str | None
+    from_stage: Stage | None = strawberry.field(
+        description="The stage before; null for the creation."
+    )
+    to_stage: Stage = strawberry.field(description="The stage after.")
+    action: str = strawberry.field(description="create, advance, back, win, lose or reopen.")
+    at: datetime = strawberry.field(description="When it moved.")
+    reason: str | None = strawberry.field(
+        description="Why: the reason of a move back or a reopening; for a loss, its note or else "
+        "its reason code."
+    )
     seconds_in_previous: int | None = strawberry.field(
         description="Time spent in the stage before this move."
     )
 
-    @strawberry.field
+    @strawberry.field(description="Who moved it; null when outside your scope.")
     async def actor(self, info: Info) -> UserNode | None:
         return await display_user(info, self.actor_user_id)
 
@@ -67,31 +74,44 @@ class OpportunityNode(OrmNode):
     _loader = "opportunity"
 
     id: relay.NodeID[int]
-    title: str
-    amount: BigInt
-    expected_close: date
-    stage: Stage
-    stage_entered_at: datetime
-    qualification: JSON
-    source_lead: str | None
-    high_margin: bool
-    won_amount: BigInt | None
-    won_on: date | None
-    loss_reason_code: str | None
-    loss_note: str | None
+    title: str = strawberry.field(description="What is being sold.")
+    amount: BigInt = strawberry.field(description="Expected amount in fen.")
+    expected_close: date = strawberry.field(description="When it is expected to close.")
+    stage: Stage = strawberry.field(
+        description="LEAD → CONTACTED → QUALIFIED → PROPOSAL → QUOTED → NEGOTIATION → WON | LOST."
+    )
+    stage_entered_at: datetime = strawberry.field(description="When it entered its current stage.")
+    qualification: JSON = strawberry.field(
+        description="Qualification data the stage gates check, e.g. `budget_range`, "
+        "`decision_maker`, `timeline`."
+    )
+    source_lead: str | None = strawberry.field(
+        description="The lead source it came from, if known."
+    )
+    high_margin: bool = strawberry.field(
+        description="A high-margin product (counts for the high-margin share metric)."
+    )
+    won_amount: BigInt | None = strawberry.field(
+        description="The signed amount in fen; null unless won."
+    )
+    won_on: date | None = strawberry.field(description="The signing date; null unless won.")
+    loss_reason_code: str | None = strawberry.field(
+        description="A code of `lossReasons`; null unless lost."
+    )
+    loss_note: str | None = strawberry.field(description="The note given with the loss, if any.")
     version: int = strawberry.field(description="Send it back as `expectedVersion`.")
 
-    @strawberry.field
+    @strawberry.field(description="The owning rep; null when outside your scope.")
     def owner(self, info: Info) -> RepNode | None:
         return info.context.loaders.related("rep", self.owner_rep_id)
 
-    @strawberry.field
+    @strawberry.field(description="Reps who share the deal, those in your scope.")
     async def co_owners(self, info: Info) -> list[RepNode]:
         rep_ids = await info.context.loaders.co_owners.load(self.id)
         reps = await info.context.loaders.rep.load_many(rep_ids)
         return [rep for rep in reps if rep is not None]
 
-    @strawberry.field
+    @strawberry.field(description="The customer; null when outside your scope.")
     def account(self, info: Info) -> AccountType | None:
         return info.context.loaders.related("account", self.account_id)
 
@@ -113,6 +133,8 @@ class OpportunityNode(OrmNode):
         return info.context.loaders.related("transitions", self.id)
 
 
-@strawberry.type
+@strawberry.type(description="A page of opportunities.")
 class OpportunityConnection(relay.Connection[OpportunityNode]):
-    total_count: int
+    total_count: int = strawberry.field(
+        description="How many opportunities match the filters, over all pages."
+    )

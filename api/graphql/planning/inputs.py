@@ -33,17 +33,17 @@ DefineSeasonalProfile = mutation_types(
 )
 
 
-@strawberry.input
+@strawberry.input(description="Create or replace a named seasonal profile.")
 class DefineSeasonalProfileInput:
     name: str = strawberry.field(description="A code, e.g. `retail` or `b2b_year_end`.")
-    label: str
+    label: str = strawberry.field(description="Its display name.")
     weights: list[float] = strawberry.field(description="Twelve weights, January first.")
 
 
-@strawberry.input
+@strawberry.input(description="A dated business event that scales baselines.")
 class AddBusinessCoefficientInput:
-    name: str
-    start_date: date
+    name: str = strawberry.field(description="What the event is, e.g. 春节前.")
+    start_date: date = strawberry.field(description="The first day it applies.")
     end_date: date = strawberry.field(description="Inclusive.")
     multiplier: float = strawberry.field(description="e.g. 0.8 or 1.3")
     segment: str | None = strawberry.field(
@@ -51,8 +51,8 @@ class AddBusinessCoefficientInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="A company holiday or an extra working day.")
 class SetCalendarDayInput:
-    day: date
+    day: date = strawberry.field(description="The day.")
     working: bool = strawberry.field(description="false: a company holiday; true: a working day.")
-    name: str
+    name: str = strawberry.field(description="What the day is, e.g. 公司年会.")

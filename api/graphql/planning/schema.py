@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_HALF_UP
 from typing import Annotated
 
 import strawberry
@@ -11,6 +12,7 @@ from strawberry.types import Info
 
 from api.core.errors import perform, read
 from api.core.permissions import READ_ORG, allow
+from api.core.scalars import whole
 from api.graphql.planning.inputs import (
     AddBusinessCoefficient,
     AddBusinessCoefficientInput,
@@ -42,10 +44,16 @@ class PlanningQuery:
     async def baseline_suggestion(
         self,
         info: Info,
-        owner_id: relay.GlobalID,
-        metric: Metric,
-        period_kind: PeriodKind,
-        period_start: date,
+        owner_id: Annotated[
+            relay.GlobalID, strawberry.argument(description="An OrgUnit or a Rep.")
+        ],
+        metric: Annotated[
+            Metric, strawberry.argument(description="The metric to suggest a baseline for.")
+        ],
+        period_kind: Annotated[PeriodKind, strawberry.argument(description="The period kind.")],
+        period_start: Annotated[
+            date, strawberry.argument(description="The period's first day, aligned to its kind.")
+        ],
         history_months: Annotated[
             int, strawberry.argument(description="Weekly history reaches back this far (1–60).")
         ] = 18,
@@ -71,7 +79,7 @@ class PlanningQuery:
                 BaselineStep(
                     code=step.code,
                     label=step.label_en if english else step.label_zh,
-                    value=step.value,
+                    value=whole(step.value, ROUND_HALF_UP),
                     detail=step.detail_en if english else step.detail_zh,
                 )
                 for step in baseline.steps

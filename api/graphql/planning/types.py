@@ -14,38 +14,50 @@ class BaselineStep:
     code: str = strawberry.field(
         description="HISTORY, OUTLIERS, MOVING_AVERAGE, SEASONALITY, COEFFICIENTS, RAMP or RESULT"
     )
-    label: str
-    value: float
+    label: str = strawberry.field(description="The step's name, in your language.")
+    value: BigInt = strawberry.field(
+        description="The step's figure in the metric's unit (fen for money): the history "
+        "total for HISTORY and OUTLIERS, the period's baseline from MOVING_AVERAGE on; rounded "
+        "half up like the suggested amount."
+    )
     detail: str = strawberry.field(description="What happened in this step, in your language.")
 
 
 @strawberry.type(description="The number a target discussion starts from, and why.")
 class BaselineSuggestion:
-    amount: BigInt
-    steps: list[BaselineStep]
+    amount: BigInt = strawberry.field(
+        description="The suggested baseline in the metric's unit (fen for money), rounded half up."
+    )
+    steps: list[BaselineStep] = strawberry.field(
+        description="Every step of the computation, in order; the last is RESULT."
+    )
 
 
 @strawberry.type(
     description="A dated event that scales baselines, e.g. ×0.8 before Spring Festival."
 )
 class BusinessCoefficient:
-    id: int
-    name: str
-    start_date: date
-    end_date: date
-    multiplier: float
-    segment: str | None
+    id: int = strawberry.field(description="The coefficient's number.")
+    name: str = strawberry.field(description="What the event is, e.g. 春节前.")
+    start_date: date = strawberry.field(description="The first day it applies.")
+    end_date: date = strawberry.field(description="The last day it applies (inclusive).")
+    multiplier: float = strawberry.field(
+        description="What baselines are multiplied by on those days, e.g. 0.8 or 1.3."
+    )
+    segment: str | None = strawberry.field(description="Only deals of this segment; null for all.")
 
 
 @strawberry.type(description="A company holiday or an extra working day.")
 class CalendarDay:
-    day: date
-    working: bool
-    name: str
+    day: date = strawberry.field(description="The day.")
+    working: bool = strawberry.field(
+        description="false: a company holiday; true: an extra working day."
+    )
+    name: str = strawberry.field(description="What the day is, e.g. 公司年会.")
 
 
 @strawberry.type(description="Twelve month-of-year weights for splitting targets over time.")
 class SeasonalProfile:
-    name: str
-    label: str
+    name: str = strawberry.field(description="Its code, e.g. `retail`.")
+    label: str = strawberry.field(description="Its display name.")
     weights: list[float] = strawberry.field(description="January to December.")

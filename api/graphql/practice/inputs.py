@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
+from api.core.descriptions import describe_payload
 from api.core.errors import ApiError, mutation_types
 from api.graphql.practice.types import (
     PracticeFeedback,
@@ -39,6 +40,7 @@ StartPractice = mutation_types(
     ],
     extra={"opening": str},
 )
+describe_payload(StartPractice, opening="The customer's opening line, in the session's language.")
 RespondInPractice = mutation_types(
     "RespondInPractice",
     "turn",
@@ -60,12 +62,25 @@ RespondInPractice = mutation_types(
         "result": PracticeResult,
     },
 )
+describe_payload(
+    RespondInPractice,
+    session="The session after this reply.",
+    feedback="What this reply passed and missed, with a tip; null in an exam.",
+    running_score="The score so far, 0..100; null in an exam.",
+    result="The session's result when the customer ended the conversation with this reply; "
+    "null otherwise.",
+)
 FinishPractice = mutation_types(
     "FinishPractice",
     "session",
     PracticeSessionNode,
     [*NOT_FOUND, PracticeError.NOT_YOUR_SESSION, PracticeError.SESSION_FINISHED],
     extra={"result": PracticeResult},
+)
+describe_payload(
+    FinishPractice,
+    result="Scores, checks and blockers; null when the scenario's rubric changed since the "
+    "session started.",
 )
 OverridePracticeVerdict = mutation_types(
     "OverridePracticeVerdict",
@@ -82,13 +97,20 @@ OverridePracticeVerdict = mutation_types(
     ],
     extra={"result": PracticeResult},
 )
+describe_payload(OverridePracticeVerdict, result="The result with the ruling applied.")
 
 
-@strawberry.input
+@strawberry.input(description="Start a role-play session (a rep).")
 class StartPracticeInput:
     scenario: str = strawberry.field(description="A scenario id from `practiceScenarios`.")
-    difficulty: PracticeDifficulty = PracticeDifficulty.NORMAL
-    mode: PracticeMode = PracticeMode.TRAIN
+    difficulty: PracticeDifficulty = strawberry.field(
+        default=PracticeDifficulty.NORMAL,
+        description="How cooperative the customer is; default NORMAL.",
+    )
+    mode: PracticeMode = strawberry.field(
+        default=PracticeMode.TRAIN,
+        description="TRAIN (feedback every turn) or EXAM (only at the end); default TRAIN.",
+    )
     persona: str | None = strawberry.field(
         default=None, description="A persona id; default: drawn by the seed. Not in exams."
     )
@@ -97,28 +119,31 @@ class StartPracticeInput:
         description="0..2147483647; the same seed and replies give the same customer. "
         "Default: random. Not in exams.",
     )
-    engine: PracticeEngine = PracticeEngine.RULES
+    engine: PracticeEngine = strawberry.field(
+        default=PracticeEngine.RULES,
+        description="Who plays the customer and judges: RULES (offline, default) or LLM.",
+    )
     language: str | None = strawberry.field(
         default=None, description="zh or en; default: the request's language."
     )
 
 
-@strawberry.input
+@strawberry.input(description="The rep's next reply in a session.")
 class RespondInPracticeInput:
-    session: relay.GlobalID
+    session: relay.GlobalID = strawberry.field(description="The practice session.")
     message: str = strawberry.field(description="What the rep says, 1–2,000 characters.")
 
 
-@strawberry.input
+@strawberry.input(description="End a session and score it.")
 class FinishPracticeInput:
-    session: relay.GlobalID
+    session: relay.GlobalID = strawberry.field(description="The practice session.")
 
 
-@strawberry.input
+@strawberry.input(description="A trainer's ruling on one check or red line of a finished session.")
 class OverridePracticeVerdictInput:
-    session: relay.GlobalID
+    session: relay.GlobalID = strawberry.field(description="The practice session.")
     check_id: str = strawberry.field(description="A check id or a red-line id of the scenario.")
     passed: bool = strawberry.field(
         description="The ruling: the check passed; for a red line, it was not crossed."
     )
-    reason: str
+    reason: str = strawberry.field(description="Why; kept beside the engine's verdict.")

@@ -21,9 +21,9 @@ def say(info: Info, text: Text | None) -> str | None:
 
 @strawberry.type(description="The rep's own words that showed a check, at [start, end).")
 class PracticeEvidence:
-    start: int
-    end: int
-    text: str
+    start: int = strawberry.field(description="Offset of the first character in the rep's message.")
+    end: int = strawberry.field(description="Offset just past the last character.")
+    text: str = strawberry.field(description="The quoted words, exactly as the rep wrote them.")
 
     @classmethod
     def of(cls, evidence: Evidence | None) -> PracticeEvidence | None:
@@ -36,10 +36,12 @@ class PracticeEvidence:
 
 @strawberry.type(description="A red line crossed, with the words that crossed it.")
 class PracticeRedLineHit:
-    red_line_id: str
-    title: str
-    explanation: str
-    evidence: PracticeEvidence | None
+    red_line_id: str = strawberry.field(description="The red line's id in the scenario.")
+    title: str = strawberry.field(description="What must never be said, in your language.")
+    explanation: str = strawberry.field(description="Why it fails the session, in your language.")
+    evidence: PracticeEvidence | None = strawberry.field(
+        description="The rep's words that crossed it, if quoted."
+    )
 
 
 def red_line_hit(
@@ -57,30 +59,38 @@ def red_line_hit(
 
 @strawberry.type(description="A check passed, with the rep's words.")
 class PracticePassedCheck:
-    check_id: str
-    criterion_id: str
-    question: str
-    evidence: PracticeEvidence | None
+    check_id: str = strawberry.field(description="The check passed.")
+    criterion_id: str = strawberry.field(description="The criterion it belongs to.")
+    question: str = strawberry.field(description="The check's yes/no question, in your language.")
+    evidence: PracticeEvidence | None = strawberry.field(
+        description="The rep's words that passed it."
+    )
     turn: int | None = strawberry.field(description="The rep's reply number that passed it.")
 
 
 @strawberry.type(description="A check not passed, with what to say instead.")
 class PracticeMissedCheck:
-    check_id: str
-    criterion_id: str
-    question: str
-    tip: str | None
+    check_id: str = strawberry.field(description="The check not passed.")
+    criterion_id: str = strawberry.field(description="The criterion it belongs to.")
+    question: str = strawberry.field(description="The check's yes/no question, in your language.")
+    tip: str | None = strawberry.field(
+        description="A hint from the scenario, in your language; null when it has none."
+    )
     model_answer: str | None = strawberry.field(description="In the session's language.")
 
 
 @strawberry.type(description="Feedback right after a reply (train mode only).")
 class PracticeFeedback:
-    passed: list[PracticePassedCheck]
+    passed: list[PracticePassedCheck] = strawberry.field(description="Checks this reply passed.")
     missed: list[PracticeMissedCheck] = strawberry.field(
         description="Open checks of the criteria that answer the objection on the table."
     )
-    tip: str | None
-    red_lines: list[PracticeRedLineHit]
+    tip: str | None = strawberry.field(
+        description="A hint for the next reply: the first open check's tip, else its question."
+    )
+    red_lines: list[PracticeRedLineHit] = strawberry.field(
+        description="Red lines this reply crossed."
+    )
 
     @classmethod
     def of(
@@ -118,31 +128,45 @@ def _missed(info: Info, scenario: Scenario, check_id: str, spoken: str) -> Pract
 
 @strawberry.type(description="Partial credit on one criterion: the share of its checks passed.")
 class PracticeCriterionScore:
-    criterion_id: str
-    title: str
-    capability: str
-    weight: float
-    passed: int
-    total: int
+    criterion_id: str = strawberry.field(description="The criterion scored.")
+    title: str = strawberry.field(description="Its title, in your language.")
+    capability: str = strawberry.field(
+        description="The capability dimension code it gives evidence for."
+    )
+    weight: float = strawberry.field(description="Its weight in the session's score.")
+    passed: int = strawberry.field(description="Checks passed.")
+    total: int = strawberry.field(description="Checks in the criterion.")
     score: float = strawberry.field(description="0..100.")
 
 
 @strawberry.type(description="The weighted score of one capability dimension, 0..100.")
 class PracticeCapabilityScore:
-    capability: str
-    weight: float
-    score: float
+    capability: str = strawberry.field(description="The capability dimension code.")
+    weight: float = strawberry.field(description="The summed weight of its criteria.")
+    score: float = strawberry.field(
+        description="The weighted mean of its criteria's scores, 0..100."
+    )
 
 
 @strawberry.type(description="A finished session's scores, with trainers' rulings applied.")
 class PracticeResult:
     score: float = strawberry.field(description="0..100, weighted over the criteria.")
-    pass_mark: int
+    pass_mark: int = strawberry.field(
+        description="The score needed to pass, frozen when the session started."
+    )
     passed: bool = strawberry.field(description="score ≥ pass mark and no red line crossed.")
-    criteria: list[PracticeCriterionScore]
-    capabilities: list[PracticeCapabilityScore]
-    passed_checks: list[PracticePassedCheck]
-    missed_checks: list[PracticeMissedCheck]
+    criteria: list[PracticeCriterionScore] = strawberry.field(
+        description="The score of each criterion."
+    )
+    capabilities: list[PracticeCapabilityScore] = strawberry.field(
+        description="The score of each capability dimension the scenario exercises."
+    )
+    passed_checks: list[PracticePassedCheck] = strawberry.field(
+        description="Every check passed, with the reply that passed it."
+    )
+    missed_checks: list[PracticeMissedCheck] = strawberry.field(
+        description="Every check not passed, with a tip and a model answer."
+    )
     blockers: list[PracticeRedLineHit] = strawberry.field(
         description="Red lines crossed: each fails the session whatever the score."
     )

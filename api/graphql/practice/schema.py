@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncGenerator
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.core.descriptions import After, First
 from api.core.errors import perform, read
 from api.core.permissions import READ_ORG, allow
 from api.core.relay import decode_id, page_args, to_connection
@@ -119,12 +120,22 @@ class PracticeQuery:
     async def practice_sessions(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        rep_id: relay.GlobalID | None = None,
-        scenario: str | None = None,
-        mode: PracticeMode | None = None,
-        status: PracticeStatus | None = None,
+        first: First = None,
+        after: After = None,
+        rep_id: Annotated[
+            relay.GlobalID | None, strawberry.argument(description="Only sessions of this Rep.")
+        ] = None,
+        scenario: Annotated[
+            str | None, strawberry.argument(description="Only sessions of this scenario id.")
+        ] = None,
+        mode: Annotated[
+            PracticeMode | None,
+            strawberry.argument(description="Only TRAIN or only EXAM sessions."),
+        ] = None,
+        status: Annotated[
+            PracticeStatus | None,
+            strawberry.argument(description="Only ACTIVE or only FINISHED sessions."),
+        ] = None,
     ) -> PracticeSessionConnection:
         async def use_case(session, actor):
             after_id, size = page_args(first, after, info.context.settings.max_page_size)
@@ -142,7 +153,13 @@ class PracticeQuery:
         extensions=allow(*READ_ORG),
         description="Play a session again from its seed and the rep's messages, and compare.",
     )
-    async def practice_replay(self, info: Info, session: relay.GlobalID) -> PracticeReplay:
+    async def practice_replay(
+        self,
+        info: Info,
+        session: Annotated[
+            relay.GlobalID, strawberry.argument(description="The practice session to replay.")
+        ],
+    ) -> PracticeReplay:
         replayed = await read(
             info,
             lambda db, actor: queries.replay_practice(
@@ -247,7 +264,12 @@ class PracticeSubscription:
         "the engine produces it, then the whole turn.",
     )
     async def practice_turn(
-        self, info: Info, input: RespondInPracticeInput
+        self,
+        info: Info,
+        input: Annotated[
+            RespondInPracticeInput,
+            strawberry.argument(description="The reply, as for `respondInPractice`."),
+        ],
     ) -> AsyncGenerator[PracticeTurnEvent, None]:
         pieces: asyncio.Queue[str] = asyncio.Queue()
 

@@ -50,39 +50,60 @@ graphql_enum(PracticeEngine, "Who plays the customer and judges the replies. 引
 
 @strawberry.type(description="A persona the simulated customer can play.")
 class PracticePersona:
-    id: str
-    role: str
-    temperament: str
+    id: str = strawberry.field(
+        description="Stable id within the scenario; pass it as `personaId` to choose this persona."
+    )
+    role: str = strawberry.field(
+        description="Who the customer is, e.g. the buyer's procurement head, in your language."
+    )
+    temperament: str = strawberry.field(
+        description="How the customer behaves in the conversation, in your language."
+    )
 
 
 @strawberry.type(description="One yes/no check of a criterion.")
 class PracticeCheck:
-    id: str
-    question: str
+    id: str = strawberry.field(description="Stable id within the scenario.")
+    question: str = strawberry.field(
+        description="The yes/no question the judge answers, in your language."
+    )
 
 
 @strawberry.type(description="What the judge scores, with its checks.")
 class PracticeCriterion:
-    id: str
-    title: str
-    capability: str
-    weight: float
-    checks: list[PracticeCheck]
+    id: str = strawberry.field(description="Stable id within the scenario.")
+    title: str = strawberry.field(description="What is judged, in your language.")
+    capability: str = strawberry.field(
+        description="The capability dimension code this criterion gives evidence for."
+    )
+    weight: float = strawberry.field(
+        description="Its weight in the session's score (relative to the other criteria)."
+    )
+    checks: list[PracticeCheck] = strawberry.field(
+        description="The yes/no checks; the criterion scores the share passed."
+    )
 
 
 @strawberry.type(description="A role-play scenario from the scenario files. 练习场景。")
 class PracticeScenario:
-    id: str
-    version: int
-    title: str
-    situation: str
-    goal: str
-    industry: str
-    pass_mark: int
-    min_turns: int
-    max_turns: int
-    personas: list[PracticePersona]
-    criteria: list[PracticeCriterion]
+    id: str = strawberry.field(description="Stable key; the scenario file is named `<id>.json`.")
+    version: int = strawberry.field(
+        description="Raised when the rubric changes; sessions keep the version they were scored "
+        "with."
+    )
+    title: str = strawberry.field(description="The scenario's title, in your language.")
+    situation: str = strawberry.field(
+        description="What the rep is told before the first line, in your language."
+    )
+    goal: str = strawberry.field(description="What a good conversation achieves, in your language.")
+    industry: str = strawberry.field(description="Industry code, e.g. `saas` or `medical_devices`.")
+    pass_mark: int = strawberry.field(description="The score (0..100) a session needs to pass.")
+    min_turns: int = strawberry.field(description="Rep turns before the customer may agree.")
+    max_turns: int = strawberry.field(description="Rep turns before the session ends.")
+    personas: list[PracticePersona] = strawberry.field(
+        description="Personas the customer can play."
+    )
+    criteria: list[PracticeCriterion] = strawberry.field(description="What the judge scores.")
 
     @classmethod
     def of(cls, scenario: Scenario, language: str) -> PracticeScenario:
@@ -126,12 +147,24 @@ class PracticeEngineTrace:
         description="Why the language model's output was not used: timeout, rate_limited, "
         "malformed_json, schema_invalid, invented_quote, …"
     )
-    fallback_detail: str | None
-    model: str | None
-    system_fingerprint: str | None
-    prompt_version: str | None
-    response_format: str | None
-    cached: bool
+    fallback_detail: str | None = strawberry.field(
+        description="More on the fallback (e.g. the error), if any."
+    )
+    model: str | None = strawberry.field(
+        description="The language model's name; null for the rules engine."
+    )
+    system_fingerprint: str | None = strawberry.field(
+        description="The `system_fingerprint` the model endpoint returned, if any."
+    )
+    prompt_version: str | None = strawberry.field(
+        description="The prompt version used with the language model; null for rules."
+    )
+    response_format: str | None = strawberry.field(
+        description="`json_schema` or `json_object` as asked of the model; null for rules."
+    )
+    cached: bool = strawberry.field(
+        description="True when the verdict came from the cache of earlier identical judgements."
+    )
 
     @classmethod
     def of(cls, data: dict[str, Any] | None) -> PracticeEngineTrace | None:
@@ -152,10 +185,12 @@ class PracticeEngineTrace:
 
 @strawberry.type(description="The judge on one check in one reply.")
 class PracticeCheckVerdict:
-    check_id: str
-    criterion_id: str
-    passed: bool
-    evidence: PracticeEvidence | None
+    check_id: str = strawberry.field(description="The check judged.")
+    criterion_id: str = strawberry.field(description="The criterion the check belongs to.")
+    passed: bool = strawberry.field(description="Whether the reply passed the check.")
+    evidence: PracticeEvidence | None = strawberry.field(
+        description="The rep's own words that passed it; null when not passed."
+    )
 
 
 @strawberry.type(
@@ -163,13 +198,23 @@ class PracticeCheckVerdict:
     "and the customer's line. Verdicts are null while an exam runs."
 )
 class PracticeTurn:
-    number: int
-    rep_message: str | None
-    customer_line: str
-    created_at: datetime
-    checks: list[PracticeCheckVerdict] | None
-    red_lines: list[PracticeRedLineHit] | None
-    judge: PracticeEngineTrace | None
+    number: int = strawberry.field(
+        description="0 for the customer's opening line, then 1, 2, … per reply."
+    )
+    rep_message: str | None = strawberry.field(description="The rep's reply; null on turn 0.")
+    customer_line: str = strawberry.field(
+        description="What the customer said, in the session's language."
+    )
+    created_at: datetime = strawberry.field(description="When the turn was recorded.")
+    checks: list[PracticeCheckVerdict] | None = strawberry.field(
+        description="The judge on each check for this reply; null on turn 0 and while an exam runs."
+    )
+    red_lines: list[PracticeRedLineHit] | None = strawberry.field(
+        description="Red lines this reply crossed; null on turn 0 and while an exam runs."
+    )
+    judge: PracticeEngineTrace | None = strawberry.field(
+        description="How the judge produced its verdict; null on turn 0 and while an exam runs."
+    )
     voice: PracticeEngineTrace | None = strawberry.field(
         description="Who voiced the customer's line."
     )
@@ -215,10 +260,10 @@ class PracticeVerdictOverride:
         description="The engine's verdict: passed (for a red line: not crossed)."
     )
     passed: bool = strawberry.field(description="The trainer's ruling.")
-    reason: str
-    at: datetime
+    reason: str = strawberry.field(description="Why the trainer ruled so.")
+    at: datetime = strawberry.field(description="When the ruling was made.")
 
-    @strawberry.field
+    @strawberry.field(description="The trainer; null when outside your scope.")
     async def by(self, info: Info) -> UserNode | None:
         return await display_user(info, self.user_id)
 
@@ -229,37 +274,54 @@ class PracticeSessionNode(OrmNode):
     _loader = "practice_session"
 
     id: relay.NodeID[int]
-    scenario_id: str
-    scenario_version: int
+    scenario_id: str = strawberry.field(description="The scenario played.")
+    scenario_version: int = strawberry.field(
+        description="The scenario's version when the session started."
+    )
     rubric_hash: str = strawberry.field(description="The rubric version the judge used.")
-    pass_mark: int
-    persona_id: str
-    difficulty: PracticeDifficulty
-    mode: PracticeMode
+    pass_mark: int = strawberry.field(
+        description="The score needed to pass, frozen when the session started."
+    )
+    persona_id: str = strawberry.field(description="The persona the customer plays.")
+    difficulty: PracticeDifficulty = strawberry.field(
+        description="How cooperative the customer is."
+    )
+    mode: PracticeMode = strawberry.field(description="TRAIN or EXAM.")
     attempt: int = strawberry.field(
         description="1 for the rep's first session of this scenario in this mode, 2 for the next …"
     )
-    engine: PracticeEngine
-    model: str | None
-    prompt_version: str | None
-    language: str
+    engine: PracticeEngine = strawberry.field(
+        description="The engine chosen for the session (a turn may fall back to rules; see each "
+        "turn's trace)."
+    )
+    model: str | None = strawberry.field(
+        description="The language model chosen; null for the rules engine."
+    )
+    prompt_version: str | None = strawberry.field(
+        description="The prompt version frozen for the session; null for rules."
+    )
+    language: str = strawberry.field(description="The session's language: `zh` or `en`.")
     seed: int = strawberry.field(description="The same seed and replies replay the same customer.")
-    status: PracticeStatus
-    outcome: PracticeOutcome | None
-    turns_taken: int
-    started_at: datetime
-    finished_at: datetime | None
+    status: PracticeStatus = strawberry.field(description="ACTIVE or FINISHED.")
+    outcome: PracticeOutcome | None = strawberry.field(
+        description="How the conversation ended; null while active."
+    )
+    turns_taken: int = strawberry.field(description="Replies the rep has sent so far.")
+    started_at: datetime = strawberry.field(description="When the session started.")
+    finished_at: datetime | None = strawberry.field(
+        description="When it finished; null while active."
+    )
     score: float | None = strawberry.field(
         description="0..100 once finished; null while an exam runs."
     )
     passed: bool | None = strawberry.field(description="Pass or fail once finished.")
 
-    @strawberry.field
+    @strawberry.field(description="The scenario as it stands now; null if its file is gone.")
     def scenario(self, info: Info) -> PracticeScenario | None:
         found = scenario_of(info, self.scenario_id)
         return None if found is None else PracticeScenario.of(found, info.context.language)
 
-    @strawberry.field
+    @strawberry.field(description="The rep who practises; null when outside your scope.")
     def rep(self, info: Info) -> RepNode | None:
         return info.context.loaders.related("rep", self.rep_id)
 
@@ -283,24 +345,35 @@ class PracticeSessionNode(OrmNode):
         return None if result is None else PracticeResult.of(info, scenario, result, self.language)
 
 
-@strawberry.type
+@strawberry.type(description="A page of practice sessions.")
 class PracticeSessionConnection(relay.Connection[PracticeSessionNode]):
-    total_count: int
+    total_count: int = strawberry.field(
+        description="How many sessions match the filters, over all pages."
+    )
 
 
 @strawberry.type(description="One turn played again.")
 class PracticeReplayedTurn:
-    number: int
-    stored_line: str
+    number: int = strawberry.field(description="The turn's number.")
+    stored_line: str = strawberry.field(description="The customer's line as recorded.")
     replayed_line: str | None = strawberry.field(
         description="Null when the language model voiced the line: only its state replays."
     )
-    same_line: bool
-    same_verdict: bool
-    same_state: bool
+    same_line: bool = strawberry.field(
+        description="The replayed line equals the stored one (true when the model voiced it)."
+    )
+    same_verdict: bool = strawberry.field(
+        description="The judge's verdict equals the stored one (model verdicts are taken as "
+        "stored)."
+    )
+    same_state: bool = strawberry.field(
+        description="The customer's state (trust, patience, objections) equals the stored one."
+    )
 
 
 @strawberry.type(description="A session played again from its seed and the rep's messages.")
 class PracticeReplay:
-    identical: bool
-    turns: list[PracticeReplayedTurn]
+    identical: bool = strawberry.field(
+        description="Every turn replayed the same line, verdict and state."
+    )
+    turns: list[PracticeReplayedTurn] = strawberry.field(description="Each turn, in order.")

@@ -24,6 +24,13 @@ from api.graphql.reports.types import (
 from domain.pipeline import attribution, funnel, kpis
 from domain.targets.progress import working_calendar
 
+From = Annotated[date, strawberry.argument(name="from", description="The first day (inclusive).")]
+To = Annotated[date, strawberry.argument(description="The last day (inclusive).")]
+Subtree = Annotated[
+    relay.GlobalID | None,
+    strawberry.argument(description="Only this OrgUnit's subtree; null: your whole scope."),
+]
+
 
 @strawberry.type
 class PipelineReportQuery:
@@ -35,9 +42,9 @@ class PipelineReportQuery:
     async def activity_effectiveness(
         self,
         info: Info,
-        from_: Annotated[date, strawberry.argument(name="from")],
-        to: date,
-        unit_id: relay.GlobalID | None = None,
+        from_: From,
+        to: To,
+        unit_id: Subtree = None,
     ) -> list[ActivityEffectiveness]:
         async def use_case(session, actor):
             return await attribution.activity_effectiveness(
@@ -70,9 +77,9 @@ class PipelineReportQuery:
     async def funnel(
         self,
         info: Info,
-        from_: Annotated[date, strawberry.argument(name="from")],
-        to: date,
-        unit_id: relay.GlobalID | None = None,
+        from_: From,
+        to: To,
+        unit_id: Subtree = None,
     ) -> FunnelReport:
         settings = info.context.settings
 
@@ -125,9 +132,9 @@ class PipelineReportQuery:
     async def kpi_report(
         self,
         info: Info,
-        from_: Annotated[date, strawberry.argument(name="from")],
-        to: date,
-        unit_id: relay.GlobalID | None = None,
+        from_: From,
+        to: To,
+        unit_id: Subtree = None,
     ) -> list[RepKpiReport]:
         settings = info.context.settings
 

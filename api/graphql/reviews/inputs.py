@@ -7,6 +7,7 @@ from datetime import date
 import strawberry
 from strawberry import relay
 
+from api.core.descriptions import describe_payload
 from api.core.errors import ApiError, mutation_types
 from api.core.scalars import BigInt
 from api.graphql.reviews.types import (
@@ -80,6 +81,7 @@ AcceptTargetAdjustments = mutation_types(
     ],
     extra={"targets": list[TargetNode]},
 )
+describe_payload(AcceptTargetAdjustments, targets="The rebalanced targets, with their new amounts.")
 RejectTargetAdjustment = mutation_types(
     "RejectTargetAdjustment",
     "suggestion",
@@ -101,16 +103,16 @@ ConfirmKeyCustomers = mutation_types(
 )
 
 
-@strawberry.input
+@strawberry.input(description="Start a unit's weekly review: its snapshot is frozen now.")
 class StartWeeklyReviewInput:
-    unit_id: relay.GlobalID
+    unit_id: relay.GlobalID = strawberry.field(description="The unit to review (with its subtree).")
     week_start: date = strawberry.field(description="The Monday of the ISO week.")
 
 
-@strawberry.input
+@strawberry.input(description="Mark something out of the ordinary in a review.")
 class MarkReviewAnomalyInput:
-    review_id: relay.GlobalID
-    note: str
+    review_id: relay.GlobalID = strawberry.field(description="The review.")
+    note: str = strawberry.field(description="What is out of the ordinary.")
     target_id: relay.GlobalID | None = strawberry.field(
         default=None, description="A target of the review's subtree."
     )
@@ -119,39 +121,43 @@ class MarkReviewAnomalyInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="Suggest a new amount for a target of the review.")
 class SuggestTargetAdjustmentInput:
-    review_id: relay.GlobalID
+    review_id: relay.GlobalID = strawberry.field(description="The review.")
     target_id: relay.GlobalID = strawberry.field(description="A target of the review's subtree.")
     proposed_amount: BigInt = strawberry.field(description="The new amount, ≥ 0.")
-    reason: str
+    reason: str = strawberry.field(description="Why.")
 
 
-@strawberry.input
+@strawberry.input(
+    description="Accept suggestions as one rebalance of sibling targets (directors and admins)."
+)
 class AcceptTargetAdjustmentsInput:
-    review_id: relay.GlobalID
+    review_id: relay.GlobalID = strawberry.field(description="The review.")
     suggestion_ids: list[relay.GlobalID] = strawberry.field(
         description="Pending suggestions of sibling targets whose amounts keep their sum."
     )
-    reason: str
+    reason: str = strawberry.field(description="Why; kept in each target's history.")
     override_reason: str | None = strawberry.field(
         default=None,
         description="Needed when the unit was calibrated within the calibration window.",
     )
 
 
-@strawberry.input
+@strawberry.input(description="Reject a pending suggestion (directors and admins).")
 class RejectTargetAdjustmentInput:
-    suggestion_id: relay.GlobalID
+    suggestion_id: relay.GlobalID = strawberry.field(description="The suggestion.")
 
 
-@strawberry.input
+@strawberry.input(description="An account to confirm as a key customer.")
 class KeyCustomerInput:
-    account_id: relay.GlobalID
-    note: str | None = None
+    account_id: relay.GlobalID = strawberry.field(description="The account.")
+    note: str | None = strawberry.field(
+        default=None, description="Why it is key, if you want to say."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Confirm the week's key customers of a review.")
 class ConfirmKeyCustomersInput:
-    review_id: relay.GlobalID
-    accounts: list[KeyCustomerInput]
+    review_id: relay.GlobalID = strawberry.field(description="The review.")
+    accounts: list[KeyCustomerInput] = strawberry.field(description="The accounts, each once.")

@@ -15,6 +15,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.core.descriptions import After, First
 from api.core.errors import perform, read
 from api.core.permissions import READ_ORG, allow
 from api.core.relay import decode_id, id_of, page_args, to_connection
@@ -187,7 +188,11 @@ class ReviewsQuery:
         description="One weekly review, if you can see it (managers of its unit or above, "
         "reps of its unit).",
     )
-    async def weekly_review(self, info: Info, id: relay.GlobalID) -> WeeklyReviewNode | None:
+    async def weekly_review(
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The review's global ID.")],
+    ) -> WeeklyReviewNode | None:
         row = id_of(id, "WeeklyReview")
         return None if row is None else await info.context.loaders.weekly_review.load(row)
 
@@ -199,12 +204,24 @@ class ReviewsQuery:
     async def weekly_reviews(
         self,
         info: Info,
-        unit_id: relay.GlobalID,
-        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
-        to: date | None = None,
-        include_subtree: bool = False,
-        first: int | None = None,
-        after: str | None = None,
+        unit_id: Annotated[relay.GlobalID, strawberry.argument(description="The OrgUnit.")],
+        from_: Annotated[
+            date | None,
+            strawberry.argument(
+                name="from", description="Only weeks starting on or after this day; null: no bound."
+            ),
+        ] = None,
+        to: Annotated[
+            date | None,
+            strawberry.argument(
+                description="Only weeks starting on or before this day; null: no bound."
+            ),
+        ] = None,
+        include_subtree: Annotated[
+            bool, strawberry.argument(description="Add the reviews of the units below.")
+        ] = False,
+        first: First = None,
+        after: After = None,
     ) -> WeeklyReviewConnection:
         async def use_case(session, actor):
             after_id, size = page_args(first, after, info.context.settings.max_page_size)

@@ -12,7 +12,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.core.labels import expose_enum
-from api.core.scalars import BigInt
+from api.core.scalars import BigInt, whole
 from api.graphql.org.types import RepNode
 from api.graphql.pipeline.types import AccountType
 from api.graphql.targets.types import TargetNode
@@ -38,8 +38,8 @@ def _gid(type_name: str, pk: int | None) -> relay.GlobalID | None:
 
 @strawberry.type(description="A week or month of a review: first and last day, label.")
 class ReviewPeriod:
-    start: date
-    last_day: date
+    start: date = strawberry.field(description="The first day.")
+    last_day: date = strawberry.field(description="The last day (inclusive).")
     label: str = strawberry.field(description="e.g. 2026-W47 or 2026-11")
 
     @classmethod
@@ -55,20 +55,26 @@ class ReviewPeriod:
 class ReviewTargetRow:
     target_id: strawberry.Private[int]
     period_kind: PeriodKind = strawberry.field(description="WEEK or MONTH.")
-    period_label: str
-    metric: Metric
-    owner_role: ReviewOwnerRole
+    period_label: str = strawberry.field(description="e.g. 2026-W47 or 2026-11.")
+    metric: Metric = strawberry.field(description="What the target measures.")
+    owner_role: ReviewOwnerRole = strawberry.field(
+        description="The review's unit itself, a child unit or a rep."
+    )
     owner_id: relay.GlobalID = strawberry.field(description="An OrgUnit or a Rep.")
-    owner_name: str
-    status: TargetStatus
+    owner_name: str = strawberry.field(description="The owner's name when frozen.")
+    status: TargetStatus = strawberry.field(description="The target's status when frozen.")
     version: int = strawberry.field(description="The target's version when frozen.")
-    amount: BigInt
-    achieved: BigInt
-    expected_to_date: float
+    amount: BigInt = strawberry.field(description="The target amount in its unit (fen for money).")
+    achieved: BigInt = strawberry.field(description="Achieved up to as-of, in the target's unit.")
+    expected_to_date: BigInt = strawberry.field(
+        description="Where the pace said the target should be, rounded half to even."
+    )
     completion: float | None = strawberry.field(description="achieved ÷ amount")
     pace_ratio: float | None = strawberry.field(description="achieved ÷ expected to date")
-    projection: float
-    gap: float = strawberry.field(description="amount − projection; positive means short.")
+    projection: BigInt = strawberry.field(
+        description="Run-rate projection to the period end, rounded half to even."
+    )
+    gap: BigInt = strawberry.field(description="amount − projection; positive means short.")
 
     @strawberry.field(description="The target now (null when outside your scope).")
     def target(self, info: Info) -> TargetNode | None:
@@ -89,29 +95,29 @@ class ReviewTargetRow:
             version=r["version"],
             amount=r["amount"],
             achieved=r["achieved"],
-            expected_to_date=r["expected_to_date"],
+            expected_to_date=whole(r["expected_to_date"]),
             completion=r["completion"],
             pace_ratio=r["pace_ratio"],
-            projection=r["projection"],
-            gap=r["gap"],
+            projection=whole(r["projection"]),
+            gap=BigInt(r["amount"] - whole(r["projection"])),
         )
 
 
 @strawberry.type(description="A rep's missed behaviour KPIs over the review's working days.")
 class ReviewKpiMiss:
-    rep_id: relay.GlobalID
-    rep_name: str
-    level: RepLevel
-    working_days: int
+    rep_id: relay.GlobalID = strawberry.field(description="The rep's global ID.")
+    rep_name: str = strawberry.field(description="The rep's name when frozen.")
+    level: RepLevel = strawberry.field(description="The rep's level, which sets the minimums.")
+    working_days: int = strawberry.field(description="Working days looked at.")
     days_missed: int = strawberry.field(description="Working days with any KPI below minimum.")
     miss_streak: int = strawberry.field(description="Missed in a row up to the last day.")
     touches: int = strawberry.field(description="Days the touches were short.")
     needs_confirmed: int = strawberry.field(description="Days needs confirmed were short.")
     proposals_sent: int = strawberry.field(description="Days proposals sent were short.")
     demos_booked: int = strawberry.field(description="Days demos booked were short.")
-    missed_days: list[date]
+    missed_days: list[date] = strawberry.field(description="The days with a KPI below its minimum.")
 
-    @strawberry.field
+    @strawberry.field(description="The rep now (null when outside your scope).")
     async def rep(self, info: Info) -> RepNode | None:
         return await info.context.loaders.rep.load(int(self.rep_id.node_id))
 
@@ -131,9 +137,11 @@ class ReviewKpiMiss:
 
 @strawberry.type(description="Reps' KPI misses over the week's working days up to as-of.")
 class ReviewKpiMisses:
-    from_: date = strawberry.field(name="from")
-    to: date
-    working_days: int
+    from_: date = strawberry.field(
+        name="from", description="The first working day looked at (the week's Monday)."
+    )
+    to: date = strawberry.field(description="The last day looked at (as-of).")
+    working_days: int = strawberry.field(description="Working days in [from, to].")
     reps_checked: int = strawberry.field(description="Active reps of the subtree looked at.")
     reps: list[ReviewKpiMiss] = strawberry.field(description="Only reps who missed, worst first.")
 
@@ -150,8 +158,8 @@ class ReviewKpiMisses:
 
 @strawberry.type(description="How many open alerts have a severity.")
 class ReviewSeverityCount:
-    severity: Severity
-    count: int
+    severity: Severity = strawberry.field(description="The severity.")
+    count: int = strawberry.field(description="Unresolved alerts of that severity.")
 
 
 # The API type of each kind of alert subject.
@@ -165,16 +173,16 @@ SUBJECT_TYPES = {
 
 @strawberry.type(description="An unresolved alert of the review's subtree, frozen.")
 class ReviewAlert:
-    alert_id: relay.GlobalID
-    rule: AlertRule
-    severity: Severity
-    status: AlertStatus
-    subject_kind: ReviewSubjectKind
+    alert_id: relay.GlobalID = strawberry.field(description="The alert's global ID.")
+    rule: AlertRule = strawberry.field(description="The rule that raised it.")
+    severity: Severity = strawberry.field(description="Its severity when frozen.")
+    status: AlertStatus = strawberry.field(description="OPEN or ACKNOWLEDGED when frozen.")
+    subject_kind: ReviewSubjectKind = strawberry.field(description="What the alert is about.")
     subject_id: relay.GlobalID = strawberry.field(
         description="An Opportunity, Target, Rep or OrgUnit."
     )
-    subject_name: str
-    raised_on: date
+    subject_name: str = strawberry.field(description="The subject's name when frozen.")
+    raised_on: date = strawberry.field(description="The day it was first raised.")
 
     @classmethod
     def of(cls, a: dict) -> ReviewAlert:
@@ -193,7 +201,7 @@ class ReviewAlert:
 
 @strawberry.type(description="The subtree's unresolved (open or acknowledged) alerts.")
 class ReviewAlerts:
-    total: int
+    total: int = strawberry.field(description="Unresolved alerts of the subtree.")
     by_severity: list[ReviewSeverityCount] = strawberry.field(description="Red first.")
     items: list[ReviewAlert] = strawberry.field(description="Red first, then oldest first.")
 
@@ -211,10 +219,14 @@ class ReviewAlerts:
 
 @strawberry.type(description="One funnel stage, frozen.")
 class ReviewFunnelStage:
-    stage: Stage
-    reached: int
-    conversion_to_next: float | None
-    median_days_in_stage: float | None
+    stage: Stage = strawberry.field(description="The stage.")
+    reached: int = strawberry.field(description="Opportunities that entered the stage.")
+    conversion_to_next: float | None = strawberry.field(
+        description="Share that went on to the next stage (won, after negotiation)."
+    )
+    median_days_in_stage: float | None = strawberry.field(
+        description="Median days spent in the stage before moving on."
+    )
 
     @classmethod
     def of(cls, row: dict) -> ReviewFunnelStage:
@@ -228,16 +240,29 @@ class ReviewFunnelStage:
 
 @strawberry.type(description="The funnel of the month to date: opportunities created in it.")
 class ReviewFunnel:
-    from_: date = strawberry.field(name="from")
-    to: date
-    stages: list[ReviewFunnelStage]
-    won: int
-    lost: int
-    win_rate: float | None
-    follow_ups: int
-    effective_follow_up_rate: float | None
-    lead_to_qualified_median_days: float | None
-    stale_key_opportunities: int
+    from_: date = strawberry.field(name="from", description="The first day: the month's first day.")
+    to: date = strawberry.field(description="The last day: as-of.")
+    stages: list[ReviewFunnelStage] = strawberry.field(
+        description="The open stages in order, lead first."
+    )
+    won: int = strawberry.field(description="Opportunities of the month now won.")
+    lost: int = strawberry.field(description="Opportunities of the month now lost.")
+    win_rate: float | None = strawberry.field(
+        description="won ÷ (won + lost); null when none is closed."
+    )
+    follow_ups: int = strawberry.field(
+        description="Follow-ups on these opportunities in the month."
+    )
+    effective_follow_up_rate: float | None = strawberry.field(
+        description="Follow-ups that delivered a value point ÷ all follow-ups."
+    )
+    lead_to_qualified_median_days: float | None = strawberry.field(
+        description="Median days from creation to QUALIFIED."
+    )
+    stale_key_opportunities: int = strawberry.field(
+        description="High-value accounts' open deals without a customer response for the "
+        "configured days (7 by default)."
+    )
 
     @classmethod
     def of(cls, f: dict) -> ReviewFunnel:
@@ -257,12 +282,14 @@ class ReviewFunnel:
 
 @strawberry.type(description="A high-value account with open opportunities in the subtree.")
 class ReviewSuggestedKeyCustomer:
-    account_id: relay.GlobalID
-    name: str
-    segment: str
-    owner_rep_name: str
-    open_opportunities: int
-    open_amount: BigInt
+    account_id: relay.GlobalID = strawberry.field(description="The account's global ID.")
+    name: str = strawberry.field(description="The account's name when frozen.")
+    segment: str = strawberry.field(description="The account's segment.")
+    owner_rep_name: str = strawberry.field(
+        description="The name of the account's owner rep when frozen."
+    )
+    open_opportunities: int = strawberry.field(description="Its open opportunities in the subtree.")
+    open_amount: BigInt = strawberry.field(description="Their amount in fen.")
 
     @strawberry.field(description="The account now (null when outside your scope).")
     async def account(self, info: Info) -> AccountType | None:
@@ -286,17 +313,19 @@ class ReviewSuggestedKeyCustomer:
 )
 class ReviewSnapshot:
     version: int = strawberry.field(description="Version of the snapshot's layout.")
-    taken_at: datetime
+    taken_at: datetime = strawberry.field(description="When the snapshot was taken.")
     as_of: date = strawberry.field(description="The last day counted: today, or the Sunday.")
-    week: ReviewPeriod
+    week: ReviewPeriod = strawberry.field(description="The week under review.")
     month: ReviewPeriod = strawberry.field(description="The month of the week's Thursday.")
     targets: list[ReviewTargetRow] = strawberry.field(
         description="Week and month targets of the unit, its child units and its own reps."
     )
-    kpi_misses: ReviewKpiMisses
-    alerts: ReviewAlerts
-    funnel: ReviewFunnel
-    suggested_key_customers: list[ReviewSuggestedKeyCustomer]
+    kpi_misses: ReviewKpiMisses = strawberry.field(description="Behaviour KPI misses of the week.")
+    alerts: ReviewAlerts = strawberry.field(description="Unresolved alerts of the subtree.")
+    funnel: ReviewFunnel = strawberry.field(description="The funnel of the month to date.")
+    suggested_key_customers: list[ReviewSuggestedKeyCustomer] = strawberry.field(
+        description="High-value accounts to confirm as key customers."
+    )
 
     @classmethod
     def of(cls, s: dict) -> ReviewSnapshot:

@@ -6,6 +6,7 @@ snapshot_types. Every relationship resolves through a per-request DataLoader of
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -36,8 +37,8 @@ class ReviewAnomalyNode(OrmNode):
     _loader = "review_anomaly"
 
     id: relay.NodeID[int]
-    note: str
-    created_at: datetime
+    note: str = strawberry.field(description="What is out of the ordinary.")
+    created_at: datetime = strawberry.field(description="When it was marked.")
 
     @strawberry.field(description="The target it is about, if any (null outside your scope).")
     async def target(self, info: Info) -> TargetNode | None:
@@ -51,7 +52,7 @@ class ReviewAnomalyNode(OrmNode):
             return None
         return await info.context.loaders.rep.load(self.rep_id)
 
-    @strawberry.field
+    @strawberry.field(description="Who marked it.")
     async def created_by(self, info: Info) -> UserNode | None:
         return await display_user(info, self.created_by_user_id)
 
@@ -65,17 +66,21 @@ class ReviewSuggestionNode(OrmNode):
     _loader = "review_suggestion"
 
     id: relay.NodeID[int]
-    proposed_amount: BigInt
-    reason: str
-    status: SuggestionStatus
-    created_at: datetime
-    decided_at: datetime | None
+    proposed_amount: BigInt = strawberry.field(
+        description="The proposed new amount, in the target's unit (fen for money)."
+    )
+    reason: str = strawberry.field(description="Why.")
+    status: SuggestionStatus = strawberry.field(description="PENDING, ACCEPTED or REJECTED.")
+    created_at: datetime = strawberry.field(description="When it was suggested.")
+    decided_at: datetime | None = strawberry.field(
+        description="When it was accepted or rejected; null while pending."
+    )
 
     @strawberry.field(description="The target (its amount and version now).")
     def target(self, info: Info) -> TargetNode | None:
         return info.context.loaders.related("target", self.target_id)
 
-    @strawberry.field
+    @strawberry.field(description="Who suggested it.")
     async def created_by(self, info: Info) -> UserNode | None:
         return await display_user(info, self.created_by_user_id)
 
@@ -86,10 +91,12 @@ class ReviewSuggestionNode(OrmNode):
 
 @strawberry.type(description="An account confirmed as a key customer of the review's week.")
 class ReviewKeyCustomer:
-    note: str | None
-    confirmed_at: datetime
+    note: str | None = strawberry.field(description="Why it is a key customer, if noted.")
+    confirmed_at: datetime = strawberry.field(description="When it was confirmed.")
 
-    @strawberry.field
+    @strawberry.field(
+        description="The account's global ID (even when the account is outside your scope)."
+    )
     def account_id(self) -> relay.GlobalID:
         return relay.GlobalID("Account", str(self.account_id))
 
@@ -97,7 +104,7 @@ class ReviewKeyCustomer:
     def account(self, info: Info) -> AccountType | None:
         return info.context.loaders.related("account", self.account_id)
 
-    @strawberry.field
+    @strawberry.field(description="Who confirmed it.")
     async def confirmed_by(self, info: Info) -> UserNode | None:
         return await display_user(info, self.confirmed_by_user_id)
 
@@ -114,17 +121,19 @@ class WeeklyReviewNode(OrmNode):
 
     id: relay.NodeID[int]
     week_start: date = strawberry.field(description="The Monday of the ISO week.")
-    created_at: datetime
+    created_at: datetime = strawberry.field(
+        description="When the review started and its snapshot was taken."
+    )
 
     @strawberry.field(description="e.g. 2026-W47")
     def week_label(self) -> str:
         return self.snapshot["week"]["label"]
 
-    @strawberry.field
+    @strawberry.field(description="The unit reviewed; null when outside your scope.")
     def unit(self, info: Info) -> OrgUnitNode | None:
         return info.context.loaders.related("unit", self.unit_id)
 
-    @strawberry.field
+    @strawberry.field(description="Who started it.")
     async def created_by(self, info: Info) -> UserNode | None:
         return await display_user(info, self.created_by_user_id)
 
@@ -138,7 +147,12 @@ class WeeklyReviewNode(OrmNode):
 
     @strawberry.field(description="Oldest first; optionally only those with a status.")
     async def suggestions(
-        self, info: Info, status: SuggestionStatus | None = None
+        self,
+        info: Info,
+        status: Annotated[
+            SuggestionStatus | None,
+            strawberry.argument(description="Only suggestions with this status; null for all."),
+        ] = None,
     ) -> list[ReviewSuggestionNode]:
         rows = await info.context.loaders.review_suggestions.load(self.id)
         return [row for row in rows if status is None or row.status == status.value]
@@ -153,10 +167,16 @@ class WeeklyReviewNode(OrmNode):
         "column says what each row is, UTF-8 starting with a byte-order mark so Excel "
         "shows Chinese correctly. Ids inside are database ids."
     )
-    async def export(self, info: Info, format: ReviewExportFormat = ReviewExportFormat.JSON) -> str:
+    async def export(
+        self,
+        info: Info,
+        format: Annotated[
+            ReviewExportFormat, strawberry.argument(description="JSON or CSV.")
+        ] = ReviewExportFormat.JSON,
+    ) -> str:
         return await info.context.run(reviews.export_review, self, format)
 
 
-@strawberry.type
+@strawberry.type(description="A page of weekly reviews.")
 class WeeklyReviewConnection(relay.Connection[WeeklyReviewNode]):
     total_count: int = strawberry.field(description="Reviews matching the filter.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.scalars import JSON
 
+from api.core.descriptions import describe_payload
 from api.core.errors import mutation_types
 from api.core.scalars import BigInt
 from api.graphql.routing.types import (
@@ -34,6 +35,12 @@ IntakeLead = mutation_types(
     INTAKE_CODES,
     extra={"decision": RoutingDecisionType, "created": bool},
 )
+describe_payload(
+    IntakeLead,
+    decision="Who got the lead (or which queue) and why.",
+    created="False when this external id came before with the same content: the first result "
+    "is returned and nothing is created.",
+)
 IntakeLeads = mutation_types(
     "IntakeLeads", "results", list[IntakeResult], [*INTAKE_CODES, RoutingError.BATCH_SIZE]
 )
@@ -47,15 +54,15 @@ RouteLeadsBatch = mutation_types(
 )
 
 
-@strawberry.input
+@strawberry.input(description="How to reach the customer; a phone or an e-mail at least.")
 class LeadContactInput:
-    name: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    company: str | None = None
+    name: str | None = strawberry.field(default=None, description="The contact's name.")
+    phone: str | None = strawberry.field(default=None, description="A phone number.")
+    email: str | None = strawberry.field(default=None, description="An e-mail address.")
+    company: str | None = strawberry.field(default=None, description="The customer's company.")
 
 
-@strawberry.input
+@strawberry.input(description="One lead from marketing intake.")
 class IntakeLeadInput:
     external_id: str | None = strawberry.field(
         default=None,
@@ -65,7 +72,9 @@ class IntakeLeadInput:
     source: str = strawberry.field(description="website, douyin, auto_show, referral, …")
     segment: str = strawberry.field(description="e.g. private_buyer, enterprise_fleet, government")
     region: str = strawberry.field(description="The territory code reps cover, e.g. shanghai.")
-    product_interests: list[str] = strawberry.field(default_factory=list)
+    product_interests: list[str] = strawberry.field(
+        default_factory=list, description="Product codes the customer is interested in."
+    )
     signals: list[str] = strawberry.field(
         default_factory=list, description="Behaviour signals, e.g. battery_swap_interest."
     )
@@ -102,11 +111,11 @@ class IntakeLeadInput:
         )
 
 
-@strawberry.input
+@strawberry.input(description="Many leads at once, routed together.")
 class IntakeLeadsInput:
     leads: list[IntakeLeadInput] = strawberry.field(description="1 to 1,000 leads.")
 
 
-@strawberry.input
+@strawberry.input(description="Route queued leads together under the reps' capacities.")
 class RouteLeadsBatchInput:
     limit: int = strawberry.field(default=1000, description="At most this many queued leads.")

@@ -3,12 +3,13 @@ read why each went where and assign the queue in a batch, anyone may preview a d
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.core.descriptions import After, First
 from api.core.errors import camel, perform, read
 from api.core.permissions import READ_ORG, allow
 from api.core.relay import decode_id, page_args, to_connection
@@ -60,11 +61,18 @@ class RoutingQuery:
     async def leads(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        status: LeadStatus | None = None,
-        owner_id: relay.GlobalID | None = None,
-        lead_source: str | None = None,
+        first: First = None,
+        after: After = None,
+        status: Annotated[
+            LeadStatus | None, strawberry.argument(description="Only leads in this status.")
+        ] = None,
+        owner_id: Annotated[
+            relay.GlobalID | None, strawberry.argument(description="Only leads owned by this Rep.")
+        ] = None,
+        lead_source: Annotated[
+            str | None,
+            strawberry.argument(description="Only leads from this source, e.g. `website`."),
+        ] = None,
     ) -> LeadConnection:
         async def use_case(session, actor):
             after_id, size = page_args(first, after, info.context.settings.max_page_size)
@@ -79,7 +87,11 @@ class RoutingQuery:
         extensions=allow(*READ_ORG, Role.INTAKE),
         description="The latest routing decision about a lead, with its explanation.",
     )
-    async def routing_decision(self, info: Info, lead: relay.GlobalID) -> RoutingDecisionType:
+    async def routing_decision(
+        self,
+        info: Info,
+        lead: Annotated[relay.GlobalID, strawberry.argument(description="The Lead.")],
+    ) -> RoutingDecisionType:
         async def use_case(session, actor):
             found = await leads.get_lead(session, actor, decode_id(lead, "Lead", "lead"), "lead")
             return (await leads.decisions_of(session, [found.id]))[found.id][-1]
@@ -90,7 +102,14 @@ class RoutingQuery:
         extensions=allow(*PLANNERS, Role.INTAKE),
         description="Run the policy on a lead without writing anything.",
     )
-    async def preview_routing(self, info: Info, input: IntakeLeadInput) -> RoutingPreview:
+    async def preview_routing(
+        self,
+        info: Info,
+        input: Annotated[
+            IntakeLeadInput,
+            strawberry.argument(description="The lead as it would be posted to `intakeLead`."),
+        ],
+    ) -> RoutingPreview:
         decision = await read(
             info,
             lambda session, actor: service.preview_routing(
@@ -103,7 +122,7 @@ class RoutingQuery:
             queue=decision.queue,
             total=decision.total,
             explanation=explanation,
-            summary=summary_of(info, explanation),
+            summary=await summary_of(info, explanation),
             rep_id=decision.rep_id,
         )
 

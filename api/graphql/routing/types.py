@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -16,8 +17,8 @@ from api.core.scalars import BigInt
 from api.graphql.capability.types import ReviewPack, ReviewPackItem
 from api.graphql.org.types import RepNode
 from api.graphql.pipeline.types import OpportunityNode
+from api.graphql.routing.summaries import decision_note, summary_of
 from coaching.practice.review_pack import co_owner_review_pack
-from coaching.routing.explanation import Decision
 from domain.leads import models
 from domain.leads import service as leads
 from domain.leads.models import LeadStatus, RoutingReason
@@ -31,39 +32,41 @@ async def _rep(info: Info, rep_id: int | None) -> RepNode | None:
     return None if rep_id is None else await info.context.loaders.display_rep.load(rep_id)
 
 
-def summary_of(info: Info, explanation: dict) -> list[str]:
-    return Decision.from_json(explanation).explain(info.context.language)
-
-
 @strawberry.type(
     name="RoutingDecision",
     description="One decision about a lead: who got it (or which queue) and why, in numbers.",
 )
 class RoutingDecisionType:
     attempt: int = strawberry.field(description="1 at intake, then 2, 3 … for each re-route.")
-    reason: RoutingReason
-    policy_version: str
+    reason: RoutingReason = strawberry.field(description="What triggered the decision.")
+    policy_version: str = strawberry.field(description="The routing policy's version used.")
     co_owner_dimension: str | None = strawberry.field(
         description="The dimension the owner is weak in that brought a senior co-owner."
     )
-    queue: str | None
+    queue: str | None = strawberry.field(
+        description="The queue the lead went to when no rep could take it; null otherwise."
+    )
     explanation: JSON = strawberry.field(
         description="The policy's full record: each term's value, weight and contribution for "
         "the winner, the top five candidates, the filters that excluded the others with their "
         "numbers, relaxations, the fallback, the co-owner suggestion."
     )
-    note: str | None
-    decided_at: datetime
+    note: str | None = strawberry.field(
+        resolver=decision_note,
+        description="Why the lead was routed again (e.g. not contacted in time), in your "
+        "language; null at intake.",
+    )
+    decided_at: datetime = strawberry.field(description="When it was decided.")
 
     @strawberry.field(description="The explanation in a few sentences, in your language.")
-    def summary(self, info: Info) -> list[str]:
-        return summary_of(info, self.explanation)
+    async def summary(self, info: Info) -> list[str]:
+        return await summary_of(info, self.explanation)
 
-    @strawberry.field
+    @strawberry.field(description="The rep who got the lead; null when it was queued.")
     async def rep(self, info: Info) -> RepNode | None:
         return await _rep(info, self.rep_id)
 
-    @strawberry.field
+    @strawberry.field(description="The senior co-owner added, if any.")
     async def co_owner(self, info: Info) -> RepNode | None:
         return await _rep(info, self.co_owner_rep_id)
 
@@ -72,7 +75,11 @@ class RoutingDecisionType:
         "review pack there — the practice checks they miss most, with the model answers. "
         "Shown to the owner and their managers."
     )
-    async def review_pack(self, info: Info, limit: int = 5) -> ReviewPack | None:
+    async def review_pack(
+        self,
+        info: Info,
+        limit: Annotated[int, strawberry.argument(description="At most this many items.")] = 5,
+    ) -> ReviewPack | None:
         pack = await read(
             info,
             lambda session, actor: co_owner_review_pack(
@@ -94,21 +101,23 @@ class LeadNode(OrmNode):
     _loader = "lead"
 
     id: relay.NodeID[int]
-    external_id: str
-    source: str
-    segment: str
-    region: str
-    product_interests: list[str]
-    signals: list[str]
-    estimated_value: BigInt
-    attributes: JSON
-    status: LeadStatus
-    queue: str | None
-    routed_at: datetime | None
+    external_id: str = strawberry.field(description="The sender's id of the lead.")
+    source: str = strawberry.field(description="Lead source, e.g. `website` or `referral`.")
+    segment: str = strawberry.field(description="Customer segment code.")
+    region: str = strawberry.field(description="The territory code reps cover.")
+    product_interests: list[str] = strawberry.field(description="Product codes of interest.")
+    signals: list[str] = strawberry.field(description="Behaviour signals from marketing.")
+    estimated_value: BigInt = strawberry.field(description="Estimated value in fen.")
+    attributes: JSON = strawberry.field(description="Free-form attributes sent at intake.")
+    status: LeadStatus = strawberry.field(description="ROUTED, QUEUED or CONTACTED.")
+    queue: str | None = strawberry.field(description="The queue it waits in; null when routed.")
+    routed_at: datetime | None = strawberry.field(
+        description="When it was last given to a rep; null while queued."
+    )
     contact_due_at: datetime | None = strawberry.field(
         description="Contact the customer by then, or the lead is routed to someone else."
     )
-    received_at: datetime
+    received_at: datetime = strawberry.field(description="When intake received it.")
     queue_checked_at: datetime | None = strawberry.field(
         description="When routing last checked the lead and left it in its queue (at intake, "
         "in a batch, in a sweep). A batch that changes nothing for a queued lead stores no "
@@ -126,11 +135,11 @@ class LeadNode(OrmNode):
             self.id
         )
 
-    @strawberry.field
+    @strawberry.field(description="The rep who owns it; null while queued.")
     async def owner(self, info: Info) -> RepNode | None:
         return await _rep(info, self.owner_rep_id)
 
-    @strawberry.field
+    @strawberry.field(description="A senior co-owner, if one was added.")
     async def co_owner(self, info: Info) -> RepNode | None:
         return await _rep(info, self.co_owner_rep_id)
 
@@ -145,20 +154,31 @@ class LeadNode(OrmNode):
         return info.context.loaders.related("lead_decisions", self.id)
 
 
-@strawberry.type
+@strawberry.type(description="A page of leads.")
 class LeadConnection(relay.Connection[LeadNode]):
-    total_count: int
+    total_count: int = strawberry.field(
+        description="How many leads match the filters, over all pages."
+    )
 
 
 @strawberry.type(description="What the policy would decide now; nothing is written.")
 class RoutingPreview:
     outcome: str = strawberry.field(description="assigned, fallback_owner or fallback_queue.")
-    queue: str | None
-    total: float | None
-    explanation: JSON
-    summary: list[str]
+    queue: str | None = strawberry.field(
+        description="The queue it would go to when no rep can take it; null otherwise."
+    )
+    total: float | None = strawberry.field(
+        description="The chosen rep's weighted score (sum of the terms' contributions); null "
+        "for a queue."
+    )
+    explanation: JSON = strawberry.field(
+        description="The policy's full record, as `RoutingDecision.explanation`."
+    )
+    summary: list[str] = strawberry.field(
+        description="The explanation in a few sentences, in your language."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The rep it would go to; null for a queue.")
     async def rep(self, info: Info) -> RepNode | None:
         return await _rep(info, self.rep_id)
 
@@ -167,8 +187,10 @@ class RoutingPreview:
 
 @strawberry.type(description="One lead of an intake: the lead, its decision, whether new.")
 class IntakeResult:
-    lead: LeadNode
-    decision: RoutingDecisionType | None
+    lead: LeadNode = strawberry.field(description="The lead, new or as first received.")
+    decision: RoutingDecisionType | None = strawberry.field(
+        description="Its routing decision at intake."
+    )
     created: bool = strawberry.field(
         description="False when this external id came before with the same content: the "
         "first result is returned and nothing is created."

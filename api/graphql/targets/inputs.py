@@ -8,6 +8,7 @@ from enum import Enum
 import strawberry
 from strawberry import relay
 
+from api.core.descriptions import describe_payload
 from api.core.errors import ApiError, mutation_types
 from api.core.scalars import BigInt
 from api.graphql.targets.types import (
@@ -20,35 +21,56 @@ from domain.targets.models import Metric, PeriodKind
 
 @strawberry.enum(description="What to split a target over.")
 class AllocationDimension(Enum):
-    CHILDREN = "children"
-    TIME = "time"
+    CHILDREN = strawberry.enum_value(
+        "children", description="Over the owner's child units, or a unit's reps. 按下级分配。"
+    )
+    TIME = strawberry.enum_value(
+        "time", description="Over shorter periods of the same owner. 按时间分配。"
+    )
 
 
 @strawberry.input(description="Relative weights of the components (normalised).")
 class WeightsInput:
-    history: float = 0.5
-    potential: float = 0.3
-    capability: float = 0.2
+    history: float = strawberry.field(
+        default=0.5, description="Weight of the history component (non-negative)."
+    )
+    potential: float = strawberry.field(
+        default=0.3, description="Weight of the market-potential component (non-negative)."
+    )
+    capability: float = strawberry.field(
+        default=0.2, description="Weight of the capability component (non-negative)."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A new draft target for an owner in your scope.")
 class SetTargetInput:
-    metric: Metric
+    metric: Metric = strawberry.field(description="What the target measures.")
     owner_id: relay.GlobalID = strawberry.field(description="An OrgUnit or a Rep.")
-    period_kind: PeriodKind
-    period_start: date
-    amount: BigInt
-    reason: str | None = None
+    period_kind: PeriodKind = strawberry.field(description="The period's kind.")
+    period_start: date = strawberry.field(
+        description="The period's first day, aligned to its kind (e.g. a Monday for WEEK)."
+    )
+    amount: BigInt = strawberry.field(
+        description="The number, in the metric's unit: fen for money, basis points for ratios, a "
+        "count for counts."
+    )
+    reason: str | None = strawberry.field(default=None, description="Why, kept in the history.")
 
 
-@strawberry.input
+@strawberry.input(description="How to split a target into child targets.")
 class AllocateTargetInput:
-    id: relay.GlobalID
-    over: AllocationDimension
+    id: relay.GlobalID = strawberry.field(description="The target to split.")
+    over: AllocationDimension = strawberry.field(
+        description="Over the owner's child units or reps, or over shorter periods."
+    )
     period_kind: PeriodKind | None = strawberry.field(
         default=None, description="For TIME: quarters, months or weeks."
     )
-    weights: WeightsInput | None = None
+    weights: WeightsInput | None = strawberry.field(
+        default=None,
+        description="For CHILDREN: the weights of history, potential and capability; default 0.5,"
+        " 0.3, 0.2.",
+    )
     even: bool = strawberry.field(
         default=False, description="Split evenly instead — only when you really mean it."
     )
@@ -59,51 +81,61 @@ class AllocateTargetInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="A bottom-up number for your own target (or your own unit's).")
 class ProposeTargetInput:
-    id: relay.GlobalID
-    amount: BigInt
-    reason: str
+    id: relay.GlobalID = strawberry.field(description="The target.")
+    amount: BigInt = strawberry.field(
+        description="The number you propose, in the target's unit; the target's amount stays "
+        "until it is adjusted."
+    )
+    reason: str = strawberry.field(description="Why; shown in the reconciliation.")
 
 
-@strawberry.input
+@strawberry.input(description="Approve a target (by the owner of its parent target).")
 class ApproveTargetInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="The target.")
 
 
-@strawberry.input
+@strawberry.input(description="Lock an approved target: then only a director can change it.")
 class LockTargetInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="The target.")
 
 
-@strawberry.input
+@strawberry.input(description="A new amount for a target; its children are rescaled to follow.")
 class AdjustTargetInput:
-    id: relay.GlobalID
-    expected_version: int
-    amount: BigInt
-    reason: str
+    id: relay.GlobalID = strawberry.field(description="The target.")
+    expected_version: int = strawberry.field(
+        description="The target's `version` as you read it; a stale one is refused with "
+        "STALE_VERSION."
+    )
+    amount: BigInt = strawberry.field(description="The new amount, in the target's unit.")
+    reason: str = strawberry.field(description="Why; kept in the history.")
     override_reason: str | None = strawberry.field(
         default=None, description="A director's reason to calibrate again within the window."
     )
 
 
-@strawberry.input
+@strawberry.input(description="One sibling target's new amount.")
 class MoveInput:
-    id: relay.GlobalID
-    expected_version: int
-    amount: BigInt
+    id: relay.GlobalID = strawberry.field(description="The target.")
+    expected_version: int = strawberry.field(description="The target's `version` as you read it.")
+    amount: BigInt = strawberry.field(description="Its new amount, in the target's unit.")
 
 
-@strawberry.input
+@strawberry.input(description="New amounts for sibling targets; their sum must not change.")
 class RebalanceTargetsInput:
-    moves: list[MoveInput]
-    reason: str
-    override_reason: str | None = None
+    moves: list[MoveInput] = strawberry.field(
+        description="At least two sibling targets with their new amounts."
+    )
+    reason: str = strawberry.field(description="Why; kept in each target's history.")
+    override_reason: str | None = strawberry.field(
+        default=None, description="A director's reason to calibrate again within the window."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="An owner's market potential, an input of allocations over children.")
 class SetMarketPotentialInput:
-    owner_id: relay.GlobalID
+    owner_id: relay.GlobalID = strawberry.field(description="An OrgUnit or a Rep.")
     value: float = strawberry.field(description="Relative market size; any non-negative scale.")
 
 
@@ -148,6 +180,7 @@ AllocateTarget = mutation_types(
     ],
     extra={"children": list[TargetNode]},
 )
+describe_payload(AllocateTarget, children="The child targets of the split, new or updated.")
 ProposeTarget = mutation_types(
     "ProposeTarget",
     "target",

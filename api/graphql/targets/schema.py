@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.core.descriptions import After, First
 from api.core.errors import perform, read
 from api.core.permissions import READ_ORG, allow
 from api.core.relay import decode_id, id_of, page_args, to_connection
@@ -82,7 +84,11 @@ def _plan(input: AllocateTargetInput) -> allocation.AllocationPlan:
 @strawberry.type
 class TargetQuery:
     @strawberry.field(extensions=allow(*READ_ORG), description="One target, if in scope.")
-    async def target(self, info: Info, id: relay.GlobalID) -> TargetNode | None:
+    async def target(
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The target's global ID.")],
+    ) -> TargetNode | None:
         row = id_of(id, "Target")
         return None if row is None else await info.context.loaders.target.load(row)
 
@@ -93,13 +99,27 @@ class TargetQuery:
     async def targets(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        owner_id: relay.GlobalID | None = None,
-        metric: Metric | None = None,
-        period_kind: PeriodKind | None = None,
-        period_start: date | None = None,
-        status: TargetStatus | None = None,
+        first: First = None,
+        after: After = None,
+        owner_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(
+                description="An OrgUnit: the targets of its subtree's units and reps."
+            ),
+        ] = None,
+        metric: Annotated[
+            Metric | None, strawberry.argument(description="Only targets of this metric.")
+        ] = None,
+        period_kind: Annotated[
+            PeriodKind | None, strawberry.argument(description="Only targets of this period kind.")
+        ] = None,
+        period_start: Annotated[
+            date | None,
+            strawberry.argument(description="Only targets whose period starts on this day."),
+        ] = None,
+        status: Annotated[
+            TargetStatus | None, strawberry.argument(description="Only targets in this status.")
+        ] = None,
     ) -> TargetConnection:
         async def use_case(session, actor):
             after_id, size = page_args(first, after, info.context.settings.max_page_size)
@@ -116,12 +136,28 @@ class TargetQuery:
     async def target_tree(
         self,
         info: Info,
-        root_id: relay.GlobalID,
-        metric: Metric,
-        period_kind: PeriodKind,
-        period_start: date,
-        as_of: date | None = None,
-        basis: progress.PaceBasis = progress.PaceBasis.WORKING_DAYS,
+        root_id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The OrgUnit at the root of the tree.")
+        ],
+        metric: Annotated[Metric, strawberry.argument(description="The metric of the targets.")],
+        period_kind: Annotated[
+            PeriodKind, strawberry.argument(description="The period kind of the targets.")
+        ],
+        period_start: Annotated[
+            date, strawberry.argument(description="The first day of their period.")
+        ],
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(
+                description="The day progress is measured through; default: today."
+            ),
+        ] = None,
+        basis: Annotated[
+            progress.PaceBasis,
+            strawberry.argument(
+                description="What the expected pace counts: working days or the seasonal profile."
+            ),
+        ] = progress.PaceBasis.WORKING_DAYS,
     ) -> list[TargetTreeRow]:
         async def use_case(session, actor):
             calendar = await progress.working_calendar(
@@ -146,7 +182,11 @@ class TargetQuery:
         ]
 
     @strawberry.field(extensions=allow(*READ_ORG), description="Every change of a target.")
-    async def target_history(self, info: Info, id: relay.GlobalID) -> list[TargetVersionType]:
+    async def target_history(
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The target's global ID.")],
+    ) -> list[TargetVersionType]:
         return await read(  # decoding inside the use-case: a wrong ID is a coded error
             info,
             lambda session, actor: queries.history(session, actor, decode_id(id, "Target", "id")),
@@ -157,7 +197,12 @@ class TargetQuery:
         description="Top-down against bottom-up for each child of a target.",
     )
     async def reconciliation(
-        self, info: Info, target_id: relay.GlobalID
+        self,
+        info: Info,
+        target_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(description="The parent target whose children are compared."),
+        ],
     ) -> list[ReconciliationRow]:
         rows = await read(
             info,

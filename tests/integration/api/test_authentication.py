@@ -22,8 +22,9 @@ def claims(login: str, minutes: int = 5, **extra) -> dict:
     return {"sub": login, "exp": datetime.now(UTC) + timedelta(minutes=minutes), **extra}
 
 
-async def code_of(api, **kw) -> tuple[str | None, str]:
-    body = await api("{ me { login } }", **kw)
+async def code_of(api, headers=None, **kw) -> tuple[str | None, str]:
+    """The code and message (in English: the reasons are asserted as the English words)."""
+    body = await api("{ me { login } }", headers={"Accept-Language": "en", **(headers or {})}, **kw)
     if "errors" in body:
         return body["errors"][0]["extensions"]["code"], body["errors"][0]["message"]
     return None, body["data"]["me"]["login"]

@@ -339,6 +339,6 @@ async def test_role_matrix(api, world, rep_target, operation):
             assert "GRAPHQL_VALIDATION_FAILED" not in codes, body
         else:
             assert codes == ["FORBIDDEN"], (operation, login, body)
-            assert "Forbidden" in body["errors"][0]["message"]
+            assert body["errors"][0]["message"].startswith("无权执行此操作")
     anonymous = await api(document, variables(world), as_=None)
     assert [e["extensions"]["code"] for e in anonymous["errors"]] == ["UNAUTHENTICATED"]

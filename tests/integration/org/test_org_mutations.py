@@ -424,7 +424,7 @@ async def test_issue_and_revoke_token(api, world):
     assert revoked["token"]["revokedAt"] is not None
     after = await api("{ me { login } }", as_=None, token=secret)
     assert after["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    assert "revoked" in after["errors"][0]["message"]
+    assert "令牌已被吊销" in after["errors"][0]["message"]
 
 
 async def test_admin_sees_api_tokens_but_not_secrets(api, world):

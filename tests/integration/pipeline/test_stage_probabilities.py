@@ -43,4 +43,4 @@ async def test_configured_probabilities_are_used(api, world):
         },
         "target { progress { weightedPipeline } }",
     )
-    assert result["target"]["progress"]["weightedPipeline"] == pytest.approx(0.9 * 3_000_000_00)
+    assert result["target"]["progress"]["weightedPipeline"] == 2_700_000_00

@@ -247,7 +247,8 @@ async def test_a_lead_nobody_contacts_in_time_goes_to_someone_else(api, sessions
     before, after = first["owner"]["externalId"], moved["owner"]["externalId"]
     assert before != after and {before, after} == {"r1", "r2"}
     assert [(d["attempt"], d["reason"]) for d in moved["decisions"]] == [(1, "INTAKE"), (2, "SLA")]
-    assert "not contacted within 24 h" in moved["decisions"][1]["note"]
+    note = moved["decisions"][1]["note"]  # in the reader's language, naming the former owner
+    assert note == f"Rep {before}（{before}）未在 24 小时内联系客户，线索已改派"
     assert moved["opportunity"]["owner"]["externalId"] == after
     kept = (await api.data(query, {"id": second["id"]}))["node"]
     assert kept["status"] == "CONTACTED"
