@@ -5,20 +5,24 @@ exactly as a rep would; only its dates are moved back over the last two weeks af
 
 from __future__ import annotations
 
+import contextlib
 import random
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coaching.engines.base import state_from_json
 from coaching.engines.customer import script_to_pass
+from coaching.practice import rules as practice_rules
 from coaching.practice import service
 from coaching.practice.engines import Voices
 from coaching.practice.models import PracticeMode, PracticeSession, PracticeTurn
 from coaching.scenario import ScenarioSet
 from coaching.scenario_model import Scenario
+from domain.capability.models import CapabilityEvidence
 from domain.org.access import actor_for
 from domain.org.models import Rep, User
 from domain.settings import Settings
@@ -49,9 +53,11 @@ async def seed_practice(
     seed: int,
     today: date,
     also: str | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> int:
     """Once (nothing happens when practice sessions exist): the sessions of the newest reps
-    and of the rep `also` (an external id: the demo's rep login); how many."""
+    and of the rep `also` (an external id: the demo's rep login); how many. `tick` hears of
+    each finished session."""
     async with sessions() as session:
         if await session.scalar(select(func.count()).select_from(PracticeSession)):
             return 0
@@ -66,19 +72,37 @@ async def seed_practice(
     rng = random.Random(f"pacer-demo-practice:{seed}")
     voices = Voices(settings)
     played = 0
-    for index, rep in enumerate(reps):
-        quality: Quality = ("strong", "uneven", "weak")[index % 3]
-        for number in range(SESSIONS_PER_REP):
-            scenario = rng.choice(list(scenarios))
-            mode = PracticeMode.EXAM if number == SESSIONS_PER_REP - 1 else PracticeMode.TRAIN
-            language = "en" if index == 1 and number == 0 else "zh"
-            session_id = await _play(
-                sessions, voices, scenarios, rep, scenario, mode, language, quality, rng
-            )
-            await _date_back(sessions, session_id, today - timedelta(days=rng.randint(1, 14)))
-            played += 1
+    with _exam_seeds(random.Random(f"pacer-demo-exams:{seed}")):
+        for index, rep in enumerate(reps):
+            quality: Quality = ("strong", "uneven", "weak")[index % 3]
+            for number in range(SESSIONS_PER_REP):
+                scenario = rng.choice(list(scenarios))
+                last = number == SESSIONS_PER_REP - 1
+                mode = PracticeMode.EXAM if last else PracticeMode.TRAIN
+                language = "en" if index == 1 and number == 0 else "zh"
+                session_id = await _play(
+                    sessions, voices, scenarios, rep, scenario, mode, language, quality, rng
+                )
+                day = today - timedelta(days=rng.randint(1, 14))
+                await _date_back(sessions, session_id, day)
+                played += 1
+                if tick is not None:
+                    tick()
     await voices.aclose()
     return played
+
+
+@contextlib.contextmanager
+def _exam_seeds(rng: random.Random) -> Iterator[None]:
+    """In an exam Pacer draws the customer's persona and seed itself, at random; while the
+    demo plays, they are drawn from the demo's seed instead, so that a seed always gives the
+    same sessions, scores and awards. Everything else runs as in any exam."""
+    drawn = practice_rules.new_seed
+    practice_rules.new_seed = lambda: rng.randrange(practice_rules.SEED_MAX)
+    try:
+        yield
+    finally:
+        practice_rules.new_seed = drawn
 
 
 async def _play(
@@ -130,7 +154,8 @@ def _reply(scenario: Scenario, state, quality: Quality, language, said: set[str]
 
 
 async def _date_back(sessions, session_id: int, day: date) -> None:
-    """Spread the demo's sessions over the last fortnight, keeping each one's own pace."""
+    """Spread the demo's sessions over the last fortnight, keeping each one's own pace; the
+    capability evidence a session gave is dated that day too."""
     async with sessions() as session:
         row = await session.get(PracticeSession, session_id)
         shift = datetime.combine(day, time(10), tzinfo=UTC) - row.started_at.replace(tzinfo=UTC)
@@ -141,4 +166,12 @@ async def _date_back(sessions, session_id: int, day: date) -> None:
             select(PracticeTurn).where(PracticeTurn.session_id == session_id)
         ):
             turn.created_at += shift
+        await session.execute(
+            update(CapabilityEvidence)
+            .where(
+                CapabilityEvidence.rep_id == row.rep_id,
+                CapabilityEvidence.ref == f"practice:{session_id}",
+            )
+            .values(observed_on=day)
+        )
         await session.commit()

@@ -6,13 +6,16 @@ both kinds of history. Only the dates are moved back to the day each lead arrive
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from coaching.routing.service import Router, intake_lead, sweep
 from domain.kernel.actor import Actor
+from domain.kernel.time import as_utc
 from domain.leads.models import Lead, RoutingDecision
 from domain.leads.rules import Contact, IntakeItem
 from domain.org.access import actor_for
@@ -20,7 +23,7 @@ from domain.org.demo import SEGMENTS, SURNAMES
 from domain.org.models import RepTerritory, User
 from domain.pipeline.demo import SOURCES
 from domain.pipeline.follow_ups import Entry, log_follow_up
-from domain.pipeline.models import FollowUpType
+from domain.pipeline.models import Account, FollowUpType, Opportunity, StageTransition
 
 DAYS = 7
 LEADS_PER_DAY = 8
@@ -38,14 +41,20 @@ SYSTEM = Actor(user_id=0, roles=frozenset({"admin"}))
 
 
 async def seed_routing(
-    sessions: async_sessionmaker[AsyncSession], router: Router, seed: int, today: date
+    sessions: async_sessionmaker[AsyncSession],
+    router: Router,
+    seed: int,
+    today: date,
+    tick: Callable[[], None] | None = None,
 ) -> int:
-    """Once (nothing happens when leads exist): the week's leads; how many."""
+    """Once (nothing happens when leads exist): the week's leads; how many. `tick` hears of
+    each lead posted."""
     async with sessions() as session:
         if await session.scalar(select(func.count()).select_from(Lead)):
             return 0
         territories = sorted(set(await session.scalars(select(RepTerritory.territory))))
     rng = random.Random(f"pacer-demo-routing:{seed}")
+    zone = ZoneInfo(router.settings.timezone)  # leads arrive in office hours, company time
     posted = 0
     for offset in range(DAYS - 1, -1, -1):
         day = today - timedelta(days=offset)
@@ -53,14 +62,18 @@ async def seed_routing(
             item = _lead(rng, day, number, territories)
             async with sessions() as session:
                 routed = await intake_lead(session, SYSTEM, router, item)
-                arrived = datetime.combine(day, time(9 + number, 15), tzinfo=UTC)
+                arrived = as_utc(datetime.combine(day, time(9 + number, 15), zone))
                 await _arrived_at(session, routed.lead, arrived, router)
                 if routed.lead.owner_rep_id and rng.random() < CALLED_SHARE:
                     await _called(session, routed.lead, arrived + timedelta(hours=3), router)
                 await session.commit()
             posted += 1
+            if tick is not None:
+                tick()
     async with sessions() as session:  # as at the end of the demo's day, whatever the clock says
-        await sweep(session, SYSTEM, router, now=datetime.combine(today, time(23, 59), tzinfo=UTC))
+        await sweep(
+            session, SYSTEM, router, now=as_utc(datetime.combine(today, time(23, 59), zone))
+        )
         await session.commit()
     return posted
 
@@ -95,6 +108,18 @@ async def _arrived_at(session: AsyncSession, lead: Lead, arrived: datetime, rout
     )
     for decision in decisions:
         decision.decided_at = arrived
+    if lead.opportunity_id is not None:  # the opportunity intake made for it, made then too
+        opportunity = await session.get(Opportunity, lead.opportunity_id)
+        if opportunity is not None:
+            opportunity.created_at = opportunity.stage_entered_at = arrived
+            account = await session.get(Account, opportunity.account_id)
+            if account is not None:
+                account.created_at = arrived
+            await session.execute(
+                update(StageTransition)
+                .where(StageTransition.opportunity_id == opportunity.id)
+                .values(at=arrived)
+            )
 
 
 async def _called(session: AsyncSession, lead: Lead, when: datetime, router) -> None:

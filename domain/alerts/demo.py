@@ -1,175 +1,536 @@
-"""The demo company's early warnings: a fortnight of logged activity for the Shanghai team
-(most of it on target, two reps slipping), a key customer gone silent, and the evaluator
-replayed over the last ten days — so alerts of every severity have a real history."""
+"""The demo company's working weeks and its early warnings.
+
+Every rep has logged the last four weeks' and this week's work: on most working days the
+follow-ups, newly qualified leads, proposals and booked demos the level's daily minimums ask
+for (a little more, some days), on an odd day one of them short — never two days running —
+on their open deals and new leads, and some of those leads have gone on to a proposal since.
+The Chengdu team misses more days in its slump. Then the evaluator is replayed over the last
+ten days, so every alert has a real history, and the story it leaves is short:
+
+- two Shanghai reps slipping: `rep.shanghai.01` quiet for the last four working days and
+  `rep.shanghai.02` for three — each raised yellow on the second day, orange (with a 1:1
+  coaching task) from the third;
+- `rep.beijing.01` missed two working days last week and met every minimum the day after:
+  a yellow, resolved with that reason;
+- a key customer of `rep.shanghai.05` silent for nine days, calls unanswered: orange;
+- the Chengdu team closed nothing in the last two complete weeks (domain/targets/demo.py):
+  its circuit breaker, red, with the health diagnosis."""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.alerts.evaluate import RunSummary, config_from, run_alerts
-from domain.alerts.models import AlertRun
-from domain.alerts.signals import Config, working_days_back
+from domain.alerts.models import Alert, AlertEvent, AlertRun, AlertTask, HealthDiagnosis
+from domain.alerts.signals import Config
 from domain.kernel.time import as_utc
+from domain.org.demo import REGIONS, WEAK_TEAM
 from domain.org.models import OrgUnit, Rep
-from domain.pipeline.demo import QUALIFICATION
-from domain.pipeline.models import Account, FollowUp, Opportunity, StageTransition
+from domain.pipeline.demo import ACCOUNT_NAMES, QUALIFICATION, SOURCES, STATUSES
+from domain.pipeline.kpis import KPIS
+from domain.pipeline.models import Account, FollowUp, Opportunity, StageTransition, ValuePoint
+from domain.pipeline.stages import Stage
 from domain.settings import Settings
+from domain.targets.periods import WorkingCalendar
 from domain.targets.progress import working_calendar
 
-BUSY_TEAM = "east.shanghai"
-ACTIVE_DAYS = 10  # working days of logged activity
+ACTIVITY_WEEKS = 4  # complete weeks of logged work before this one
 REPLAY_DAYS = 10  # calendar days the evaluator is replayed over
+SLIPPING = {"rep.shanghai.01": 4, "rep.shanghai.02": 3}  # quiet working days up to today
+RECOVERED = "rep.beijing.01"  # missed the 6th and 5th working days before today's end
+SILENT_OWNER = "rep.shanghai.05"
+SILENT_DAYS = 9  # the key customer last answered this many days ago
+MISS_SHARE = 0.08  # working days a rep falls short of one minimum (never two in a row)
+SLUMP_MISS_SHARE = 0.4  # the weak team, over the weeks of its slump
+VALUE_SHARE = 0.62  # follow-ups that deliver a value point (the field's bar is 65%)
+SLUMP_VALUE_SHARE = 0.45
+RESPONSE_SHARE = 0.8
+INQUIRY_SHARE = 0.12  # touches on a key customer's deal the customer started
+LEAD_ACCOUNTS = 6  # customers per rep the new leads come from
+PROPOSAL_SHARE = 0.35  # of the leads qualified 3–21 days before today: sent on to a proposal
+BATCH = 5_000  # rows per insert statement
+VEHICLE = 180_000_00  # one vehicle, in fen
+TOUCH_TYPES = ["call"] * 9 + ["visit"] * 3 + ["email"] * 2 + ["instant_message"] * 5 + ["demo_held"]
+LEAD_KINDS = ["物流车", "网约车", "环卫车", "通勤班车", "冷链车", "公务用车"]
+TRADE_NAME = "鑫恒华盛通达远安顺泰捷丰"
+CITY_NAMES = {code: name for cities in REGIONS.values() for code, name in cities}
+
+Kind = str  # "hit" | "miss" | "quiet"
+
+
+@dataclass(frozen=True)
+class ActivitySummary:
+    reps: int
+    working_days: int
+    follow_ups: int
+    leads: int
+
+
+async def seed_activity(
+    sessions: async_sessionmaker[AsyncSession], settings: Settings, seed: int, today: date
+) -> ActivitySummary | None:
+    """Once, before alerts are first evaluated (None when they were): the weeks of work."""
+    config = config_from(settings)
+    async with sessions() as session:
+        if await session.scalar(select(func.count()).select_from(AlertRun)):
+            return None
+        calendar = await working_calendar(session, config.country)
+        summary = await _Activity(session, config, calendar, random.Random(seed + 5), today).run()
+        await session.commit()
+    return summary
 
 
 async def seed_alerts(
-    sessions: async_sessionmaker[AsyncSession], settings: Settings, seed: int, today: date
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    today: date,
+    tick: Callable[[RunSummary], None] | None = None,
 ) -> list[RunSummary]:
-    """Once: the activity, then one evaluation per day up to today (none when alerts were
-    evaluated before)."""
+    """Once (none when alerts were evaluated before): one evaluation per day up to today,
+    each as if it ran that evening; `tick` hears of each day."""
     config = config_from(settings)
     async with sessions() as session:
         if await session.scalar(select(func.count()).select_from(AlertRun)):
             return []
-        await _activity(session, config, random.Random(seed + 5), today)
-        await session.commit()
     summaries = []
     for offset in range(REPLAY_DAYS - 1, -1, -1):
+        day = today - timedelta(days=offset)
         async with sessions() as session:
             calendar = await working_calendar(session, config.country)
-            day = today - timedelta(days=offset)
-            summaries.append(await run_alerts(session, day=day, calendar=calendar, config=config))
+            before = await _last_ids(session)
+            summary = await run_alerts(session, day=day, calendar=calendar, config=config)
+            await _as_of_evening(session, day, before, ZoneInfo(config.timezone))
             await session.commit()
+        summaries.append(summary)
+        if tick is not None:
+            tick(summary)
     return summaries
 
 
-async def _activity(session: AsyncSession, config: Config, rng: random.Random, today: date):
-    zone = ZoneInfo(config.timezone)
-    calendar = await working_calendar(session, config.country)
-    days = working_days_back(calendar, today, ACTIVE_DAYS)
-    reps = list(
-        await session.scalars(
-            select(Rep).join(OrgUnit).where(OrgUnit.code == BUSY_TEAM).order_by(Rep.id)
+async def _last_ids(session) -> dict[str, int]:
+    return {
+        model.__tablename__: await session.scalar(select(func.coalesce(func.max(model.id), 0)))
+        for model in (Alert, AlertEvent, AlertTask, HealthDiagnosis)
+    }
+
+
+async def _as_of_evening(session, day: date, before: dict[str, int], zone: ZoneInfo) -> None:
+    """What the run wrote carries the evaluated day's evening, not the replay's clock."""
+    at = _at(day, 19, zone)
+    touched = (Alert.condition_seen_on == day) | (Alert.resolved_on == day)
+    await session.execute(update(Alert).where(touched).values(updated_at=at))
+    for model, column in (
+        (Alert, Alert.created_at),
+        (AlertEvent, AlertEvent.at),
+        (AlertTask, AlertTask.created_at),
+        (HealthDiagnosis, HealthDiagnosis.created_at),
+    ):
+        await session.execute(
+            update(model).where(model.id > before[model.__tablename__]).values({column: at})
         )
-    )
-    # The first rep stops logging two working days ago (yellow), the second three (orange).
-    stops = {reps[0].id: 2, reps[1].id: 3} if len(reps) >= 2 else {}
-    for rep in reps:
-        account = Account(
-            name=f"上海客户{rep.id:02d}", segment="enterprise_fleet", owner_rep_id=rep.id
+
+
+# --- the weeks of work ------------------------------------------------------------------
+
+
+def day_plan(
+    days: Sequence[date],
+    rng: random.Random,
+    miss_share: Callable[[date], float],
+    quiet_last: int = 0,
+    missed: Sequence[date] = (),
+) -> dict[date, Kind]:
+    """Each working day's kind: "quiet" for the last `quiet_last` days, "miss" on `missed`,
+    and otherwise a chance of a "miss" — only where neither neighbour misses, so a rep's
+    missed days never run on but where the story says so — else "hit"."""
+    forced: dict[date, Kind] = {day: "miss" for day in missed}
+    for day in days[len(days) - quiet_last :] if quiet_last else []:
+        forced[day] = "quiet"
+    plan: dict[date, Kind] = {}
+    for n, day in enumerate(days):
+        if day in forced:
+            plan[day] = forced[day]
+            continue
+        after = days[n + 1] if n + 1 < len(days) else None
+        free = plan.get(days[n - 1], "hit") == "hit" if n else True
+        free = free and after not in forced
+        plan[day] = "miss" if free and rng.random() < miss_share(day) else "hit"
+    return plan
+
+
+def day_counts(kind: Kind, minimums: dict[str, int], rng: random.Random) -> dict[str, int]:
+    """The day's KPI counts: the minimums and a little more on a hit, one of them short on a
+    miss, a call or two on a quiet day."""
+    if kind == "quiet":
+        return {
+            "touches": rng.randint(0, 2),
+            "needs_confirmed": 0,
+            "proposals_sent": 0,
+            "demos_booked": 0,
+        }
+    counts = {
+        "touches": minimums["touches"] + rng.choice([0, 0, 1, 1, 2, 3]),
+        "needs_confirmed": minimums["needs_confirmed"] + (rng.random() < 0.25),
+        "proposals_sent": minimums["proposals_sent"] + (rng.random() < 0.2),
+        "demos_booked": minimums["demos_booked"] + (rng.random() < 0.2),
+    }
+    shortfalls = [kpi for kpi in KPIS if minimums[kpi] > 0]
+    if kind == "miss" and shortfalls:
+        short = rng.choice(shortfalls)
+        counts[short] = max(0, minimums[short] - rng.randint(1, 3 if short == "touches" else 2))
+    return counts
+
+
+@dataclass
+class _Deal:
+    """An opportunity the day's follow-ups can go to: open from `opened` until `closed`."""
+
+    id: int | None
+    rep_id: int
+    opened: datetime
+    closed: datetime | None
+    key: bool = False
+    qualified: datetime | None = None  # None: a pipeline deal, past that long ago
+    last_response: datetime | None = None
+    row: dict[str, Any] = field(default_factory=dict)
+    moves: list[dict[str, Any]] = field(default_factory=list)
+
+    def open_at(self, at: datetime) -> bool:
+        return self.opened <= at and (self.closed is None or at < self.closed)
+
+    def qualified_at(self, at: datetime) -> bool:
+        return self.open_at(at) and (self.qualified is None or self.qualified <= at)
+
+
+class _Activity:
+    """Builds the rows in memory, then writes them in a few bulk statements."""
+
+    def __init__(self, session, config: Config, calendar: WorkingCalendar, rng, today: date):
+        self.session, self.config, self.rng, self.today = session, config, rng, today
+        self.calendar = calendar
+        self.zone = ZoneInfo(config.timezone)
+        this_week = today - timedelta(days=today.weekday())
+        self.start = this_week - timedelta(weeks=ACTIVITY_WEEKS)
+        self.slump_from = this_week - timedelta(weeks=2)
+        self.all_days = [
+            self.start + timedelta(days=n) for n in range((today - self.start).days + 1)
+        ]
+        self.working = [d for d in self.all_days if calendar.is_working(d)]
+        self.follow_ups: list[dict[str, Any]] = []
+        self.leads: list[_Deal] = []
+
+    async def run(self) -> ActivitySummary:
+        rows = await self.session.execute(
+            select(Rep, OrgUnit.code).join(OrgUnit, OrgUnit.id == Rep.unit_id).order_by(Rep.id)
         )
-        session.add(account)
-        await session.flush()
-        active = days[: len(days) - stops.get(rep.id, 0)]
-        for day in days:
-            minimums = config.minimums[rep.level]
-            busy = day in active
-            for _ in range(minimums["needs_confirmed"] if busy else 0):
-                await _qualified(session, rng, rep, account, day, zone)
-            opportunity_id = await session.scalar(
-                select(Opportunity.id).where(Opportunity.owner_rep_id == rep.id).limit(1)
-            )
-            touches = minimums["touches"] + rng.randint(0, 2) if busy else 1
-            kinds = ["call"] * touches
-            if busy:
-                kinds += ["proposal_sent"] * minimums["proposals_sent"]
-                kinds += ["demo_booked"] * minimums["demos_booked"]
-            for n, kind in enumerate(kinds):
-                session.add(
-                    FollowUp(
-                        opportunity_id=opportunity_id,
-                        rep_id=rep.id,
-                        type=kind,
-                        occurred_at=_at(day, 9 + n % 9, zone),
-                        logged_at=_at(day, 18, zone),
-                        customer_status="engaged",
-                        customer_responded=True,
-                        value_points=["case_study"] if rng.random() < 0.6 else [],
-                        customer_initiated=rng.random() < 0.1,
-                    )
+        reps = [(rep, code) for rep, code in rows if rep.status == "active"]
+        pipeline = await self._pipeline()
+        silent = await self._silent_key_customer(reps)
+        for rep, code in reps:
+            accounts = await self._lead_accounts(rep)
+            deals = [d for d in pipeline if d.rep_id == rep.id]
+            self._rep(rep, code == WEAK_TEAM, accounts, deals, silent)
+        await self._write()
+        return ActivitySummary(len(reps), len(self.working), len(self.follow_ups), len(self.leads))
+
+    async def _pipeline(self) -> list[_Deal]:
+        rows = await self.session.execute(
+            select(Opportunity, Account.high_value)
+            .join(Account, Account.id == Opportunity.account_id)
+            .order_by(Opportunity.id)
+        )
+        deals = []
+        for opportunity, key in rows:
+            closed = None if Stage(opportunity.stage).is_open else opportunity.stage_entered_at
+            deals.append(
+                _Deal(
+                    opportunity.id,
+                    opportunity.owner_rep_id,
+                    as_utc(opportunity.created_at),
+                    as_utc(closed),
+                    key=bool(key),
                 )
-    await _silent_key_customer(session, reps[-1] if reps else None, today, zone)
-    await session.flush()
-
-
-async def _qualified(session, rng, rep: Rep, account: Account, day: date, zone) -> None:
-    """A lead created in the morning and qualified (needs confirmed) in the afternoon."""
-    created, qualified = _at(day, 9, zone), _at(day, 15, zone)
-    opportunity = Opportunity(
-        account_id=account.id,
-        owner_rep_id=rep.id,
-        title=f"{rng.randint(5, 40)} 辆物流车",
-        amount=rng.randint(5, 40) * 180_000_00,
-        expected_close=day + timedelta(days=rng.randint(30, 90)),
-        stage="qualified",
-        stage_entered_at=qualified,
-        qualification=dict(QUALIFICATION),
-        source_lead="website",
-        created_at=created,
-    )
-    session.add(opportunity)
-    await session.flush()
-    _history(session, opportunity, [created, _at(day, 11, zone), qualified])
-
-
-async def _silent_key_customer(session, rep: Rep | None, today: date, zone) -> None:
-    """A high-value customer who last answered nine days ago."""
-    if rep is None:
-        return
-    account = Account(
-        name="上海城市配送集团", segment="enterprise_fleet", high_value=True, owner_rep_id=rep.id
-    )
-    session.add(account)
-    await session.flush()
-    created = _at(today - timedelta(days=30), 10, zone)
-    opportunity = Opportunity(
-        account_id=account.id,
-        owner_rep_id=rep.id,
-        title="200 辆换电物流车框架协议",
-        amount=200 * 180_000_00,
-        expected_close=today + timedelta(days=45),
-        stage="contacted",
-        stage_entered_at=created,
-        source_lead="referral",
-        created_at=created,
-    )
-    session.add(opportunity)
-    await session.flush()
-    _history(session, opportunity, [created, created])
-    answered = _at(today - timedelta(days=9), 14, zone)
-    session.add(
-        FollowUp(
-            opportunity_id=opportunity.id,
-            rep_id=rep.id,
-            type="visit",
-            occurred_at=answered,
-            logged_at=answered,
-            customer_status="evaluating",
-            customer_responded=True,
-            value_points=["roi_figure"],
-        )
-    )
-
-
-def _history(session, opportunity: Opportunity, times: list[datetime]) -> None:
-    """The stage history from creation (lead) onwards, one forward move per later time."""
-    stages = [None, "lead", "contacted", "qualified"]
-    for n, at in enumerate(times):
-        session.add(
-            StageTransition(
-                opportunity_id=opportunity.id,
-                from_stage=stages[n],
-                to_stage=stages[n + 1],
-                action="create" if n == 0 else "advance",
-                at=at,
-                seconds_in_previous=int((at - times[n - 1]).total_seconds()) if n else None,
             )
+        return deals
+
+    async def _lead_accounts(self, rep: Rep) -> list[int]:
+        segments = [s.segment for s in rep.specialties] or ["private_buyer"]
+        created = _at(self.start - timedelta(days=self.rng.randint(30, 300)), 10, self.zone)
+        accounts = [
+            Account(
+                name=_company(self.rng, rep),
+                segment=self.rng.choice(segments),
+                owner_rep_id=rep.id,
+                created_at=created,
+            )
+            for _ in range(LEAD_ACCOUNTS)
+        ]
+        self.session.add_all(accounts)
+        await self.session.flush()
+        return [account.id for account in accounts]
+
+    def _rep(self, rep: Rep, weak: bool, accounts, deals: list[_Deal], silent) -> None:
+        rng = self.rng
+        days = [d for d in self.working if d >= rep.hire_date]
+        recovered = days[-6:-4] if rep.external_id == RECOVERED and len(days) >= 7 else []
+
+        def share(day: date) -> float:
+            return SLUMP_MISS_SHARE if weak and day >= self.slump_from else MISS_SHARE
+
+        plan = day_plan(days, rng, share, SLIPPING.get(rep.external_id, 0), recovered)
+        minimums = dict(self.config.minimums[rep.level])
+        own_leads: list[_Deal] = []
+        silent_deal = silent if silent is not None and silent.rep_id == rep.id else None
+        unanswered_since = self.today - timedelta(days=SILENT_DAYS)
+        for day in self.all_days:
+            if day < rep.hire_date:
+                continue
+            if day not in plan:  # a day off: a key customer may still write
+                self._inquiries(deals, day)
+                continue
+            counts = day_counts(plan[day], minimums, rng)
+            slump = weak and day >= self.slump_from
+            new = [
+                self._lead(rep, day, rng.choice(accounts), slump)
+                for _ in range(counts["needs_confirmed"])
+            ]
+            own_leads += new
+            moments = self._moments(day, sum(counts[k] for k in KPIS if k != "needs_confirmed"))
+            value_share = SLUMP_VALUE_SHARE if slump else VALUE_SHARE
+            touches = counts["touches"]
+            if silent_deal is not None and day > unanswered_since and touches and day.day % 2:
+                self._follow_up(silent_deal, "call", moments.pop(), value_share, answered=False)
+                touches -= 1
+            # Each open deal of the pipeline first, then the latest leads; a day's entries are
+            # never dropped (a new rep's first morning goes to the day's new leads).
+            fallback = _first(new) or _first(deals)
+            for n in range(touches):
+                at = moments.pop()
+                open_pipeline = [d for d in deals if d.open_at(at)]
+                target = (
+                    open_pipeline[n]
+                    if n < len(open_pipeline)
+                    else self._pick(own_leads, at, _Deal.open_at) or _first(open_pipeline)
+                ) or fallback
+                if target is not None:
+                    self._follow_up(target, rng.choice(TOUCH_TYPES), at, value_share)
+            kinds = ["proposal_sent"] * counts["proposals_sent"]
+            for kind in kinds + ["demo_booked"] * counts["demos_booked"]:
+                at = moments.pop()
+                target = (
+                    self._pick(own_leads, at, _Deal.qualified_at)
+                    or self._pick(deals, at, _Deal.open_at)
+                    or fallback
+                )
+                if target is not None:
+                    self._follow_up(target, kind, at, value_share)
+            if plan[day] == "quiet":  # the rep hardly calls; a key customer may still write
+                self._inquiries(deals, day)
+
+    def _moments(self, day: date, count: int) -> list[datetime]:
+        """`count` moments of the working day, latest first (they are popped)."""
+        minutes = sorted(self.rng.randint(0, 9 * 60) for _ in range(count))
+        start = datetime.combine(day, time(9), self.zone)
+        return [as_utc(start + timedelta(minutes=m)) for m in reversed(minutes)]
+
+    def _pick(self, deals: list[_Deal], at: datetime, usable) -> _Deal | None:
+        """One of the rep's latest deals usable at `at`."""
+        recent = [d for d in deals[-40:] if usable(d, at)]
+        return self.rng.choice(recent) if recent else None
+
+    def _follow_up(self, deal: _Deal, kind: str, at: datetime, value_share, answered=None):
+        rng = self.rng
+        inquiry = deal.key and kind in ("call", "instant_message") and rng.random() < INQUIRY_SHARE
+        responded = answered if answered is not None else deal.key or rng.random() < RESPONSE_SHARE
+        if responded:
+            deal.last_response = at
+        self.follow_ups.append(
+            {
+                "opportunity": deal,
+                "rep_id": deal.rep_id,
+                "type": "instant_message" if inquiry else kind,
+                "occurred_at": at,
+                "logged_at": at + timedelta(minutes=rng.randint(5, 180)),
+                "customer_status": rng.choice(STATUSES) if responded else "engaged",
+                "customer_responded": responded,
+                "customer_initiated": inquiry,
+                "value_points": (
+                    [rng.choice(list(ValuePoint)).value] if rng.random() < value_share else []
+                ),
+            }
         )
 
+    def _inquiries(self, deals: list[_Deal], day: date) -> None:
+        """A key customer not heard from for four days sends a message (the rep logs it)."""
+        at = _at(day, self.rng.randint(10, 20), self.zone)
+        for deal in deals:
+            quiet_since = deal.last_response or deal.opened
+            if deal.key and deal.open_at(at) and at - quiet_since >= timedelta(days=4):
+                self.follow_ups.append(
+                    {
+                        "opportunity": deal,
+                        "rep_id": deal.rep_id,
+                        "type": "instant_message",
+                        "occurred_at": at,
+                        "logged_at": at + timedelta(minutes=self.rng.randint(5, 600)),
+                        "customer_status": "engaged",
+                        "customer_responded": True,
+                        "customer_initiated": True,
+                        "value_points": [],
+                    }
+                )
+                deal.last_response = at
 
-def _at(day: date, hour: int, zone: ZoneInfo) -> datetime:
-    return as_utc(datetime.combine(day, time(hour), zone))
+    def _lead(self, rep: Rep, day: date, account_id: int, slump: bool) -> _Deal:
+        """A small lead (a vehicle or two) qualified — needs confirmed — on `day`, created and
+        contacted a few days before; since then sent on to a proposal, or still qualified.
+        None is closed: deal quality (domain/capability/deals.py) reads the pipeline's deals."""
+        rng = self.rng
+        lag = rng.choice([0, 1, 1, 2, 2, 3, 4, 6] if not slump else [2, 3, 4, 5, 6, 8])
+        created_on = max(day - timedelta(days=lag), rep.hire_date)
+        created = _at(created_on, rng.randint(9, 12), self.zone, rng.randint(0, 59))
+        qualified = max(
+            _at(day, rng.randint(10, 17), self.zone, rng.randint(0, 59)),
+            created + timedelta(hours=2),
+        )
+        contacted = created + (qualified - created) * rng.uniform(0.2, 0.8)
+        moves = [(None, "lead", "create", created), ("lead", "contacted", "advance", contacted)]
+        moves.append(("contacted", "qualified", "advance", qualified))
+        later = day + timedelta(days=rng.randint(3, 21))
+        if later < self.today and rng.random() < PROPOSAL_SHARE:
+            moves.append(("qualified", "proposal", "advance", _at(later, 15, self.zone)))
+        vehicles = rng.randint(1, 2)
+        deal = _Deal(None, rep.id, created, None, qualified=qualified)
+        deal.row = {
+            "account_id": account_id,
+            "owner_rep_id": rep.id,
+            "title": f"{vehicles} 辆{rng.choice(LEAD_KINDS)}",
+            "amount": vehicles * VEHICLE,
+            "expected_close": day + timedelta(days=rng.randint(30, 90)),
+            "stage": moves[-1][1],
+            "stage_entered_at": moves[-1][3],
+            "qualification": dict(QUALIFICATION),
+            "source_lead": rng.choice(SOURCES),
+            "created_at": created,
+            "version": 1,
+        }
+        for n, (source, target, action, at) in enumerate(moves):
+            deal.moves.append(
+                {
+                    "from_stage": source,
+                    "to_stage": target,
+                    "action": action,
+                    "at": at,
+                    "seconds_in_previous": (
+                        int((at - moves[n - 1][3]).total_seconds()) if n else None
+                    ),
+                }
+            )
+        self.leads.append(deal)
+        return deal
+
+    async def _silent_key_customer(self, reps) -> _Deal | None:
+        """A high-value customer who last answered nine days ago."""
+        rep = next((r for r, _ in reps if r.external_id == SILENT_OWNER), None)
+        if rep is None:
+            return None
+        zone = self.zone
+        account = Account(
+            name="上海城市配送集团",
+            segment="enterprise_fleet",
+            high_value=True,
+            owner_rep_id=rep.id,
+            created_at=_at(self.today - timedelta(days=75), 10, zone),
+        )
+        self.session.add(account)
+        await self.session.flush()
+        created = _at(self.today - timedelta(days=30), 10, zone)
+        contacted = _at(self.today - timedelta(days=26), 15, zone)
+        opportunity = Opportunity(
+            account_id=account.id,
+            owner_rep_id=rep.id,
+            title="200 辆换电物流车框架协议",
+            amount=200 * VEHICLE,
+            expected_close=self.today + timedelta(days=45),
+            stage="contacted",
+            stage_entered_at=contacted,
+            source_lead="referral",
+            created_at=created,
+        )
+        self.session.add(opportunity)
+        await self.session.flush()
+        for n, (source, target, at) in enumerate(
+            [(None, "lead", created), ("lead", "contacted", contacted)]
+        ):
+            self.session.add(
+                StageTransition(
+                    opportunity_id=opportunity.id,
+                    from_stage=source,
+                    to_stage=target,
+                    action="advance" if n else "create",
+                    at=at,
+                    seconds_in_previous=int((contacted - created).total_seconds()) if n else None,
+                )
+            )
+        deal = _Deal(opportunity.id, rep.id, created, None, key=False)
+        for days_ago, kind in (
+            (26, "visit"),
+            (19, "call"),
+            (14, "demo_held"),
+            (SILENT_DAYS, "visit"),
+        ):
+            at = _at(self.today - timedelta(days=days_ago), 14, zone)
+            self._follow_up(deal, kind, at, 1.0, answered=True)
+        return deal
+
+    async def _write(self) -> None:
+        """The leads, their stage history and every follow-up: a few bulk statements (Core
+        inserts of many rows each; the ORM's unit of work would take far longer)."""
+        opportunity, transition = _table(Opportunity), _table(StageTransition)
+        if self.leads:
+            ids = await self.session.scalars(
+                insert(opportunity).returning(opportunity.c.id, sort_by_parameter_order=True),
+                [lead.row for lead in self.leads],
+            )
+            for lead, new_id in zip(self.leads, ids.all(), strict=True):
+                lead.id = new_id
+            moves = [{"opportunity_id": d.id, **move} for d in self.leads for move in d.moves]
+            await self._insert(transition, moves)
+        rows = [
+            {
+                **{k: v for k, v in row.items() if k != "opportunity"},
+                "opportunity_id": row["opportunity"].id,
+            }
+            for row in sorted(self.follow_ups, key=lambda r: r["occurred_at"])
+        ]
+        await self._insert(_table(FollowUp), rows)
+
+    async def _insert(self, table, rows: list[dict[str, Any]]) -> None:
+        for start in range(0, len(rows), BATCH):
+            await self.session.execute(insert(table), rows[start : start + BATCH])
+
+
+def _table(model) -> Table:
+    return cast(Table, model.__table__)
+
+
+def _first(deals: list[_Deal]) -> _Deal | None:
+    return deals[0] if deals else None
+
+
+def _company(rng: random.Random, rep: Rep) -> str:
+    city = CITY_NAMES.get(rep.territories[0].territory, "") if rep.territories else ""
+    trade = "".join(rng.sample(TRADE_NAME, k=2))
+    return f"{city}{trade}{rng.choice(ACCOUNT_NAMES)}有限公司"
+
+
+def _at(day: date, hour: int, zone: ZoneInfo, minute: int = 0) -> datetime:
+    return as_utc(datetime.combine(day, time(hour, minute), zone))

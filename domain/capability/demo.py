@@ -6,7 +6,8 @@ wrote it as they finished. Every award comes from evaluating the rules, none is 
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.capability import awards, deals, ratings
 from domain.capability.models import CustomerRating
 from domain.errors import not_found
+from domain.kernel.time import as_utc
 from domain.org.access import actor_for
 from domain.org.errors import OrgError
 from domain.org.models import User
@@ -44,11 +46,13 @@ async def seed_capability(
 
 
 async def _rate(session: AsyncSession, settings: Settings, rng: random.Random, today: date) -> int:
-    """Customers rate every closed deal (won ones higher) and each rep's first follow-up."""
+    """Customers rate every closed deal (won ones higher), on the day it closed, and each rep's
+    first follow-up a few days after it."""
     admin = await session.scalar(select(User).where(User.login == "admin"))
     if admin is None:
         raise not_found(OrgError.USER_NOT_FOUND, "login", "用户", "user")
     actor = await actor_for(session, admin)
+    zone = ZoneInfo(settings.timezone)
     given: list[ratings.RatingInput] = []
     closed = await session.scalars(
         select(Opportunity)
@@ -61,7 +65,7 @@ async def _rate(session: AsyncSession, settings: Settings, rng: random.Random, t
             ratings.RatingInput(
                 rating=rng.choice(WON_RATINGS if won else LOST_RATINGS),
                 opportunity_id=deal.id,
-                rated_on=min(deal.won_on or today, today),
+                rated_on=min(deal.won_on or _day(deal.stage_entered_at, zone), today),
                 external_id=f"demo-deal-{deal.id}",
             )
         )
@@ -73,10 +77,16 @@ async def _rate(session: AsyncSession, settings: Settings, rng: random.Random, t
             ratings.RatingInput(
                 rating=rng.choice(FOLLOW_UP_RATINGS),
                 follow_up_id=follow_up.id,
-                rated_on=today - timedelta(days=rng.randint(0, 6)),
+                rated_on=min(
+                    _day(follow_up.occurred_at, zone) + timedelta(days=rng.randint(1, 6)), today
+                ),
                 external_id=f"demo-follow-up-{follow_up.id}",
             )
         )
     for rating in given:
         await ratings.record_rating(session, actor, settings, rating, today=today)
     return len(given)
+
+
+def _day(moment: datetime, zone: ZoneInfo) -> date:
+    return as_utc(moment).astimezone(zone).date()

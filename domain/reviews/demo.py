@@ -43,7 +43,7 @@ async def seed_review(session: AsyncSession, settings: Settings, today: date) ->
         actor,
         review_id=review.id,
         rep_id=reps[0].id,
-        note="周四起几乎没有记录拜访和新线索，需一对一了解原因",
+        note="最近几天几乎没有记录拜访和新线索，需一对一了解原因",
     )
     month = Period.containing(PeriodKind.MONTH, today)
     targets = list(

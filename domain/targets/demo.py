@@ -19,6 +19,7 @@ from domain.kernel.actor import Actor
 from domain.org.demo import WEAK_TEAM
 from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, OrgUnitKind, Rep, RepLevel
+from domain.org.rules import ancestor_ids
 from domain.targets import actuals, allocation, rules, service
 from domain.targets.imports import deals
 from domain.targets.imports.csv_file import DealRow
@@ -30,6 +31,11 @@ TYPICAL_DEAL = 180_000_00  # 180,000.00 a vehicle-fleet deal, in fen
 YEAR_END_PUSH = {11: 1.15, 12: 1.35}
 GROWTH = 1.15
 # The Chengdu team closes nothing in the two weeks before this one: the demo's circuit breaker.
+# Every other unit (and Chengdu before its slump) sells at least STEADY_SHARE of its usual week
+# in the STEADY_WEEKS complete weeks before this one, so no other breaker trips by chance.
+STEADY_WEEKS = 4
+STEADY_SHARE = 0.8
+USUAL_WEEKS = 13  # the weeks before those that say what a usual week is
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,7 @@ async def seed_targets(session: AsyncSession, actor: Actor, seed: int, today: da
     if exists:
         return DemoTargets(False, 0, exists)
     rng = random.Random(seed)
-    deal_count = await _history(session, rng, today)
+    deal_count = await _history(session, rng, today, random.Random(f"pacer-demo-steady:{seed}"))
     await _coefficients(session, today)
     await _potentials(session, actor, rng)
     owner = service.Owner(unit_id=company.id)
@@ -86,7 +92,7 @@ async def seed_targets(session: AsyncSession, actor: Actor, seed: int, today: da
     return DemoTargets(True, deal_count, target.id)
 
 
-async def _history(session: AsyncSession, rng: random.Random, today: date) -> int:
+async def _history(session: AsyncSession, rng: random.Random, today: date, steady_rng) -> int:
     """Deals through the import service, as if a CSV export had been imported."""
     reps = (await session.execute(select(Rep, OrgUnit.code).join(OrgUnit).order_by(Rep.id))).all()
     start = today - timedelta(days=548)
@@ -102,8 +108,51 @@ async def _history(session: AsyncSession, rng: random.Random, today: date) -> in
             if rng.random() < chance:
                 rows.append(_deal(rng, rep, segments, day, line=len(rows) + 2))
             day += timedelta(days=1)
+    units = {u.id: u for u in await session.scalars(select(OrgUnit))}
+    rows += _steady_weeks(rows, [rep for rep, _ in reps], units, this_week, weak, steady_rng)
     report = await deals.import_deals(session, rows, skip_bad=False)
     return report.inserted
+
+
+def _steady_weeks(rows, reps, units, this_week: date, weak, rng) -> list[DealRow]:
+    """Deals that lift every unit's week, in the last STEADY_WEEKS complete weeks, to at least
+    STEADY_SHARE of its usual week (the mean of the USUAL_WEEKS before them) — the weak team's
+    slump apart: chance alone trips no breaker but the story's."""
+    subtree: dict[int, list[Rep]] = {}
+    for rep in reps:
+        for ancestor in ancestor_ids(units[rep.unit_id].path):
+            subtree.setdefault(ancestor, []).append(rep)
+    steady = [this_week - timedelta(weeks=n) for n in range(STEADY_WEEKS, 0, -1)]
+    usual = [steady[0] - timedelta(weeks=n) for n in range(USUAL_WEEKS, 0, -1)]
+    weekly: dict[tuple[str, date], int] = {}
+    for row in rows:
+        week = row.close_date - timedelta(days=row.close_date.weekday())
+        weekly[(row.rep, week)] = weekly.get((row.rep, week), 0) + row.amount
+    added: list[DealRow] = []
+    line = len(rows) + 2
+    for unit_id in sorted(subtree, key=lambda u: -units[u].depth):  # teams first
+        members = subtree[unit_id]
+        norm = sum(weekly.get((r.external_id, w), 0) for r in members for w in usual) / USUAL_WEEKS
+        for week in steady:
+            sellers = [
+                r
+                for r in members
+                if r.hire_date <= week
+                and not (units[r.unit_id].code == WEAK_TEAM and week >= weak[0])
+            ]
+            total = sum(weekly.get((r.external_id, week), 0) for r in members)
+            while sellers and total < STEADY_SHARE * norm:
+                rep = rng.choice(sellers)
+                segments = [s.segment for s in rep.specialties] or ["private_buyer"]
+                day = week + timedelta(days=rng.randint(0, 4))
+                deal = _deal(rng, rep, segments, day, line)
+                added.append(deal)
+                line += 1
+                weekly[(rep.external_id, week)] = (
+                    weekly.get((rep.external_id, week), 0) + deal.amount
+                )
+                total += deal.amount
+    return added
 
 
 def _deal(rng: random.Random, rep: Rep, segments: list[str], day: date, line: int) -> DealRow:

@@ -1,9 +1,11 @@
-"""The demo company: the promised shape, deterministic for a seed, loaded only once."""
+"""The demo company: the promised shape and story, deterministic for a seed, loaded only once
+per database (the load is slow), saying what it does while it seeds."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -15,6 +17,7 @@ from coaching.scenario import load_scenarios
 from domain.leads.models import Lead, RoutingDecision
 from domain.org import access
 from domain.org.models import ApiToken, OrgUnit, Rep, User
+from domain.pipeline.models import Opportunity
 from tests.support.db import empty_tables
 from tests.support.world import TODAY
 
@@ -31,13 +34,17 @@ async def snapshot(sessions) -> dict:
     return {"kinds": kinds, "reps": reps, "users": users, "practice_turns": practice}
 
 
-async def test_the_demo_company(sessions):
+async def test_the_demo_company(sessions, capsys):
     """One load (it takes a while) checked for everything it promises, then a second one."""
     org, tokens = await load_demo(sessions, seed=7, today=TODAY)
     assert org.created
+    check_progress(capsys.readouterr())
     await check_shape(sessions, tokens)
     await check_history_and_target_tree(sessions)
     await check_pipeline_and_early_warnings(sessions)
+    await check_the_alerts_tell_the_story(sessions)
+    await check_every_team_works_most_days(sessions)
+    await check_dates_spread_over_the_history(sessions)
     await check_practice(sessions)
     await check_loading_again(sessions, tokens)
     await check_capability(sessions)
@@ -207,9 +214,7 @@ async def check_pipeline_and_early_warnings(sessions):
     async with sessions() as session:
         stages = Counter(await session.scalars(select(Opportunity.stage)))
         follow_ups = list(await session.scalars(select(FollowUp)))
-        severities = Counter(
-            await session.scalars(select(Alert.severity).where(Alert.status == "open"))
-        )
+        severities = Counter(await session.scalars(select(Alert.severity)))
         rules = set(await session.scalars(select(Alert.rule)))
         diagnoses = list(await session.scalars(select(HealthDiagnosis)))
         escalated = await session.scalar(
@@ -248,6 +253,151 @@ async def check_pipeline_and_early_warnings(sessions):
         "won",
         "lost",
     }
-    assert sum(stages.values()) >= 68 * 3  # and the Shanghai team's newly qualified leads
+    assert sum(stages.values()) >= 68 * 3  # and every rep's newly qualified leads
     assert len(follow_ups) >= 2 * 68 * 3
     assert all(f.customer_status and f.logged_at >= f.occurred_at for f in follow_ups)
+
+
+def check_progress(captured) -> None:
+    """Each step said what it did, on stderr, one plain line each (no terminal here: no bar,
+    no colour codes); stdout is left to the tokens."""
+    lines = captured.err.splitlines()
+    steps = [line for line in lines if line.startswith("[")]
+    assert [line.split("]")[0] + "]" for line in steps] == [f"[{n}/10]" for n in range(1, 11)]
+    assert len(steps) == len(lines) and "\x1b" not in captured.err
+    expected = ["organisation", "pipeline", "history and targets", "daily activity", "alerts"]
+    expected += ["weekly review", "practice", "capability", "routing", "tokens"]
+    assert [line.split("] ")[1].split(":")[0] for line in steps] == expected
+    assert "4 regions, 14 teams, 68 reps" in steps[0]
+    assert "10 days replayed: 1 red, 3 orange open, 1 resolved" in steps[4]
+    assert all(line.endswith(" s)") for line in steps)
+    assert captured.out == ""
+
+
+async def check_the_alerts_tell_the_story(sessions):
+    """README's story and nothing else: two Shanghai reps slipping (yellow, then orange), one
+    Beijing rep who slipped two days and recovered, a silent key customer, and the Chengdu
+    team's circuit breaker — a handful of alerts, not a wall of orange."""
+    from domain.alerts.models import Alert, AlertEvent, HealthDiagnosis
+
+    async with sessions() as session:
+        rows = (
+            await session.execute(
+                select(Alert, Rep.external_id, OrgUnit.code)
+                .outerjoin(Rep, Rep.id == Alert.rep_id)
+                .join(OrgUnit, OrgUnit.id == Alert.unit_id)
+                .order_by(Alert.id)
+            )
+        ).all()
+        events = (
+            await session.execute(
+                select(AlertEvent.alert_id, AlertEvent.kind, AlertEvent.severity).order_by(
+                    AlertEvent.id
+                )
+            )
+        ).all()
+        diagnosis = await session.scalar(select(HealthDiagnosis))
+        silent = await session.scalar(
+            select(Opportunity.title).where(
+                Opportunity.id.in_(select(Alert.opportunity_id).where(Alert.rule == "stale_key"))
+            )
+        )
+    assert len(rows) <= 15
+    assert Counter((a.rule, a.severity, a.status) for a, _, _ in rows) == {
+        ("kpi_miss", "orange", "open"): 2,
+        ("kpi_miss", "yellow", "resolved"): 1,
+        ("stale_key", "orange", "open"): 1,
+        ("circuit_breaker", "red", "open"): 1,
+    }
+    history = {
+        a.id: [(kind, severity) for i, kind, severity in events if i == a.id] for a, *_ in rows
+    }
+    by_subject = {(a.rule, rep or unit): a for a, rep, unit in rows}
+    slipping = {rep for a, rep, _ in rows if a.rule == "kpi_miss" and a.severity == "orange"}
+    assert slipping == {"rep.shanghai.01", "rep.shanghai.02"}
+    for rep, days in (("rep.shanghai.01", 4), ("rep.shanghai.02", 3)):
+        alert = by_subject[("kpi_miss", rep)]
+        assert alert.evidence["streak_days"] == days
+        assert history[alert.id] == [("raised", "yellow"), ("escalated", "orange")]
+    recovered = by_subject[("kpi_miss", "rep.beijing.01")]
+    assert history[recovered.id] == [("raised", "yellow"), ("resolved", "yellow")]
+    assert "every behaviour KPI met" in recovered.resolution_reason
+    stale = by_subject[("stale_key", "rep.shanghai.05")]
+    assert silent == "200 辆换电物流车框架协议" and stale.evidence["silent_days"] >= 7
+    breaker = by_subject[("circuit_breaker", "west.chengdu")]
+    assert breaker.raised_on == TODAY - timedelta(days=TODAY.weekday())  # this week's Monday
+    assert diagnosis.alert_id == breaker.id and diagnosis.findings["kpi_misses"]
+    for alert, *_ in rows:  # dated as the evening each was raised, not the replay's clock
+        local = alert.created_at.astimezone(ZoneInfo("Asia/Shanghai"))
+        assert local.date() == alert.raised_on
+
+
+async def check_every_team_works_most_days(sessions):
+    """Every rep logs follow-ups and qualifies leads over the weeks before today and meets the
+    level's daily minimums on most working days; Chengdu misses more in its slump."""
+    from domain.pipeline.kpis import kpi_report
+    from domain.targets.progress import working_calendar
+
+    async with sessions() as session:
+        admin = await access.actor_for(
+            session, await session.scalar(select(User).where(User.login == "admin"))
+        )
+        calendar = await working_calendar(session, "CN")
+        reports = await kpi_report(
+            session,
+            admin,
+            start=TODAY - timedelta(days=27),
+            end=TODAY,
+            is_working=calendar.is_working,
+            timezone="Asia/Shanghai",
+        )
+        units = dict((await session.execute(select(OrgUnit.id, OrgUnit.code))).all())
+    hit: dict[str, list[bool]] = {}
+    for report in reports:
+        days = [d for d in report.days if d.day >= report.rep.hire_date]
+        hit.setdefault(units[report.rep.unit_id], []).extend(d.hit for d in days)
+        if report.rep.external_id not in ("rep.shanghai.01", "rep.shanghai.02"):
+            assert report.miss_streak < 2, report.rep.external_id
+            assert sum(d.counts.get("touches", 0) > 0 for d in days) == len(days)
+    assert len(hit) == 14
+    for team, days in hit.items():
+        share = sum(days) / len(days)
+        assert share >= (0.6 if team == "west.chengdu" else 0.8), (team, share)
+    everyone = [h for days in hit.values() for h in days]
+    assert sum(everyone) / len(everyone) >= 0.85
+
+
+async def check_dates_spread_over_the_history(sessions):
+    """Created, moved and followed up over the past weeks, not all at the moment of loading:
+    a dashboard of a month two months ago has follow-ups and qualified leads to count."""
+    from domain.health.rules import HealthThresholds
+    from domain.health.service import health_dashboard
+    from domain.pipeline.models import FollowUp, Opportunity, StageTransition
+
+    zone = ZoneInfo("Asia/Shanghai")
+    async with sessions() as session:
+        created = list(await session.scalars(select(Opportunity.created_at)))
+        moved = list(await session.scalars(select(StageTransition.at)))
+        logged = (await session.execute(select(FollowUp.occurred_at, FollowUp.logged_at))).all()
+        admin = await access.actor_for(
+            session, await session.scalar(select(User).where(User.login == "admin"))
+        )
+        company = await session.scalar(select(OrgUnit).where(OrgUnit.code == "demo"))
+        earlier = await health_dashboard(
+            session,
+            admin,
+            unit_id=company.id,
+            start=TODAY - timedelta(days=59),
+            end=TODAY - timedelta(days=30),
+            timezone="Asia/Shanghai",
+            country="CN",
+            thresholds=HealthThresholds(),
+        )
+    for moments, days in ((created, 60), (moved, 30), ([o for o, _ in logged], 30)):
+        local = {m.astimezone(zone).date() for m in moments}
+        assert min(local) <= TODAY - timedelta(days=days) and max(local) <= TODAY
+        assert len(local) >= 25
+    assert all(o <= at for o, at in logged)
+    counted = {i.kind.value: i.sample_size for i in earlier.indicators}
+    assert counted["effective_follow_up_rate"] > 100
+    assert counted["lead_to_qualified_days"] > 100
