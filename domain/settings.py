@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -48,6 +48,10 @@ class Settings(BaseSettings):
         "used out first); 0 turns them off.",
     )
     debug: bool = Field(False, description="Show unexpected errors unmasked (never in production).")
+    metrics: bool = Field(True, description="Serve Prometheus metrics at /metrics.")
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Log lines as text or as one JSON object per line."
+    )
     max_query_depth: int = Field(10, ge=2, le=50, description="Deepest selection allowed.")
     max_aliases: int = Field(30, ge=1, le=1000, description="Most aliases in one document.")
     max_tokens: int = Field(5000, ge=100, le=100_000, description="Most tokens in one document.")

@@ -19,13 +19,21 @@ from strawberry.http.async_base_view import HTTPException  # the class strawberr
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.core import graphiql
+from api.core import metrics as prometheus
 from api.core.admission import Admission
 from api.core.auth import Authenticator
 from api.core.context import Context, language_of
 from api.core.live import live_updates
 from api.core.loaders import Loaders
 from api.core.persisted import PersistedQueries
-from api.core.request_scope import RequestScope, error_body
+from api.core.request_scope import (
+    RequestScope,
+    count_statements,
+    error_body,
+    note_context,
+    note_errors,
+    note_operation,
+)
 from api.core.schema import build_schema
 from api.core.web import edge_middleware, note_outcome, with_entity_tag
 from coaching.practice.engines import Voices
@@ -84,6 +92,7 @@ class PacerGraphQL(GraphQL):
             )
             body = error_body(code, zh, refused.reason, language)
             response = Response(body, refused.status_code, media_type="application/json")
+            note_errors(scope, [{"extensions": {"code": code}}])  # for the log and /metrics
         await response(scope, receive, send)
 
     def decode_json(self, data: str | bytes) -> object:
@@ -116,7 +125,13 @@ class PacerGraphQL(GraphQL):
 
     async def process_result(self, request: Request, result):
         note_outcome(request, bool(result.errors))  # an ETag only on answers without errors
+        note_errors(request.scope, result.errors)  # for the log line and /metrics
         return await super().process_result(request, result)
+
+    async def execute_operation(self, request, request_adapter, request_data, **rest):
+        if not isinstance(request_data, list):  # the name for the log line and /metrics
+            note_operation(request.scope, request_data.operation_name, request_data.query)
+        return await super().execute_operation(request, request_adapter, request_data, **rest)
 
     async def parse_http_body(self, request):
         data = await super().parse_http_body(request)
@@ -150,6 +165,7 @@ class PacerGraphQL(GraphQL):
             router=state.router,
         )
         context.loaders = Loaders(context)
+        note_context(request.scope, context)  # the log line names the caller
         return context
 
 
@@ -208,6 +224,9 @@ def create_app(settings: Settings, engine=None, prepare: bool = True) -> Starlet
         await app.state.voices.aclose()
         await engine.dispose()
 
+    count_statements(engine)  # per request, for the log line and /metrics
+    admission = Admission(settings.max_in_flight, settings.max_queued, settings.queue_seconds)
+    metrics = prometheus.Metrics(settings, engine, admission) if settings.metrics else None
     ide = "graphiql" if settings.graphiql else None
     graphql = PacerGraphQL(
         build_schema(settings),
@@ -224,21 +243,22 @@ def create_app(settings: Settings, engine=None, prepare: bool = True) -> Starlet
             Route("/readyz", readyz),
             Route("/", lambda request: RedirectResponse("/graphql")),
             *graphiql.routes(settings.graphiql),  # the IDE's JS and CSS, when it is on
+            *prometheus.routes(metrics),  # /metrics, unless PACER_METRICS=false
         ],
         middleware=[
             *edge_middleware(settings),  # CORS (answers preflights) and gzip, outermost
             Middleware(
                 RequestScope,
                 max_body_bytes=settings.max_body_bytes,
-                admission=Admission(
-                    settings.max_in_flight, settings.max_queued, settings.queue_seconds
-                ),
+                admission=admission,
+                metrics=metrics,
             ),
         ],
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.metrics = metrics
     app.state.sessions = db.session_factory(engine)
     app.state.authenticator = Authenticator(settings)
     app.state.gates = load_gates(settings.stage_gates_file or DEFAULT_GATES)

@@ -6,9 +6,13 @@ for its headers, from the moment the connection opens or the previous response e
 from __future__ import annotations
 
 import asyncio
+import socket
+import sys
+from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from api.core import logs
 from domain.settings import Settings, get_settings
 
 try:  # uvicorn[standard]'s C parser, where the platform has a wheel for it
@@ -66,9 +70,11 @@ if HttpToolsProtocol is not None:
             self._disarm_header_deadline()
 
 
-def server_options(settings: Settings) -> dict[str, object]:
+def server_options(settings: Settings) -> dict[str, Any]:
     """uvicorn's connection settings, from Pacer's (by import path, so workers find it). The
-    event loop is uvicorn's "auto": uvloop when installed."""
+    event loop is uvicorn's "auto": uvloop when installed. uvicorn's access log is off: the
+    request scope logs every request once, in Pacer's log format, which every process
+    (each worker too) sets up from `log_config`."""
     protocol = (
         "FastHeaderDeadlineProtocol"
         if HttpToolsProtocol is not None
@@ -78,4 +84,35 @@ def server_options(settings: Settings) -> dict[str, object]:
         "http": f"api.core.connections:{protocol}",
         "timeout_keep_alive": settings.keep_alive_seconds,
         "limit_concurrency": settings.max_connections,
+        "access_log": False,
+        "log_config": logs.logging_config(settings),
     }
+
+
+# Each worker its own listening socket on the same port, and the kernel spreads incoming
+# connections over them (by a hash of the addresses). Linux only: BSD and macOS accept the
+# option but hand every connection to one socket.
+REUSE_PORT = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
+
+
+def bound_socket(host: str, port: int, reuse_port: bool) -> socket.socket:
+    """A TCP socket bound to host:port (not yet listening; uvicorn makes it listen), with
+    SO_REUSEADDR as uvicorn sets it, and SO_REUSEPORT when asked."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((host.strip("[]"), port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Raises OSError when something listens on host:port already. Bound without
+    SO_REUSEPORT, so another server sharing the port with that option counts as there (the
+    workers alone would join it silently)."""
+    bound_socket(host, port, reuse_port=False).close()
