@@ -5,7 +5,7 @@ from __future__ import annotations
 from coaching.engines import customer
 
 WEAK = {
-    "zh": "好的，我明白了，您再考虑考虑。",
+    "zh": "好的，那您再考虑考虑吧。",
     "en": "Okay, I see. Take your time to think about it.",
 }
 
