@@ -17,6 +17,7 @@ from strawberry.extensions import MaskErrors
 from strawberry.relay.types import InvalidGlobalIDError
 from strawberry.types import Info
 
+from api.core import graphql_messages
 from api.core.scalars import JSON_BYTES, JSON_NESTING, InvalidScalar
 from domain.errors import BrokenRules, DomainError
 from domain.kernel.actor import Actor
@@ -188,13 +189,27 @@ class ErrorPolicy(MaskErrors):
         language = getattr(self.execution_context.context, "language", "zh")
         classified = [self._classify(error, language) for error in errors]
         for error in classified:
-            if language != "en":
-                error.message = (
-                    limit_in_chinese(error.message) or scalar_in_chinese(error) or error.message
-                )
             if not self.hints:
                 error.message = without_hints(error.message)
+            if language != "en":
+                self._in_chinese(error)
         return classified
+
+    @staticmethod
+    def _in_chinese(error: GraphQLError) -> None:
+        chinese = (
+            limit_in_chinese(error.message)
+            or scalar_in_chinese(error)
+            or graphql_messages.in_chinese(error.message)
+        )
+        code = (error.extensions or {}).get("code")
+        if chinese is None and code in GRAPHQL_REFUSALS:
+            if graphql_messages.has_chinese(error.message):
+                return
+            error.extensions = {**(error.extensions or {}), "detail": error.message}
+            chinese = graphql_messages.GENERAL
+        if chinese is not None:
+            error.message = chinese
 
     def _classify(self, error: GraphQLError, language: str = "zh") -> GraphQLError:
         original = error.original_error
@@ -238,6 +253,7 @@ class ErrorPolicy(MaskErrors):
 
 
 SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+GRAPHQL_REFUSALS = {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT"}
 GLOBAL_ID_VALUE = re.compile(r"GlobalID: (?P<value>.*?)\.?$")
 
 # The limits Pacer sets on a document (strawberry's depth and alias limiters, graphql-core's

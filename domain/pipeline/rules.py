@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
 from domain.errors import BrokenRules, Conflict, DomainError, InvalidInput
+from domain.kernel import schema_messages
 from domain.pipeline.errors import PipelineError
 from domain.pipeline.stages import LEGAL_MOVES, OPEN_STAGES, Move, Stage
 
@@ -84,11 +85,12 @@ def schema_errors(
                         InvalidInput(missing_code, f"缺少 {name}", f"{name} is required", field)
                     )
         else:
+            broken = schema_messages.rule(error)
             errors.append(
                 InvalidInput(
                     invalid_code,
-                    f"取值无效：{error.message}",
-                    f"Invalid value: {error.message}",
+                    f"取值无效：{broken.zh}",
+                    f"Invalid value: it {broken.en}",
                     _field(list(error.path)),
                 )
             )

@@ -120,12 +120,16 @@ async def test_introspection_and_suggestions_follow_the_switch(db_url, engine, w
             api = Api(c, world)
             schema = await api("{ __schema { queryType { name } } }", as_=None)
             typo = await api("{ me { logn } }")
+            typo_en = await api("{ me { logn } }", headers={"Accept-Language": "en"})
+        zh, en = typo["errors"][0]["message"], typo_en["errors"][0]["message"]
+        assert zh.startswith("类型 ") and "没有字段 logn" in zh and "Cannot query" not in zh
+        assert en.startswith("Cannot query field 'logn'")
         if introspection:
             assert schema["data"]["__schema"]["queryType"]["name"] == "Query"
-            assert "Did you mean 'login'" in typo["errors"][0]["message"]
+            assert "你是不是想用 'login'" in zh and "Did you mean 'login'" in en
         else:
             assert schema["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
-            assert "Did you mean" not in typo["errors"][0]["message"]
+            assert "login" not in zh and "Did you mean" not in en
 
 
 async def test_graphiql_follows_the_switch(db_url, engine):

@@ -128,10 +128,17 @@ async def test_no_schema_hints_when_introspection_is_off(
         app = make_app(db_url, engine, introspection=introspection)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-            body = await Api(c, world)(document, variables)
-        messages[introspection] = " ".join(error["message"] for error in body["errors"])
-    assert "Did you mean" in messages[True]
-    assert "Did you mean" not in messages[False]
+            for language in ("zh", "en"):
+                headers = {"Accept-Language": language}
+                body = await Api(c, world)(document, variables, headers=headers)
+                found = [error["message"] for error in body["errors"]]
+                found += [error["extensions"].get("detail", "") for error in body["errors"]]
+                messages[introspection, language] = " ".join(found)
+    assert "Did you mean" in messages[True, "en"]
+    assert "你是不是想用" in messages[True, "zh"] and "Did you mean" not in messages[True, "zh"]
+    for language in ("zh", "en"):
+        assert "Did you mean" not in messages[False, language]
+        assert "你是不是想用" not in messages[False, language]
 
 
 async def test_huge_and_odd_global_ids_are_not_ids(api):

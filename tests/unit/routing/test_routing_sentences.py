@@ -118,7 +118,10 @@ def test_the_owner_is_named_by_name_and_external_id():
         "分配给王芳（R001）：得分 0.800 = 专长 1.00×0.25"
     )
     assert explain(decision, "en", REPS)[0].startswith("Assigned to 王芳 (R001): score 0.800 = ")
-    assert explain(decision, "zh", REPS)[1:3] == ["2 名候选人中 1 名符合条件", "排除：负载已满 1 名"]
+    assert explain(decision, "zh", REPS)[1:3] == [
+        "2 名候选人中 1 名符合条件",
+        "排除：负载已满 1 名",
+    ]
     assert explain(decision, "zh", REPS)[3].startswith("预计赢单率 ")
     unnamed = explain(decision, "zh", {})
     assert unnamed[0].startswith("分配给销售 #1：") and "rep" not in unnamed[0]
