@@ -292,13 +292,22 @@ def open_deal_file(path: Path) -> DealFile:
 
 
 def detect_encoding(path: Path) -> tuple[str, int]:
-    """The first of utf-8-sig and gb18030 that decodes the whole file, and its line count."""
+    """The first of utf-8-sig and gb18030 that decodes the whole file, and its line count.
+    A NUL byte is refused at once: no text column may hold one (PostgreSQL cannot store it),
+    and a file full of them is UTF-16, which Excel writes as "Unicode Text"."""
     failures: list[int] = []
     for encoding in ENCODINGS:
         try:
             return encoding, _count_lines(path, encoding)
         except _Undecodable as error:
             failures.append(error.line)
+        except _HasNul as error:
+            raise InvalidInput(
+                TargetError.IMPORT_ENCODING,
+                f"第 {error.line} 行含有空字符（NUL）：请删除它，或在 Excel 中另存为“CSV UTF-8”",
+                f"Line {error.line} contains a NUL character: remove it, or save the file as "
+                "'CSV UTF-8' in Excel",
+            ) from None
     line = failures[0]
     raise InvalidInput(
         TargetError.IMPORT_ENCODING,
@@ -309,19 +318,30 @@ def detect_encoding(path: Path) -> tuple[str, int]:
     )
 
 
-class _Undecodable(Exception):
+class _BadLine(Exception):
     def __init__(self, line: int):
         super().__init__(line)
         self.line = line
 
 
+class _Undecodable(_BadLine):
+    """A byte sequence the encoding cannot decode."""
+
+
+class _HasNul(_BadLine):
+    """A NUL byte."""
+
+
 def _count_lines(path: Path, encoding: str) -> int:
-    """Decodes every byte and counts the lines; raises _Undecodable with the first bad line."""
+    """Decodes every byte and counts the lines; raises _Undecodable (or _HasNul) with the
+    first bad line."""
     decoder = codecs.getincrementaldecoder(encoding)()
     newlines = 0
     last = b"\n"
     with path.open("rb") as stream:
         while chunk := stream.read(CHUNK_BYTES):
+            if (nul := chunk.find(b"\x00")) >= 0:
+                raise _HasNul(newlines + chunk.count(b"\n", 0, nul) + 1)
             pending = len(decoder.getstate()[0])  # an unfinished character, never a newline
             try:
                 decoder.decode(chunk)
