@@ -9,12 +9,12 @@ from strawberry import relay
 
 from api.core.descriptions import describe_payload
 from api.core.errors import ApiError, mutation_types
+from api.graphql.capability.milestone_types import MilestoneRunSummary
 from api.graphql.capability.types import (
     CapabilityProfile,
     CapabilityRefreshSummary,
     CapabilityScore,
     CustomerRating,
-    MilestoneRunSummary,
 )
 from domain.capability.errors import CapabilityError
 from domain.kernel.errors import KernelError

@@ -25,6 +25,11 @@ from api.graphql.capability.inputs import (
     RefreshCapabilities,
     RefreshCapabilitiesInput,
 )
+from api.graphql.capability.milestone_types import (
+    MilestoneRule,
+    MilestoneRunSummary,
+    milestone_rules,
+)
 from api.graphql.capability.types import (
     CapabilityDimension,
     CapabilityHeatmap,
@@ -32,9 +37,6 @@ from api.graphql.capability.types import (
     CapabilityProfile,
     CapabilityRefreshSummary,
     CapabilityScore,
-    MilestoneRule,
-    MilestoneRunSummary,
-    milestone_rules,
 )
 from domain.capability import awards, deals, queries, ratings, rules, service
 from domain.kernel.actor import Role
