@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.db import utcnow
 from domain.kernel.actor import Actor
 from domain.kernel.time import as_utc
 from domain.org.demo import WEAK_TEAM
 from domain.org.models import OrgUnit, Rep
-from domain.pipeline import follow_ups, rules, service
+from domain.pipeline import checklist, follow_ups, rules, service
 from domain.pipeline.models import Account, FollowUpType, Opportunity, StageTransition, ValuePoint
 from domain.pipeline.stages import OPEN_STAGES, Stage
 
@@ -87,7 +88,26 @@ async def seed_pipeline(
         first = min(created) - timedelta(days=clock.randint(0, 60), hours=clock.randint(0, 5))
         account.created_at = max(first, _at(rep.hire_date, 9, zone))
     await session.flush()
+    await _contract_checklists(session)
     return made
+
+
+async def _contract_checklists(session: AsyncSession) -> None:
+    """Every deal in negotiation has its contract checklist; on the first one, legal and
+    the customer's qualification are already checked (the rest block `winOpportunity`)."""
+    deals = list(
+        await session.scalars(
+            select(Opportunity.id)
+            .where(Opportunity.stage == Stage.NEGOTIATION.value)
+            .order_by(Opportunity.id)
+        )
+    )
+    for n, deal in enumerate(deals):
+        items = await checklist.open_checklist(session, deal, checklist.configured(None))
+        for item in items[:2] if n == 0 else []:
+            item.checked_at = utcnow()
+            item.note = "演示：已审核"
+    await session.flush()
 
 
 class _Life:

@@ -9,6 +9,9 @@ class PipelineError(StrEnum):
     """Codes of the pipeline context: accounts, opportunities, follow-ups, payments."""
 
     ACCOUNT_NOT_FOUND = "ACCOUNT_NOT_FOUND"
+    ALREADY_CHECKED = "ALREADY_CHECKED"
+    CHECKLIST_INCOMPLETE = "CHECKLIST_INCOMPLETE"
+    CHECKLIST_ITEM_NOT_FOUND = "CHECKLIST_ITEM_NOT_FOUND"
     CLOSED = "CLOSED"
     CORRECTION_NOT_FOUND = "CORRECTION_NOT_FOUND"
     FOLLOW_UP_NOT_FOUND = "FOLLOW_UP_NOT_FOUND"

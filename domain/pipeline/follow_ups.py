@@ -14,10 +14,12 @@ from domain.errors import InvalidInput, not_found
 from domain.kernel.actor import Actor
 from domain.kernel.text import clean_optional_text, clean_slug, clean_text
 from domain.kernel.time import as_utc
+from domain.pipeline import checklist as contract_checklist
 from domain.pipeline import rules
 from domain.pipeline.errors import PipelineError
 from domain.pipeline.models import CustomerStatus, FollowUp, FollowUpType, ValuePoint
 from domain.pipeline.service import get_opportunity
+from domain.pipeline.stages import Stage
 
 NOTES_LENGTH, NEXT_STEP_LENGTH = 2000, 500
 
@@ -44,7 +46,9 @@ async def log_follow_up(
     entry: Entry,
     max_age_days: int,
     now: datetime | None = None,
+    checklist: contract_checklist.Checklist | None = None,
 ) -> FollowUp:
+    """With a `checklist`, a started contract approval opens the deal's contract checklist."""
     now = now or utcnow()
     opportunity = await get_opportunity(session, actor, opportunity_id, "opportunity_id")
     occurred_at = as_utc(entry.occurred_at)
@@ -85,6 +89,11 @@ async def log_follow_up(
     )
     session.add(follow_up)
     await session.flush()
+    if entry.type == FollowUpType.CONTRACT_APPROVAL_STARTED and opportunity.stage not in (
+        Stage.WON.value,
+        Stage.LOST.value,
+    ):
+        await contract_checklist.open_checklist(session, opportunity.id, checklist)
     return follow_up
 
 

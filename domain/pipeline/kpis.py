@@ -55,6 +55,22 @@ COUNTED_TYPES = {
     FollowUpType.DEMO_BOOKED.value: "demos_booked",
 }
 MAX_DAYS = 92
+# A need confirmed with the customer may be recorded (the deal advanced to qualified) up to
+# this many days later; the KPI counts it on the day it was confirmed.
+NEED_BACKFILL_DAYS = 30
+
+
+def need_confirmed_day(entered: date, qualification: Mapping | None) -> date:
+    """The day a need counts for: the qualification's `need_confirmed_on` when it is a date
+    on or before the advance and at most NEED_BACKFILL_DAYS earlier, else the advance's day."""
+    given = (qualification or {}).get("need_confirmed_on")
+    try:
+        day = date.fromisoformat(given) if isinstance(given, str) else None
+    except ValueError:
+        day = None
+    if day is None or day > entered or day < entered - timedelta(days=NEED_BACKFILL_DAYS):
+        return entered
+    return day
 
 
 def check_minimums(minimums: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
@@ -170,17 +186,21 @@ async def _counts(session, rep_ids: list[int], start: date, end: date, zone: Zon
             counts[(rep_id, day)]["touches"] += 1
         if kind in COUNTED_TYPES:
             counts[(rep_id, day)][COUNTED_TYPES[kind]] += 1
+    # by the day the need was confirmed: an advance recorded up to NEED_BACKFILL_DAYS later
+    # still counts on that day
     confirmed = await session.execute(
-        select(Opportunity.owner_rep_id, StageTransition.at)
+        select(Opportunity.owner_rep_id, StageTransition.at, Opportunity.qualification)
         .join(Opportunity, Opportunity.id == StageTransition.opportunity_id)
         .where(
             StageTransition.to_stage == Stage.QUALIFIED.value,
             StageTransition.action == "advance",
             StageTransition.at >= begin,
-            StageTransition.at < finish,
+            StageTransition.at < finish + timedelta(days=NEED_BACKFILL_DAYS),
             Opportunity.owner_rep_id.in_(rep_ids),
         )
     )
-    for rep_id, at in confirmed:
-        counts[(rep_id, as_utc(at).astimezone(zone).date())]["needs_confirmed"] += 1
+    for rep_id, at, qualification in confirmed:
+        day = need_confirmed_day(as_utc(at).astimezone(zone).date(), qualification)
+        if start <= day <= end:
+            counts[(rep_id, day)]["needs_confirmed"] += 1
     return counts

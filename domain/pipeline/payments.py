@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, InvalidInput
 from domain.kernel.actor import Actor
+from domain.pipeline import checklist as contract_checklist
 from domain.pipeline.errors import PipelineError
 from domain.pipeline.models import Opportunity, Payment
 from domain.pipeline.service import get_opportunity
@@ -74,6 +75,9 @@ async def record_payment(
     )
     session.add(payment)
     await session.flush()
+    # the contract is complete: lifetime value (the account's payments) has grown by it,
+    # and the customer is handed over to service
+    await contract_checklist.after_payment(session, opportunity, paid, payment)
     return payment
 
 

@@ -22,6 +22,7 @@ from domain.kernel.text import clean_slug, clean_text
 from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, Rep
 from domain.org.service import rep_visible, units_in_subtree
+from domain.pipeline import checklist as contract_checklist
 from domain.pipeline import rules
 from domain.pipeline.errors import PipelineError
 from domain.pipeline.models import (
@@ -312,11 +313,16 @@ async def advance(
     expected_version: int,
     to_stage: Stage | None,
     gates: rules.Gates,
+    checklist: contract_checklist.Checklist | None = None,
 ) -> Opportunity:
+    """With a `checklist`, entering negotiation opens the deal's contract checklist."""
     opportunity = await _open_for_change(session, actor, opportunity_id, expected_version)
     target = rules.advance_target(gates, Stage(opportunity.stage), to_stage)
     rules.check_gate(gates, target, opportunity.qualification)
-    return await move_stage(session, actor, opportunity, target, Move.ADVANCE)
+    moved = await move_stage(session, actor, opportunity, target, Move.ADVANCE)
+    if target == Stage.NEGOTIATION:
+        await contract_checklist.open_checklist(session, moved.id, checklist)
+    return moved
 
 
 async def move_back(
@@ -346,6 +352,7 @@ async def win(
     opportunity = await _open_for_change(session, actor, opportunity_id, expected_version)
     rules.check_win(signed_amount, signed_on, today)
     rules.check_move(Move.WIN, Stage(opportunity.stage), Stage.WON)
+    await contract_checklist.require_complete(session, opportunity.id)
     opportunity.won_amount, opportunity.won_on = signed_amount, signed_on
     return await move_stage(session, actor, opportunity, Stage.WON, Move.WIN)
 

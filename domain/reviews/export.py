@@ -3,6 +3,13 @@
 JSON: one object — ``review`` (who, which unit and week), ``snapshot`` (exactly as frozen),
 ``anomalies``, ``suggestions`` and ``key_customers`` — UTF-8, Chinese left unescaped.
 
+PDF: a printable A4 report (domain.reviews.pdf) of the same document, agenda first; over
+GraphQL it travels base64-encoded.
+
+The document also carries ``agenda``: the 15-minute meeting plan (top-3 gaps, alerts,
+suggestions, minutes per item) built from the snapshot and the suggestions
+(domain.reviews.agenda).
+
 CSV: one flat table, so Excel can filter and pivot it. It starts with a UTF-8 byte-order
 mark (U+FEFF) so Excel opens Chinese names correctly; rows end with CRLF. The first column,
 ``section``, says what a row is; the other columns are filled where they apply:
@@ -18,6 +25,8 @@ mark (U+FEFF) so Excel opens Chinese names correctly; rows end with CRLF. The fi
     funnel                 a funnel figure: metric = its name, count or rate
     suggested_key_customer account (subject), count = open opportunities, amount = open
                            amount, note = segment
+    agenda                 an agenda item: subject_kind = gap|alerts|suggestions, count =
+                           minutes, note = its title (zh | en), gap for a gap
     anomaly                note, subject = its target or rep, date = when marked
     suggestion             target (subject), amount = proposed, status, note = reason
     key_customer           confirmed account (subject), note, date = when confirmed
@@ -26,6 +35,7 @@ Ids are the database ids of the rows (not the API's global IDs)."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -35,6 +45,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.labels import LabelledEnum, register
+from domain.reviews.agenda import build_agenda
 
 FORMAT_NAME = "pacer.weekly_review"
 FORMAT_VERSION = 1
@@ -76,6 +87,7 @@ class Names:
 class ReviewExportFormat(LabelledEnum):
     JSON = ("json", "JSON（完整数据）", "JSON (all data)")
     CSV = ("csv", "CSV（Excel，UTF-8 带 BOM）", "CSV (Excel, UTF-8 with BOM)")
+    PDF = ("pdf", "PDF（打印版，base64 编码）", "PDF (printable, base64-encoded)")
 
 
 def _moment(value: datetime | None) -> str | None:
@@ -97,7 +109,7 @@ def review_document(
 ) -> dict[str, Any]:
     """The whole review as plain data: the rows are the ORM rows (or anything with the same
     attributes), `names` the display names they refer to."""
-    return {
+    document = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
         "review": {
@@ -149,9 +161,15 @@ def review_document(
             for k in key_customers
         ],
     }
+    document["agenda"] = build_agenda(review.snapshot, document["suggestions"])
+    return document
 
 
 def render(document: dict[str, Any], fmt: ReviewExportFormat) -> str:
+    if fmt == ReviewExportFormat.PDF:
+        from domain.reviews.pdf import render_pdf  # reportlab loads only when asked
+
+        return base64.b64encode(render_pdf(document)).decode("ascii")
     return render_csv(document) if fmt == ReviewExportFormat.CSV else render_json(document)
 
 
@@ -259,6 +277,15 @@ def csv_rows(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
             "amount": c["open_amount"],
             "count": c["open_opportunities"],
             "note": c["segment"],
+        }
+    for item in document.get("agenda", {}).get("items", []):
+        yield {
+            "section": "agenda",
+            "id": item.get("target_id"),
+            "subject_kind": item["kind"],
+            "count": item["minutes"],
+            "gap": item.get("gap"),
+            "note": f"{item['title_zh']} | {item['title_en']}",
         }
     for a in document["anomalies"]:
         kind: str | None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -172,6 +172,14 @@ def _deal(rng: random.Random, rep: Rep, segments: list[str], day: date, line: in
     )
 
 
+# The demo's coefficients come already confirmed (by the seed, not by a login), so they
+# apply; a new one waits for the director's and a regional head's confirmation.
+CONFIRMED_BY_SEED = {
+    "director_confirmed_at": datetime(2026, 1, 5, 9, tzinfo=UTC),
+    "regional_confirmed_at": datetime(2026, 1, 5, 9, tzinfo=UTC),
+}
+
+
 async def _coefficients(session: AsyncSession, today: date) -> None:
     for year in (today.year - 1, today.year, today.year + 1):
         festival = spring_festival(year)
@@ -182,6 +190,7 @@ async def _coefficients(session: AsyncSession, today: date) -> None:
                 end_date=festival - timedelta(days=1),
                 multiplier=0.8,
                 segment=None,
+                **CONFIRMED_BY_SEED,
             )
         )
         session.add(
@@ -191,6 +200,7 @@ async def _coefficients(session: AsyncSession, today: date) -> None:
                 end_date=date(year, 7, 12),
                 multiplier=1.3,
                 segment="education",
+                **CONFIRMED_BY_SEED,
             )
         )
     await session.flush()

@@ -172,6 +172,15 @@ class BusinessCoefficient(Base):
     end_date: Mapped[date] = mapped_column(sa.Date)
     multiplier: Mapped[float] = mapped_column(sa.Float)
     segment: Mapped[str | None] = mapped_column(sa.String(40))
+    # It applies once both the director and the regional head have confirmed it.
+    director_confirmed_at: Mapped[datetime | None] = mapped_column()
+    director_confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    regional_confirmed_at: Mapped[datetime | None] = mapped_column()
+    regional_confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+
+    @property
+    def confirmed(self) -> bool:
+        return self.director_confirmed_at is not None and self.regional_confirmed_at is not None
 
 
 class CalendarException(Base):

@@ -36,7 +36,7 @@ async def seed_deals(sessions, world: World) -> dict[str, int]:
             await session.flush()
             accounts[rep] = account.id
         deals = [
-            ("r1_won", "r1", "won", 20_000_000, True),
+            ("r1_won", "r1", "won", 2_000_000_000, True),
             ("r1_lost", "r1", "lost", 5_000_000, False),
             ("r2_lost", "r2", "lost", 5_000_000, False),
             ("r2_lost_again", "r2", "lost", 7_000_000, False),

@@ -65,13 +65,35 @@ async def move(api, name, opportunity, as_="rep", **fields):
     )
 
 
-async def drive(api, opportunity, to: str, as_="rep"):
-    """Advance step by step to `to` (the qualification must allow it)."""
+async def drive(api, opportunity, to: str, as_="rep", tick=True):
+    """Advance step by step to `to` (the qualification must allow it); on reaching
+    NEGOTIATION, check every item of the contract checklist unless `tick` is false."""
     while opportunity["stage"] != to:
         result = await move(api, "advanceOpportunity", opportunity, as_=as_)
         assert result["errors"] == [], result
         opportunity = result["opportunity"]
+        if opportunity["stage"] == "NEGOTIATION" and tick:
+            await check_contract(api, opportunity, as_=as_)
     return opportunity
+
+
+async def check_contract(api, opportunity, as_="rep", codes=None):
+    """Check the items of the deal's contract checklist (all by default)."""
+    listed = await api.data(
+        "query($id: ID!) { opportunity(id: $id) { contractChecklist { code checked } } }",
+        {"id": opportunity["id"]},
+        as_=as_,
+    )
+    items = listed["opportunity"]["contractChecklist"]
+    for code in codes if codes is not None else [i["code"] for i in items if not i["checked"]]:
+        result = await run(
+            api,
+            "checkContractItem",
+            {"opportunityId": opportunity["id"], "code": code},
+            "opportunity { id }",
+            as_=as_,
+        )
+        assert result["errors"] == [], result
 
 
 FOLLOW_UP = (

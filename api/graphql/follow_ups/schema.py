@@ -20,7 +20,7 @@ from api.graphql.follow_ups.inputs import (
     RecordPaymentInput,
 )
 from api.graphql.follow_ups.types import CustomerStatusType
-from domain.pipeline import follow_ups, payments
+from domain.pipeline import checklist, follow_ups, payments
 
 
 @strawberry.type
@@ -70,6 +70,7 @@ class FollowUpMutation:
                 opportunity_id=decode_id(input.opportunity_id, "Opportunity", "opportunity_id"),
                 entry=entry,
                 max_age_days=info.context.settings.follow_up_max_age_days,
+                checklist=checklist.configured(info.context.settings.contract_checklist_file),
             ),
         )
 

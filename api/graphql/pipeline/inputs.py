@@ -39,8 +39,10 @@ class CreateAccountInput:
 
 
 QUALIFICATION_HELP = (
-    "Keys: budget_range {min, max}, decision_maker, decision_chain [..], need, timeline "
-    "(YYYY-MM-DD), competitors [..]; merged into what is there, null removes a key."
+    "Keys: budget_range {min, max}, decision_maker, decision_chain [..], need, "
+    "need_confirmed_on (YYYY-MM-DD: the day the customer confirmed the need, when recorded "
+    "later; the needs-confirmed KPI counts it on that day), timeline (YYYY-MM-DD), "
+    "competitors [..]; merged into what is there, null removes a key."
 )
 
 
@@ -121,6 +123,15 @@ class WinOpportunityInput:
         description="The signed contract amount in fen (above zero)."
     )
     signed_on: date = strawberry.field(description="The signing date (not in the future).")
+
+
+@strawberry.input(description="Check one item of a deal's contract compliance checklist.")
+class CheckContractItemInput:
+    opportunity_id: relay.GlobalID = strawberry.field(description="The opportunity.")
+    code: str = strawberry.field(description="The item's code, e.g. `legal_review`.")
+    note: str | None = strawberry.field(
+        default=None, description="What was checked (e.g. the approval number), if useful."
+    )
 
 
 @strawberry.input(description="Close a deal as lost, with a reason.")
@@ -215,7 +226,12 @@ WinOpportunity = mutation_types(
     "WinOpportunity",
     "opportunity",
     OpportunityNode,
-    [*MOVE, PipelineError.INVALID_AMOUNT, PipelineError.INVALID_DATE],
+    [
+        *MOVE,
+        PipelineError.INVALID_AMOUNT,
+        PipelineError.INVALID_DATE,
+        PipelineError.CHECKLIST_INCOMPLETE,
+    ],
 )
 LoseOpportunity = mutation_types(
     "LoseOpportunity",
@@ -256,5 +272,17 @@ ReassignOpportunity = mutation_types(
         OrgError.REP_NOT_FOUND,
         PipelineError.SAME_OWNER,
         PipelineError.REP_NOT_ACTIVE,
+    ],
+)
+CheckContractItem = mutation_types(
+    "CheckContractItem",
+    "opportunity",
+    OpportunityNode,
+    [
+        *FOUND,
+        PipelineError.CLOSED,
+        PipelineError.CHECKLIST_ITEM_NOT_FOUND,
+        PipelineError.ALREADY_CHECKED,
+        KernelError.TOO_LONG,
     ],
 )

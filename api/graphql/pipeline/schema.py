@@ -15,6 +15,8 @@ from api.core.relay import decode_id, id_of, page_args, to_connection
 from api.graphql.pipeline.inputs import (
     AdvanceOpportunity,
     AdvanceOpportunityInput,
+    CheckContractItem,
+    CheckContractItemInput,
     CreateAccount,
     CreateAccountInput,
     CreateOpportunity,
@@ -38,7 +40,7 @@ from api.graphql.pipeline.types import (
     OpportunityNode,
 )
 from domain.kernel.actor import Role
-from domain.pipeline import management, queries, service
+from domain.pipeline import checklist, contracts, management, queries, service
 from domain.pipeline.errors import PipelineError
 from domain.pipeline.stages import Stage
 
@@ -207,6 +209,7 @@ class PipelineMutation:
                 expected_version=input.expected_version,
                 to_stage=input.to_stage,
                 gates=info.context.gates,
+                checklist=checklist.configured(info.context.settings.contract_checklist_file),
             ),
         )
 
@@ -243,6 +246,22 @@ class PipelineMutation:
                 today=info.context.today(),
             ),
         )
+
+    @strawberry.mutation(
+        extensions=allow(*SELLERS),
+        description="Check an item of the deal's contract checklist (who and when are kept).",
+    )
+    async def check_contract_item(
+        self, info: Info, input: CheckContractItemInput
+    ) -> CheckContractItem.payload:
+        async def use_case(session, actor):
+            opportunity_id = decode_id(input.opportunity_id, "Opportunity", "opportunity_id")
+            await contracts.check_item(
+                session, actor, opportunity_id=opportunity_id, code=input.code, note=input.note
+            )
+            return await service.get_opportunity(session, actor, opportunity_id)
+
+        return await perform(info, CheckContractItem, use_case)
 
     @strawberry.mutation(extensions=allow(*SELLERS), description="Lost, with a managed reason.")
     async def lose_opportunity(

@@ -11,6 +11,7 @@ from api.core.errors import mutation_types
 from api.graphql.planning.types import BusinessCoefficient, CalendarDay, SeasonalProfile
 from domain.kernel.errors import KernelError
 from domain.targets.errors import TargetError
+from domain.targets.planning.confirmations import Confirmer
 
 PLANNING_INPUT_CODES = [TargetError.COMPANY_WIDE_ONLY, KernelError.REQUIRED, KernelError.TOO_LONG]
 AddBusinessCoefficient = mutation_types(
@@ -22,6 +23,16 @@ AddBusinessCoefficient = mutation_types(
         TargetError.INVALID_DATES,
         TargetError.INVALID_MULTIPLIER,
         KernelError.INVALID_CODE,
+    ],
+)
+ConfirmBusinessCoefficient = mutation_types(
+    "ConfirmBusinessCoefficient",
+    "coefficient",
+    BusinessCoefficient,
+    [
+        TargetError.COEFFICIENT_NOT_FOUND,
+        TargetError.NOT_A_CONFIRMER,
+        TargetError.ALREADY_CONFIRMED,
     ],
 )
 SetCalendarDay = mutation_types("SetCalendarDay", "day", CalendarDay, PLANNING_INPUT_CODES)
@@ -48,6 +59,18 @@ class AddBusinessCoefficientInput:
     multiplier: float = strawberry.field(description="e.g. 0.8 or 1.3")
     segment: str | None = strawberry.field(
         default=None, description="Only deals of this segment; null for all."
+    )
+
+
+@strawberry.input(
+    description="Confirm a business coefficient; it applies once the sales director and a "
+    "regional head (two people) have both confirmed it."
+)
+class ConfirmBusinessCoefficientInput:
+    id: int = strawberry.field(description="The coefficient's number (`businessCoefficients`).")
+    capacity: Confirmer = strawberry.field(
+        description="DIRECTOR (a company-wide director) or REGIONAL_HEAD (a director or "
+        "manager whose scope is a region)."
     )
 
 

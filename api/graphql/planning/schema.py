@@ -16,6 +16,8 @@ from api.core.scalars import whole
 from api.graphql.planning.inputs import (
     AddBusinessCoefficient,
     AddBusinessCoefficientInput,
+    ConfirmBusinessCoefficient,
+    ConfirmBusinessCoefficientInput,
     DefineSeasonalProfile,
     DefineSeasonalProfileInput,
     SetCalendarDay,
@@ -31,6 +33,7 @@ from api.graphql.targets.schema import PLANNERS, decode_owner
 from domain.kernel.actor import Role
 from domain.targets.models import Metric, PeriodKind
 from domain.targets.periods import Period
+from domain.targets.planning import confirmations
 from domain.targets.planning import service as planning
 
 
@@ -115,6 +118,22 @@ class PlanningMutation:
                 end=input.end_date,
                 multiplier=input.multiplier,
                 segment=input.segment,
+            ),
+        )
+
+    @strawberry.mutation(
+        extensions=allow(Role.DIRECTOR, Role.MANAGER),
+        description="Confirm a business coefficient as the sales director or as a regional "
+        "head; it scales baselines once both have confirmed.",
+    )
+    async def confirm_business_coefficient(
+        self, info: Info, input: ConfirmBusinessCoefficientInput
+    ) -> ConfirmBusinessCoefficient.payload:
+        return await perform(
+            info,
+            ConfirmBusinessCoefficient,
+            lambda session, actor: confirmations.confirm_business_coefficient(
+                session, actor, coefficient_id=input.id, capacity=input.capacity
             ),
         )
 

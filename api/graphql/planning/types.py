@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import strawberry
+from strawberry.types import Info
 
+from api.core.labels import graphql_enum
 from api.core.scalars import BigInt
+from api.graphql.org.types import UserNode, display_user
+from domain.targets.planning.confirmations import Confirmer
+
+graphql_enum(Confirmer, "In which capacity a business coefficient is confirmed. 确认身份。")
 
 
 @strawberry.type(description="One step of a baseline suggestion, with its value so far.")
@@ -44,7 +50,27 @@ class BusinessCoefficient:
     multiplier: float = strawberry.field(
         description="What baselines are multiplied by on those days, e.g. 0.8 or 1.3."
     )
-    segment: str | None = strawberry.field(description="Only deals of this segment; null for all.")
+    segment: str | None = strawberry.field(
+        description="Only deals of this segment (e.g. `manufacturing`); null for all."
+    )
+    director_confirmed_at: datetime | None = strawberry.field(
+        description="When the sales director confirmed it; null until then."
+    )
+    regional_confirmed_at: datetime | None = strawberry.field(
+        description="When a regional head confirmed it; null until then."
+    )
+
+    @strawberry.field(description="Both confirmations given: only then does it scale baselines.")
+    def confirmed(self) -> bool:
+        return self.director_confirmed_at is not None and self.regional_confirmed_at is not None
+
+    @strawberry.field(description="Who confirmed it as director; null if nobody yet.")
+    async def director_confirmed_by(self, info: Info) -> UserNode | None:
+        return await display_user(info, self.director_confirmed_by_id)  # type: ignore[attr-defined]
+
+    @strawberry.field(description="Who confirmed it as regional head; null if nobody yet.")
+    async def regional_confirmed_by(self, info: Info) -> UserNode | None:
+        return await display_user(info, self.regional_confirmed_by_id)  # type: ignore[attr-defined]
 
 
 @strawberry.type(description="A company holiday or an extra working day.")

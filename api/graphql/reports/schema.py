@@ -20,6 +20,7 @@ from api.graphql.reports.types import (
     LossCount,
     OverduePayment,
     RepKpiReport,
+    SigningRate,
 )
 from domain.pipeline import attribution, funnel, kpis
 from domain.targets.progress import working_calendar
@@ -37,7 +38,8 @@ class PipelineReportQuery:
     @strawberry.field(
         extensions=allow(*READ_ORG),
         description="For each follow-up type, the share of opportunities that moved forward "
-        "within its window (whitepaper 7 days, demo 15, others 7) against those without it.",
+        "within its window (whitepaper 7 days, demo 15, others 7) and the share signed within "
+        "it (with sample sizes and 95% Wilson intervals), against those without it.",
     )
     async def activity_effectiveness(
         self,
@@ -66,6 +68,12 @@ class PipelineReportQuery:
                 without_type=row.without_type,
                 rate_without=row.rate_without,
                 lift=row.lift,
+                signing_with=SigningRate.of(
+                    row.signed_with, row.with_type, row.signing_interval_with
+                ),
+                signing_without=SigningRate.of(
+                    row.signed_without, row.without_type, row.signing_interval_without
+                ),
             )
             for row in await read(info, use_case)
         ]

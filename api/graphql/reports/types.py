@@ -100,6 +100,28 @@ class FunnelReport:
     )
 
 
+@strawberry.type(
+    description="Deals signed (won) within the window, out of a sample, with a 95% Wilson "
+    "interval for the rate."
+)
+class SigningRate:
+    signed: int = strawberry.field(description="Deals signed within the window.")
+    sample: int = strawberry.field(description="Deals measured (the sample size).")
+    rate: float | None = strawberry.field(description="signed ÷ sample; null without a sample.")
+    low: float | None = strawberry.field(description="Lower end of the 95% Wilson interval.")
+    high: float | None = strawberry.field(description="Upper end of the 95% Wilson interval.")
+
+    @classmethod
+    def of(cls, signed: int, sample: int, interval: tuple[float, float] | None) -> SigningRate:
+        return cls(
+            signed=signed,
+            sample=sample,
+            rate=signed / sample if sample else None,
+            low=interval[0] if interval else None,
+            high=interval[1] if interval else None,
+        )
+
+
 @strawberry.type(description="How often a follow-up type is followed by progress.")
 class ActivityEffectiveness:
     type: FollowUpType = strawberry.field(description="The follow-up type measured.")
@@ -117,3 +139,10 @@ class ActivityEffectiveness:
         description="The same for opportunities without it (after their first follow-up)."
     )
     lift: float | None = strawberry.field(description="rate with − rate without")
+    signing_with: SigningRate = strawberry.field(
+        description="Deals with this type signed within the window after it (whitepaper: "
+        "signed in 7 days; demo: purchase order, i.e. won, in 15)."
+    )
+    signing_without: SigningRate = strawberry.field(
+        description="The same for deals without it (from their first follow-up)."
+    )

@@ -17,9 +17,11 @@ from api.core.relay import OrmNode
 from api.core.scalars import BigInt
 from api.graphql.org.types import OrgUnitNode, RepNode, UserNode, display_user
 from api.graphql.pipeline.types import AccountType
+from api.graphql.reviews.agenda_types import ReviewAgenda
 from api.graphql.reviews.snapshot_types import ReviewSnapshot
 from api.graphql.targets.types import TargetNode
 from domain.reviews import service as reviews
+from domain.reviews.agenda import build_agenda
 from domain.reviews.export import ReviewExportFormat
 from domain.reviews.models import ReviewAnomaly, ReviewSuggestion, SuggestionStatus, WeeklyReview
 
@@ -141,6 +143,17 @@ class WeeklyReviewNode(OrmNode):
     def snapshot_(self) -> ReviewSnapshot:
         return ReviewSnapshot.of(self.snapshot)
 
+    @strawberry.field(
+        description="The 15-minute agenda: the top-3 gaps, the alerts, the suggestions, "
+        "with minutes per item."
+    )
+    async def agenda(self, info: Info) -> ReviewAgenda:
+        rows = await info.context.loaders.review_suggestions.load(self.id)
+        suggestions = [{"status": row.status} for row in rows]
+        return ReviewAgenda.of(
+            build_agenda(self.snapshot, suggestions), info.context.language == "en"
+        )
+
     @strawberry.field(description="Oldest first.")
     def anomalies(self, info: Info) -> list[ReviewAnomalyNode]:
         return info.context.loaders.related("review_anomalies", self.id)
@@ -163,15 +176,16 @@ class WeeklyReviewNode(OrmNode):
 
     @strawberry.field(
         description="The whole review as a file's content. JSON: one object (review, "
-        "snapshot, anomalies, suggestions, key_customers). CSV: one table whose `section` "
-        "column says what each row is, UTF-8 starting with a byte-order mark so Excel "
-        "shows Chinese correctly. Ids inside are database ids."
+        "snapshot, anomalies, suggestions, key_customers, agenda). CSV: one table whose "
+        "`section` column says what each row is, UTF-8 starting with a byte-order mark so "
+        "Excel shows Chinese correctly. PDF: a printable A4 report, agenda first, "
+        "base64-encoded. Ids inside are database ids."
     )
     async def export(
         self,
         info: Info,
         format: Annotated[
-            ReviewExportFormat, strawberry.argument(description="JSON or CSV.")
+            ReviewExportFormat, strawberry.argument(description="JSON, CSV or PDF.")
         ] = ReviewExportFormat.JSON,
     ) -> str:
         return await info.context.run(reviews.export_review, self, format)

@@ -108,6 +108,9 @@ async def _coefficients(session: AsyncSession, period: Period) -> list[Coefficie
         select(BusinessCoefficient).where(
             BusinessCoefficient.start_date < period.end,
             BusinessCoefficient.end_date >= period.start,
+            # only once both the director and the regional head have confirmed it
+            BusinessCoefficient.director_confirmed_at.is_not(None),
+            BusinessCoefficient.regional_confirmed_at.is_not(None),
         )
     )
     return [

@@ -143,7 +143,7 @@ async def test_dimensions_and_milestone_rules_in_the_request_language(api):
     ]
     assert csc["requires"] == [
         "every dimension ≥ 75",
-        "1 won deal(s) ≥ 100,000.00",
+        "1 won deal(s) ≥ 10,000,000.00",
         "3 passed exam session(s)",
     ]
     zh = await api.data(query, as_="rep")
@@ -199,7 +199,7 @@ async def test_refresh_and_milestones_for_admins(api, world, sessions):
         True,
     )
     assert [e["kind"] for e in award["events"]] == ["AWARDED"]
-    assert award["numbers"]["requires"][2]["largest"] == 20_000_000
+    assert award["numbers"]["requires"][2]["largest"] == 2_000_000_000
     await run(
         api,
         "overrideCapabilityScore",

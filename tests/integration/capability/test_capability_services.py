@@ -183,7 +183,7 @@ async def test_milestones_count_each_passed_exam_once_and_audit_every_change(
         summary = await awards.evaluate_milestones(session, SETTINGS, TODAY, milestones=two_exams)
         assert summary.awarded == 1
         # The default file: two_exams is gone; three passed exams, scores of 80 and a deal
-        # of 200,000 make r1 a Customer Success Consultant.
+        # of 20,000,000 make r1 a Customer Success Consultant.
         gone = await awards.evaluate_milestones(session, SETTINGS, TODAY)
         assert (gone.revoked, gone.awarded) == (1, 2)
         events = list(await session.scalars(select(MilestoneEvent).order_by(MilestoneEvent.id)))

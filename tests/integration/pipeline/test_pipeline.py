@@ -372,8 +372,14 @@ async def test_update_details_errors(api, world):
 
 def test_every_pipeline_error_code_has_a_test():
     from api.graphql.pipeline import inputs as pipeline
+    from tests.integration.pipeline import test_contracts  # the contract checklist's codes
 
-    assert untested_codes(pipeline, __name__) == {}
+    elsewhere = untested_codes(pipeline, test_contracts.__name__)
+    missing = {
+        name: [code for code in codes if code in elsewhere.get(name, [])]
+        for name, codes in untested_codes(pipeline, __name__).items()
+    }
+    assert {name: codes for name, codes in missing.items() if codes} == {}
 
 
 async def test_two_concurrent_advances_one_wins(api, world):

@@ -77,6 +77,14 @@ async def test_coefficient_changes_the_baseline(api, world, weekly_history):
         "coefficient { id name multiplier }",
     )
     assert added["errors"] == [] and added["coefficient"]["multiplier"] == 0.8
+    for who, capacity in (("director", "DIRECTOR"), ("director.east", "REGIONAL_HEAD")):
+        confirmed = await run(
+            api,
+            "confirmBusinessCoefficient",
+            {"id": added["coefficient"]["id"], "capacity": capacity},
+            as_=who,
+        )
+        assert confirmed["errors"] == []  # it applies once both have confirmed
     after = (await baseline(api, world.rep("r1")))["data"]["baselineSuggestion"]
     assert after["amount"] == pytest.approx(before * 0.8, abs=1)
     listed = await api.data("{ businessCoefficients { name startDate endDate } }", as_="rep")

@@ -52,7 +52,7 @@ def test_the_default_file_is_valid_for_any_dimensions():
         "strategic_account_lead",
     ]
     assert load_milestones(DEFAULT_FILE, ("empathy",)).get(CSC).unlocks == ("strategic_accounts",)
-    assert describe(loaded.get(CSC).requires[1], "en") == "1 won deal(s) ≥ 100,000.00"
+    assert describe(loaded.get(CSC).requires[1], "en") == "1 won deal(s) ≥ 10,000,000.00"
     assert describe(loaded.get(CSC).requires[0], "zh") == "所有维度 ≥ 75"
 
 
@@ -110,7 +110,7 @@ def test_a_bad_file_stops_the_settings_naming_file_path_and_message(tmp_path):
     assert load_settings(milestones_file=str(custom), capability_dimensions=["grit"])
 
 
-def facts(score=80.0, confidence=0.7, won=((TODAY, 20_000_000),), exams=3) -> RepFacts:
+def facts(score=80.0, confidence=0.7, won=((TODAY, 2_000_000_000),), exams=3) -> RepFacts:
     return RepFacts(
         scores={code: (score, confidence) for code in DIMENSIONS},
         won_deals=won,
@@ -135,17 +135,17 @@ def test_customer_success_consultant_needs_scores_a_big_deal_and_three_exams():
         "short": [],
         "met": True,
     }
-    assert (deal["found"], deal["largest"], exams["found"]) == (1, 20_000_000, 3)
+    assert (deal["found"], deal["largest"], exams["found"]) == (1, 2_000_000_000, 3)
     one_short = {**facts().scores, "closing": (74.9, 0.9)}
     assert verdicts(RepFacts(one_short, facts().won_deals, facts().passed_exams))[CSC].numbers[
         "requires"
     ][0]["short"] == ["closing"]
-    assert not verdicts(facts(won=((TODAY, 9_999_999),)))[CSC].met
+    assert not verdicts(facts(won=((TODAY, 999_999_999),)))[CSC].met
     assert not verdicts(facts(exams=2))[CSC].met
 
 
 def test_a_flag_unlocked_in_the_same_evaluation_opens_the_next_milestone():
-    big = tuple((TODAY - timedelta(days=i * 100), 150_000_000) for i in range(3))
+    big = tuple((TODAY - timedelta(days=i * 100), 1_500_000_000) for i in range(3))
     strong = verdicts(facts(score=90, won=big))
     assert strong[CSC].met and strong["strategic_account_lead"].met
     assert strong["strategic_account_lead"].numbers["requires"][0] == {
@@ -153,7 +153,7 @@ def test_a_flag_unlocked_in_the_same_evaluation_opens_the_next_milestone():
         "flag": "strategic_accounts",
         "met": True,
     }
-    old_deals = tuple((TODAY - timedelta(days=200 + i * 100), 150_000_000) for i in range(3))
+    old_deals = tuple((TODAY - timedelta(days=200 + i * 100), 1_500_000_000) for i in range(3))
     assert not verdicts(facts(score=90, won=old_deals))["strategic_account_lead"].met
     no_flag = verdicts(facts(score=90, won=big, exams=2))
     assert not no_flag[CSC].met and not no_flag["strategic_account_lead"].met

@@ -375,6 +375,7 @@ def test_the_csv_export_is_one_table_with_a_section_column_and_a_bom():
         "anomaly": 2,
         "suggestion": 1,
         "key_customer": 1,
+        "agenda": len(export.build_agenda(document()["snapshot"], [])["items"]),
     }
     review = rows[0]
     assert (review["subject_name"], review["period"], review["date"]) == (
