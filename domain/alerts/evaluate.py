@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts import live, rules
 from domain.alerts.errors import AlertError
+from domain.alerts.loops.run import loop_config, run_loops
 from domain.alerts.models import (
     Alert,
     AlertEventKind,
@@ -31,6 +32,7 @@ from domain.alerts.service import record_event
 from domain.alerts.signals import Config, gather
 from domain.db import utcnow
 from domain.errors import InvalidInput
+from domain.forecasts.alerts import ForecastThresholds
 from domain.kernel.severity import Severity
 from domain.notifications.service import enqueue
 from domain.org.models import OrgUnit, Rep, User
@@ -94,6 +96,15 @@ async def run_alerts(
     for (rule, key), alert in sorted(open_series.items(), key=lambda item: item[1].id):
         if rule in evaluation.outcomes:
             await writer.resolve(alert, clearances.get((rule, key), NO_LONGER_WATCHED))
+    if config.loops is not None:
+        await run_loops(
+            session,
+            day=day,
+            calendar=calendar,
+            timezone=config.timezone,
+            config=config.loops,
+            summary=writer.summary,
+        )
     await log_run(session, writer.summary, started_at)
     return writer.summary
 
@@ -337,16 +348,23 @@ def check_day(day: date | None, today: date) -> date:
     return day
 
 
-def config_from(settings: Settings) -> Config:
+def config_from(settings: Settings, extra_loops: tuple = ()) -> Config:
+    """The run's configuration; `extra_loops` are loops of contexts above alerts (see
+    domain/health/actions.py), which only the caller can name."""
     return Config(
         thresholds=rules.Thresholds.from_mapping(settings.alert_thresholds),
         timezone=settings.timezone,
         minimums=settings.kpi_minimums or DEFAULT_MINIMUMS,
         country=settings.holiday_country,
+        loops=loop_config(settings, extra_loops),
+        forecast=ForecastThresholds.of(settings),
     )
 
 
-async def run_for_day(session: AsyncSession, settings: Settings, day: date) -> RunSummary:
+async def run_for_day(
+    session: AsyncSession, settings: Settings, day: date, extra_loops: tuple = ()
+) -> RunSummary:
     """What `pacer alerts run` and the `runAlerts` mutation do."""
     calendar = await working_calendar(session, settings.holiday_country)
-    return await run_alerts(session, day=day, calendar=calendar, config=config_from(settings))
+    config = config_from(settings, extra_loops)
+    return await run_alerts(session, day=day, calendar=calendar, config=config)

@@ -22,6 +22,7 @@ class AlertRule(LabelledEnum):
     WEEK_TO_DATE = ("week_to_date", "本周完成率过低", "Week-to-date completion too low")
     CIRCUIT_BREAKER = ("circuit_breaker", "熔断：连续两周低于基线", "Circuit breaker")
     STALE_KEY = ("stale_key", "关键商机无客户回应", "Key opportunity without response")
+    FORECAST = ("forecast", "预测风险：承诺低于目标或偏离模型", "Forecast at risk")
 
 
 @register
@@ -46,6 +47,26 @@ class TaskKind(LabelledEnum):
     ONE_ON_ONE = ("one_on_one", "一对一辅导", "1:1 coaching")
     REVIEW_MEETING = ("review_meeting", "复盘会", "Review meeting")
     ROOT_CAUSE_MEETING = ("root_cause_meeting", "根因分析会", "Root-cause meeting")
+    # The loops of the daily run (domain/alerts/loops): tasks without an alert series.
+    FOLLOW_UP_REVIEW = ("follow_up_review", "重点客户跟进复盘", "Key customers' follow-up review")
+    JOINT_DIAGNOSIS = ("joint_diagnosis", "市场-销售联合诊断", "Marketing–sales joint diagnosis")
+    MENTORING_AUDIT = ("mentoring_audit", "带教流程审计", "Mentoring audit")
+    SERVICE_UPGRADE = ("service_upgrade", "专属服务升级", "Service upgrade")
+    SECOND_TOUCH = ("second_touch", "二次触达建议", "Second-touch suggestion")
+    CALIBRATION_DUE = ("calibration_due", "双周目标校准", "Calibration due")
+
+
+@register
+class TaskStatus(LabelledEnum):
+    OPEN = ("open", "待处理", "Open")
+    DONE = ("done", "已完成", "Done")
+    DISMISSED = ("dismissed", "已忽略", "Dismissed")
+
+
+@register
+class PairingOutcome(LabelledEnum):
+    PAIRED = ("paired", "已结对", "Paired")
+    NO_SENIOR = ("no_senior", "无合适的资深同事", "No senior colleague available")
 
 
 class Alert(Base):
@@ -114,16 +135,25 @@ class AlertEvent(Base):
 
 
 class AlertTask(Base):
-    """Work an alert asks for: a 1:1 coaching, a review meeting, a root-cause meeting."""
+    """Work an alert asks for (a 1:1 coaching, a review meeting, a root-cause meeting), or
+    that a loop of the daily run opens without an alert (a dashboard action, a second touch,
+    a calibration due): those have no alert, a `subject_key` that makes them once-only, and
+    the numbers behind them in `details`. Closed as done (with an outcome) or dismissed."""
 
     __tablename__ = "alert_task"
     __table_args__ = (
         sa.CheckConstraint(one_of("kind", TaskKind), name="kind"),
+        sa.CheckConstraint("alert_id IS NOT NULL OR subject_key IS NOT NULL", name="origin"),
+        sa.CheckConstraint("NOT dismissed OR completed_at IS NOT NULL", name="dismissed_closed"),
         sa.UniqueConstraint("alert_id", "kind"),
+        sa.UniqueConstraint("kind", "subject_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    alert_id: Mapped[int] = mapped_column(sa.ForeignKey("alert.id"), index=True)
+    alert_id: Mapped[int | None] = mapped_column(sa.ForeignKey("alert.id"), index=True)
+    subject_key: Mapped[str | None] = mapped_column(sa.String(120))
+    details: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    dismissed: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     kind: Mapped[str] = mapped_column(sa.String(24))
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
     rep_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rep.id"), index=True)
@@ -132,6 +162,35 @@ class AlertTask(Base):
     completed_at: Mapped[datetime | None] = mapped_column()
     completed_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     outcome: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MentorPairing(Base):
+    """An orange KPI alert's help: the rep paired with the senior colleague of the same team
+    strongest in the weak dimension for the week after, or — `mentor_rep_id` null — the
+    record that nobody qualified. A rep is paired at most once a week, and a senior helps at
+    most one rep a week."""
+
+    __tablename__ = "mentor_pairing"
+    __table_args__ = (
+        sa.CheckConstraint(one_of("outcome", PairingOutcome), name="outcome"),
+        sa.CheckConstraint(
+            "(outcome = 'paired') = (mentor_rep_id IS NOT NULL)", name="mentor_when_paired"
+        ),
+        sa.UniqueConstraint("rep_id", "week_start"),
+        sa.UniqueConstraint("mentor_rep_id", "week_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(sa.ForeignKey("alert.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_unit.id"), index=True)
+    rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"), index=True)
+    mentor_rep_id: Mapped[int | None] = mapped_column(sa.ForeignKey("rep.id"), index=True)
+    outcome: Mapped[str] = mapped_column(sa.String(16))
+    week_start: Mapped[date] = mapped_column(sa.Date)
+    kpi: Mapped[str] = mapped_column(sa.String(32))
+    dimension: Mapped[str] = mapped_column(sa.String(40))
+    details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

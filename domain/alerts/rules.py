@@ -357,6 +357,8 @@ def change_for(
 def title(rule: AlertRule, evidence: Mapping[str, Any]) -> tuple[str, str]:
     """A one-line headline in Chinese and English, from the evidence the rule recorded."""
     who = evidence.get("rep") or evidence.get("unit") or ""
+    if rule == AlertRule.FORECAST:  # domain/forecasts/alerts.py writes its own headline
+        return evidence.get("headline_zh", who), evidence.get("headline_en", who)
     if rule == AlertRule.KPI_MISS:
         n = evidence.get("streak_days", 0)
         return (

@@ -25,6 +25,8 @@ from domain.errors import InvalidInput
 
 EVALUATOR_LOCK = 0x50414345  # "PACE": one evaluator at a time per database
 COUNTS = ("raised", "escalated", "resolved", "tasks", "diagnoses")
+# What the loops did (domain/alerts/loops): tasks opened, suggestions closed, pairings.
+LOOP_COUNTS = ("loop_tasks", "loop_closed", "pairings")
 
 
 @dataclass
@@ -36,13 +38,22 @@ class RunSummary:
     counts: Counter = field(default_factory=Counter)
     run: int = 1
     day_total: dict[str, int] = field(default_factory=dict)
+    loops: Counter = field(default_factory=Counter)
+    day_loop_total: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {key: self.counts[key] for key in COUNTS}
 
+    def loop_dict(self) -> dict[str, int]:
+        return {key: self.loops[key] for key in LOOP_COUNTS}
+
+    def logged(self) -> dict[str, Any]:
+        """What the run's log row keeps: the series counts, and the loops' when any."""
+        return {**self.as_dict(), **{k: n for k, n in self.loop_dict().items() if n}}
+
     @property
     def changed(self) -> bool:
-        return any(self.as_dict().values())
+        return any(self.as_dict().values()) or any(self.loop_dict().values())
 
 
 def check_not_before_latest(day: date, latest: date | None) -> None:
@@ -87,7 +98,7 @@ async def log_run(session: AsyncSession, summary: RunSummary, started_at: dateti
             day=summary.day,
             started_at=started_at,
             finished_at=utcnow(),
-            summary=summary.as_dict(),
+            summary=summary.logged(),
             changed=summary.changed,
         )
     )
@@ -97,3 +108,4 @@ async def log_run(session: AsyncSession, summary: RunSummary, started_at: dateti
     )
     summary.run = len(logged)
     summary.day_total = {key: sum(s.get(key, 0) for s in logged) for key in COUNTS}
+    summary.day_loop_total = {key: sum(s.get(key, 0) for s in logged) for key in LOOP_COUNTS}

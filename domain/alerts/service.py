@@ -19,6 +19,7 @@ from domain.alerts.models import (
     AlertStatus,
     AlertTask,
     HealthDiagnosis,
+    TaskKind,
 )
 from domain.db import utcnow
 from domain.errors import Conflict, Forbidden, InvalidInput, not_found
@@ -114,7 +115,8 @@ async def tasks_of_alerts(session: AsyncSession, ids) -> dict[int, list[AlertTas
         select(AlertTask).where(AlertTask.alert_id.in_(set(ids))).order_by(AlertTask.id)
     )
     for task in rows:
-        tasks[task.alert_id].append(task)
+        if task.alert_id is not None:
+            tasks[task.alert_id].append(task)
     return tasks
 
 
@@ -134,8 +136,11 @@ async def list_tasks(
     mine_only: bool,
     first: int,
     after: int | None,
+    kinds: Sequence[TaskKind] = (),
 ) -> Page[AlertTask]:
     stmt = select(AlertTask).where(task_visible(actor))
+    if kinds:
+        stmt = stmt.where(AlertTask.kind.in_([k.value for k in kinds]))
     if open_only:
         stmt = stmt.where(AlertTask.completed_at.is_(None))
     if mine_only:
@@ -328,17 +333,38 @@ async def complete_task(
     now: datetime | None = None,
 ) -> AlertTask:
     """The assignee or a manager of the unit records the task as done, with its outcome."""
+    return await _close_task(session, actor, task_id, outcome, "outcome", False, now)
+
+
+async def dismiss_task(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    task_id: int,
+    reason: str,
+    now: datetime | None = None,
+) -> AlertTask:
+    """The assignee or a manager of the unit closes the task without doing it, saying why
+    (a loop's suggestion that does not apply, a dashboard action already in hand)."""
+    return await _close_task(session, actor, task_id, reason, "reason", True, now)
+
+
+async def _close_task(session, actor, task_id, text, field, dismissed, now) -> AlertTask:
     missing = not_found(AlertError.TASK_NOT_FOUND, "id", "任务", "task")
     task, unit = await _locked_with_unit(session, AlertTask, task_id, task_visible(actor), missing)
     if task.assignee_user_id != actor.user_id:
         _require_manager(actor, unit)
     if task.completed_at is not None:
         raise Conflict(
-            AlertError.ALREADY_COMPLETED, "任务已完成", "The task is already completed", "id"
+            AlertError.ALREADY_COMPLETED,
+            "任务已关闭（已完成或已忽略）",
+            "The task is already closed (done or dismissed)",
+            "id",
         )
-    task.outcome = clean_text(outcome, "outcome", max_length=2000)
+    task.outcome = clean_text(text, field, max_length=2000)
     task.completed_at = now or utcnow()
     task.completed_by_user_id = actor.user_id
+    task.dismissed = dismissed
     await session.flush()
     return task
 

@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts import rules
+from domain.alerts.loops.tasks import LoopConfig
 from domain.alerts.rules import Clearance, Finding, Subject, Thresholds
+from domain.forecasts.alerts import ForecastThresholds, Risk, forecast_outcomes
 from domain.kernel.actor import Actor
 from domain.kernel.time import as_utc
 from domain.org.models import OrgUnit, Rep, RepStatus
@@ -51,6 +53,8 @@ class Config:
     minimums: Mapping[str, Mapping[str, int]]
     country: str = "CN"
     metric: Metric = Metric.REVENUE
+    loops: LoopConfig | None = None  # None: the daily run opens no loop tasks
+    forecast: ForecastThresholds = ForecastThresholds()
 
 
 def end_of_day(day: date, zone: ZoneInfo) -> datetime:
@@ -79,8 +83,19 @@ async def gather(
             rules.AlertRule.WEEK_TO_DATE.value: await _week(session, day, calendar, config),
             rules.AlertRule.CIRCUIT_BREAKER.value: await _breaker(session, day, config),
             rules.AlertRule.STALE_KEY.value: await _stale(session, day, config.timezone, th),
+            rules.AlertRule.FORECAST.value: await _forecast(session, day, config.forecast),
         }
     )
+
+
+async def _forecast(session, day: date, thresholds: ForecastThresholds) -> list[Outcome]:
+    """The weekly forecast alert: domain/forecasts/alerts.py judges each unit's call."""
+    return [
+        Finding(rules.AlertRule.FORECAST, o.subject_key, o.severity, o.unit_id, o.since, o.evidence)
+        if isinstance(o, Risk)
+        else Clearance(o.subject_key, o.reason_zh, o.reason_en)
+        for o in await forecast_outcomes(session, day, thresholds)
+    ]
 
 
 async def _kpi(session, day: date, calendar: WorkingCalendar, config: Config) -> list[Outcome]:

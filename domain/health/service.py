@@ -33,26 +33,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
-from domain.alerts.models import Alert, AlertStatus
 from domain.errors import InvalidInput, not_found
 from domain.health import rules as hr
+from domain.health.indicators import measure, subtree_reps, subtree_units
 from domain.health.rules import HealthThresholds
 from domain.kernel.actor import Actor, Role
 from domain.kernel.errors import KernelError
 from domain.kernel.severity import Severity
-from domain.kernel.time import as_utc, utc_day_bounds
+from domain.kernel.time import utc_day_bounds
 from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, Rep
-from domain.pipeline.models import Account, FollowUp, Opportunity, StageTransition
-from domain.pipeline.stages import Stage
 from domain.targets.actuals import closed_sales
 from domain.targets.collaboration.service import ReasonCount, top_gap_reasons
 from domain.targets.models import Metric, PeriodKind, Target, TargetStatus
@@ -60,7 +57,6 @@ from domain.targets.periods import Period
 from domain.targets.progress import period_of, progress_of, working_calendar
 from domain.targets.rules import Pace
 
-DAY = 86_400
 MAX_DAYS = 1096  # three years
 LEADERBOARD_SIZE = 10
 MAX_LEADERBOARD_SIZE = 100
@@ -143,12 +139,11 @@ async def health_dashboard(
     # What the dashboard's statements are bound with (see "the statements" below).
     values = {"path": unit.path, "begin": begin, "finish": finish, "start": start, "end": end}
 
-    totals = (await session.execute(_counts(), values)).one()
-    follow_ups, accounts = int(totals.follow_ups), int(totals.accounts)
-    rate = hr.share(int(totals.delivered), follow_ups)
-    cycle, qualified = await _lead_to_qualified(session, values)
-    spread, new_reps = await _first_deal_spread(session, values)
-    inquiries = hr.per_account_per_month(int(totals.asked), accounts, hr.months_in(start, end))
+    m = await measure(session, values)
+    follow_ups, accounts = m.follow_ups, m.accounts
+    rate = hr.share(m.delivered, follow_ups)
+    cycle, qualified, spread, new_reps = m.cycle, m.qualified, m.spread, m.new_reps
+    inquiries = hr.per_account_per_month(m.asked, accounts, hr.months_in(start, end))
     kind = hr.HealthIndicatorKind
     indicators = [
         hr.indicator(kind.EFFECTIVE_FOLLOW_UP_RATE, rate, follow_ups, thresholds),
@@ -156,7 +151,7 @@ async def health_dashboard(
         hr.indicator(kind.FIRST_DEAL_STDDEV_DAYS, spread, new_reps, thresholds),
         hr.indicator(kind.PROACTIVE_INQUIRIES_PER_MONTH, inquiries, accounts, thresholds),
     ]
-    open_alerts = {severity: int(getattr(totals, severity.value)) for severity in Severity}
+    open_alerts = m.open_alerts
 
     members, revenue = [], {}
     for rep, amount in await session.execute(_members_with_revenue(), values):
@@ -215,120 +210,7 @@ def _reader_of(actor: Actor, unit: OrgUnit) -> Actor:
     )
 
 
-# --- the statements ---------------------------------------------------------------------
-#
-# Built once per process with named parameters, bound per request with `values` (path: the
-# unit's path; begin, finish: the period's UTC bounds; start, end: its first and last day).
-# Building a statement and working out its cache key costs more than running it.
-
-
-def _subtree_units():
-    return select(OrgUnit.id).where(OrgUnit.path.startswith(bindparam("path"))).scalar_subquery()
-
-
-def _subtree_reps():
-    return select(Rep.id).where(Rep.unit_id.in_(_subtree_units()))
-
-
-def _not_corrected():
-    """Follow-ups that no other entry corrects."""
-    correction = aliased(FollowUp, name="correction")
-    return FollowUp.id.not_in(
-        select(correction.corrects_id).where(correction.corrects_id.is_not(None))
-    )
-
-
-def _in_period(moment):
-    return (moment >= bindparam("begin"), moment < bindparam("finish"))
-
-
-@cache
-def _counts():
-    """One row of counts: follow-ups in the period and those that delivered value (a
-    non-empty list of value points, counted in the database so no JSON comes back per
-    row); customer-initiated follow-ups on high-value accounts and those accounts; open
-    alerts per severity."""
-    reps = _subtree_reps()
-    follow_ups = select(FollowUp.id).where(
-        FollowUp.rep_id.in_(reps), *_in_period(FollowUp.occurred_at), _not_corrected()
-    )
-    delivered = follow_ups.where(func.json_array_length(FollowUp.value_points) > 0)
-    key_accounts = select(Account.id).where(
-        Account.high_value.is_(True),
-        Account.owner_rep_id.in_(reps),
-        Account.created_at < bindparam("finish"),
-    )
-    asked = (
-        select(FollowUp.id)
-        .join(Opportunity, Opportunity.id == FollowUp.opportunity_id)
-        .where(
-            Opportunity.account_id.in_(key_accounts),
-            FollowUp.customer_initiated.is_(True),
-            *_in_period(FollowUp.occurred_at),
-            _not_corrected(),
-        )
-    )
-
-    def count(rows):
-        return select(func.count()).select_from(rows.subquery()).scalar_subquery()
-
-    alerts = [
-        select(func.count())
-        .where(
-            Alert.severity == severity.value,
-            Alert.status.in_([AlertStatus.OPEN.value, AlertStatus.ACKNOWLEDGED.value]),
-            Alert.unit_id.in_(_subtree_units()),
-        )
-        .scalar_subquery()
-        .label(severity.value)
-        for severity in Severity
-    ]
-    return select(
-        count(follow_ups).label("follow_ups"),
-        count(delivered).label("delivered"),
-        count(asked).label("asked"),
-        count(key_accounts).label("accounts"),
-        *alerts,
-    )
-
-
-@cache
-def _qualified_entries():
-    """(opportunity, created, entry into `qualified`) for the subtree's opportunities with
-    an entry into `qualified` in the period: every entry up to the period's end."""
-    entry = aliased(StageTransition, name="qualified_entry")
-    in_period = select(entry.opportunity_id).where(
-        entry.to_stage == Stage.QUALIFIED.value, *_in_period(entry.at)
-    )
-    return (
-        select(Opportunity.id, Opportunity.created_at, StageTransition.at)
-        .join(StageTransition, StageTransition.opportunity_id == Opportunity.id)
-        .where(
-            StageTransition.to_stage == Stage.QUALIFIED.value,
-            StageTransition.at < bindparam("finish"),
-            Opportunity.owner_rep_id.in_(_subtree_reps()),
-            Opportunity.id.in_(in_period),
-        )
-    )
-
-
-@cache
-def _first_deals():
-    """(rep, hired, first sale) for the subtree's reps hired in the window ending `end`
-    (`hired_from`) with a sale on or after their hire date and by `end`."""
-    sale = closed_sales(columns=("rep_id", "day"))
-    return (
-        select(Rep.id, Rep.hire_date, func.min(sale.c.day))
-        .join(sale, sale.c.rep_id == Rep.id)
-        .where(
-            Rep.unit_id.in_(_subtree_units()),
-            Rep.hire_date >= bindparam("hired_from"),
-            Rep.hire_date <= bindparam("end"),
-            sale.c.day >= Rep.hire_date,
-            sale.c.day <= bindparam("end"),
-        )
-        .group_by(Rep.id, Rep.hire_date)
-    )
+# --- the statements (built once, bound per request; see indicators.py) ------------------
 
 
 @cache
@@ -338,7 +220,7 @@ def _members_with_revenue():
     revenue = (
         select(sale.c.rep_id, func.sum(sale.c.amount).label("amount"))
         .where(
-            sale.c.rep_id.in_(_subtree_reps()),
+            sale.c.rep_id.in_(subtree_reps()),
             sale.c.day >= bindparam("start"),
             sale.c.day <= bindparam("end"),
         )
@@ -348,7 +230,7 @@ def _members_with_revenue():
     return (
         select(Rep, revenue.c.amount)
         .outerjoin(revenue, revenue.c.rep_id == Rep.id)
-        .where(Rep.unit_id.in_(_subtree_units()))
+        .where(Rep.unit_id.in_(subtree_units()))
         .order_by(Rep.name, Rep.id)
     )
 
@@ -374,28 +256,6 @@ def _rated_revenue_targets():
             Target.owner_rep_id.in_(bindparam("leader_ids", expanding=True)),
         ),
     )
-
-
-# --- the indicators ---------------------------------------------------------------------
-
-
-async def _lead_to_qualified(session, values) -> tuple[float | None, int]:
-    """The opportunities whose first entry into `qualified` lies in [begin, finish)."""
-    begin = values["begin"]
-    first: dict[int, tuple[datetime, datetime]] = {}
-    for opportunity_id, created_at, at in await session.execute(_qualified_entries(), values):
-        at = as_utc(at)
-        if opportunity_id not in first or at < first[opportunity_id][1]:
-            first[opportunity_id] = (as_utc(created_at), at)
-    cycles = [(at - created).total_seconds() / DAY for created, at in first.values() if at >= begin]
-    return hr.median(cycles), len(cycles)
-
-
-async def _first_deal_spread(session, values) -> tuple[float | None, int]:
-    window = {**values, "hired_from": hr.hire_window_start(values["end"])}
-    rows = await session.execute(_first_deals(), window)
-    cycles = [hr.days_to_first_deal(hired, first) for _, hired, first in rows]
-    return hr.population_stddev(cycles), len(cycles)
 
 
 # --- targets ----------------------------------------------------------------------------

@@ -39,9 +39,10 @@ from api.graphql.alerts.types import (
 )
 from domain.alerts import evaluate, service
 from domain.alerts.live import BROKER
-from domain.alerts.models import AlertRule, AlertStatus
+from domain.alerts.models import AlertRule, AlertStatus, TaskKind
 from domain.alerts.rules import message_in_scope
 from domain.errors import NotFound
+from domain.health.actions import DASHBOARD_LOOPS
 from domain.kernel.severity import Severity
 
 
@@ -136,7 +137,8 @@ class AlertsQuery:
 
     @strawberry.field(
         extensions=allow(*READ_ORG),
-        description="Tasks raised by alerts (1:1s, review and root-cause meetings).",
+        description="Tasks raised by alerts (1:1s, review and root-cause meetings) and by the "
+        "daily run's loops (dashboard actions, second touches, calibration due).",
     )
     async def alert_tasks(
         self,
@@ -149,11 +151,21 @@ class AlertsQuery:
         mine_only: Annotated[
             bool, strawberry.argument(description="Only tasks assigned to you.")
         ] = False,
+        kinds: Annotated[
+            list[TaskKind] | None,
+            strawberry.argument(description="Only these kinds; null or empty: all."),
+        ] = None,
     ) -> AlertTaskConnection:
         async def use_case(session, actor):
             after_id, size = page_args(first, after, info.context.settings.max_page_size)
             return await service.list_tasks(
-                session, actor, open_only=open_only, mine_only=mine_only, first=size, after=after_id
+                session,
+                actor,
+                open_only=open_only,
+                mine_only=mine_only,
+                first=size,
+                after=after_id,
+                kinds=kinds or (),
             )
 
         return to_connection(AlertTaskConnection, await read(info, use_case))
@@ -274,7 +286,7 @@ class AlertsMutation:
 
         async def action(session, actor):
             day = evaluate.check_day(input.day, context.today())
-            summary = await evaluate.run_for_day(session, context.settings, day)
+            summary = await evaluate.run_for_day(session, context.settings, day, DASHBOARD_LOOPS)
             return AlertRunSummary.of(summary)
 
         return await perform(info, RunAlerts, action)

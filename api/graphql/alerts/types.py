@@ -15,7 +15,14 @@ from api.graphql.org.types import OrgUnitNode, RepNode, UserNode, display_user
 from api.graphql.pipeline.types import OpportunityNode
 from api.graphql.targets.types import TargetNode
 from domain.alerts import models, rules
-from domain.alerts.models import AlertEventKind, AlertRule, AlertStatus, TaskKind
+from domain.alerts.models import (
+    AlertEventKind,
+    AlertRule,
+    AlertStatus,
+    PairingOutcome,
+    TaskKind,
+    TaskStatus,
+)
 from domain.alerts.runs import RunSummary
 from domain.kernel.severity import Severity
 
@@ -23,7 +30,9 @@ graphql_enum(Severity, "How urgent an alert is: yellow, orange, red. 预警等�
 graphql_enum(AlertRule, "The rule that raised an alert. 预警规则。")
 graphql_enum(AlertStatus, "open → acknowledged → resolved. 预警状态。")
 graphql_enum(AlertEventKind, "What happened to an alert. 预警事件。")
-graphql_enum(TaskKind, "Work an alert asks for. 预警任务类型。")
+graphql_enum(TaskKind, "Work an alert or a loop of the daily run asks for. 任务类型。")
+graphql_enum(TaskStatus, "open → done | dismissed. 任务状态。")
+graphql_enum(PairingOutcome, "Whether a senior colleague was found. 结对结果。")
 
 
 @strawberry.type(name="AlertEvent", description="One entry of an alert's history (append-only).")
@@ -53,6 +62,38 @@ class HealthDiagnosisType:
         return info.context.loaders.related("unit", self.unit_id)
 
     @strawberry.field(description="The breaker alert that opened it; null when outside your scope.")
+    def alert(self, info: Info) -> AlertNode | None:
+        return info.context.loaders.related("alert", self.alert_id)
+
+
+@strawberry.type(
+    name="MentorPairing",
+    description="A rep on an orange KPI alert paired with a senior colleague of the same team "
+    "for a week, or the record that nobody qualified. 资深同事结对帮扶。",
+)
+class MentorPairingType:
+    outcome: PairingOutcome = strawberry.field(description="PAIRED, or NO_SENIOR.")
+    week_start: date = strawberry.field(description="Monday of the week of help.")
+    kpi: str = strawberry.field(description="The KPI missed most in the alert's streak.")
+    dimension: str = strawberry.field(
+        description="The capability dimension that KPI maps to (the senior's strength)."
+    )
+    details: JSON = strawberry.field(
+        description="`rep_score`, `mentor_score` and every candidate considered (score, busy)."
+    )
+    created_at: datetime = strawberry.field(description="When the daily run arranged it.")
+
+    @strawberry.field(description="The rep being helped.")
+    async def rep(self, info: Info) -> RepNode | None:
+        return await info.context.loaders.display_rep.load(self.rep_id)
+
+    @strawberry.field(description="The senior colleague; null when nobody qualified.")
+    async def mentor(self, info: Info) -> RepNode | None:
+        if self.mentor_rep_id is None:
+            return None
+        return await info.context.loaders.display_rep.load(self.mentor_rep_id)
+
+    @strawberry.field(description="The orange alert; null when outside your scope.")
     def alert(self, info: Info) -> AlertNode | None:
         return info.context.loaders.related("alert", self.alert_id)
 
@@ -122,29 +163,56 @@ class AlertNode(OrmNode):
     def tasks(self, info: Info) -> list[AlertTaskNode]:
         return info.context.loaders.related("alert_tasks", self.id)
 
+    @strawberry.field(
+        description="An orange KPI alert's senior pairing (the latest week's), or the record "
+        "that nobody qualified; null for other alerts and before the daily run arranged it."
+    )
+    def pairing(self, info: Info) -> MentorPairingType | None:
+        return info.context.loaders.related("alert_pairing", self.id)
+
     @strawberry.field(description="The circuit breaker's diagnosis, if this alert opened one.")
     def diagnosis(self, info: Info) -> HealthDiagnosisType | None:
         return info.context.loaders.related("diagnosis", self.id)
 
 
-@strawberry.type(name="AlertTask", description="A 1:1, review or root-cause meeting to hold.")
+@strawberry.type(
+    name="AlertTask",
+    description="A 1:1, review or root-cause meeting an alert asks for, or a task a loop of "
+    "the daily run opens: a dashboard action, a second touch, a calibration due.",
+)
 class AlertTaskNode(OrmNode):
     _model = models.AlertTask
     _loader = "alert_task_by_id"
 
     id: relay.NodeID[int]
-    kind: TaskKind = strawberry.field(description="The meeting to hold.")
+    kind: TaskKind = strawberry.field(description="What to do.")
+    details: JSON | None = strawberry.field(
+        description="A loop task's numbers behind it (thresholds, values, the customers or "
+        "follow-ups concerned, suggested changes); null for an alert's task."
+    )
     due_on: date = strawberry.field(description="The day it is due.")
     completed_at: datetime | None = strawberry.field(
         description="When it was completed; null while open."
     )
-    outcome: str | None = strawberry.field(description="What came of it, as written on completion.")
+    outcome: str | None = strawberry.field(
+        description="What came of it, or why it was dismissed, as written on closing."
+    )
+
+    @strawberry.field(description="OPEN, DONE (completed) or DISMISSED.")
+    def status(self) -> TaskStatus:
+        if self.completed_at is None:
+            return TaskStatus.OPEN
+        return TaskStatus.DISMISSED if self.dismissed else TaskStatus.DONE
+
+    @strawberry.field(description="The unit it belongs to.")
+    def unit(self, info: Info) -> OrgUnitNode | None:
+        return info.context.loaders.related("unit", self.unit_id)
 
     @strawberry.field(description="Open and due before today.")
     def overdue(self, info: Info) -> bool:
         return self.completed_at is None and self.due_on < info.context.today()
 
-    @strawberry.field(description="The alert that created it.")
+    @strawberry.field(description="The alert that created it; null for a loop's task.")
     def alert(self, info: Info) -> AlertNode | None:
         return info.context.loaders.related("alert", self.alert_id)
 
@@ -204,6 +272,13 @@ class AlertRunSummary:
     )
     tasks: int = strawberry.field(description="Tasks this run created.")
     diagnoses: int = strawberry.field(description="Health diagnoses this run opened.")
+    loop_tasks: int = strawberry.field(
+        description="Tasks the loops opened (dashboard actions, second touches, calibration due)."
+    )
+    loop_closed: int = strawberry.field(
+        description="Second-touch suggestions closed because the customer answered."
+    )
+    pairings: int = strawberry.field(description="Senior pairings arranged (or found impossible).")
     run: int = strawberry.field(description="This run's number for the day: 1 for the first.")
     changed: bool = strawberry.field(
         description="Whether this run changed anything; a rerun normally does not."
@@ -217,6 +292,7 @@ class AlertRunSummary:
         return cls(
             day=summary.day,
             **summary.as_dict(),
+            **summary.loop_dict(),
             run=summary.run,
             changed=summary.changed,
             day_total=AlertRunCounts(**summary.day_total),

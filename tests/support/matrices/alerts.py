@@ -36,6 +36,13 @@ OPERATIONS = {
         lambda w: {"i": {"id": gid("AlertTask", 1), "outcome": "x"}},
         READERS,
     ),
+    "mentoringReceived": ("{ mentoringReceived { weekStart } }", lambda w: {}, READERS),
+    "mentoringGiven": ("{ mentoringGiven { weekStart } }", lambda w: {}, READERS),
+    "dismissAlertTask": (
+        probe("dismissAlertTask", "DismissAlertTaskInput"),
+        lambda w: {"i": {"id": gid("AlertTask", 1), "reason": "x"}},
+        READERS,
+    ),
     "runAlerts": (
         probe("runAlerts", "RunAlertsInput"),
         lambda w: {"i": {"day": "2026-11-20"}},
