@@ -13,6 +13,7 @@ from coaching.routing.explanation import (
     CoOwnerSuggestion,
     Decision,
     Fallback,
+    PassedOver,
     Ranked,
     TermScore,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "Exclusions",
     "Fallback",
     "LeadFacts",
+    "PassedOver",
     "Policy",
     "PolicyError",
     "Ranked",

@@ -72,9 +72,10 @@ class BatchResult:
         return dict(sorted(counts.items()))
 
     def decision(self, index: int) -> Decision:
-        """The full explanation of lead `index`'s outcome (computed on demand, cached per
-        profile): alternatives and exclusions as at the start of the batch, the winner's load
-        and fairness at its slot."""
+        """The full explanation of lead `index`'s outcome (computed on demand) as at the
+        moment of its assignment: every other lead of the batch in place, the winner at its
+        slot and the top of the ranking, reps whose capacity other leads of the batch took in
+        `passed_over` (see `coaching.routing.batch_moment`)."""
         return self._solver.decision(self.assignments[index], self.method)
 
     def decisions(self) -> list[Decision]:

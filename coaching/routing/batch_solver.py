@@ -13,16 +13,15 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from coaching.routing.decision import build_decision, exclusions_of
+from coaching.routing.batch_moment import Moments
 from coaching.routing.explanation import Decision, Fallback
 from coaching.routing.inputs import LeadFacts
 from coaching.routing.lead_rules import LeadProfile, profile_of
-from coaching.routing.policy import TERMS, Policy
+from coaching.routing.policy import Policy
 from coaching.routing.table import (
     CandidateTable,
     dropped_filters,
     filter_failures,
-    rank,
     static_terms,
 )
 from coaching.routing.terms import effective_weights, fairness_term, load_term
@@ -59,7 +58,8 @@ class BatchSolver:
         self.exact = True
         self._eligible: dict[tuple[int, int], np.ndarray] = {}
         self._static: dict[int, np.ndarray] = {}
-        self._rankings: dict[tuple[int, int], tuple] = {}
+        self._moments: Moments | None = None
+        self._moments_of = -1
 
     # --- scores ---------------------------------------------------------------------------
 
@@ -213,35 +213,9 @@ class BatchSolver:
     # --- explanations ---------------------------------------------------------------------
 
     def decision(self, a: BatchAssignment, method: str) -> Decision:
-        p = self.profile_index[a.index]
-        key = (p, a.level)
-        if key not in self._rankings:
-            ranking = rank(
-                self.table,
-                self.profiles[p],
-                self.policy,
-                relaxation_level=a.level,
-                requested_cause="batch_capacity",
-            )
-            exclusions = exclusions_of(self.table, self.profiles[p], self.policy, ranking)
-            self._rankings[key] = (ranking, exclusions)
-        ranking, exclusions = self._rankings[key]
-        winner = None if a.rep_id is None else self.table.index[a.rep_id]
-        terms = None
-        if winner is not None:
-            at_slot = self.slot_terms(np.array([winner]), np.array([a.slot]))
-            terms = {t: float(ranking.terms[t][winner]) for t in TERMS}
-            terms |= {t: float(v[0]) for t, v in at_slot.items()}
-        return build_decision(
-            self.leads[a.index],
-            self.table,
-            self.profiles[p],
-            self.policy,
-            ranking,
-            winner=winner,
-            fallback=a.fallback,
-            winner_terms=terms,
-            method=method,
-            slot=a.slot,
-            exclusions=exclusions,
-        )
+        """Lead `a.index` explained as at the moment of its assignment (see
+        `coaching.routing.batch_moment`); call once every lead has its outcome."""
+        if self._moments is None or self._moments_of != len(self.outcomes):
+            self._moments = Moments(self)
+            self._moments_of = len(self.outcomes)
+        return self._moments.decision(a, method)

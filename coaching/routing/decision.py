@@ -223,7 +223,18 @@ def build_decision(
         tie_break=tie_break_note(table, ranking, winner) if fallback is None else None,
         weights_note=ranking.weights_note,
         notes=decision_notes(table, profile, ranking, winner),
+        uncovered_segment=profile.segment if segment_uncovered(table, profile, ranking) else None,
     )
+
+
+def segment_uncovered(table: CandidateTable, profile: LeadProfile, ranking: Ranking) -> bool:
+    """No rep passing the lead's filters, capacity aside (a busy specialist still covers the
+    segment), specialises in its segment."""
+    may_take = np.ones(len(table), bool)
+    for name, mask in ranking.fails.items():
+        if name != "capacity_left":
+            may_take &= ~mask
+    return not bool((may_take & (table.proficiency(profile.segment) > 0)).any())
 
 
 def decision_notes(
@@ -236,6 +247,9 @@ def decision_notes(
     if winner is None or estimate is None:
         return notes
     notes += (estimate.arithmetic(winner),)
+    scale = estimate.scale_note()
+    if scale is not None:
+        notes += (scale,)
     if estimate.exploration != "thompson":
         notes += (f"exploration {estimate.exploration}",)
     for i in ranking.order[:TOP]:

@@ -35,18 +35,27 @@ leans on the recent rate.
 Exploration (Thompson): the conversion term is μ + clip(draw − μ, ±max_bonus) (±newcomer_bonus
 for a rep with fewer than `newcomer_leads` decayed closed deals, so a new hire is tried), the
 draw from each rep's Beta with a generator seeded by the policy's seed, the lead's profile and
-the reps' load, so the same lead on the same state draws the same. High-potential leads, and a table
-with no closed outcome at all (every posterior alike: draws would only add noise): μ alone.
+the reps' load, so the same lead on the same state draws the same. With
+`shrink_with_evidence` the bound fades as the rep's record grows: max_bonus·√(m/(m + n)), n
+the rep's decayed closed deals, m the rep pseudo-leads (a rep with m deals gets 71% of it).
+
+The term: μ + bonus ("rate"), or ("lift") (μ + bonus) / (2·base), base = p0·g[s]·f[c] the
+company's rate for such a lead, clipped to 0..1: the company's rate scores 0.5 in any segment,
+so the weight the policy gives conversion buys the same relative lift everywhere.
+
+High-potential leads, and a table with no closed outcome at all (every posterior alike: draws
+would only add noise): μ alone.
 """
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
 
-from coaching.routing.policy import EstimateSettings, Policy
+from coaching.routing.estimate_drift import drift_of
+from coaching.routing.estimate_lead import LeadEstimate, draw_seed, lead_estimate
+from coaching.routing.policy import EstimateSettings
 
 MIN_RATE, MAX_RATE = 0.001, 0.999
 MAX_SD_SHARE = 0.95
@@ -96,71 +105,6 @@ class Fit:
     """1 where the rep has not drifted."""
     outcomes: Outcomes
     settings: EstimateSettings
-
-
-@dataclass(frozen=True)
-class LeadEstimate:
-    """The estimate for one lead's segment and source, per rep (table order): the arithmetic
-    the decision can quote, and the conversion term after exploration."""
-
-    segment: str
-    source: str
-    company: float
-    segment_factor: float
-    source_factor: float
-    base: float
-    """p0 · g[segment] · f[source]: the company's rate for such a lead."""
-    unit: np.ndarray
-    rep: np.ndarray
-    rep_segment: np.ndarray
-    rep_source: np.ndarray
-    mean: np.ndarray
-    """μ after any drift correction."""
-    sd: np.ndarray
-    alpha: np.ndarray
-    beta: np.ndarray
-    drifted: np.ndarray
-    drift_factor: np.ndarray
-    drift_z: np.ndarray
-    recent_won: np.ndarray
-    recent_closed: np.ndarray
-    recent_expected: np.ndarray
-    recent_weeks: np.ndarray
-    bonus: np.ndarray
-    """The exploration bonus (zero when off or for a high-potential lead)."""
-    exploration: str
-    """"thompson", "off (high-potential lead)", "off (no outcomes yet)" or "off"."""
-    seed: int | None
-
-    @property
-    def term(self) -> np.ndarray:
-        return np.clip(self.mean + self.bonus, 0, 1)
-
-    def arithmetic(self, i: int) -> str:
-        """One rep's estimate as a line of arithmetic (English record, for the explanation)."""
-        line = (
-            f"win estimate {self.mean[i]:.3f} ± {self.sd[i]:.3f} = company {self.company:.3f}"
-            f" × segment {self.segment_factor:.2f} × source {self.source_factor:.2f}"
-            f" × team {self.unit[i]:.2f} × rep {self.rep[i]:.2f}"
-            f" × rep in {self.segment} {self.rep_segment[i]:.2f}"
-            f" × rep from {self.source} {self.rep_source[i]:.2f}"
-        )
-        if self.drifted[i]:
-            line += f" × drift {self.drift_factor[i]:.2f}"
-        if self.bonus[i]:
-            line += f"; exploration {self.bonus[i]:+.3f}"
-        return line
-
-    def drift_note(self, i: int) -> str | None:
-        """Why the rep counts as drifted, with the numbers (None when not)."""
-        if not self.drifted[i]:
-            return None
-        return (
-            f"results of the last {self.recent_weeks[i]} week(s) below the estimate: "
-            f"{self.recent_won[i]:g} won of {self.recent_closed[i]:g} closed against "
-            f"{self.recent_expected[i]:.1f} expected "
-            f"(z {self.drift_z[i]:.1f}); the estimate is scaled by {self.drift_factor[i]:.2f}"
-        )
 
 
 def outcomes_of(candidates, units: np.ndarray) -> Outcomes:
@@ -226,35 +170,7 @@ def fit(outcomes: Outcomes, settings: EstimateSettings, default_rate: float) -> 
     rc_pseudo = _pseudo(expected.sum(axis=1), N.sum(axis=1), p0, settings, "rep_source")
     tau = _factors(W.sum(axis=1), expected.sum(axis=1), rc_pseudo)
     mean = np.clip(expected_rate(q, u, rho, sigma, tau), MIN_RATE, MAX_RATE)
-    drift = settings.drift
-    weeks_in_window = max(1, min(-(-drift.recent_days // 7), outcomes.recent_won.shape[3]))
-    # per week: wins, closed, expected and variance under the long-run estimate
-    weekly = (
-        outcomes.recent_won.sum(axis=(1, 2)),
-        outcomes.recent_closed.sum(axis=(1, 2)),
-        np.einsum("rsct,rsc->rt", outcomes.recent_closed, mean),
-        np.einsum("rsct,rsc->rt", outcomes.recent_closed, mean * (1 - mean)),
-    )
-    recent_won, recent_closed = np.zeros(n_reps), np.zeros(n_reps)
-    recent_expected, z = np.zeros(n_reps), np.zeros(n_reps)
-    recent_weeks = np.zeros(n_reps, np.int64)
-    span = 1
-    while True:  # the last 1, 2, 4 … weeks, then the whole window: the sharpest signal counts
-        span = min(span, weeks_in_window)
-        w, n, e, v = (values[:, :span].sum(axis=1) for values in weekly)
-        score = np.zeros(n_reps)
-        np.divide(w - e, np.sqrt(v), out=score, where=v > 0)
-        better = (n >= drift.min_leads) & (score < z)
-        for target, value in zip(
-            (recent_won, recent_closed, recent_expected, z), (w, n, e, score), strict=True
-        ):
-            target[better] = value[better]
-        recent_weeks[better] = span
-        if span == weeks_in_window:
-            break
-        span *= 2
-    drifted = z <= -drift.z
-    correction = np.minimum(1.0, _factors(recent_won, recent_expected, drift.pseudo_wins))
+    drift = drift_of(outcomes.recent_won, outcomes.recent_closed, mean, settings.drift)
     return Fit(
         company=p0,
         segment=dict(zip(outcomes.segments, g.tolist(), strict=True)),
@@ -267,13 +183,13 @@ def fit(outcomes: Outcomes, settings: EstimateSettings, default_rate: float) -> 
         shape_rep=W.sum(axis=(1, 2)) + rep_pseudo,
         shape_rep_segment=W.sum(axis=2) + rs_pseudo,
         shape_rep_source=W.sum(axis=1) + rc_pseudo,
-        recent_won=recent_won,
-        recent_closed=recent_closed,
-        recent_expected=recent_expected,
-        recent_weeks=recent_weeks,
-        drift_z=z,
-        drifted=drifted,
-        drift_factor=np.where(drifted, correction, 1.0),
+        recent_won=drift.recent_won,
+        recent_closed=drift.recent_closed,
+        recent_expected=drift.recent_expected,
+        recent_weeks=drift.recent_weeks,
+        drift_z=drift.z,
+        drifted=drift.drifted,
+        drift_factor=drift.factor,
         outcomes=outcomes,
         settings=settings,
     )
@@ -338,67 +254,6 @@ def _inverse(shape: np.ndarray) -> np.ndarray:
     out = np.full(shape.shape, np.inf)
     np.divide(1.0, shape, out=out, where=shape > 0)
     return out
-
-
-def draw_seed(policy: Policy, key: tuple, salt: tuple[int, ...]) -> int:
-    """A reproducible seed: the policy's, the lead's profile, the reps' state."""
-    text = repr((policy.estimate.exploration.seed, key, salt)).encode()
-    return zlib.crc32(text)
-
-
-def lead_estimate(
-    model: Fit,
-    posterior: dict,
-    policy: Policy,
-    *,
-    high_potential: bool,
-    seed: int,
-) -> LeadEstimate:
-    """The lead's estimate with the exploration bonus drawn (or not)."""
-    rule = policy.estimate.exploration
-    mean = posterior["mean"]
-    if rule.method == "none" or rule.max_bonus <= 0:
-        exploration, used_seed = "off", None
-        bonus = np.zeros(len(mean))
-    elif not model.outcomes.closed.any():
-        exploration, used_seed = "off (no outcomes yet)", None
-        bonus = np.zeros(len(mean))
-    elif high_potential:
-        exploration, used_seed = "off (high-potential lead)", None
-        bonus = np.zeros(len(mean))
-    else:
-        exploration, used_seed = "thompson", seed
-        rng = np.random.default_rng(seed)
-        draw = rng.beta(posterior["alpha"], posterior["beta"]) if len(mean) else mean
-        history = model.outcomes.closed.sum(axis=(1, 2))
-        cap = np.where(history < rule.newcomer_leads, rule.newcomer_bonus, rule.max_bonus)
-        bonus = np.clip(draw - mean, -cap, cap)
-    return LeadEstimate(
-        segment=posterior["segment"],
-        source=posterior["source"],
-        company=model.company,
-        segment_factor=float(posterior["segment_factor"]),
-        source_factor=float(posterior["source_factor"]),
-        base=float(posterior["base"]),
-        unit=model.unit,
-        rep=model.rep,
-        rep_segment=posterior["rep_segment"],
-        rep_source=posterior["rep_source"],
-        mean=mean,
-        sd=posterior["sd"],
-        alpha=posterior["alpha"],
-        beta=posterior["beta"],
-        drifted=model.drifted,
-        drift_factor=model.drift_factor,
-        drift_z=model.drift_z,
-        recent_won=model.recent_won,
-        recent_closed=model.recent_closed,
-        recent_expected=model.recent_expected,
-        recent_weeks=model.recent_weeks,
-        bonus=bonus,
-        exploration=exploration,
-        seed=used_seed,
-    )
 
 
 def decay_weight(age_days, half_life_days: float):

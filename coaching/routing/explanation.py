@@ -42,6 +42,19 @@ class Ranked:
 
 
 @dataclass(frozen=True)
+class PassedOver:
+    """Batch only: an eligible rep who would have scored `total` for this lead (more than the
+    winner, or anything when nobody got it by score) but had no slot left, because the batch
+    gave it to other leads; `lead_index` (position in the batch, 0-based) and `lead_id` name
+    the one holding the slot this lead would have taken."""
+
+    rep_id: int
+    total: float
+    lead_index: int
+    lead_id: str | int | None = None
+
+
+@dataclass(frozen=True)
 class Fallback:
     """Why nobody was chosen by score, and who got the lead instead: the policy's fallback
     owner (`owner_rep_id`) or, when the owner cannot take it, the named queue."""
@@ -93,6 +106,12 @@ class Decision:
     tie_break: str | None = None
     weights_note: str | None = None
     notes: tuple[str, ...] = ()
+    passed_over: tuple[PassedOver, ...] = ()
+    """Batch only: the best-scoring reps (at most five) passed over because other leads of the
+    batch took their capacity; `passed_over_count` counts them all."""
+    passed_over_count: int = 0
+    uncovered_segment: str | None = None
+    """The lead's segment when no eligible rep (capacity aside) specialises in it."""
 
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:
@@ -152,6 +171,9 @@ class Decision:
             "needs": list(self.needs),
             "co_owner": None if self.co_owner is None else _fields(self.co_owner),
             "notes": list(self.notes),
+            "passed_over": [_fields(p) for p in self.passed_over],
+            "passed_over_count": self.passed_over_count,
+            "uncovered_segment": self.uncovered_segment,
         }
 
     @classmethod
@@ -178,6 +200,9 @@ class Decision:
             needs=tuple(data["needs"]),
             co_owner=CoOwnerSuggestion(**data["co_owner"]) if data["co_owner"] else None,
             notes=tuple(data.get("notes", ())),
+            passed_over=tuple(PassedOver(**p) for p in data.get("passed_over", ())),
+            passed_over_count=data.get("passed_over_count", 0),
+            uncovered_segment=data.get("uncovered_segment"),
         )
 
     def why_not(self, rep_id: int) -> tuple[Reason, ...]:

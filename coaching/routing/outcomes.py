@@ -49,7 +49,8 @@ def queue_outcome(decision: Decision) -> QueueOutcome | None:
 
 def waits_on(decision: Decision) -> str:
     if decision.eligible_count > 0:
-        return CAPACITY  # eligible at the start of the batch, slots taken by other leads
+        return CAPACITY  # (decisions stored before policy 2026.1 counted eligibility at the
+        # start of the batch: eligible then, slots taken by other leads)
     if decision.candidate_count == 0:
         return NO_CANDIDATES
     return emptying_filter(decision.exclusions)

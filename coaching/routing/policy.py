@@ -116,13 +116,15 @@ class ExplorationRule:
     """Thompson sampling on the conversion posterior: the term is the estimate plus a draw's
     deviation from it, clipped to ±`max_bonus` (a win rate; ±`newcomer_bonus` for a rep with
     fewer than `newcomer_leads` decayed closed deals); never on high-potential leads.
-    `method` "none" turns it off."""
+    With `shrink_with_evidence` the bound is max_bonus × √(m / (m + n)) for a rep with n
+    decayed closed deals (m: the rep pseudo-leads). `method` "none" turns it off."""
 
     method: str = "thompson"
     max_bonus: float = 0.05
     seed: int = 0
     newcomer_bonus: float = 0.2
     newcomer_leads: float = 5.0
+    shrink_with_evidence: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,9 @@ class EstimateSettings:
     rep_source: float = 30.0
     exploration: ExplorationRule = ExplorationRule()
     drift: DriftRule = DriftRule()
+    term: str = "rate"
+    """"rate": the conversion term is the estimate; "lift": the estimate ÷ (2 × the company's
+    rate for the lead's segment and source), clipped to 0..1."""
 
 
 @dataclass(frozen=True)
@@ -340,6 +345,7 @@ def _estimate_settings(conversion: dict) -> EstimateSettings:
             seed=int(exploration.get("seed", ExplorationRule.seed)),
             newcomer_bonus=float(exploration.get("newcomer_bonus", ExplorationRule.newcomer_bonus)),
             newcomer_leads=float(exploration.get("newcomer_leads", ExplorationRule.newcomer_leads)),
+            shrink_with_evidence=bool(exploration.get("shrink_with_evidence", False)),
         ),
         drift=DriftRule(
             recent_days=int(drift.get("recent_days", DriftRule.recent_days)),
@@ -347,6 +353,7 @@ def _estimate_settings(conversion: dict) -> EstimateSettings:
             min_leads=int(drift.get("min_leads", DriftRule.min_leads)),
             pseudo_wins=float(drift.get("pseudo_wins", DriftRule.pseudo_wins)),
         ),
+        term=conversion.get("term", defaults.term),
     )
 
 

@@ -12,104 +12,25 @@ sentences rather than shown in English; the English sentences keep it as it was 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-from coaching.routing.decision import NO_TERRITORY_NOTE
-from coaching.routing.explanation import CoOwnerSuggestion, Decision, Fallback
-from coaching.routing.terms import ALL_ZERO_NOTE
-from domain.capability.rules import DEFAULT_DIMENSIONS
-from domain.org.models import RepLevel
-
-
-@dataclass(frozen=True)
-class RepLabel:
-    """How a rep is named in a sentence: the name, and the external id when it differs."""
-
-    name: str
-    external_id: str | None = None
-
-
-Reps = Mapping[int, RepLabel]
-
-TERMS: dict[str, tuple[str, str]] = {
-    "specialty": ("专长", "specialty"),
-    "capability": ("能力匹配", "capability"),
-    "load": ("负载余量", "load"),
-    "conversion": ("转化率", "conversion"),
-    "fairness": ("公平", "fairness"),
-}
-# filter → (the reps it excluded, counted; in zh after the number with 名, in en after it)
-EXCLUDED: dict[str, tuple[str, str]] = {
-    "active": ("已离岗", "inactive"),
-    "not_on_leave": ("休假中", "on leave"),
-    "territory": ("不负责该区域", "outside the lead's territory"),
-    "capacity_left": ("负载已满", "at capacity"),
-    "certification": ("缺少所需认证", "without the required certification"),
-    "capability_minimum": ("能力低于下限", "below the capability minimum"),
-    "excluded": ("因改派不再参与", "left out by the re-route"),
-}
-# filter → what a relaxation step stops requiring
-REQUIREMENTS: dict[str, tuple[str, str]] = {
-    "active": ("在职", "being active"),
-    "not_on_leave": ("不在休假", "not being on leave"),
-    "territory": ("负责该区域", "covering the lead's territory"),
-    "capacity_left": ("尚有余量", "having capacity left"),
-    "certification": ("所需认证", "the required certification"),
-    "capability_minimum": ("能力下限", "the capability minimum"),
-}
-CAUSES: dict[str, tuple[str, str]] = {
-    "requested": ("线索等待已久或已多次改派", "the lead had waited or been re-routed"),
-    "nobody_eligible": ("无人符合条件", "nobody was eligible"),
-    "batch_capacity": (
-        "本批次中符合条件的销售已无名额",
-        "the eligible reps had no slot left in this batch",
-    ),
-}
-STATUSES: dict[str, tuple[str, str]] = {
-    "on_leave": ("正在休假", "on leave"),
-    "inactive": ("已离岗", "inactive"),
-    "active": ("在职", "active"),
-}
-
-# The English record, as coaching.routing.decision and batch_solver write it.
-NOBODY = re.compile(
-    r"^nobody eligible after (?P<steps>\d+) relaxation step\(s\)"
-    r"(?: \(excluded: .*\)| \((?P<none>no candidates)\))?"
+from coaching.routing.explanation import Decision, Fallback, PassedOver
+from coaching.routing.sentence_notes import NoteSentences
+from coaching.routing.sentence_records import (
+    COVER_COUNT,
+    EXCLUDED,
+    NO_SLOT,
+    NOBODY,
+    OWNER_AT_CAPACITY,
+    OWNER_STATUS,
+    SLA_NOTE,
+    STATUSES,
+    TERMS,
+    TIE,
+    RepLabel,
+    Reps,
+    dimension_label,
 )
-NO_SLOT = re.compile(
-    r"^no eligible rep had a slot left in this batch after (?P<steps>\d+) relaxation step\(s\)"
-)
-OWNER_AT_CAPACITY = re.compile(r"^is at capacity \((?P<load>\d+)/(?P<capacity>\d+)\)$")
-OWNER_STATUS = re.compile(r"^is (?P<status>\w+)$")
-TIE = re.compile(r"^tied with rep (?P<rep>\d+) at (?P<total>[\d.]+); won on (?P<key>.*)$")
-TIE_RECENT = re.compile(r"^fewer recent assignments \((?P<a>\d+) < (?P<b>\d+)\)$")
-TIE_LOAD = re.compile(r"^a lower load \((?P<a>\d+/\d+) < (?P<b>\d+/\d+)\)$")
-CO_OWNER_LEVEL = re.compile(r"(?:no eligible (?P<none>\w+) rep|: (?P<some>\w+) rep \d+)")
-COVER_USED = re.compile(r"^the owner's (?P<limit>\d+) co-owned leads for (?P<dimension>\S+)")
-ESTIMATE = re.compile(
-    r"^win estimate (?P<mean>[\d.]+) ± (?P<sd>[\d.]+) = (?P<factors>.*?)"
-    r"(?:; exploration (?P<bonus>[+-][\d.]+))?$"
-)
-EXPLORATION_OFF = {
-    "exploration off": ("本次未做探索", "no exploration this time"),
-    "exploration off (high-potential lead)": (
-        "高潜线索不做探索",
-        "no exploration: a high-potential lead",
-    ),
-    "exploration off (no outcomes yet)": (
-        "还没有成交记录，不做探索",
-        "no exploration: no outcomes on record yet",
-    ),
-}
-DRIFT = re.compile(
-    r"^rep (?P<rep>\d+): results of the last (?P<weeks>\d+) week\(s\) below the estimate: "
-    r"(?P<won>[\d.]+) won of (?P<closed>[\d.]+) closed against (?P<expected>[\d.]+) expected "
-    r"\(z (?P<z>-?[\d.]+)\); the estimate is scaled by (?P<factor>[\d.]+)$"
-)
-COVER_COUNT = re.compile(r"^co-owned lead (?P<n>\d+) of (?P<limit>\d+) for (?P<dimension>\S+)$")
-SLA_NOTE = re.compile(r"^not contacted within (?P<hours>[\d.]+) h by rep (?P<rep>\d+|None)$")
 
 
 def explain(
@@ -131,6 +52,11 @@ def explain(
     lines.append(say.eligible(decision.eligible_count, decision.candidate_count))
     if decision.exclusions.counts:
         lines.append(say.excluded(decision.exclusions.counts))
+    if decision.uncovered_segment is not None:
+        lines.append(say.uncovered(decision.uncovered_segment, decision.rep_id is not None))
+    lines.extend(say.passed_over(p) for p in decision.passed_over)
+    if decision.passed_over_count > len(decision.passed_over):
+        lines.append(say.more_passed_over(decision.passed_over_count - len(decision.passed_over)))
     for note in (*decision.notes, decision.weights_note, decision.tie_break):
         if note:
             lines.append(say.note(note))
@@ -149,8 +75,9 @@ def explain(
 
 def named_reps(decision: Decision, note: str | None = None) -> set[int]:
     """The reps the sentences name, for the caller to load: owner, co-owner, the runner-up of
-    a tie-break, and the former owner of an SLA note."""
+    a tie-break, the reps a batch passed over, and the former owner of an SLA note."""
     ids = {decision.rep_id, decision.co_owner.rep_id if decision.co_owner else None}
+    ids |= {p.rep_id for p in decision.passed_over}
     tie = TIE.match(decision.tie_break or "")
     if tie:
         ids.add(int(tie.group("rep")))
@@ -178,44 +105,8 @@ def note_text(note: str | None, language: str = "en", reps: Reps | None = None) 
     return f"Not contacted within {hours} h by {who}: routed again"
 
 
-def dimension_label(dimension: str, zh: bool) -> str:
-    labels = DEFAULT_DIMENSIONS.get(dimension)
-    if labels is None:
-        return dimension
-    return f"「{labels[0]}」" if zh else labels[1].lower()
-
-
-class _Sentences:
-    def __init__(self, zh: bool, reps: Reps):
-        self.zh = zh
-        self.reps = reps
-
-    def pick(self, pair: tuple[str, str]) -> str:
-        return pair[0] if self.zh else pair[1]
-
-    def sentence(self, text: str) -> str:
-        """An English clause as a sentence (capitalised); Chinese as it is."""
-        return text if self.zh or not text else text[0].upper() + text[1:]
-
-    def who(
-        self, rep_id: int, detail: str | None = None, role: tuple[str, str] | None = None
-    ) -> str:
-        """ "王芳（R001）" / "Wang Fang (R001)", after its `role` ("资深销售王芳" / "senior rep
-        Wang Fang"); `detail` joins the parentheses. A rep without a label: "销售 #27"."""
-        label = self.reps.get(rep_id)
-        role_words = self.pick(role) if role else ""
-        if label is None:
-            noun = role_words or ("销售" if self.zh else "rep")
-            head, extra = f"{noun} #{rep_id}", []
-        else:
-            gap = "" if self.zh or not role_words else " "
-            head = f"{role_words}{gap}{label.name}"
-            same = label.external_id is None or label.external_id == label.name
-            extra = [] if same else [str(label.external_id)]
-        extra += [detail] if detail else []
-        if not extra:
-            return head
-        return f"{head}（{'，'.join(extra)}）" if self.zh else f"{head} ({', '.join(extra)})"
+class _Sentences(NoteSentences):
+    """The outcome, eligibility, exclusions and batch sentences; the notes are inherited."""
 
     # --- the outcome -----------------------------------------------------------------------
 
@@ -328,138 +219,30 @@ class _Sentences:
         )
         return f"Excluded: {parts}"
 
-    # --- notes -----------------------------------------------------------------------------
-
-    def note(self, note: str) -> str:
-        if note == ALL_ZERO_NOTE:
-            words = (
-                "策略中的权重全为 0：只按公平性（近期分配数）排序",
-                "every weight in the policy is zero: the reps were ranked by fairness alone",
-            )
-            return self.sentence(self.pick(words))
-        if note == NO_TERRITORY_NOTE:
-            words = (
-                "线索没有区域信息：未按区域筛选",
-                "the lead has no territory: the territory filter was not applied",
-            )
-            return self.sentence(self.pick(words))
-        tie = TIE.match(note)
-        if tie is not None:
-            return self.tie_break(int(tie.group("rep")), tie.group("total"), tie.group("key"))
-        estimate = ESTIMATE.match(note)
-        if estimate is not None:
-            return self.sentence(self.estimate(estimate))
-        if note in EXPLORATION_OFF:
-            return self.sentence(self.pick(EXPLORATION_OFF[note]))
-        drift = DRIFT.match(note)
-        if drift is not None:
-            return self.sentence(self.drift(drift))
-        return "" if self.zh else self.sentence(note)
-
-    def estimate(self, found: re.Match) -> str:
-        mean, sd, bonus = found.group("mean"), found.group("sd"), found.group("bonus")
+    def passed_over(self, passed: PassedOver) -> str:
+        """A better-scoring rep the batch passed over, and the lead that took its slot."""
+        who = self.who(passed.rep_id)
+        lead = passed.lead_id if passed.lead_id is not None else f"#{passed.lead_index + 1}"
         if self.zh:
-            line = f"预计赢单率 {mean} ± {sd}（公司、行业、来源、团队与个人战绩逐级收缩估算）"
-            return line + (f"，探索调整 {bonus}" if bonus else "")
-        line = f"Estimated win rate {mean} ± {sd} ({found.group('factors')})"
-        return line + (f"; exploration {bonus}" if bonus else "")
-
-    def drift(self, found: re.Match) -> str:
-        who = self.who(int(found.group("rep")))
-        weeks, won, closed = found.group("weeks"), found.group("won"), found.group("closed")
-        expected, factor = found.group("expected"), found.group("factor")
-        if self.zh:
-            return (
-                f"{who}近 {weeks} 周成交低于预期：{closed} 单中赢 {won} 单，"
-                f"预期约 {expected} 单，估算乘以 {factor}"
-            )
+            return f"{who}本可得分 {passed.total:.3f}，但其名额已被本批次的线索 {lead} 占用"
         return (
-            f"{who}'s last {weeks} week(s) fell below the estimate: {won} won of {closed} "
-            f"closed against {expected} expected; the estimate is scaled by {factor}"
+            f"{who} would have scored {passed.total:.3f} but was passed over: capacity taken "
+            f"by lead {lead} in this batch"
         )
 
-    def tie_break(self, runner: int, total: str, key: str) -> str:
-        other = self.who(runner)
-        recent, load = TIE_RECENT.match(key), TIE_LOAD.match(key)
-        if recent is not None:
-            a, b = recent.group("a"), recent.group("b")
-            why = (f"近期分配更少（{a} < {b}）", f"fewer recent assignments ({a} < {b})")
-        elif load is not None:
-            a, b = load.group("a"), load.group("b")
-            why = (f"当前负载更低（{a} < {b}）", f"a lower load ({a} < {b})")
-        elif key == "the lower rep id":
-            why = ("内部编号更小", "the lower rep id")
-        else:
-            why = ("既定的同分规则", key)
-        if self.zh:
-            return f"与{other}同分（{total}），因{why[0]}胜出"
-        return f"Tied with {other} at {total}; won on {why[1]}"
+    def uncovered(self, segment: str, assigned: bool) -> str:
+        """No eligible rep specialises in the lead's segment (flagged for the managers)."""
+        if self.zh:  # the segment is a code: the Chinese sentence names it by its place
+            head = "没有符合条件的销售专长于该线索所属的行业"
+            return head + ("：线索交给了非专长销售" if assigned else "")
+        head = f"No eligible rep specialises in segment {segment}"
+        return head + (": the lead went to a non-specialist" if assigned else "")
 
-    def relaxation(self, step: int, drop: str, cause: str, eligible_after: int) -> str:
-        requirement = self.pick(REQUIREMENTS.get(drop, (drop, drop)))
-        because = self.pick(CAUSES.get(cause, (cause, cause)))
+    def more_passed_over(self, n: int) -> str:
         if self.zh:
-            return (
-                f"放宽第 {step + 1} 步：因{because}，不再要求{requirement}，"
-                f"放宽后 {eligible_after} 名符合条件"
-            )
-        return (
-            f"Relaxation step {step + 1}: dropped {requirement} because {because}; "
-            f"{eligible_after} eligible after it"
-        )
+            return f"另有 {n} 名得分更高的销售，名额同样已被本批次的其他线索占用"
+        reps = "rep" if n == 1 else "reps"
+        return f"{n} more {reps} would have scored more, their capacity taken by this batch"
 
-    # --- the co-owner ----------------------------------------------------------------------
 
-    def co_owner(self, co: CoOwnerSuggestion, cover: str | None) -> str:
-        level_match = CO_OWNER_LEVEL.search(co.reason)
-        level_code = (
-            (level_match.group("none") or level_match.group("some")) if level_match else "senior"
-        )
-        try:
-            level = RepLevel(level_code)
-            level_words = (level.label_zh, level.label_en.lower())
-        except ValueError:
-            level_words = (level_code, level_code)
-        role = (f"{level_words[0]}销售", f"{level_words[1]} rep")
-        dimension = dimension_label(co.dimension, self.zh)
-        gap = (
-            f"负责人在{dimension}上得分 {co.winner_score:g}，低于 {co.threshold:g}"
-            if self.zh
-            else f"The owner scores {co.winner_score:g} in {dimension}, below {co.threshold:g}"
-        )
-        used = COVER_USED.match(cover or "")
-        if co.rep_id is None:
-            if self.zh:
-                return (
-                    f"{gap}，但没有符合条件且有余量的{level_words[0]}销售在该项达到 "
-                    f"{co.minimum:g} 分"
-                )
-            return (
-                f"{gap}, and no eligible {level_words[1]} rep with capacity left scores "
-                f"{co.minimum:g} or more there"
-            )
-        score = f"{co.score:g}" if co.score is not None else "?"
-        who = self.who(co.rep_id, f"该项 {score} 分" if self.zh else f"{score} there", role)
-        if used is not None:
-            limit = used.group("limit")
-            if self.zh:
-                return (
-                    f"{gap}；本可由{who}共同跟进，但该负责人在此项上的 {limit} 条共同跟进"
-                    "额度已用完，本条线索由其独自跟进"
-                )
-            return (
-                f"{gap}; {who} would co-own it, but the owner's {limit} co-owned leads for it "
-                "are used up: they work this lead alone"
-            )
-        if self.zh:
-            return f"{gap}：由{who}共同跟进"
-        return f"{gap}: {who} co-owns the lead"
-
-    def cover(self, cover: str) -> str:
-        found = COVER_COUNT.match(cover)
-        assert found is not None
-        n, limit = found.group("n"), found.group("limit")
-        dimension = dimension_label(found.group("dimension"), self.zh)
-        if self.zh:
-            return f"这是负责人在{dimension}上由他人共同跟进的第 {n} 条线索（共 {limit} 条）"
-        return f"Co-owned lead {n} of {limit} for {dimension}"
+__all__ = ["RepLabel", "Reps", "dimension_label", "explain", "named_reps", "note_reps", "note_text"]

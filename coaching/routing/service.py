@@ -237,6 +237,7 @@ async def _apply(
         user_id=actor.user_id,
         sla_hours=router.settings.routing_sla_hours,
         now=now,
+        segment_uncovered=decision.uncovered_segment is not None,
     )
     await session.flush()
     return stored_decision

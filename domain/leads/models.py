@@ -84,6 +84,11 @@ class RoutingDecision(Base):
     queue: Mapped[str | None] = mapped_column(sa.String(40))
     explanation: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     note: Mapped[str | None] = mapped_column(sa.Text)
+    segment_uncovered: Mapped[bool] = mapped_column(
+        sa.Boolean, default=False, server_default=sa.false()
+    )
+    """No eligible rep (capacity aside) specialised in the lead's segment: it went to a
+    non-specialist or a queue. Counted per segment in the routing coverage report."""
     decided_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
 

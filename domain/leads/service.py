@@ -186,6 +186,7 @@ def record_decision(
     user_id: int | None = None,
     sla_hours: float,
     now: datetime | None = None,
+    segment_uncovered: bool = False,
 ) -> RoutingDecision:
     """Put the lead with a rep (due to be contacted within the SLA) or in a queue, and keep
     the decision that did it. A lead left in a queue was checked now."""
@@ -209,6 +210,7 @@ def record_decision(
         queue=queue,
         explanation=explanation,
         note=note,
+        segment_uncovered=segment_uncovered,
         decided_by_user_id=user_id or None,
         decided_at=now,
     )

@@ -7,6 +7,9 @@ Create Date: 2026-12-04 21:00:00.000000
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+from alembic import op
+
 revision: str = "a5c7e9f1b3d4"
 down_revision: str | None = "f4b6c8d0e2a3"
 branch_labels: str | Sequence[str] | None = None
@@ -14,8 +17,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("routing_decision", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("segment_uncovered", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("routing_decision", schema=None) as batch_op:
+        batch_op.drop_column("segment_uncovered")

@@ -3,7 +3,7 @@ policy capture, in a market that drifts, hires, sends reps on leave and bulk-imp
 (run on demand, not by pytest)
 
     python tests/perf/sim_routing.py [--reps 200] [--segments 6] [--leads 20000] [--days 140]
-                                     [--seeds 0 1 2] [--policy FILE] [--code DIR]
+                                     [--seeds 0 1 2] [--policy FILE] [--code DIR] [--service]
 
 The market: reps in teams of 20, each with a hidden win probability per (segment, source),
 logit p = -1.4 + segment + source + team + rep + rep×segment + rep×source (normal effects,
@@ -25,6 +25,11 @@ Strategies, each with its own loads and history on the same stream of leads:
   status and the leads routed to the rep in the last 7 days. One lead at a time is scored by
   `rank` on a table built once a day (as the service's per-process pool keeps it) with the
   current load; bulk imports go through `assign_batch`;
+  with `--service`, the same leads go through the real service path instead: each lead taken
+  in by `intake_lead` (a bulk import by `intake_leads`) on a fresh SQLite database, the
+  router's own candidate pool reading reps, load and outcomes from it, and each outcome
+  recorded through the pipeline service (advance … win, or lose) on its close day; hires and
+  leave as rows (see `sim_routing_service.py`);
 - round-robin: the active reps in turn, skipping the full ones;
 - oracle: knows the hidden probabilities: the best rep with capacity for each lead; a bulk
   import by `linear_sum_assignment` over the capacity slots.
@@ -34,7 +39,9 @@ the luck of the draw) and the uplift share (policy − round-robin) ÷ (oracle �
 over all leads, the first 2,000 and the last 2,000; the drifted reps' share of leads per week
 before and after the drift and how many weeks until it halved; the days until each hire's
 first lead (starved: none within 14 days); capacity and leave violations (leads given to a
-full or absent rep).
+full or absent rep); and, for the bulk imports (in memory), in how many batch decisions the
+winner tops the ranking the decision shows, and how many name a better-scoring rep passed
+over because another lead of the batch took its capacity.
 """
 
 from __future__ import annotations
@@ -153,6 +160,7 @@ class State:
         self.choice: list[tuple[int, int, int]] = []  # (day, rep or -1, 1 if bulk)
         self.bulk = 0
         self.violations = {"capacity": 0, "leave": 0}
+        self.batch = {"assigned": 0, "winner on top": 0, "passed over named": 0}
         self.first_lead = np.full(n, -1)
 
     def seed_history(self, per_rep: int, seed: int) -> None:
@@ -174,11 +182,14 @@ class State:
         while self.routed and self.routed[0][0] <= day - 7:
             self.recent[self.routed.popleft()[1]] -= 1
 
-    def give(self, day: int, lead: tuple[int, int], rep: int | None, rates: np.ndarray) -> None:
+    def give(
+        self, day: int, lead: tuple[int, int], rep: int | None, rates: np.ndarray
+    ) -> tuple[int, bool] | None:
+        """Records the choice; the lead's close day and outcome (None: nobody got it)."""
         if rep is None:
             self.expected.append(0.0)
             self.choice.append((day, -1, self.bulk))
-            return
+            return None
         status = self.market.status(day)[rep]
         if status != 0:
             self.violations["leave"] += 1
@@ -194,7 +205,9 @@ class State:
         self.recent[rep] += 1
         self.routed.append((day, rep))
         close = day + int(self.rng.integers(2, 9))
-        self.closing[close].append((rep, seg, src, bool(self.rng.random() < p)))
+        won = bool(self.rng.random() < p)
+        self.closing[close].append((rep, seg, src, won))
+        return close, won
 
 
 # --- strategies ----------------------------------------------------------------------------
@@ -295,6 +308,12 @@ class PolicyRouter:
             table = base.with_load(*self.load(base, state))
             facts = [routing.LeadFacts(segments[s], "city", SOURCES[k]) for s, k in leads]
             result = routing.assign_batch(facts, table, self.policy)
+            if hasattr(routing.Decision, "passed_over"):  # the batch explains itself truthfully
+                for decision in result.decisions():
+                    if decision.outcome == "assigned":
+                        state.batch["assigned"] += 1
+                        state.batch["winner on top"] += decision.top[0].rep_id == decision.rep_id
+                        state.batch["passed over named"] += len(decision.passed_over) > 0
             for lead, assignment in zip(leads, result.assignments, strict=True):
                 rep = None if assignment.rep_id is None else assignment.rep_id - 1
                 state.give(day, lead, rep, rates)
@@ -363,15 +382,26 @@ def simulate(args, seed: int, policy) -> dict:
     }
     states = {name: State(market, seed) for name in routers}
     states["policy"].seed_history(args.history, seed)
-    today = -1
-    for day, kind, leads in stream:
-        rates = market.rates(day)
-        for name, router in routers.items():
-            if day != today:
-                states[name].start_day(day)
-            states[name].bulk = int(kind == "bulk")
-            router.route_day(states[name], day, kind, leads, rates)
-        today = day
+    if args.service:  # the policy's leads through the intake service on a real database
+        from sim_routing_service import ServiceRouter
+
+        routers["policy"] = ServiceRouter(market, policy, SOURCES, TEAM, CAPACITY)
+        routers["policy"].seed(states["policy"].closed)
+    try:
+        today = -1
+        for day, kind, leads in stream:
+            rates = market.rates(day)
+            for name, router in routers.items():
+                if day != today:
+                    states[name].start_day(day)
+                    if hasattr(router, "start_day"):
+                        router.start_day(day)
+                states[name].bulk = int(kind == "bulk")
+                router.route_day(states[name], day, kind, leads, rates)
+            today = day
+    finally:
+        if hasattr(routers["policy"], "close"):
+            routers["policy"].close()
     return {"market": market, "states": states}
 
 
@@ -418,7 +448,15 @@ def main() -> None:
     parser.add_argument("--policy", help="a policy file (default: the shipped one)")
     parser.add_argument("--weights", help='JSON weights, e.g. {"conversion": 0.5, ...}')
     parser.add_argument("--code", help="route with the coaching package of this checkout")
+    parser.add_argument(
+        "--service",
+        action="store_true",
+        help="route the policy's leads through the intake service on a fresh SQLite database "
+        "and record their outcomes through the pipeline service (see sim_routing_service.py)",
+    )
     args = parser.parse_args()
+    if args.service:
+        sys.path[:0] = [str(HERE), str(HERE.parents[1])]
     _import(args.code)
     raw = json.loads(Path(args.policy or routing.DEFAULT_POLICY_PATH).read_text("utf-8"))
     if args.weights:
@@ -453,6 +491,14 @@ def main() -> None:
             f"{viol['capacity']:>8}/{viol['leave']:<7}{time.perf_counter() - started:>7.0f}"
         )
         print(f"      drifted reps' weekly share (-4..+5): {' '.join(f'{s:.3f}' for s in shares)}")
+        batch = states["policy"].batch
+        if batch["assigned"]:
+            print(
+                f"      bulk imports: the winner tops the ranking shown in "
+                f"{batch['winner on top']} of {batch['assigned']} decisions; "
+                f"{batch['passed over named']} name a better-scoring rep whose capacity another "
+                "lead of the batch took"
+            )
     mean = np.mean(summary, axis=0)
     print(f"{'mean':>5}{mean[0]:>12.1%}{mean[1]:>10.1%}{mean[2]:>10.1%}")
 

@@ -3,6 +3,7 @@ read why each went where and assign the queue in a batch, anyone may preview a d
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 import strawberry
@@ -24,6 +25,8 @@ from api.graphql.routing.inputs import (
 from api.graphql.routing.types import (
     IntakeResult,
     LeadConnection,
+    RoutingCoverage,
+    RoutingCoverageRow,
     RoutingDecisionType,
     RoutingPreview,
     summary_of,
@@ -31,6 +34,7 @@ from api.graphql.routing.types import (
 from coaching.routing import service
 from domain.kernel.actor import Role
 from domain.leads import service as leads
+from domain.leads.coverage import CoveragePeriod, coverage_report, period_label
 from domain.leads.models import LeadStatus
 
 INTAKE_ROLES = (Role.INTAKE, Role.ADMIN)
@@ -97,6 +101,51 @@ class RoutingQuery:
             return (await leads.decisions_of(session, [found.id]))[found.id][-1]
 
         return await read(info, use_case)
+
+    @strawberry.field(
+        extensions=allow(*PLANNERS),
+        description="Routing coverage of [from, to] (company days) per segment and week or "
+        "month: leads routed, and how many found no eligible rep specialising in their segment "
+        "(each such decision says so). Over the leads in your scope.",
+    )
+    async def routing_coverage(
+        self,
+        info: Info,
+        from_: Annotated[
+            date, strawberry.argument(name="from", description="The first day (inclusive).")
+        ],
+        to: Annotated[date, strawberry.argument(description="The last day (inclusive).")],
+        period: Annotated[
+            CoveragePeriod, strawberry.argument(description="Group by week or by month.")
+        ] = CoveragePeriod.WEEK,
+    ) -> RoutingCoverage:
+        timezone = info.context.settings.timezone
+        rows = await read(
+            info,
+            lambda session, actor: coverage_report(
+                session, actor, start=from_, end=to, period=period, timezone=timezone
+            ),
+        )
+        language = info.context.language
+        return RoutingCoverage(
+            from_=from_,
+            to=to,
+            period=period,
+            leads=sum(row.leads for row in rows),
+            uncovered=sum(row.uncovered for row in rows),
+            rows=[
+                RoutingCoverageRow(
+                    segment=row.segment,
+                    period_start=row.period_start,
+                    period_label=period_label(row.period_start, period, language),
+                    leads=row.leads,
+                    uncovered=row.uncovered,
+                    uncovered_share=row.uncovered_share,
+                    label=row.label(period, language),
+                )
+                for row in rows
+            ],
+        )
 
     @strawberry.field(
         extensions=allow(*PLANNERS, Role.INTAKE),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import strawberry
@@ -21,10 +21,14 @@ from api.graphql.routing.summaries import decision_note, summary_of
 from coaching.practice.review_pack import co_owner_review_pack
 from domain.leads import models
 from domain.leads import service as leads
+from domain.leads.coverage import CoveragePeriod
 from domain.leads.models import LeadStatus, RoutingReason
 
 graphql_enum(LeadStatus, "routed → contacted, or queued. 线索状态。")
 graphql_enum(RoutingReason, "Why a lead was routed. 分配原因。")
+graphql_enum(
+    CoveragePeriod, "How the coverage report groups decisions: by week or month. 统计周期。"
+)
 
 
 async def _rep(info: Info, rep_id: int | None) -> RepNode | None:
@@ -49,7 +53,10 @@ class RoutingDecisionType:
     explanation: JSON = strawberry.field(
         description="The policy's full record: each term's value, weight and contribution for "
         "the winner, the top five candidates, the filters that excluded the others with their "
-        "numbers, relaxations, the fallback, the co-owner suggestion."
+        "numbers, relaxations, the fallback, the co-owner suggestion. In a batch, the ranking "
+        "as at the moment of the lead's assignment (the winner on top) and `passed_over`: "
+        "better-scoring reps whose capacity other leads of the batch took, each with that "
+        "lead; `uncovered_segment` when no eligible rep specialised in the lead's segment."
     )
     note: str | None = strawberry.field(
         resolver=decision_note,
@@ -194,4 +201,34 @@ class IntakeResult:
     created: bool = strawberry.field(
         description="False when this external id came before with the same content: the "
         "first result is returned and nothing is created."
+    )
+
+
+@strawberry.type(description="One segment in one period of the routing coverage report.")
+class RoutingCoverageRow:
+    segment: str = strawberry.field(description="The leads' segment code.")
+    period_start: date = strawberry.field(
+        description="The period's first company day (a Monday, or the first of a month)."
+    )
+    period_label: str = strawberry.field(
+        description="The period in your language, e.g. 2026 年第 49 周 / Week 49 of 2026."
+    )
+    leads: int = strawberry.field(description="Leads with a routing decision in the period.")
+    uncovered: int = strawberry.field(
+        description="Of those, leads no eligible rep (capacity aside) specialised in: routed "
+        "to a non-specialist or queued."
+    )
+    uncovered_share: float = strawberry.field(description="uncovered ÷ leads (0..1).")
+    label: str = strawberry.field(description="The row in a sentence, in your language.")
+
+
+@strawberry.type(description="Where routing found no specialist, per segment and period.")
+class RoutingCoverage:
+    from_: date = strawberry.field(name="from", description="The first day (inclusive).")
+    to: date = strawberry.field(description="The last day (inclusive).")
+    period: CoveragePeriod = strawberry.field(description="How the rows are grouped.")
+    leads: int = strawberry.field(description="Leads over all rows.")
+    uncovered: int = strawberry.field(description="Uncovered leads over all rows.")
+    rows: list[RoutingCoverageRow] = strawberry.field(
+        description="By segment, then period; only periods with decisions."
     )

@@ -13,6 +13,11 @@ OPERATIONS = {
         lambda w: {"l": gid("Lead", 1)},
         READERS_AND_INTAKE,
     ),
+    "routingCoverage": (
+        '{ routingCoverage(from: "2026-01-01", to: "2026-01-31") { leads } }',
+        lambda w: {},
+        {"admin", "director", "manager"},
+    ),
     "previewRouting": (
         "query($i: IntakeLeadInput!) { previewRouting(input: $i) { outcome } }",
         lambda w: {"i": LEAD},

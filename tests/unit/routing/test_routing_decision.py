@@ -28,12 +28,14 @@ def test_the_best_total_wins_and_its_terms_add_up():
     by_term = {t.term: t for t in decision.terms}
     assert by_term["specialty"].value == 1.0 and by_term["specialty"].weight == 0.25
     # the pooled estimate: rep 2's 8 of 10 lifts them above the company rate, the others
-    # (no history) sit below it; the value is the posterior mean plus the exploration bonus
+    # (no history) sit below it; the value is the posterior mean plus the exploration bonus,
+    # read as lift over twice the company's rate for such a lead
     table = CandidateTable(reps)
     estimate = rank(table, profile_of(lead(lead_id="L-1"), simple_policy()), simple_policy())
     assert estimate.estimate is not None
     mean, bonus = estimate.estimate.mean, estimate.estimate.bonus
-    assert by_term["conversion"].value == pytest.approx(mean[1] + bonus[1])
+    base = estimate.estimate.base
+    assert by_term["conversion"].value == pytest.approx(min(1, (mean[1] + bonus[1]) / (2 * base)))
     assert mean[1] > mean[0] == mean[2]
     assert abs(bonus[1]) <= simple_policy().estimate.exploration.max_bonus
     assert [r.rep_id for r in decision.top] == [2, 1, 3]

@@ -106,7 +106,8 @@ def test_exploration_is_bounded_reproducible_and_off_for_high_value_leads():
     assert first.exploration == "thompson" and first.seed == again.seed
     assert np.array_equal(first.bonus, again.bonus)  # same lead, same state: same draw
     assert np.abs(first.bonus).max() <= 0.03 and np.abs(first.bonus).max() > 0
-    assert np.allclose(first.term, np.clip(first.mean + first.bonus, 0, 1))
+    assert first.scale == "lift"  # the default policy scores the lift over the company rate
+    assert np.allclose(first.term, np.clip((first.mean + first.bonus) / (2 * first.base), 0, 1))
     _, other = fitted(reps, the_policy, lead(source="event"))
     assert other.seed != first.seed
     _, valuable = fitted(reps, the_policy, lead(estimated_value=60_000_000))

@@ -86,7 +86,7 @@ def test_another_queue_or_policy_is_a_change():
     before = decide(lead(), shanghai_full(), POLICY)
     other_queue = simple_policy(fallback={"queue": "shanghai-desk"})
     assert not same_queue_outcome(before, decide(lead(), shanghai_full(), other_queue))
-    newer = simple_policy(version="2026.2")
+    newer = simple_policy(version="2099.1")
     assert not same_queue_outcome(before, decide(lead(), shanghai_full(), newer))
 
 
@@ -97,7 +97,9 @@ def test_a_slot_taken_by_another_lead_of_the_batch_counts_as_capacity():
     reps[0] = rep(1, capacity=4, open_load=3)
     batch = assign_batch([lead(lead_id=i) for i in range(3)], reps, POLICY).decisions()
     assert [d.rep_id for d in batch] == [1, None, None]
-    assert batch[1].eligible_count == 1  # rep 1 was eligible, its slot went to the first lead
+    # at the moment of its assignment rep 1 is full: its slot went to the first lead
+    assert batch[1].eligible_count == 0 and (1, 4, 4) in batch[1].exclusions.capacity
+    assert [(p.rep_id, p.lead_index, p.lead_id) for p in batch[1].passed_over] == [(1, 0, 0)]
     full = shanghai_full()
     full[0] = rep(1, capacity=4, open_load=4)
     next_run = assign_batch([lead(lead_id=i) for i in (1, 2)], full, POLICY).decisions()

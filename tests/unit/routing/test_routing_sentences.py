@@ -115,9 +115,9 @@ def test_every_decision_reads_in_one_language(name):
 def test_the_owner_is_named_by_name_and_external_id():
     decision = SCENARIOS["assigned"]()
     assert explain(decision, "zh", REPS)[0].startswith(
-        "分配给王芳（R001）：得分 0.800 = 专长 1.00×0.25"
+        "分配给王芳（R001）：得分 0.875 = 专长 1.00×0.25"
     )
-    assert explain(decision, "en", REPS)[0].startswith("Assigned to 王芳 (R001): score 0.800 = ")
+    assert explain(decision, "en", REPS)[0].startswith("Assigned to 王芳 (R001): score 0.875 = ")
     assert explain(decision, "zh", REPS)[1:3] == [
         "2 名候选人中 1 名符合条件",
         "排除：负载已满 1 名",
@@ -147,7 +147,8 @@ def test_the_queue_and_the_fallback_owner():
     zh = explain(SCENARIOS["queued"](), "zh", REPS)
     assert zh[0] == "进入队列 routing-triage：放宽 2 步后仍无人符合条件"
     assert zh[2] == "排除：休假中 1 名，负载已满 1 名"
-    assert zh[3] == "放宽第 1 步：因无人符合条件，不再要求所需认证，放宽后 0 名符合条件"
+    assert zh[3] == "没有符合条件的销售专长于该线索所属的行业"  # the segment nobody covers
+    assert zh[4] == "放宽第 1 步：因无人符合条件，不再要求所需认证，放宽后 0 名符合条件"
     owner = SCENARIOS["fallback owner"]()
     assert explain(owner, "zh", REPS)[:2] == [
         explain(owner, "zh", REPS)[0],
