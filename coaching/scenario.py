@@ -30,8 +30,6 @@ from coaching.scenario_checks import (
     describe_decode_error,
     json_path,
     parse_json,
-    recommendation_findings,
-    rule_findings,
     schema_findings,
 )
 from coaching.scenario_model import (
@@ -46,6 +44,7 @@ from coaching.scenario_model import (
     Text,
     build_scenario,
 )
+from coaching.scenario_rules import recommendation_findings, rule_findings
 from domain.kernel.problems import Problem
 from domain.settings import Settings
 

@@ -75,6 +75,21 @@ class Difficulties:
         return getattr(self, level)
 
 
+FACT_TOPICS = ("budget", "seats", "timeline", "volume", "decision", "current_solution")
+"""Topics whose questions the customer recognises without `asked_by` phrases (both languages:
+'what budget', '预算多少'; 'how many seats', '多少个账号', '多少人用'; 'when', '什么时候上线' …)."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Something the customer knows and tells when the rep asks for it."""
+
+    topic: str
+    answer: Text
+    asked_by: Phrases | None = None
+    """Phrases (pattern language) of the question, besides the topic's built-in ones."""
+
+
 @dataclass(frozen=True)
 class Persona:
     id: str
@@ -87,6 +102,11 @@ class Persona:
     """(objection id, weight) as the file gives them, sorted; other objections weigh 1."""
     objections: tuple[str, ...] = ()
     """The objections this persona raises, when the file lists them; empty = any of the pool."""
+    facts: tuple[Fact, ...] = ()
+    """What the customer answers when asked; a topic not listed is never made up."""
+
+    def fact(self, topic: str) -> Fact | None:
+        return next((fact for fact in self.facts if fact.topic == topic), None)
 
     def weight_of(self, objection_id: str) -> float:
         """How likely the persona raises the objection: 0 for one it does not list (when it
@@ -147,6 +167,8 @@ class RedLine:
     negation: bool = True
     """A refusal ("我不会给您打八折") is not a hit; false only for phrases that must count
     anyway."""
+    reactions: tuple[Text, ...] = ()
+    """What the customer says right after the rep crosses it (built-in lines when empty)."""
 
 
 @dataclass(frozen=True)
@@ -203,10 +225,14 @@ class Scenario:
 
 def rubric_hash(data: Mapping[str, Any]) -> str:
     """sha256 (hex) of the canonical JSON (sorted keys, no spaces, UTF-8) of the scenario's
-    criteria, red lines and version: what a session freezes as its rubric version."""
+    criteria, red lines and version: what a session freezes as its rubric version. A red
+    line's `reactions` are the customer's lines, not the rubric: they are left out."""
     rubric = {
         "criteria": data["criteria"],
-        "red_lines": data["red_lines"],
+        "red_lines": [
+            {key: value for key, value in red_line.items() if key != "reactions"}
+            for red_line in data["red_lines"]
+        ],
         "version": data["version"],
     }
     canonical = json.dumps(rubric, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -289,6 +315,14 @@ def _persona(data: dict) -> Persona:
         opening_lines=_texts(data["opening_lines"]),
         objection_weights=tuple((key, float(weights[key])) for key in sorted(weights)),
         objections=tuple(data.get("objections", ())),
+        facts=tuple(
+            Fact(
+                topic=fact["topic"],
+                answer=_text(fact["answer"]),
+                asked_by=_phrases(fact.get("asked_by")),
+            )
+            for fact in data.get("facts", ())
+        ),
     )
 
 
@@ -332,4 +366,5 @@ def _red_line(data: dict) -> RedLine:
         explanation=_text(data["explanation"]),
         counter_indicators=_phrases(data.get("counter_indicators")),
         negation=bool(data.get("negation", True)),
+        reactions=_texts(data.get("reactions", [])),
     )

@@ -61,13 +61,17 @@ class EngineTrace:
     response_format: str | None = None
     """json_schema, json_object or None (rules)."""
     cached: bool = False
+    red_lines_added: tuple[str, ...] = ()
+    """Red lines the model's second look added to the rules judge's hits (llm judge only)."""
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["red_lines_added"] = list(self.red_lines_added)
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> EngineTrace:
-        return cls(**data)
+        return cls(**{**data, "red_lines_added": tuple(data.get("red_lines_added", ()))})
 
 
 RULES_TRACE = EngineTrace(engine="rules")

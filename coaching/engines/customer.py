@@ -35,16 +35,13 @@ Then, in this order:
 Trust stays within 0..100 and patience never goes below 0. A finished state refuses further
 turns (`SESSION_FINISHED`). So a customer never agrees while the session would fail.
 
-The lines themselves:
-- a red line gets a reaction first (the red line's `reactions` in the file when it has them,
-  else a built-in line), then the pushback;
-- when the rep asks for a fact the customer's own lines hold (the budget, the seats/agents, a
-  time span: a line of the persona or of an objection naming it with a number), that line
-  answers first;
-- a line that quotes the rep ("你说能提效20%", "your 'value'") is said only when the rep
-  really said its numbers and its quoted words (kept in `rep_claims`);
-- the same line is never said twice back to back (`last_line`); another line of the same
-  kind, else of the objection's other lines, is taken instead.
+The lines themselves (`customer_lines`, `customer_facts`):
+- a red line gets a reaction first (the red line's `reactions` in the file, else a built-in
+  line), then the pushback; with a red line crossed the customer never agrees (`hold`);
+- when the rep asks for a fact (budget, seats, timeline … in either language), the persona's
+  `facts` answer first; a persona that lists facts never makes up one it lacks;
+- a line that quotes the rep is said only when the rep really said its numbers and quoted
+  words; the same line is never said twice back to back.
 
 Easy, normal and hard differ only through the scenario's difficulty numbers. Every choice
 uses `random.Random` seeded from the session seed and the turn (never the global random), so
@@ -54,17 +51,28 @@ the same scenario, persona, difficulty, seed and signals give the same states an
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import replace
 
+from coaching.engines.customer_facts import fact_answer
+from coaching.engines.customer_lines import (
+    REACTIONS,
+    Sayable,
+    claims_in,
+    join,
+    key,
+    numbers_in,
+    pick,
+    reactions,
+)
+from coaching.engines.customer_state import CustomerState, Move, Outcome, TurnSignal
 from coaching.engines.errors import EngineError
 from coaching.engines.scoring import running_score
 from coaching.scenario_model import DIFFICULTY_LEVELS, Objection, Scenario, Text
 from domain.errors import Conflict, InvalidInput, NotFound
 
 __all__ = [
+    "REACTIONS",
     "ADDRESSED_GAIN",
     "HELPFUL_GAIN",
     "RED_LINE_LOSS",
@@ -73,6 +81,7 @@ __all__ = [
     "Outcome",
     "TurnSignal",
     "may_pass",
+    "numbers_in",
     "raised_objections",
     "respond",
     "script_to_pass",
@@ -88,64 +97,6 @@ RED_LINE_LOSS = 25
 RED_LINE_PATIENCE = 1
 IGNORED_PATIENCE = 1
 TRUST_MIN, TRUST_MAX = 0, 100
-
-Outcome = Literal["agreed", "declined", "turn_limit"]
-Move = Literal["opening", "red_line", "addressed", "helpful", "ignored", "hold"]
-"""`hold`: the reply settled the last objection, but the score path does not allow a pass."""
-
-REACTIONS = (
-    Text(zh="这话我可不敢当真。", en="I can't take that at face value."),
-    Text(zh="你这么说，我反而不太放心了。", en="Hearing that makes me trust you less, not more."),
-)
-"""Said to a red line when the scenario gives it no `reactions` of its own."""
-
-
-@dataclass(frozen=True)
-class TurnSignal:
-    """What the judge found in the rep's reply on one turn (check ids and red-line ids)."""
-
-    passed_checks: frozenset[str] = frozenset()
-    red_lines: frozenset[str] = frozenset()
-    message: str = ""
-    """The rep's words: what they asked, and what a line may quote them as saying."""
-
-
-@dataclass(frozen=True)
-class CustomerState:
-    """The simulated customer after a turn. Never mutated: `respond` returns a new one."""
-
-    scenario_id: str
-    scenario_version: int
-    persona_id: str
-    difficulty: str
-    seed: int
-    turn: int
-    """Rep turns answered so far (0 right after the opening line)."""
-    trust: int
-    """0..100; the customer agrees only at or above the difficulty's `trust_to_agree`."""
-    patience: int
-    """Unhelpful replies left before the customer declines; never negative."""
-    progress: int
-    """Replies that moved the conversation forward (addressed or helpful)."""
-    queue: tuple[str, ...]
-    """Objection ids still to raise, in order."""
-    current_objection: str | None
-    """The objection on the table, or None when every raised one has been addressed."""
-    addressed: tuple[str, ...] = ()
-    """Objection ids addressed, in order."""
-    pushbacks: int = 0
-    """Pushback lines given so far."""
-    last_move: Move = "opening"
-    finished: bool = False
-    outcome: Outcome | None = None
-    passed: tuple[str, ...] = ()
-    """Check ids passed in any turn so far, in order: the score path."""
-    red_lines: tuple[str, ...] = ()
-    """Red-line ids crossed so far: with any, the session cannot pass."""
-    rep_claims: tuple[str, ...] = ()
-    """Numbers and quoted words of the customer's lines that the rep really said."""
-    last_line: str = ""
-    """The last line said (zh and en), never said again right after."""
 
 
 def start(
@@ -189,11 +140,11 @@ def start(
         current_objection=current,
     )
     ok = _sayable(state)
-    line = _pick(rng, ok, persona.opening_lines)
+    line = pick(rng, ok, persona.opening_lines)
     if current is not None:
         objection = _objection(scenario, current)
-        line = _join(line, _pick(rng, ok, objection.phrasings, objection.pushbacks))
-    return replace(state, last_line=_key(line)), line
+        line = join(line, pick(rng, ok, objection.phrasings, objection.pushbacks))
+    return replace(state, last_line=key(line)), line
 
 
 def respond(
@@ -224,7 +175,7 @@ def respond(
         state,
         passed=_merged(state.passed, sorted(signal.passed_checks)),
         red_lines=_merged(state.red_lines, sorted(signal.red_lines)),
-        rep_claims=_merged(state.rep_claims, _claims_in(scenario, signal.message)),
+        rep_claims=_merged(state.rep_claims, claims_in(scenario, signal.message)),
     )
     ok = _sayable(state)
 
@@ -236,16 +187,16 @@ def respond(
             trust=_clamp(state.trust - RED_LINE_LOSS),
             patience=max(0, state.patience - RED_LINE_PATIENCE),
         )
-        reaction = _pick(rng, ok, _reactions(scenario, signal.red_lines))
+        reaction = pick(rng, ok, reactions(scenario, signal.red_lines))
         pushback = _pushback(rng, ok, topic)
-        line = reaction if pushback is None else _join(reaction, pushback)
+        line = reaction if pushback is None else join(reaction, pushback)
     elif current is not None and signal.passed_checks & set(current.addressed_by):
         move = "addressed"
-        line = _pick(rng, ok, current.acknowledgements)
+        line = pick(rng, ok, current.acknowledgements)
         following, queue = (state.queue[0], state.queue[1:]) if state.queue else (None, ())
         if following is not None:
             raised = _objection(scenario, following)
-            line = _join(line, _pick(rng, ok, raised.phrasings, raised.pushbacks))
+            line = join(line, pick(rng, ok, raised.phrasings, raised.pushbacks))
         state = replace(
             state,
             trust=_clamp(state.trust + ADDRESSED_GAIN),
@@ -260,18 +211,18 @@ def respond(
             state, trust=_clamp(state.trust + HELPFUL_GAIN), progress=state.progress + 1
         )
         if current is not None:
-            line = _pick(rng, ok, current.phrasings, current.pushbacks)
+            line = pick(rng, ok, current.phrasings, current.pushbacks)
         elif topic is not None:
-            line = _pick(rng, ok, topic.acknowledgements, topic.pushbacks)
+            line = pick(rng, ok, topic.acknowledgements, topic.pushbacks)
         else:
-            line = _pick(rng, ok, _persona_openings(scenario, state))
+            line = pick(rng, ok, _persona_openings(scenario, state))
     else:
         move = "ignored"
         state = replace(state, patience=max(0, state.patience - IGNORED_PATIENCE))
         line = _pushback(rng, ok, topic)
 
     if line is None:  # a pushback with nothing ever raised: repeat an opening line
-        line = _pick(rng, ok, _persona_openings(scenario, state))
+        line = pick(rng, ok, _persona_openings(scenario, state))
     elif move in ("red_line", "ignored"):
         state = replace(state, pushbacks=state.pushbacks + 1)
 
@@ -287,23 +238,23 @@ def respond(
             outcome, line = "agreed", rng.choice(scenario.closing_lines.agreed)
         else:
             why_not = _why_not(rng, ok, scenario, state)
-            line = _join(line, why_not) if move == "addressed" else why_not
+            line = join(line, why_not) if move == "addressed" else why_not
             move = "hold"
     if outcome is None and state.patience <= 0:
         outcome, line = "declined", rng.choice(scenario.closing_lines.declined)
     elif outcome is None and turn >= scenario.turn_limits.max:
         outcome, line = "turn_limit", rng.choice(scenario.closing_lines.declined)
     if outcome is None:
-        fact = _fact_asked(scenario, state, signal.message, ok)
+        fact = fact_answer(scenario, state.persona_id, signal.message, ok)
         if fact is not None and fact.zh not in line.zh:
-            line = _join(fact, line)
+            line = join(fact, line)
     state = replace(
         state,
         turn=turn,
         last_move=move,
         finished=outcome is not None,
         outcome=outcome,
-        last_line=_key(line),
+        last_line=key(line),
     )
     return state, line
 
@@ -372,22 +323,7 @@ def _last_addressed(scenario: Scenario, state: CustomerState) -> Objection | Non
 
 
 def _pushback(rng: random.Random, ok: Sayable, topic: Objection | None) -> Text | None:
-    return _pick(rng, ok, topic.pushbacks, topic.phrasings) if topic is not None else None
-
-
-def _pick(rng: random.Random, ok: Sayable, *pools: Sequence[Text]) -> Text:
-    """One line of the first pool that has a sayable one (`ok`); with none anywhere, a line
-    of any pool that at least puts no words in the rep's mouth, else one of the first."""
-    for pool in pools:
-        sayable = [line for line in pool if ok(line)]
-        if sayable:
-            return rng.choice(sayable)
-    truthful = [line for pool in pools for line in pool if ok.truthful(line)]
-    return rng.choice(truthful or list(pools[0]))
-
-
-def _key(line: Text) -> str:
-    return f"{line.zh}\n{line.en}"
+    return pick(rng, ok, topic.pushbacks, topic.phrasings) if topic is not None else None
 
 
 def _merged(kept: tuple[str, ...], more: Iterable[str]) -> tuple[str, ...]:
@@ -395,99 +331,12 @@ def _merged(kept: tuple[str, ...], more: Iterable[str]) -> tuple[str, ...]:
     return (*kept, *added) if added else kept
 
 
-_QUOTES_REP = re.compile(
-    r"(?:你|您)(?:们)?(?:刚才|之前|一直)?说|\byou(?: just)? (?:say|said|claim)|\byour ['‘“\"]",
-    re.IGNORECASE,
-)
-_QUOTED = re.compile(r"[“\"‘']([^”\"’']{1,20})[”\"’']")
-_NUMBER = re.compile(r"\d[\d,，]*(?:\.\d+)?\s*(?:万|亿)?")
-
-
-def numbers_in(text: str) -> set[str]:
-    """The numbers of a text as values ("1,500" and "1500" alike, "15万" as 150000)."""
-    values = set()
-    for found in _NUMBER.findall(text):
-        digits = re.sub(r"[,，\s万亿]", "", found)
-        try:
-            value = float(digits)
-        except ValueError:
-            continue
-        value *= 10_000 if found.endswith("万") else 100_000_000 if found.endswith("亿") else 1
-        values.add(f"{value:g}")
-    return values
-
-
-def _quoted_words(text: str) -> set[str]:
-    return {word.strip().lower() for word in _QUOTED.findall(text) if word.strip()}
-
-
-def _claims_in(scenario: Scenario, message: str) -> list[str]:
-    """What of the scenario's rep-quoting lines the rep's `message` really says: the
-    numbers of the message and the quoted words it contains."""
-    if not message:
-        return []
-    said = message.lower()
-    words = {
-        word
-        for objection in scenario.objections
-        for line in (*objection.phrasings, *objection.pushbacks)
-        for text in (line.zh, line.en)
-        if _QUOTES_REP.search(text)
-        for word in _quoted_words(text)
-        if word in said
-    }
-    return sorted(numbers_in(message)) + sorted(words)
-
-
-def _attributes_unsaid(line: Text, claims: Sequence[str]) -> bool:
-    """Whether the line quotes the rep with numbers or words the rep never said (in either
-    language: the rep may have said it in the other one)."""
-    for text in (line.zh, line.en):
-        if not _QUOTES_REP.search(text):
-            continue
-        if numbers_in(text) - set(claims) or _quoted_words(text) - set(claims):
-            return True
-    return False
-
-
-@dataclass(frozen=True)
-class Sayable:
-    """Which lines the customer may say next: not the last line again, and no words put in
-    the rep's mouth."""
-
-    last_line: str
-    rep_claims: tuple[str, ...]
-
-    def truthful(self, line: Text) -> bool:
-        return not _attributes_unsaid(line, self.rep_claims)
-
-    def __call__(self, line: Text) -> bool:
-        return _key(line) != self.last_line and self.truthful(line)
-
-
-def _sayable(state: CustomerState) -> Sayable:
-    return Sayable(state.last_line, state.rep_claims)
-
-
-def _reactions(scenario: Scenario, red_line_ids: Iterable[str]) -> tuple[Text, ...]:
-    """The scenario's reactions to these red lines (an optional `reactions` list of each red
-    line in the file), else the built-in ones."""
-    wanted = set(red_line_ids)
-    found = tuple(
-        Text(zh=item["zh"], en=item["en"])
-        for red_line in scenario.raw.get("red_lines", ())
-        if red_line.get("id") in wanted
-        for item in red_line.get("reactions", ())
-    )
-    return found or REACTIONS
-
-
 def _why_not(rng: random.Random, ok: Sayable, scenario: Scenario, state: CustomerState) -> Text:
     """Why the customer does not agree yet: the red line crossed, else a pushback of an
     objection a missed check would settle (those raised first), else of the last one
     addressed."""
     if state.red_lines:
-        return _pick(rng, ok, _reactions(scenario, state.red_lines))
+        return pick(rng, ok, reactions(scenario, state.red_lines))
     missed = {c.id for crit in scenario.criteria for c in crit.checks} - set(state.passed)
     raised = raised_objections(state)
     unsettled = sorted(
@@ -499,47 +348,8 @@ def _why_not(rng: random.Random, ok: Sayable, scenario: Scenario, state: Custome
     if last is not None:
         pools.append(last.pushbacks)
     if not pools:
-        return _pick(rng, ok, _persona_openings(scenario, state))
-    return _pick(rng, ok, *pools)
-
-
-_ASKED = {
-    "budget": re.compile(r"预算|budget", re.IGNORECASE),
-    "seats": re.compile(r"坐席|座席|多少人|几个人|人数|\bseats?\b|\bagents?\b|headcount", re.I),
-    "time": re.compile(r"什么时候|多久|时间表|上线时间|\bwhen\b|timeline|how soon|how long", re.I),
-}
-_QUESTION = re.compile(r"[?？]|吗|多少|几个|什么|哪|\b(?:how|what|when|which)\b", re.IGNORECASE)
-_FACT = {
-    "budget": (re.compile(r"预算.*\d|\d.*预算"), re.compile(r"budget.*\d|\d.*budget", re.I)),
-    "seats": (
-        re.compile(r"\d+\s*(?:个)?(?:坐席|座席|人)"),
-        re.compile(r"\d+\s*(?:seats|agents|people)", re.I),
-    ),
-    "time": (
-        re.compile(r"\d+\s*(?:天|周|个月|月)"),
-        re.compile(r"\d+\s*(?:days|weeks|months)", re.I),
-    ),
-}
-
-
-def _fact_asked(scenario: Scenario, state: CustomerState, message: str, ok: Sayable) -> Text | None:
-    """The customer's own line that answers what the rep asked (budget, seats, a time span):
-    a line of the persona or of its objections that names it with a number."""
-    if not message or not _QUESTION.search(message):
-        return None
-    persona = scenario.persona(state.persona_id)
-    lines = [
-        *(persona.opening_lines if persona else ()),
-        *(line for o in scenario.objections for line in (*o.phrasings, *o.pushbacks)),
-    ]
-    for topic, asked in _ASKED.items():
-        if not asked.search(message):
-            continue
-        zh_fact, en_fact = _FACT[topic]
-        for line in lines:
-            if zh_fact.search(line.zh) and en_fact.search(line.en) and ok(line):
-                return line
-    return None
+        return pick(rng, ok, _persona_openings(scenario, state))
+    return pick(rng, ok, *pools)
 
 
 def _persona_openings(scenario: Scenario, state: CustomerState) -> tuple[Text, ...]:
@@ -554,8 +364,8 @@ def _persona_openings(scenario: Scenario, state: CustomerState) -> tuple[Text, .
     return persona.opening_lines
 
 
-def _join(first: Text, second: Text) -> Text:
-    return Text(zh=first.zh + second.zh, en=f"{first.en} {second.en}")
+def _sayable(state: CustomerState) -> Sayable:
+    return Sayable(state.last_line, state.rep_claims)
 
 
 def _clamp(trust: int) -> int:

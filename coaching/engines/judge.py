@@ -260,6 +260,10 @@ def _compiled(scenario: Scenario, language: str) -> _CompiledRubric:
     return rubric
 
 
+def _overlaps(evidence: Evidence, spans: list[tuple[int, int]]) -> bool:
+    return any(evidence.start < end and start < evidence.end for start, end in spans)
+
+
 def judge_turn(scenario: Scenario, message: str, language: str | None = None) -> TurnVerdict:
     """Every check and red line of `scenario` on one rep reply. `language` ('zh', 'en',
     'zh-CN' …) is detected from the script when not given; it decides whose phrases are
@@ -268,10 +272,27 @@ def judge_turn(scenario: Scenario, message: str, language: str | None = None) ->
     rubric = _compiled(scenario, language)
     normalised = normalise(message)
     present = rubric.present(normalised.text)
+    hits = []
+    for red_line in rubric.red_lines:
+        evidence = red_line.hit(normalised, present)
+        if evidence is not None:
+            hits.append(RedLineHit(red_line.red_line_id, evidence))
+    crossed = [(hit.evidence.start, hit.evidence.end) for hit in hits]
     checks: list[CheckVerdict] = []
     for check in rubric.checks:
-        evidence = check.indicators.search(normalised, check.negation, present)
-        counter = check.counters.search(normalised, check.negation, present)
+        # Words that cross a red line never count as good practice: the first match that
+        # does not overlap a red-line hit is the evidence.
+        evidence = next(
+            (
+                found
+                for start, end in check.indicators.spans(normalised, check.negation, present)
+                if not _overlaps(found := _evidence(normalised, start, end), crossed)
+            ),
+            None,
+        )
+        # A counter-indicator the rep denies ("not 'supported in theory'", "不是理论上支持")
+        # does not veto.
+        counter = check.counters.search(normalised, True, present)
         passed = evidence is not None and counter is None
         checks.append(
             CheckVerdict(
@@ -282,11 +303,6 @@ def judge_turn(scenario: Scenario, message: str, language: str | None = None) ->
                 counter_evidence=counter,
             )
         )
-    hits = []
-    for red_line in rubric.red_lines:
-        evidence = red_line.hit(normalised, present)
-        if evidence is not None:
-            hits.append(RedLineHit(red_line.red_line_id, evidence))
     return TurnVerdict(
         scenario_id=scenario.id,
         rubric_hash=scenario.rubric_hash,

@@ -20,6 +20,11 @@ the deadline is not waited: the call fails at once with the error's own reason. 
 `asyncio.timeout` around each call is the backstop: past the deadline the call is cancelled
 and fails as `deadline`. A call that starts with no time left makes no request at all.
 
+The judge: the rules judge first, always; then the model's verdict gives the checks, and the
+red lines get a second look — the rules' hits stand, the model may add a red line they missed
+(with the rep's exact words, verified), recorded in the trace as `red_lines_added`. On any
+failure the rules verdict stands, with the fallback reason in the trace.
+
 Response formats, in order: strict `json_schema`; when the endpoint refuses it (a 400, or a
 422 naming response_format/json_schema) the same request once more with `json_object`, and
 this engine remembers to start there from then on.
@@ -29,12 +34,9 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import email.utils
-import math
 import os
-import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import openai
@@ -54,14 +56,28 @@ from coaching.engines.base import (
 )
 from coaching.engines.customer import CustomerState
 from coaching.engines.llm_cache import MemoryVerdictCache, VerdictCache, cache_key
-from coaching.engines.llm_output import VERDICT_SCHEMA, AnswerRejected, verdict_of_answer
+from coaching.engines.llm_calls import (
+    Deadline,
+    LlmConfig,
+    LlmFailure,
+    failure_of,
+    refuses_json_schema,
+    retry_wait,
+    retryable,
+)
+from coaching.engines.llm_calls import Speech as _Speech
+from coaching.engines.llm_output import (
+    VERDICT_SCHEMA,
+    AnswerRejected,
+    verdict_of_answer,
+    with_rules_red_lines,
+)
 from coaching.engines.llm_prompts import PROMPT_VERSION, Messages, customer_messages, judge_messages
 from coaching.scenario_model import Scenario, language_of
 
 if TYPE_CHECKING:
     from openai.types.chat.completion_create_params import ResponseFormat
 
-    from domain.settings import Settings
 
 PLACEHOLDER_API_KEY = "not-needed"
 """Sent when no key is configured: local servers need none, and the SDK needs one to start."""
@@ -70,119 +86,7 @@ JSON_SCHEMA_FORMAT: ResponseFormat = {
     "json_schema": {"name": "turn_verdict", "strict": True, "schema": VERDICT_SCHEMA},
 }
 JSON_OBJECT_FORMAT: ResponseFormat = {"type": "json_object"}
-_DETAIL_LIMIT = 300
-RETRY_DELAY_FIRST, RETRY_DELAY_MAX = 0.5, 8.0
-"""Backoff between retries without `Retry-After`: 0.5 s, 1 s, 2 s … at most 8 s."""
-_RETRIED_STATUSES = frozenset({408, 409, 429})
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class LlmConfig:
-    model: str
-    base_url: str | None = None
-    """None: the SDK reads OPENAI_BASE_URL, else uses api.openai.com."""
-    api_key: str | None = field(default=None, repr=False)
-    """None: the SDK reads OPENAI_API_KEY; with neither, a placeholder is sent."""
-    timeout_seconds: float = 20.0
-    max_retries: int = 2
-    max_tokens: int = 800
-    turn_deadline_seconds: float = 15.0
-    """Everything one turn (judge and customer) or one session start may wait for the model."""
-
-    @classmethod
-    def of(cls, settings: Settings) -> LlmConfig | None:
-        """The engine's configuration, or None when `llm_model` is unset (engine off)."""
-        if not settings.llm_model:
-            return None
-        return cls(
-            model=settings.llm_model,
-            base_url=settings.llm_base_url or None,
-            api_key=settings.llm_api_key or None,
-            timeout_seconds=settings.llm_timeout_seconds,
-            max_retries=settings.llm_max_retries,
-            max_tokens=settings.llm_max_tokens,
-            turn_deadline_seconds=settings.llm_turn_deadline_seconds,
-        )
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """The end of one turn's (or session start's) budget, on the monotonic clock."""
-
-    seconds: float
-    ends: float
-
-    @classmethod
-    def after(cls, seconds: float) -> Deadline:
-        return cls(seconds, time.monotonic() + seconds)
-
-    def remaining(self) -> float:
-        return self.ends - time.monotonic()
-
-
-class LlmFailure(Exception):
-    """Why the model's output was not used; becomes the trace of the rules fallback."""
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail[:_DETAIL_LIMIT]
-
-
-def failure_of(error: openai.OpenAIError) -> LlmFailure:
-    """The reason code of an SDK error (raised after the SDK's own retries)."""
-    if isinstance(error, openai.APITimeoutError):
-        return LlmFailure("timeout", str(error))
-    if isinstance(error, openai.RateLimitError):
-        return LlmFailure("rate_limited", str(error))
-    if isinstance(error, openai.APIConnectionError):
-        return LlmFailure("connection_error", str(error))
-    if isinstance(error, openai.APIStatusError):
-        return LlmFailure("http_error", f"HTTP {error.status_code}: {error.message}")
-    return LlmFailure("http_error", f"{type(error).__name__}: {error}")
-
-
-def _retryable(error: openai.OpenAIError) -> bool:
-    """What the SDK would retry: timeouts, connection errors, 408, 409, 429 and 5xx, unless
-    the server says `x-should-retry: false` (or `true` for any other status)."""
-    if isinstance(error, openai.APIConnectionError):  # APITimeoutError included
-        return True
-    if not isinstance(error, openai.APIStatusError):
-        return False
-    said = error.response.headers.get("x-should-retry")
-    if said in ("true", "false"):
-        return said == "true"
-    return error.status_code in _RETRIED_STATUSES or error.status_code >= 500
-
-
-def retry_wait(error: openai.OpenAIError, retries: int) -> float:
-    """Seconds to wait before the next attempt: the server's `retry-after-ms` or
-    `Retry-After` (seconds or an HTTP date) when it gives one, else the backoff."""
-    if isinstance(error, openai.APIStatusError):
-        headers = error.response.headers
-        for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
-            value = headers.get(name)
-            if value is None:
-                continue
-            try:
-                seconds = float(value) * scale
-            except ValueError:
-                try:
-                    seconds = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
-                except (TypeError, ValueError):
-                    continue
-            if math.isfinite(seconds):
-                return max(0.0, seconds)
-    return min(RETRY_DELAY_FIRST * 2**retries, RETRY_DELAY_MAX)
-
-
-def _refuses_json_schema(error: openai.APIStatusError) -> bool:
-    # Endpoints word this refusal in many ways; any 400 to the first, strict request counts.
-    if isinstance(error, openai.BadRequestError):
-        return True
-    said = f"{error.message} {error.body}".lower()
-    return error.status_code == 422 and ("response_format" in said or "json_schema" in said)
 
 
 class LlmEngine(Engine):
@@ -279,7 +183,7 @@ class LlmEngine(Engine):
             try:
                 return await attempt(self._client.with_options(timeout=timeout))
             except openai.OpenAIError as error:
-                if retries >= self.config.max_retries or not _retryable(error) or not may_retry():
+                if retries >= self.config.max_retries or not retryable(error) or not may_retry():
                     raise
                 wait, left = retry_wait(error, retries), deadline.remaining()
                 if wait >= left:
@@ -358,21 +262,23 @@ class LlmEngine(Engine):
     async def judge(
         self, scenario: Scenario, message: str, language: str, transcript: Sequence[Line]
     ) -> Judgement:
-        """The model's verdict on `message`, verified, else the fallback's. The model sees the
-        rubric and the message only (not `transcript`), so the cache key covers its prompt."""
+        """The rules judge first, then the model's verdict, verified: its checks, and the rules'
+        red-line hits plus any the model adds (`with_rules_red_lines`). On any failure the
+        rules verdict stands, and the trace says why. The model sees the rubric and the
+        message only (not `transcript`), so the cache key covers its prompt."""
         language = language_of(language)
+        ruled = await self.fallback.judge(scenario, message, language, transcript)
         key = cache_key(scenario, message, language, self.config.model)
-        cached = await self._cached(key)
-        if cached is not None:
-            return cached
-        try:
-            judgement = await self._judge_by_model(scenario, message, language)
-        except LlmFailure as failure:
-            ruled = await self.fallback.judge(scenario, message, language, transcript)
-            return Judgement(ruled.verdict, self._fallback_trace(failure))
-        if self.cache is not None:
-            await self.cache.put(key, _cache_value(judgement))
-        return judgement
+        judgement = await self._cached(key)
+        if judgement is None:
+            try:
+                judgement = await self._judge_by_model(scenario, message, language)
+            except LlmFailure as failure:
+                return Judgement(ruled.verdict, self._fallback_trace(failure))
+            if self.cache is not None:
+                await self.cache.put(key, _cache_value(judgement))
+        verdict, added = with_rules_red_lines(ruled.verdict, judgement.verdict)
+        return Judgement(verdict, replace(judgement.trace, red_lines_added=added))
 
     async def _judge_by_model(self, scenario: Scenario, message: str, language: str) -> Judgement:
         messages = judge_messages(scenario, message, language)
@@ -401,7 +307,7 @@ class LlmEngine(Engine):
             try:
                 return await self._complete(messages, JSON_SCHEMA_FORMAT, deadline), "json_schema"
             except openai.APIStatusError as error:
-                if not _refuses_json_schema(error):
+                if not refuses_json_schema(error):
                     raise failure_of(error) from error
             except openai.OpenAIError as error:
                 raise failure_of(error) from error
@@ -466,27 +372,6 @@ def _cache_value(judgement: Judgement) -> dict[str, Any]:
             "response_format": trace.response_format,
         },
     }
-
-
-class _Speech:
-    """The customer's line as it streams. Deltas reach `emit` without the line's leading and
-    trailing whitespace, so the pieces emitted always join to `line`."""
-
-    def __init__(self, emit: Emit) -> None:
-        self._emit = emit
-        self._raw = ""
-        self.line = ""
-
-    @property
-    def started(self) -> bool:
-        return bool(self.line)
-
-    async def add(self, delta: str) -> None:
-        self._raw += delta
-        line = self._raw.strip()
-        if len(line) > len(self.line):
-            fresh, self.line = line[len(self.line) :], line
-            await self._emit(fresh)
 
 
 __all__ = [

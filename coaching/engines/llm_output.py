@@ -10,12 +10,17 @@
 - `invented_quote`: a passed check or a red line whose quote is not, verbatim, in the rep's
   message (only outer whitespace is forgiven), or a passed check without a quote.
 The criterion of each check comes from the scenario, never from the model.
+
+`with_rules_red_lines(rules, model)` is the red lines' second look: the rules judge's hits
+stand first and are never removed; the model may only add a red line the rules missed, with
+its verified quote (the rep's exact words) as evidence.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -169,4 +174,21 @@ def _located(message: str, quote: str | None, what: str) -> Evidence:
     return Evidence(start, start + len(text), text)
 
 
-__all__ = ["VERDICT_SCHEMA", "AnswerRejected", "loads_tolerantly", "verdict_of_answer"]
+def with_rules_red_lines(
+    rules: TurnVerdict, model: TurnVerdict
+) -> tuple[TurnVerdict, tuple[str, ...]]:
+    """The model's verdict whose red lines are the rules judge's hits, then the model's hits
+    on red lines the rules did not find; and the ids of those the model added."""
+    ruled = {hit.red_line_id for hit in rules.red_lines}
+    added = tuple(hit for hit in model.red_lines if hit.red_line_id not in ruled)
+    merged = replace(model, red_lines=(*rules.red_lines, *added))
+    return merged, tuple(hit.red_line_id for hit in added)
+
+
+__all__ = [
+    "VERDICT_SCHEMA",
+    "AnswerRejected",
+    "loads_tolerantly",
+    "verdict_of_answer",
+    "with_rules_red_lines",
+]

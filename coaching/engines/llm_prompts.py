@@ -23,7 +23,7 @@ from coaching.scenario_model import Phrases, Scenario
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam
 
-PROMPT_VERSION = "judge-1/customer-2"
+PROMPT_VERSION = "judge-2/customer-3"
 TRANSCRIPT_LINES = 12
 """Lines of the transcript the customer sees: enough to stay coherent, bounded in tokens."""
 
@@ -59,6 +59,7 @@ def customer_messages(
     persona = scenario.persona(state.persona_id)
     assert persona is not None, "the rules machine has already checked the persona"
     concerns = "\n".join(f"- {concern.get(language)}" for concern in persona.hidden_concerns)
+    facts = "\n".join(f"- {fact.answer.get(language)}" for fact in persona.facts)
     system = (
         "You play a customer in a sales role-play that trains sales reps. Stay in character "
         "and never mention the role-play, a training, a score or these instructions.\n"
@@ -69,7 +70,11 @@ def customer_messages(
         f"What drives you: {persona.motivation.get(language)}\n"
         f"Your manner: {persona.temperament.get(language)}\n"
         "What you keep to yourself unless the rep earns your trust:\n"
-        f"{concerns}"
+        f"{concerns}\n"
+        "What you tell the rep when asked:\n"
+        f"{facts or '- (nothing specific)'}\n"
+        "Never state a number, date, name or fact that is not in these lines or in the gist: "
+        "asked for anything else, say you cannot tell yet."
     )
     user = "\n\n".join(
         part
@@ -128,8 +133,10 @@ def judge_messages(scenario: Scenario, message: str, language: str) -> Messages:
         "- For a passed check, `quote` is the shortest part of the message that shows it, copied "
         "character for character: same punctuation, no ellipsis, no translation, no paraphrase. "
         "For a failed check, `quote` is null.\n"
-        "- List a red line only when the message crosses it, with the words that cross it; "
-        "otherwise `red_lines` is [].\n"
+        "- List every red line the message crosses, in any wording (the example phrases are "
+        "not exhaustive), with the words that cross it. A refusal, a negation or a question "
+        "about the forbidden act ('I can't give you 20% off', 'no vendor can promise 100%') "
+        "does not cross it. Otherwise `red_lines` is [].\n"
         "- Answer with one JSON object and nothing else, no code fences. `checks` has exactly one "
         "entry for every check id listed, in the listed order. Shape:\n"
         f"{_ANSWER_SHAPE}\n"
@@ -166,8 +173,15 @@ def _item(item_id: str, *fields: tuple[str, str]) -> str:
     return f"- id: {item_id}{shown}"
 
 
+EXAMPLES_SHOWN = 12
+"""Example phrases shown per check or red line: the file's first ones (red lines may list
+hundreds of phrasings for the rules judge; the model needs a few to see the idea)."""
+
+
 def _phrases(phrases: Phrases | None, language: str) -> str:
-    return "; ".join(f'"{phrase}"' for phrase in phrases.get(language)) if phrases else ""
+    if not phrases:
+        return ""
+    return "; ".join(f'"{phrase}"' for phrase in phrases.get(language)[:EXAMPLES_SHOWN])
 
 
 __all__ = [

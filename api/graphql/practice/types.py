@@ -165,6 +165,10 @@ class PracticeEngineTrace:
     cached: bool = strawberry.field(
         description="True when the verdict came from the cache of earlier identical judgements."
     )
+    red_lines_added: list[str] = strawberry.field(
+        description="Red-line ids the language model's second look added to the rules judge's "
+        "hits (the rules' hits always stand); empty for the rules engine."
+    )
 
     @classmethod
     def of(cls, data: dict[str, Any] | None) -> PracticeEngineTrace | None:
@@ -180,6 +184,7 @@ class PracticeEngineTrace:
             prompt_version=trace.prompt_version,
             response_format=trace.response_format,
             cached=trace.cached,
+            red_lines_added=list(trace.red_lines_added),
         )
 
 

@@ -30,7 +30,9 @@ async def test_a_red_line_gets_a_reaction_and_the_session_never_ends_agreed(api)
     assert [hit["redLineId"] for hit in crossing["feedback"]["redLines"]] == [
         "unauthorised_discount"
     ]
-    assert any(crossing["turn"]["customerLine"].startswith(r.en) for r in REACTIONS)
+    reactions = SCENARIO.red_lines[0].reactions or REACTIONS  # the scenario's own, if any
+    assert SCENARIO.red_lines[0].id == "unauthorised_discount"
+    assert any(crossing["turn"]["customerLine"].startswith(r.en) for r in reactions)
     model = " ".join(criterion.model_answer.en for criterion in SCENARIO.criteria)
     outcome = None
     for _ in range(SCENARIO.turn_limits.max):

@@ -538,6 +538,7 @@ def _customer_script(scenario) -> str:
         for text in (persona.role, persona.motivation, persona.temperament):
             said.append(text)
         said += [*persona.hidden_concerns, *persona.opening_lines]
+        said += [fact.answer for fact in persona.facts]
     for objection in scenario.objections:
         said += [objection.topic, *objection.phrasings, *objection.pushbacks]
         said += objection.acknowledgements
