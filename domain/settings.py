@@ -1,25 +1,26 @@
-"""Settings from PACER_* environment variables (and an optional .env file)."""
+"""Settings from PACER_* environment variables (and an optional .env file): the business's
+here, the server's in domain/server_settings.py."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
-from urllib.parse import urlsplit
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from domain.server_settings import ServerSettings
 
 ENV_PREFIX = "PACER_"
-DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class SettingsError(Exception):
     """A configuration value is wrong; the message is one line naming the variable."""
 
 
-class Settings(BaseSettings):
+class Settings(ServerSettings):
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", frozen=True
     )
@@ -32,81 +33,6 @@ class Settings(BaseSettings):
     holiday_country: str = Field("CN", description="Country whose public holidays apply.")
     calibration_window_days: int = Field(
         14, ge=0, le=366, description="At most one calibration per unit in this many days."
-    )
-    graphiql: bool = Field(True, description="Serve the GraphiQL IDE at /graphql.")
-    introspection: bool = Field(True, description="Answer introspection queries.")
-    cors_origins: list[str] | None = Field(
-        None,
-        description="Origins whose browser pages may call the API (CORS and websockets), as a "
-        'JSON list, e.g. ["http://localhost:5173"]; "*" allows any; unset: no CORS headers.',
-    )
-    persisted_queries: int = Field(
-        1000,
-        ge=0,
-        le=100_000,
-        description="Automatic persisted queries each worker remembers by hash (least recently "
-        "used out first); 0 turns them off.",
-    )
-    debug: bool = Field(False, description="Show unexpected errors unmasked (never in production).")
-    metrics: bool = Field(True, description="Serve Prometheus metrics at /metrics.")
-    log_format: Literal["text", "json"] = Field(
-        "text", description="Log lines as text or as one JSON object per line."
-    )
-    max_query_depth: int = Field(10, ge=2, le=50, description="Deepest selection allowed.")
-    max_aliases: int = Field(30, ge=1, le=1000, description="Most aliases in one document.")
-    max_tokens: int = Field(5000, ge=100, le=100_000, description="Most tokens in one document.")
-    max_page_size: int = Field(100, ge=1, le=10_000, description="Cap on `first` of connections.")
-    max_fields: int = Field(
-        1000,
-        ge=10,
-        le=100_000,
-        description="Most field selections in one document, fragments expanded.",
-    )
-    max_field_merges: int = Field(
-        2000,
-        ge=100,
-        le=1_000_000,
-        description="Most comparisons of same-named fields validation may need in one document.",
-    )
-    max_cost: int = Field(
-        2_000,
-        ge=10,
-        le=10_000_000,
-        description="Highest query cost (connections count `first` times).",
-    )
-    max_document_bytes: int = Field(
-        100_000, ge=1_000, le=10_000_000, description="Longest GraphQL document, in bytes."
-    )
-    max_body_bytes: int = Field(
-        1_000_000, ge=10_000, le=100_000_000, description="Largest HTTP request body, in bytes."
-    )
-    keep_alive_seconds: int = Field(
-        5, ge=1, le=300, description="Close an idle HTTP connection after this many seconds."
-    )
-    header_timeout_seconds: int = Field(
-        10, ge=1, le=300, description="Close a connection whose request headers take longer."
-    )
-    max_connections: int = Field(
-        1000, ge=1, le=100_000, description="Most concurrent connections; more answer 503."
-    )
-    max_in_flight: int = Field(
-        20,
-        ge=1,
-        le=10_000,
-        description="Requests one worker serves at once (at most its database connections); "
-        "the next wait in line.",
-    )
-    max_queued: int = Field(
-        200, ge=0, le=100_000, description="Requests waiting in line per worker; more answer 503."
-    )
-    queue_seconds: float = Field(
-        2.0, gt=0, le=60, description="Longest wait in line for a turn before a 503."
-    )
-    db_pool_size: int = Field(
-        10, ge=1, le=1_000, description="Database connections each worker keeps open."
-    )
-    db_max_overflow: int = Field(
-        15, ge=0, le=1_000, description="Extra connections a worker may open under load."
     )
     follow_up_max_age_days: int = Field(
         7, ge=0, le=365, description="How many days back a follow-up may be logged."
@@ -122,6 +48,19 @@ class Settings(BaseSettings):
         description='Chance of winning an open deal per stage, as JSON, e.g. {"lead": 0.05, '
         '"contacted": 0.1, "qualified": 0.2, "proposal": 0.35, "quoted": 0.5, '
         '"negotiation": 0.7}',
+    )
+    forecast_model_dir: Path = Field(
+        Path("./models/forecast"),
+        description="Where `pacer forecast train` stores the versioned win-probability models; "
+        "only files written there are ever loaded (they are pickles: keep it writable by Pacer "
+        "alone).",
+    )
+    forecast_min_closed_deals: int = Field(
+        40,
+        ge=10,
+        le=1_000_000,
+        description="Closed deals (at least 5 won and 5 lost among them) of the last two years "
+        "needed to train a win-probability model; with fewer, the stage probabilities are used.",
     )
     attribution_windows: dict[str, int] | None = Field(
         None,
@@ -140,39 +79,47 @@ class Settings(BaseSettings):
         '"week_min_elapsed_days": 3, "breaker_share": 0.6, "breaker_weeks": 2, '
         '"stale_key_days": 7, "task_due_days": 2}',
     )
+    forecast_drift: float = Field(
+        0.25,
+        gt=0,
+        le=10,
+        description="Weekly forecast alert: a unit's commit call further than this share from "
+        "the model's prediction (0.25: ±25%).",
+    )
+    forecast_commit_ratio: float = Field(
+        0.9,
+        ge=0,
+        le=10,
+        description="Weekly forecast alert: a unit's commit call below this share of its "
+        "target (0.9: 90%) is below target pace.",
+    )
     health_thresholds: dict[str, float] | None = Field(
         None,
         description="Health-dashboard thresholds replacing the defaults, as JSON, e.g. "
         '{"effective_follow_up_rate": 0.65, "lead_to_qualified_days": 3.2, '
         '"first_deal_stddev_days": 15, "proactive_inquiries_per_month": 2.8}',
     )
-    notify_loop: bool = Field(
-        True, description="Run the notification dispatcher inside `pacer serve`."
+    alert_loops: bool = Field(
+        True,
+        description="Let the daily alert run open the loops' tasks: dashboard actions, second "
+        "touches, senior pairing on orange KPI alerts, calibration due.",
     )
-    notify_interval_seconds: float = Field(
-        5, gt=0, le=3600, description="How often the dispatcher loop looks for due deliveries."
+    loop_thresholds: dict[str, float] | None = Field(
+        None,
+        description="When the daily run's loops act, replacing the defaults, as JSON, e.g. "
+        '{"follow_up_rate_below": 0.6, "lead_to_qualified_days_over": 5, '
+        '"first_deal_stddev_days_over": 25, "inquiries_per_month_below": 2, '
+        '"inquiry_months": 2, "window_days": 30, "min_follow_ups": 10, "top_customers": 3, '
+        '"second_touch_hours": 24, "second_touch_lookback_days": 10, '
+        '"calibration_every_days": 14}',
     )
-    notify_max_attempts: int = Field(
-        8, ge=1, le=100, description="Failed attempts before a delivery becomes a dead letter."
-    )
-    notify_backoff_seconds: float = Field(
-        30, gt=0, le=86400, description="First retry delay; doubles with every failure."
-    )
-    notify_timeout_seconds: float = Field(
-        10, gt=0, le=300, description="How long one delivery attempt may take."
-    )
-    notify_allow_private: bool = Field(
-        False,
-        description="Allow webhook URLs on loopback and private addresses (tests, intranets).",
-    )
-    smtp_host: str | None = Field(None, description="SMTP server for e-mail notifications.")
-    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port.")
-    smtp_sender: str = Field("pacer@localhost", description="From address of notifications.")
-    smtp_user: str | None = Field(None, description="SMTP login, if the server needs one.")
-    smtp_password: str | None = Field(None, description="SMTP password.")
-    smtp_starttls: bool = Field(True, description="Upgrade the SMTP connection with STARTTLS.")
     stage_gates_file: Path | None = Field(
         None, description="JSON file of stage gates replacing the defaults."
+    )
+    contract_checklist_file: Path | None = Field(
+        None,
+        description="JSON file of the contract compliance checklist replacing the default "
+        "(domain/pipeline/checklist.json); validated against checklist.schema.json.",
     )
     scenarios_dir: Path | None = Field(
         None,
@@ -247,12 +194,6 @@ class Settings(BaseSettings):
         le=24 * 90,
         description="A lead not contacted within this many hours is re-routed.",
     )
-    jwt_hs256_secret: str | None = Field(None, description="Shared secret for HS256 JWTs.")
-    jwt_public_key_file: Path | None = Field(None, description="PEM public key for RS256 JWTs.")
-    jwt_jwks_file: Path | None = Field(None, description="JWKS file with RS256 keys.")
-    jwt_audience: str | None = Field(None, description="Required `aud` claim, if set.")
-    jwt_issuer: str | None = Field(None, description="Required `iss` claim, if set.")
-    jwt_user_claim: str = Field("sub", description="Claim holding the Pacer user's login.")
 
     @field_validator("database_url")
     @classmethod
@@ -260,13 +201,6 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
-
-    @field_validator("cors_origins")
-    @classmethod
-    def _origins(cls, value: list[str] | None) -> list[str] | None:
-        if value is None:
-            return value
-        return [_origin(entry) for entry in value]
 
     @field_validator("timezone")
     @classmethod
@@ -338,15 +272,28 @@ class Settings(BaseSettings):
             HealthThresholds.from_mapping(value)
         return value
 
-    @field_validator("stage_gates_file")
+    @field_validator("loop_thresholds")
     @classmethod
-    def _valid_gates(cls, value: Path | None) -> Path | None:
+    def _loop_thresholds(cls, value):
         if value is not None:
-            from domain.pipeline.rules import GatesFileError, load_gates
+            from domain.alerts.loops.rules import LoopThresholds
 
+            LoopThresholds.from_mapping(value)
+        return value
+
+    @field_validator("stage_gates_file", "contract_checklist_file")
+    @classmethod
+    def _valid_pipeline_file(cls, value: Path | None, info: ValidationInfo) -> Path | None:
+        if value is not None:
+            from domain.pipeline import checklist, rules
+
+            load, refused = {
+                "stage_gates_file": (rules.load_gates, rules.GatesFileError),
+                "contract_checklist_file": (checklist.load_checklist, checklist.ChecklistFileError),
+            }[str(info.field_name)]
             try:
-                load_gates(value)
-            except GatesFileError as error:
+                load(value)
+            except refused as error:
                 raise ValueError(str(error)) from None
         return value
 
@@ -384,8 +331,6 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "jwt_public_key_file",
-        "jwt_jwks_file",
         "milestones_file",
         "routing_policy_file",
         "intake_schema_file",
@@ -399,35 +344,6 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
-
-
-def _origin(entry: str) -> str:
-    """An origin as browsers send it (scheme and host lowercased, default port left out), or
-    "*"; a path other than "/", a query, a fragment or a login is refused."""
-    text = entry.strip()
-    if text == "*":
-        return text
-    refused = ValueError(f"{entry!r} is not an origin like http://localhost:5173")
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
-        raise refused from None
-    if (
-        parts.scheme.lower() not in DEFAULT_PORTS
-        or not parts.hostname
-        or parts.path not in ("", "/")
-        or parts.query
-        or parts.fragment
-        or "@" in parts.netloc
-    ):
-        raise refused
-    scheme, host = parts.scheme.lower(), parts.hostname.lower()
-    if ":" in host:  # IPv6
-        host = f"[{host}]"
-    if port is not None and port != DEFAULT_PORTS[scheme]:
-        host = f"{host}:{port}"
-    return f"{scheme}://{host}"
 
 
 def load_settings(**overrides: Any) -> Settings:

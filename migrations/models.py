@@ -4,6 +4,7 @@ import coaching.practice.models  # noqa: F401  (registers the tables on Base.met
 import domain.alerts.models  # noqa: F401
 import domain.capability.models  # noqa: F401
 import domain.changes  # noqa: F401
+import domain.forecasts.models  # noqa: F401
 import domain.leads.models  # noqa: F401
 import domain.notifications.models  # noqa: F401
 import domain.org.models  # noqa: F401

@@ -22,6 +22,15 @@ from tests.support.db import (
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def model_files_of_the_run(tmp_path_factory) -> Iterator[None]:
+    """Forecast models trained by tests (and the demo they load) go to a folder of this run,
+    never into the working directory; a test that needs its own passes forecast_model_dir."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PACER_FORECAST_MODEL_DIR", str(tmp_path_factory.mktemp("models")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def postgres_server_url() -> str:
     if not POSTGRES_URL:

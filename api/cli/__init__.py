@@ -13,9 +13,11 @@ from sqlalchemy.exc import DBAPIError
 
 from api.cli import alerts as cli_alerts
 from api.cli import capability as cli_capability
+from api.cli import forecast as cli_forecast
 from api.cli import imports, server
 from api.cli import notify as cli_notify
 from api.cli import practice as cli_practice
+from api.cli import reviews as cli_reviews
 from api.cli import routing as cli_routing
 from api.cli import scenarios as cli_scenarios
 from api.cli.support import CliError, business_day
@@ -117,6 +119,8 @@ def _parser() -> argparse.ArgumentParser:
     cli_practice.register(commands, raw)
     cli_capability.register(commands, raw)
     cli_routing.register(commands, raw)
+    cli_reviews.register(commands, raw)
+    cli_forecast.register(commands, raw)
 
     schema = commands.add_parser(
         "schema",

@@ -25,6 +25,7 @@ from rich.progress import (
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.cli.alerts import seed_demo_loops
 from coaching.practice.demo import seed_practice
 from coaching.routing.demo import DAYS as ROUTING_DAYS
 from coaching.routing.demo import LEADS_PER_DAY, seed_routing
@@ -34,6 +35,9 @@ from domain.alerts.demo import REPLAY_DAYS, seed_activity, seed_alerts
 from domain.alerts.models import Alert
 from domain.capability.demo import seed_capability
 from domain.db import utcnow
+from domain.forecasts.demo import WEEKS as FORECAST_WEEKS
+from domain.forecasts.demo import forecasts_seeded, seed_forecasts
+from domain.forecasts.learning import train_model
 from domain.kernel.actor import Role
 from domain.org import access
 from domain.org.demo import DemoOrg, seed_org
@@ -45,7 +49,7 @@ from domain.settings import Settings, load_settings
 from domain.targets.demo import seed_targets
 
 DEMO_TOKEN_NAME = "demo"
-STEPS = 10
+STEPS = 12
 ALREADY = "already there"
 
 
@@ -163,11 +167,26 @@ async def load_demo(
         step.summary = (
             f"{rated} customer ratings; deal quality and milestones" if rated else ALREADY
         )
+    with progress.step("loops") as step:  # after capability: pairings need the scores
+        step.summary = await seed_demo_loops(sessions, settings, today) if runs else ALREADY
     with progress.step("routing", total=ROUTING_DAYS * LEADS_PER_DAY) as step:
         posted = await seed_routing(
             sessions, Router.of(settings), seed, today, tick=lambda: step.advance()
         )
         step.summary = f"{posted} leads over {ROUTING_DAYS} days" if posted else ALREADY
+    with progress.step("forecasts") as step:
+        async with sessions() as session:
+            fresh = not await forecasts_seeded(session)
+            model = await train_model(session, settings, today=today) if fresh else None
+            calls = await seed_forecasts(session, settings, seed, today) if fresh else None
+            await session.commit()
+        step.summary = (
+            f"{calls.categorised} deals categorised; {calls.calls} weekly calls over "
+            f"{FORECAST_WEEKS} weeks ({calls.adjusted} adjusted); "
+            + (f"model v{model.version} trained" if model else "history too thin for a model")
+            if calls
+            else ALREADY
+        )
     with progress.step("tokens") as step:
         tokens = await _renew_tokens(sessions, actor, org)
         step.summary = f"one per role ({', '.join(tokens)})"

@@ -44,7 +44,9 @@ ERROR_CODES = {
     "ACCOUNT_NOT_FOUND": "No account with this ID in your scope.",
     "ALERT_NOT_FOUND": "No alert with this ID in your scope.",
     "ALREADY_ACKNOWLEDGED": "The alert is already acknowledged.",
+    "ALREADY_CHECKED": "The checklist item is already checked.",
     "ALREADY_COMPLETED": "The task is already completed.",
+    "ALREADY_CONFIRMED": "This confirmation of the coefficient is already given.",
     "ALREADY_DECIDED": "The suggestion was already accepted or rejected.",
     "ALREADY_INACTIVE": "The subscription is already inactive.",
     "ALREADY_RESOLVED": "The alert is already resolved.",
@@ -55,9 +57,13 @@ ERROR_CODES = {
     "CALIBRATION_TOO_SOON": "The unit was calibrated recently; a director may override with "
     "a reason.",
     "CANNOT_MOVE_ROOT": "The root unit (or your scope's root) cannot be moved.",
+    "CHECKLIST_INCOMPLETE": "Every item of the contract checklist must be checked first; "
+    "the message lists the unchecked ones.",
+    "CHECKLIST_ITEM_NOT_FOUND": "The deal's contract checklist has no item with this code.",
     "CHILD_APPROVED": "An approved child target stands in the way of re-allocating.",
     "CLOSED": "The opportunity is won or lost; a manager can reopen it.",
     "CODE_TAKEN": "This code is already in use.",
+    "COEFFICIENT_NOT_FOUND": "No business coefficient with this ID.",
     "COMPANY_WIDE_ONLY": "Only a company-wide admin or director can change planning inputs.",
     "COMPANY_WITH_PARENT": "A company is a root unit and takes no parent.",
     "CONCURRENT_REPLY": "Another reply to the session was taken at the same moment; reload "
@@ -118,6 +124,8 @@ ERROR_CODES = {
     "NEXT_STEP_REQUIRED": "Say what the next step is.",
     "NOTE_REQUIRED": "A note is required when the code is `other`.",
     "NOT_APPROVER": "Only the owner of the parent target can approve or lock it.",
+    "NOT_A_CONFIRMER": "Only a director (company-wide) or a regional head can confirm a "
+    "business coefficient, each in their own capacity.",
     "NOT_A_MANAGER": "Only a manager, director or admin over the subject can do this (never "
     "for themselves).",
     "NOT_A_REP": "Only a login linked to a rep can practise.",
@@ -193,6 +201,17 @@ ERROR_CODES = {
     "USER_NOT_FOUND": "No user with this ID in your scope.",
     "WEEK_NOT_STARTED": "The week has not started yet.",
     "ZERO_WEIGHTS": "The weights are negative or all zero: nothing to split by.",
+    "WEEK_FROZEN": "The week has ended: its forecast calls are frozen.",
+    "INVALID_PERIOD": "A forecast period is a month or a quarter, given by its first day.",
+    "PERIOD_CLOSED": "The period has ended: no more calls for it.",
+    "UNSUPPORTED_METRIC": "Forecast calls are made for revenue only.",
+    "AMOUNT_REQUIRED": "Give the commit and best-case amounts.",
+    "BEST_CASE_BELOW_COMMIT": "The best case cannot be below the commit.",
+    "AMOUNTS_FROM_BELOW": "A unit's call is the sum of the calls below; change it with "
+    "adjustForecast.",
+    "NOT_YOUR_CALL": "Only the deal's owner or their manager sets its forecast category.",
+    "INVALID_CATEGORY": "A deal is set to PIPELINE, BEST_CASE, COMMIT or OMITTED; WON follows from "
+    "winning.",
 }
 
 

@@ -20,10 +20,13 @@ from api.core.errors import ErrorPolicy
 from api.core.input_checks import InputChecks
 from api.core.limits import DocumentLimits, KnownDocuments
 from api.core.scalars import SCALARS
+from api.graphql.alerts.loops import LoopsMutation, LoopsQuery
 from api.graphql.alerts.schema import AlertsMutation, AlertsQuery, AlertsSubscription
 from api.graphql.capability.schema import CapabilityMutation, CapabilityQuery
 from api.graphql.collaboration.schema import CollaborationMutation, CollaborationQuery
 from api.graphql.follow_ups.schema import FollowUpMutation, FollowUpQuery
+from api.graphql.forecasts.prediction import PredictionQuery
+from api.graphql.forecasts.schema import ForecastMutation, ForecastQuery
 from api.graphql.health.schema import HealthQuery
 from api.graphql.meta.schema import MetaQuery
 from api.graphql.notifications.schema import NotificationsMutation, NotificationsQuery
@@ -50,12 +53,15 @@ Query = merge_types(
         FollowUpQuery,
         PipelineReportQuery,
         AlertsQuery,
+        LoopsQuery,
         HealthQuery,
         ReviewsQuery,
+        ForecastQuery,
         NotificationsQuery,
         PracticeQuery,
         CapabilityQuery,
         RoutingQuery,
+        PredictionQuery,
         MetaQuery,
     ),
 )
@@ -69,7 +75,9 @@ Mutation = merge_types(
         PipelineMutation,
         FollowUpMutation,
         AlertsMutation,
+        LoopsMutation,
         ReviewsMutation,
+        ForecastMutation,
         NotificationsMutation,
         PracticeMutation,
         CapabilityMutation,

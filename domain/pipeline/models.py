@@ -83,6 +83,10 @@ class Opportunity(Base):
     won_on: Mapped[date | None] = mapped_column(sa.Date)
     loss_reason_code: Mapped[str | None] = mapped_column(sa.ForeignKey("loss_reason.code"))
     loss_note: Mapped[str | None] = mapped_column(sa.Text)
+    # Set by the owner on an open deal (domain/forecasts); a won deal reads `won`.
+    forecast_category: Mapped[str] = mapped_column(
+        sa.String(16), default="pipeline", server_default="pipeline"
+    )
     version: Mapped[int] = mapped_column(sa.Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -208,3 +212,39 @@ class Payment(Base):
     received_on: Mapped[date] = mapped_column(sa.Date, index=True)
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ContractChecklistItem(Base):
+    """One compliance item of a deal's contract checklist, copied from the configured list
+    when the deal enters negotiation or a contract approval starts; checked once, by whom
+    and when kept. Every item must be checked before the deal is won."""
+
+    __tablename__ = "contract_checklist_item"
+    __table_args__ = (sa.UniqueConstraint("opportunity_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(sa.ForeignKey("opportunity.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    label_zh: Mapped[str] = mapped_column(sa.String(200))
+    label_en: Mapped[str] = mapped_column(sa.String(200))
+    position: Mapped[int] = mapped_column(sa.Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    checked_at: Mapped[datetime | None] = mapped_column()
+    checked_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class ServiceHandover(Base):
+    """The hand-over to customer service, opened when the payments complete a contract."""
+
+    __tablename__ = "service_handover"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(sa.ForeignKey("opportunity.id"), unique=True)
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("account.id"), index=True)
+    rep_id: Mapped[int] = mapped_column(sa.ForeignKey("rep.id"), index=True)
+    contract_amount: Mapped[int] = mapped_column(sa.BigInteger)
+    paid_on: Mapped[date] = mapped_column(sa.Date)
+    due_on: Mapped[date] = mapped_column(sa.Date)
+    lifetime_value: Mapped[int] = mapped_column(sa.BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

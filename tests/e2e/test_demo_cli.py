@@ -18,7 +18,9 @@ STEPS = [
     "weekly review",
     "practice",
     "capability",
+    "loops",
     "routing",
+    "forecasts",
     "tokens",
 ]
 
@@ -29,8 +31,9 @@ def test_demo_says_each_step_on_stderr_and_prints_the_tokens_on_stdout(tmp_path,
     tokens_file = tmp_path / "tokens.json"
     done = pacer("demo", "--tokens-file", str(tokens_file), cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
-    steps = [line for line in done.stderr.splitlines() if re.match(r"\[\d+/10\] ", line)]
-    assert [re.match(r"\[(\d+)/10\] ([^:]+):", line).groups() for line in steps] == [
+    of = len(STEPS)
+    steps = [line for line in done.stderr.splitlines() if re.match(rf"\[\d+/{of}\] ", line)]
+    assert [re.match(rf"\[(\d+)/{of}\] ([^:]+):", line).groups() for line in steps] == [
         (str(n), name) for n, name in enumerate(STEPS, start=1)
     ]
     assert all(line.endswith(" s)") for line in steps)

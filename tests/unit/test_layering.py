@@ -45,7 +45,8 @@ CONTEXTS = {
     "leads": {"org", "pipeline"},
     "notifications": {"org"},
     "capability": {"org", "pipeline", "targets"},
-    "alerts": {"org", "pipeline", "targets", "notifications"},
+    "forecasts": {"org", "pipeline", "targets"},
+    "alerts": {"org", "pipeline", "targets", "notifications", "forecasts", "capability"},
     "reviews": {"org", "pipeline", "targets", "alerts"},
     "health": {"org", "pipeline", "targets", "alerts"},
 }

@@ -13,7 +13,15 @@ from api.core.labels import ManagedLabel, graphql_enum
 from api.core.relay import OrmNode
 from api.core.scalars import BigInt
 from api.graphql.follow_ups.types import FollowUpNode
+from api.graphql.forecasts.types import ForecastCategory, forecast_category_of
+from api.graphql.forecasts.win_probability import WinProbability, win_probability_of
 from api.graphql.org.types import RepNode, UserNode, display_user
+from api.graphql.pipeline.contract_types import (
+    ContractChecklistItemType,
+    ServiceHandoverType,
+    checklist_loader,
+    handover_loader,
+)
 from domain.pipeline import models
 from domain.pipeline.stages import Stage
 
@@ -100,6 +108,11 @@ class OpportunityNode(OrmNode):
     )
     loss_note: str | None = strawberry.field(description="The note given with the loss, if any.")
     version: int = strawberry.field(description="Send it back as `expectedVersion`.")
+    forecast_category: ForecastCategory = strawberry.field(
+        resolver=forecast_category_of,
+        description="PIPELINE, BEST_CASE, COMMIT or OMITTED as its owner set it; WON once won "
+        "(a lost deal reads OMITTED). Set with `setForecastCategory`.",
+    )
 
     @strawberry.field(description="The owning rep; null when outside your scope.")
     def owner(self, info: Info) -> RepNode | None:
@@ -131,6 +144,24 @@ class OpportunityNode(OrmNode):
     @strawberry.field(description="Every move, oldest first (append-only).")
     def history(self, info: Info) -> list[StageTransitionType]:
         return info.context.loaders.related("transitions", self.id)
+
+    @strawberry.field(
+        description="The contract compliance checklist, opened on entering negotiation or "
+        "starting a contract approval; empty before. Every item must be checked to win."
+    )
+    async def contract_checklist(self, info: Info) -> list[ContractChecklistItemType]:
+        return await checklist_loader(info).load(self.id)
+
+    @strawberry.field(description="The service hand-over, once payments complete the contract.")
+    async def service_handover(self, info: Info) -> ServiceHandoverType | None:
+        return await handover_loader(info).load(self.id)
+
+    @strawberry.field(
+        description="The chance of winning it: learned from the company's history when a model "
+        "is trained, else the fixed stage table (`source` says which). 赢单概率。"
+    )
+    async def win_probability(self, info: Info) -> WinProbability:
+        return await win_probability_of(info, self.id)
 
 
 @strawberry.type(description="A page of opportunities.")

@@ -9,6 +9,8 @@ from tests.support.graphql import gid, probe
 from tests.support.matrices import (
     alerts,
     capability,
+    contracts,
+    forecast_calls,
     health,
     notifications,
     practice,
@@ -21,7 +23,17 @@ READERS = {"admin", "director", "manager", "rep"}
 PLANNERS = {"admin", "director", "manager"}
 PROPOSERS = {"director", "manager", "rep"}
 ADMIN = {"admin"}
-AREAS = (alerts, capability, health, notifications, practice, reviews, routing)
+AREAS = (
+    alerts,
+    capability,
+    contracts,
+    forecast_calls,
+    health,
+    notifications,
+    practice,
+    reviews,
+    routing,
+)
 T = "VGFyZ2V0OjE="  # base64("Target:1"): the rep r1's target the fixture creates
 
 

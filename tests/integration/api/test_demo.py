@@ -3,6 +3,7 @@ per database (the load is slow), saying what it does while it seeds."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -263,13 +264,16 @@ def check_progress(captured) -> None:
     no colour codes); stdout is left to the tokens."""
     lines = captured.err.splitlines()
     steps = [line for line in lines if line.startswith("[")]
-    assert [line.split("]")[0] + "]" for line in steps] == [f"[{n}/10]" for n in range(1, 11)]
+    assert [line.split("]")[0] + "]" for line in steps] == [f"[{n}/12]" for n in range(1, 13)]
     assert len(steps) == len(lines) and "\x1b" not in captured.err
     expected = ["organisation", "pipeline", "history and targets", "daily activity", "alerts"]
-    expected += ["weekly review", "practice", "capability", "routing", "tokens"]
+    expected += ["weekly review", "practice", "capability", "loops", "routing", "forecasts"]
+    expected += ["tokens"]
     assert [line.split("] ")[1].split(":")[0] for line in steps] == expected
     assert "4 regions, 14 teams, 68 reps" in steps[0]
     assert "10 days replayed: 1 red, 3 orange open, 1 resolved" in steps[4]
+    loops = re.search(r"(\d+) dashboard action.*?(\d+) senior pairing", steps[8])
+    assert loops and int(loops[1]) >= 1 and int(loops[2]) >= 1, steps[8]
     assert all(line.endswith(" s)") for line in steps)
     assert captured.out == ""
 
