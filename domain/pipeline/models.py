@@ -151,6 +151,7 @@ class FollowUpType(LabelledEnum):
     DEMO_HELD = ("demo_held", "完成演示", "Demo held")
     WHITEPAPER_SENT = ("whitepaper_sent", "发送白皮书", "Whitepaper sent")
     PROPOSAL_SENT = ("proposal_sent", "发送方案", "Proposal sent")
+    QUOTE_SENT = ("quote_sent", "发送报价", "Quote sent")
     CONTRACT_APPROVAL_STARTED = (
         "contract_approval_started",
         "合同审批启动",

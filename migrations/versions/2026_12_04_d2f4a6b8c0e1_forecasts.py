@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from migrations.rebuild import replace_check
+
 revision: str = "d2f4a6b8c0e1"
 down_revision: str | None = "c7e1f3a5b9d2"
 branch_labels: str | Sequence[str] | None = None
@@ -177,24 +179,5 @@ def downgrade() -> None:
 
 
 def _alert_rules(rules: str) -> None:
-    """The alert table's rule check admits `rules`. SQLite rebuilds the table, so there its
-    rows wait in a temporary table (as in a1c4e7f20b36) with foreign-key checks deferred."""
-
-    def change(batch_op) -> None:
-        batch_op.drop_constraint(op.f("ck_alert_rule"), type_="check")
-        batch_op.create_check_constraint(op.f("ck_alert_rule"), f"rule IN ({rules})")
-
-    if op.get_bind().dialect.name != "sqlite":
-        with op.batch_alter_table("alert", schema=None) as batch_op:
-            change(batch_op)
-        return
-    op.execute("PRAGMA defer_foreign_keys = ON")
-    op.execute("CREATE TEMP TABLE _alert_rows AS SELECT * FROM alert")
-    op.execute("DELETE FROM alert")
-    with op.batch_alter_table("alert", schema=None) as batch_op:
-        change(batch_op)
-    columns = ", ".join(
-        name for _, name, *_ in op.get_bind().exec_driver_sql("PRAGMA table_info(alert)")
-    )
-    op.execute(f"INSERT INTO alert ({columns}) SELECT {columns} FROM _alert_rows")
-    op.execute("DROP TABLE _alert_rows")
+    """The alert table's rule check admits `rules` (SQLite keeps the rows while it rebuilds)."""
+    replace_check("alert", "rule", f"rule IN ({rules})")

@@ -36,7 +36,7 @@ KPI_DIMENSION: dict[str, str] = {
     "demos_booked": "product_knowledge",
 }
 # Follow-ups that send the customer material; a quote is a proposal with prices here.
-MATERIAL_TYPES = ("whitepaper_sent", "proposal_sent")
+MATERIAL_TYPES = ("whitepaper_sent", "proposal_sent", "quote_sent")
 FORTNIGHT_EPOCH = date(2024, 1, 1)  # a Monday: fortnights start every 14 days from it
 
 
@@ -212,8 +212,12 @@ SECOND_TOUCH_HINTS: dict[str, tuple[str, str]] = {
         "Call to walk through the whitepaper's most relevant section and book a technical talk",
     ),
     "proposal_sent": (
-        "约客户逐项过一遍方案/报价，确认顾虑与决策时间表",
-        "Walk the customer through the proposal or quote and confirm concerns and timeline",
+        "约客户逐项过一遍方案，确认顾虑与决策时间表",
+        "Walk the customer through the proposal and confirm concerns and timeline",
+    ),
+    "quote_sent": (
+        "约客户逐项过一遍报价，问清价格顾虑与审批流程",
+        "Walk the customer through the quote and ask about price concerns and approvals",
     ),
 }
 

@@ -29,12 +29,13 @@ from graphql import (
 )
 
 from api.core.schema import sdl
-from domain.alerts.models import Alert, AlertEvent, AlertTask, HealthDiagnosis
+from domain.alerts.models import Alert, AlertEvent, AlertTask, HealthDiagnosis, MentorPairing
 from domain.capability import service as capability
 from domain.notifications.models import Delivery, NotificationSubscription, OutboxEvent
+from domain.targets.models import BusinessCoefficient
 from tests.support.capability import EXAM_ALL_80, seed_deals, when
 from tests.support.graphql import gid, run
-from tests.support.pipeline import QUALIFIED, drive, log_follow_up, new_opportunity
+from tests.support.pipeline import FULL, QUALIFIED, drive, log_follow_up, move, new_opportunity
 from tests.support.practice import SCENARIO, override, respond, start
 from tests.support.rep_replies import WEAK
 from tests.support.targets import adjust, company_target
@@ -279,9 +280,73 @@ async def seed(api, world: World, sessions) -> dict[str, Any]:
             attempts=8,
         )
         session.add_all([delivered, dead])
+        # An orange KPI alert's senior pairing; a coefficient both confirmers signed.
+        orange = Alert(
+            rule="kpi_miss",
+            severity="orange",
+            subject_key=f"rep:{world.reps['r2']}",
+            unit_id=world.units["east.sh"],
+            rep_id=world.reps["r2"],
+            evidence={},
+            raised_on=TODAY,
+            condition_seen_on=TODAY,
+        )
+        session.add(orange)
+        await session.flush()
+        moment = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+        session.add_all(
+            [
+                MentorPairing(
+                    alert_id=orange.id,
+                    unit_id=world.units["east.sh"],
+                    rep_id=world.reps["r2"],
+                    mentor_rep_id=world.reps["r1"],
+                    outcome="paired",
+                    week_start=TODAY - timedelta(days=TODAY.weekday()),
+                    kpi="touches",
+                    dimension="objection_handling",
+                ),
+                BusinessCoefficient(
+                    name="春节前",
+                    start_date=TODAY,
+                    end_date=TODAY + timedelta(days=30),
+                    multiplier=0.8,
+                    segment="manufacturing",
+                    director_confirmed_at=moment,
+                    director_confirmed_by_id=world.users["admin"],
+                    regional_confirmed_at=moment,
+                    regional_confirmed_by_id=world.users["admin"],
+                ),
+            ]
+        )
         await session.commit()
         ids["deliveries"] = [gid("Delivery", delivered.id), gid("Delivery", dead.id)]
+    await _contract_and_forecast(api, world, ids)
     return ids
+
+
+async def _contract_and_forecast(api, world: World, ids: dict[str, Any]) -> None:
+    """A deal through its contract checklist, won and paid in full (the hand-over), put in
+    a forecast category; a rep's forecast call for the month."""
+    deal = await drive(api, await new_opportunity(api, world, qualification=FULL), "NEGOTIATION")
+    won = await move(api, "winOpportunity", deal, signedAmount=900_00, signedOn=TODAY.isoformat())
+    assert won["errors"] == [], won
+    paid = await run(
+        api,
+        "recordPayment",
+        {"opportunityId": deal["id"], "amount": 900_00, "receivedOn": TODAY.isoformat()},
+    )
+    categorised = await run(
+        api, "setForecastCategory", {"opportunityId": ids["opportunity"], "category": "COMMIT"}
+    )
+    ids["month"] = TODAY.replace(day=1).isoformat()
+    called = await run(
+        api,
+        "submitForecast",
+        {"periodKind": "MONTH", "periodStart": ids["month"], "commit": 100_00, "bestCase": 200_00},
+        as_="rep",
+    )
+    assert [paid["errors"], categorised["errors"], called["errors"]] == [[], [], []]
 
 
 async def _review(api, world: World, ids: dict[str, Any]) -> None:
@@ -367,6 +432,19 @@ def entry_points(world: World, ids: dict[str, Any]) -> list[tuple[str, dict[str,
         (
             entry("weeklyReviews", "(unitId: $id, includeSubtree: true, first: 100)", by_id),
             {"id": world.unit("acme")},
+        ),
+        (entry("businessCoefficients"), {}),
+        (
+            entry("forecastCategoryHistory", "(opportunityId: $id)", by_id),
+            {"id": ids["opportunity"]},
+        ),
+        (
+            entry(
+                "forecastRollup",
+                f'(unitId: $id, periodKind: MONTH, periodStart: "{ids["month"]}")',
+                by_id,
+            ),
+            {"id": world.unit("east.sh")},
         ),
     ]
 
