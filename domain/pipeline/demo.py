@@ -210,6 +210,11 @@ async def _opportunity(session, actor, life: _Life, account, gates, wins=True) -
         )
 
 
+# The types the history draws from, fixed: a type added to FollowUpType later must not
+# reshuffle every draw after it (which deals are won, who earns a milestone).
+PLANNED_TYPES = [t for t in FollowUpType if t is not FollowUpType.QUOTE_SENT]
+
+
 def _planned_follow_ups(rng) -> list[tuple[float, follow_ups.Entry]]:
     """Two to four follow-ups, each logged within hours of happening (when: see `_Life`)."""
     planned = []
@@ -217,7 +222,7 @@ def _planned_follow_ups(rng) -> list[tuple[float, follow_ups.Entry]]:
         rng.randint(1, 6), rng.randint(9, 17), rng.randint(0, 59)  # their day, as drawn before
         delay = rng.uniform(0.2, 20)
         entry = follow_ups.Entry(
-            type=rng.choice(list(FollowUpType)),
+            type=rng.choice(PLANNED_TYPES),
             occurred_at=datetime.min,  # set once the timeline is known
             customer_status=rng.choice(STATUSES),
             customer_responded=rng.random() < 0.8,

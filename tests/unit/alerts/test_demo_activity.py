@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.alerts.demo import day_counts, day_plan
+from domain.alerts.demo_plan import day_counts, day_plan
 from domain.pipeline.kpis import DEFAULT_MINIMUMS, KPIS, KpiDay
 
 DAYS = [date(2026, 10, 19) + timedelta(days=n) for n in range(40) if n % 7 < 5]
