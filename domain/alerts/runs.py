@@ -56,8 +56,9 @@ class RunSummary:
         return any(self.as_dict().values()) or any(self.loop_dict().values())
 
 
-def check_not_before_latest(day: date, latest: date | None) -> None:
-    """Refuse a day before the latest evaluated one (see the module's docstring)."""
+def check_not_before_latest(day: date, latest: date | None) -> date:
+    """`day`, or a refusal when it is before the latest evaluated one (see the module's
+    docstring)."""
     if latest is not None and day < latest:
         raise InvalidInput(
             AlertError.DAY_BEFORE_LATEST_RUN,
@@ -67,6 +68,7 @@ def check_not_before_latest(day: date, latest: date | None) -> None:
             "an earlier day would rewrite the alert history after it",
             "day",
         )
+    return day
 
 
 async def start_run(session: AsyncSession, day: date) -> date | None:

@@ -275,7 +275,7 @@ def test_titles_are_bilingual():
     ],
 )
 def test_the_latest_evaluated_day_and_later_ones_can_be_evaluated(day, latest):
-    check_not_before_latest(day, latest)
+    assert check_not_before_latest(day, latest) == day
 
 
 def test_a_day_before_the_latest_evaluated_one_is_refused_in_both_languages():

@@ -58,7 +58,9 @@ def test_a_value_refused_by_a_built_in_scalar_reads_in_chinese():
     document = parse("query($n: Int) { reps(first: $n) { name } }")
     result = execute_sync(SCHEMA, document, variable_values={"n": "ten"})
     (error,) = result.errors
-    assert_chinese(graphql_messages.in_chinese(error.message), [*NAMES, "'ten'", "$n"])
+    zh = graphql_messages.in_chinese(error.message)
+    assert zh != error.message and "'ten'" in zh
+    assert_chinese(zh, [*NAMES, "'ten'", "$n"])
 
 
 def test_a_hint_keeps_the_names_and_says_or_in_chinese():

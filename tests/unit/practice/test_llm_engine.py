@@ -77,11 +77,12 @@ def cached_engine(make_engine, server, cache, model="pacer-test-model"):
     return make_engine(server.base_url, cache=cache, model=model)
 
 
-def assert_rules_fallback(judgement, reason: str, message: str = MESSAGE) -> None:
-    assert judgement.trace.engine == "rules"
-    assert judgement.trace.fallback_reason == reason, judgement.trace.fallback_detail
-    assert judgement.trace.fallback_detail
-    assert judgement.verdict == judge_turn(SCENARIO, message, "en")
+def fallback_of(judgement, message: str = MESSAGE) -> tuple[str, str | None, bool, bool]:
+    """(engine, fallback reason, whether the reason is detailed, whether the verdict is the
+    rules judge's own): ("rules", reason, True, True) for a proper fallback."""
+    trace = judgement.trace
+    rules_verdict = judgement.verdict == judge_turn(SCENARIO, message, "en")
+    return trace.engine, trace.fallback_reason, bool(trace.fallback_detail), rules_verdict
 
 
 # --- the judge --------------------------------------------------------------------------------
@@ -176,7 +177,7 @@ async def test_only_a_refusal_of_json_schema_degrades(server, make_engine, statu
         assert (judgement.trace.engine, judgement.trace.response_format) == ("llm", "json_object")
         assert len(server.requests) == 2 and engine.json_object_only
     else:
-        assert_rules_fallback(judgement, "http_error")
+        assert fallback_of(judgement) == ("rules", "http_error", True, True)
         assert str(status) in judgement.trace.fallback_detail
         assert len(server.requests) == 1 and not engine.json_object_only
 
@@ -220,7 +221,7 @@ def test_tolerant_parsing_gives_up_on_garbage(content):
 async def test_garbage_falls_back_to_rules_as_malformed_json(server, make_engine):
     server.script(completion("Sure! The rep did well {on most checks"))
     judgement = await make_engine(server.base_url).judge(SCENARIO, MESSAGE, "en", [])
-    assert_rules_fallback(judgement, "malformed_json")
+    assert fallback_of(judgement) == ("rules", "malformed_json", True, True)
 
 
 def _answer(change):
@@ -264,7 +265,7 @@ def _answer(change):
 async def test_an_answer_that_breaks_the_contract_falls_back(server, make_engine, answer, reason):
     server.script(completion(json.dumps(answer)))
     judgement = await make_engine(server.base_url).judge(SCENARIO, MESSAGE, "en", [])
-    assert_rules_fallback(judgement, reason)
+    assert fallback_of(judgement) == ("rules", reason, True, True)
 
 
 @pytest.mark.parametrize(
@@ -292,14 +293,14 @@ async def test_an_answer_that_breaks_the_contract_falls_back(server, make_engine
 async def test_an_invented_quote_falls_back(server, make_engine, answer):
     server.script(completion(json.dumps(answer)))
     judgement = await make_engine(server.base_url).judge(SCENARIO, MESSAGE, "en", [])
-    assert_rules_fallback(judgement, "invented_quote")
+    assert fallback_of(judgement) == ("rules", "invented_quote", True, True)
 
 
 @pytest.mark.parametrize("content", [None, "", "  \n"])
 async def test_an_empty_answer_falls_back(server, make_engine, content):
     server.script(completion(content))
     judgement = await make_engine(server.base_url).judge(SCENARIO, MESSAGE, "en", [])
-    assert_rules_fallback(judgement, "empty_answer")
+    assert fallback_of(judgement) == ("rules", "empty_answer", True, True)
 
 
 async def test_a_slow_endpoint_times_out_and_falls_back(server, make_engine):
@@ -308,7 +309,7 @@ async def test_a_slow_endpoint_times_out_and_falls_back(server, make_engine):
 
     judgement = await engine.judge(SCENARIO, MESSAGE, "en", [])
 
-    assert_rules_fallback(judgement, "timeout")
+    assert fallback_of(judgement) == ("rules", "timeout", True, True)
     assert len(server.requests) == 1
 
 
@@ -318,14 +319,14 @@ async def test_a_rate_limit_is_retried_by_the_sdk_then_falls_back(server, make_e
 
     judgement = await engine.judge(SCENARIO, MESSAGE, "en", [])
 
-    assert_rules_fallback(judgement, "rate_limited")
+    assert fallback_of(judgement) == ("rules", "rate_limited", True, True)
     assert len(server.requests) == 3 and server.pending == 0
 
 
 async def test_a_server_error_falls_back_as_http_error(server, make_engine):
     server.script(error(503, "overloaded"))
     judgement = await make_engine(server.base_url).judge(SCENARIO, MESSAGE, "en", [])
-    assert_rules_fallback(judgement, "http_error")
+    assert fallback_of(judgement) == ("rules", "http_error", True, True)
     assert "503" in judgement.trace.fallback_detail
 
 
@@ -335,7 +336,7 @@ async def test_an_unreachable_endpoint_falls_back_as_connection_error(make_engin
         port = sock.getsockname()[1]
     engine = make_engine(f"http://127.0.0.1:{port}/v1")
     judgement = await engine.judge(SCENARIO, MESSAGE, "en", [])
-    assert_rules_fallback(judgement, "connection_error")
+    assert fallback_of(judgement) == ("rules", "connection_error", True, True)
 
 
 # --- the verdict cache --------------------------------------------------------------------------

@@ -53,8 +53,10 @@ def test_the_winner_tops_the_ranking_shown_in_every_batch(batch, reps, policy, m
     batch = [lead_with_id(item, i) for i, item in enumerate(batch)]
     kwargs = {} if max_cells is None else {"max_cells": max_cells}
     result = assign_batch(batch, reps, POLICIES[policy], **kwargs)
+    greedy = greedy_batch(batch, reps, POLICIES[policy])
     check_truthful(result, batch, reps)
-    check_truthful(greedy_batch(batch, reps, POLICIES[policy]), batch, reps)
+    check_truthful(greedy, batch, reps)
+    assert len(result.decisions()) == len(greedy.decisions()) == len(batch)
 
 
 def lead_with_id(item, i):
