@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.kernel.actor import Actor
 
 CHANNEL = "pacer_alerts"
 _PENDING = "pacer_alerts_to_announce"
@@ -67,3 +69,14 @@ def _publish_pending(sync_session) -> None:
 
 def _drop_pending(sync_session) -> None:
     sync_session.info[_PENDING] = []
+
+
+def message_in_scope(actor: Actor, within_path: str | None, message: Mapping[str, Any]) -> bool:
+    """Whether a live announcement (`unit_path`, `rep_id`) reaches a subscriber: inside the
+    subtree they narrowed to (`within_path`, if any), and either in a unit they manage or
+    about themselves (a rep hears their own alerts)."""
+    path = message["unit_path"]
+    if within_path is not None and not path.startswith(within_path):
+        return False
+    own = actor.rep_id is not None and message["rep_id"] == actor.rep_id
+    return actor.manages_path(path) or own

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from domain.alerts.models import AlertRule, TaskKind
-from domain.kernel.actor import Actor
 from domain.kernel.severity import Severity
 from domain.pipeline.kpis import KpiDay
 from domain.targets.planning.baseline import modified_z_scores
@@ -385,17 +384,3 @@ def title(rule: AlertRule, evidence: Mapping[str, Any]) -> tuple[str, str]:
         f"关键商机「{opportunity}」{days} 天无客户回应（{who}）",
         f"Key opportunity “{opportunity}” without customer response for {days} days ({who})",
     )
-
-
-# --- who hears a live announcement ------------------------------------------------------
-
-
-def message_in_scope(actor: Actor, within_path: str | None, message: Mapping[str, Any]) -> bool:
-    """Whether a live announcement (`unit_path`, `rep_id`) reaches a subscriber: inside the
-    subtree they narrowed to (`within_path`, if any), and either in a unit they manage or
-    about themselves (a rep hears their own alerts)."""
-    path = message["unit_path"]
-    if within_path is not None and not path.startswith(within_path):
-        return False
-    own = actor.rep_id is not None and message["rep_id"] == actor.rep_id
-    return actor.manages_path(path) or own

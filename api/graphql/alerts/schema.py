@@ -38,9 +38,8 @@ from api.graphql.alerts.types import (
     HealthDiagnosisType,
 )
 from domain.alerts import evaluate, service
-from domain.alerts.live import BROKER
+from domain.alerts.live import BROKER, message_in_scope
 from domain.alerts.models import AlertRule, AlertStatus, TaskKind
-from domain.alerts.rules import message_in_scope
 from domain.errors import NotFound
 from domain.health.actions import DASHBOARD_LOOPS
 from domain.kernel.severity import Severity

@@ -3,7 +3,7 @@ manage, and a rep's own alerts. No database."""
 
 from __future__ import annotations
 
-from domain.alerts.rules import message_in_scope
+from domain.alerts.live import message_in_scope
 from domain.kernel.actor import Actor, Role
 
 ADMIN = Actor(1, frozenset({Role.ADMIN.value}))
