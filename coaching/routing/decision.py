@@ -303,22 +303,20 @@ def exclusions_of(
             certification[flag] = tuple(ids[~table.holds(flag)].tolist())
     minimum = next((r.minimum for r in policy.filters if r.field == "capability_minimum"), None)
     capability: dict[str, tuple[tuple[int, float], ...]] = {}
-    if "capability_minimum" in counts:
+    if "capability_minimum" in counts and minimum is not None:
         for dimension in profile.needs:
-            scores = table.capability[:, DIMENSION_INDEX[dimension]]
-            below = np.flatnonzero(scores < minimum)
-            if below.size:
-                pairs = zip(ids[below].tolist(), scores[below].tolist(), strict=True)
-                capability[dimension] = tuple(pairs)
-    listed = [ids[status].tolist(), ids[territory].tolist(), ids[capacity].tolist()]
+            below = table.below(dimension, minimum)
+            if below:
+                capability[dimension] = below
+    listed = [ids[status].tolist(), ids[capacity].tolist()]
     return Exclusions(
         counts=counts,
         status=tuple(zip(listed[0], [STATUSES[s] for s in table.status[status]], strict=True)),
         lead_territory=profile.territory,
-        territory=tuple(zip(listed[1], [table.territory_list[i] for i in territory], strict=True)),
+        territory=_outside(table, profile.territory, territory),
         capacity=tuple(
             zip(
-                listed[2],
+                listed[1],
                 table.open_load[capacity].tolist(),
                 table.capacity[capacity].tolist(),
                 strict=True,
@@ -329,3 +327,15 @@ def exclusions_of(
         capability=capability,
         caller=tuple(ids[where("excluded")].tolist()),
     )
+
+
+def _outside(
+    table: CandidateTable, lead_territory: str | None, excluded: np.ndarray
+) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """(rep, territories) of the reps the territory filter excluded: usually every rep not
+    covering the lead's territory, which the table keeps."""
+    if lead_territory is not None:
+        outside = table.outside(lead_territory)
+        if len(outside) == len(excluded):
+            return outside
+    return table.with_territories(excluded)

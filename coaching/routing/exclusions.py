@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from domain.capability.rules import DEFAULT_DIMENSIONS
@@ -21,6 +21,24 @@ DECIMALS = 6
 
 def rounded(value: float | None) -> float | None:
     return None if value is None else round(float(value), DECIMALS)
+
+
+@lru_cache(maxsize=64)
+def _by_territories(
+    territory: tuple[tuple[int, tuple[str, ...]], ...],
+) -> list[list[list]]:
+    """Reps grouped by their set of territories, as stored: `[[territories, [ids]], …]`.
+    Kept for the last few lists: every lead of one territory excludes the same reps."""
+    groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for rep, territories in territory:
+        groups[territories].append(rep)
+    return [[list(t), reps] for t, reps in sorted(groups.items())]
+
+
+@lru_cache(maxsize=64)
+def _as_lists(pairs: tuple[tuple[int, float], ...]) -> list[list]:
+    """The (rep, score) pairs as stored; kept for the last few (leads share them)."""
+    return [list(pair) for pair in pairs]
 
 
 @dataclass(frozen=True)
@@ -84,7 +102,7 @@ class Exclusions:
     """flag the lead requires → reps without it."""
     capability_minimum: float | None = None
     capability: Mapping[str, tuple[tuple[int, float], ...]] = field(default_factory=dict)
-    """needed dimension → (rep, score) of reps below the minimum there."""
+    """needed dimension → (rep, score) of reps below the minimum there, rounded as stored."""
     caller: tuple[int, ...] = ()
     """reps the caller excluded (e.g. the owner a lead is re-routed from)."""
 
@@ -134,24 +152,18 @@ class Exclusions:
         by_status: dict[str, list[int]] = defaultdict(list)
         for rep, status in self.status:
             by_status[status].append(rep)
-        by_territories: dict[tuple[str, ...], list[int]] = defaultdict(list)
-        for rep, territories in self.territory:
-            by_territories[territories].append(rep)
         return {
             "counts": dict(self.counts),
             "status": dict(sorted(by_status.items())),
             "territory": {
                 "lead": self.lead_territory,
-                "reps": [[list(t), reps] for t, reps in sorted(by_territories.items())],
+                "reps": _by_territories(self.territory),
             },
             "capacity": [list(item) for item in self.capacity],
             "certification": {flag: list(reps) for flag, reps in self.certification.items()},
             "capability": {
                 "minimum": self.capability_minimum,
-                "below": {
-                    d: [[rep, rounded(score)] for rep, score in pairs]
-                    for d, pairs in self.capability.items()
-                },
+                "below": {d: _as_lists(pairs) for d, pairs in self.capability.items()},
             },
             "caller": list(self.caller),
         }

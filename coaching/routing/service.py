@@ -82,10 +82,6 @@ class Routed:
     """False for a replay of an external id already received (nothing was created)."""
 
 
-def _last(history: Sequence[RoutingDecision] | None) -> RoutingDecision | None:
-    return history[-1] if history else None
-
-
 # --- intake -------------------------------------------------------------------------------------
 
 
@@ -117,11 +113,13 @@ async def intake_leads(
     received = await leads.receive_all(session, actor, cleaned)
     new = list({r.lead.id: r.lead for r in received if r.created}.values())
     decisions = await _route_together(session, actor, router, new, RoutingReason.INTAKE)
-    latest = await leads.decisions_of(session, [r.lead.id for r in received])
+    replays = await leads.latest_decisions(
+        session, {r.lead.id for r in received if r.lead.id not in decisions}
+    )
     return [
         Routed(
             r.lead,
-            decisions.get(r.lead.id) or _last(latest.get(r.lead.id)),
+            decisions.get(r.lead.id) or replays.get(r.lead.id),
             r.created and r.lead.id in decisions,
         )
         for r in received
@@ -184,7 +182,8 @@ async def _route_together(
     else:
         batch = assign_batch([facts_of(lead) for lead in pending], candidates, router.policy)
         explained = batch.decisions()
-    decisions = {}
+    decisions: dict[int, RoutingDecision] = {}
+    to_store: list[Routing] = []
     for lead, decision in zip(pending, explained, strict=True):
         previous = last.get(lead.id)
         if previous is not None and same_queue_outcome(stored(previous.explanation), decision):
@@ -195,52 +194,74 @@ async def _route_together(
             attempt: int | None = previous.attempt + 1
         else:  # a lead taken in by this call has no decision yet
             attempt = 1 if reason is RoutingReason.INTAKE else None
-        decisions[lead.id] = await _apply(
-            session, actor, router, lead, decision, reason, now, attempt=attempt
-        )
-    await session.flush()
+        to_store.append(Routing(lead, decision, attempt))
+    stored_decisions = await _apply(session, actor, router, to_store, reason, now)
+    decisions.update((stored.lead_id, stored) for stored in stored_decisions)
     return decisions
+
+
+@dataclass(frozen=True)
+class Routing:
+    """A decision about to be applied: the lead, the policy's decision, its attempt number
+    (None: the next after the lead's last) and a note for the record."""
+
+    lead: Lead
+    decision: Decision
+    attempt: int | None
+    note: str | None = None
 
 
 async def _apply(
     session: AsyncSession,
     actor: Actor,
     router: Router,
-    lead: Lead,
-    decision: Decision,
+    routings: Sequence[Routing],
     reason: RoutingReason,
     now: datetime,
-    note: str | None = None,
-    *,
-    attempt: int | None = None,
-) -> RoutingDecision:
-    co_owner, dimension, cover_note = await placement.place_co_owner(
-        session, decision, router.settings.capability_gap_leads
+) -> list[RoutingDecision]:
+    """The leads placed with their owners and co-owners and the decisions stored, together
+    (a few statements for any number of leads new to the pipeline)."""
+    co_owners = await placement.place_co_owners(
+        session, [routing.decision for routing in routings], router.settings.capability_gap_leads
     )
-    if decision.rep_id is not None:
-        await placement.place(session, actor, router.gates, lead, decision.rep_id, co_owner, now)
-    explanation = decision.to_json()
-    if cover_note:
-        explanation["co_owner_cover"] = cover_note
-    stored_decision = leads.record_decision(
+    await placement.place_all(
         session,
-        lead,
-        attempt=attempt or await leads.next_attempt(session, lead.id),
-        reason=reason.value,
-        policy_version=decision.policy_version,
-        explanation=explanation,
-        rep_id=decision.rep_id,
-        queue=decision.queue,
-        co_owner_rep_id=co_owner,
-        co_owner_dimension=dimension,
-        note=note,
-        user_id=actor.user_id,
-        sla_hours=router.settings.routing_sla_hours,
-        now=now,
-        segment_uncovered=decision.uncovered_segment is not None,
+        actor,
+        router.gates,
+        [
+            (routing.lead, routing.decision.rep_id, co_owner)
+            for routing, (co_owner, _, _) in zip(routings, co_owners, strict=True)
+            if routing.decision.rep_id is not None
+        ],
+        now,
     )
+    stored_decisions = []
+    for routing, (co_owner, dimension, cover_note) in zip(routings, co_owners, strict=True):
+        decision = routing.decision
+        explanation = decision.to_json()
+        if cover_note:
+            explanation["co_owner_cover"] = cover_note
+        stored_decisions.append(
+            leads.record_decision(
+                session,
+                routing.lead,
+                attempt=routing.attempt or await leads.next_attempt(session, routing.lead.id),
+                reason=reason.value,
+                policy_version=decision.policy_version,
+                explanation=explanation,
+                rep_id=decision.rep_id,
+                queue=decision.queue,
+                co_owner_rep_id=co_owner,
+                co_owner_dimension=dimension,
+                note=routing.note,
+                user_id=actor.user_id,
+                sla_hours=router.settings.routing_sla_hours,
+                now=now,
+                segment_uncovered=decision.uncovered_segment is not None,
+            )
+        )
     await session.flush()
-    return stored_decision
+    return stored_decisions
 
 
 # --- preview, batch, sweep ----------------------------------------------------------------------
@@ -367,9 +388,8 @@ async def sweep(
         )
         hours = router.settings.routing_sla_hours
         note = f"not contacted within {hours:g} h by rep {lead.owner_rep_id}"
-        rerouted.append(
-            await _apply(session, actor, router, lead, decision, RoutingReason.SLA, now, note)
-        )
+        routing = Routing(lead, decision, attempt=None, note=note)
+        rerouted += await _apply(session, actor, router, [routing], RoutingReason.SLA, now)
         if decision.rep_id is not None:
             load = candidates.open_load.copy()
             load[candidates.index[decision.rep_id]] += 1

@@ -11,11 +11,11 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
 from coaching.routing import estimate, terms
+from coaching.routing.exclusions import DECIMALS
 from coaching.routing.inputs import DIMENSIONS, STATUSES, Candidate
 from coaching.routing.lead_rules import LeadProfile
 from coaching.routing.policy import Policy
@@ -58,9 +58,37 @@ class CandidateTable:
         view.open_load, view.recent = open_load, recent
         return view
 
-    @cached_property
+    @property
     def territory_list(self) -> list[tuple[str, ...]]:
-        return [tuple(sorted(c.territories)) for c in self.candidates]
+        """Each rep's territories, sorted (kept across `with_load` views)."""
+        return self.cached(
+            ("territory_list",), lambda: [tuple(sorted(c.territories)) for c in self.candidates]
+        )
+
+    def below(self, dimension: str, minimum: float) -> tuple[tuple[int, float], ...]:
+        """(rep, score) of the reps scoring below the minimum in the dimension, the scores
+        rounded as explanations keep them."""
+
+        def build():
+            scores = self.capability[:, DIMENSION_INDEX[dimension]]
+            below = np.flatnonzero(scores < minimum)
+            kept = np.round(scores[below], DECIMALS).tolist()
+            return tuple(zip(self.rep_ids[below].tolist(), kept, strict=True))
+
+        return self.cached(("below", dimension, minimum), build)
+
+    def with_territories(self, indices: np.ndarray) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        """(rep, the rep's territories) of the reps at these indices."""
+        territories = self.territory_list
+        pairs = zip(self.rep_ids[indices].tolist(), [territories[i] for i in indices], strict=True)
+        return tuple(pairs)
+
+    def outside(self, territory: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        """`with_territories` of every rep not covering the territory."""
+        return self.cached(
+            ("outside", territory),
+            lambda: self.with_territories(np.flatnonzero(~self.covers(territory))),
+        )
 
     def __len__(self) -> int:
         return len(self.candidates)

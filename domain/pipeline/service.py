@@ -58,17 +58,25 @@ class RepRef(NamedTuple):
     status: str
 
 
+def reps_in_scope(actor: Actor, teammates: bool = False) -> ColumnElement[bool]:
+    """Reps the actor may name as an owner (with `teammates`, as a co-owner: also the
+    actor's own team)."""
+    allowed = rep_visible(actor)
+    if teammates and actor.rep_unit_id is not None:
+        allowed = or_(allowed, Rep.unit_id == actor.rep_unit_id)
+    return allowed
+
+
 async def visible_rep(
     session: AsyncSession, actor: Actor, rep_id: int, field: str, teammates: bool = False
 ) -> RepRef:
     """A rep in the actor's scope (with `teammates`, also a rep of the actor's own team): its
     id and status, in one statement (a whole `Rep` would also load its territories and
     specialties)."""
-    allowed = rep_visible(actor)
-    if teammates and actor.rep_unit_id is not None:
-        allowed = or_(allowed, Rep.unit_id == actor.rep_unit_id)
     row = (
-        await session.execute(select(Rep.id, Rep.status).where(Rep.id == rep_id, allowed))
+        await session.execute(
+            select(Rep.id, Rep.status).where(Rep.id == rep_id, reps_in_scope(actor, teammates))
+        )
     ).first()
     if row is None:
         raise not_found(OrgError.REP_NOT_FOUND, field, "销售代表", "rep")
@@ -207,7 +215,7 @@ async def create_opportunity(
     await _apply(session, actor, opportunity, details, gates)
     session.add(opportunity)
     await session.flush()
-    _record(session, actor, opportunity, None, Stage.LEAD, Move.CREATE, None, None)
+    record_transition(session, actor, opportunity, None, Stage.LEAD, Move.CREATE, None, None)
     return opportunity
 
 
@@ -266,7 +274,8 @@ async def _open_for_change(session, actor, opportunity_id: int, expected_version
     return opportunity
 
 
-def _record(session, actor, opportunity, source, target, move, reason, now) -> None:
+def record_transition(session, actor, opportunity, source, target, move, reason, now) -> None:
+    """The stage change on record (`source` None: the opportunity was just created)."""
     now = now or utcnow()
     entered = opportunity.stage_entered_at
     seconds = None
@@ -298,7 +307,7 @@ async def move_stage(
     source = Stage(opportunity.stage)
     rules.check_move(move, source, target)
     now = utcnow()
-    _record(session, actor, opportunity, source, target, move, reason, now)
+    record_transition(session, actor, opportunity, source, target, move, reason, now)
     opportunity.stage = target.value
     opportunity.stage_entered_at = now
     await flush_versioned(session)

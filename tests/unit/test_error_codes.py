@@ -106,17 +106,17 @@ CANNOT_PASS: dict[tuple[str, str], tuple[frozenset[str], str]] = {
         "BATCH_SIZE", "one lead"
     ),
     ("coaching.routing.service.route_queued", "coaching.routing.service._route_together"): _pass(
-        "ACCOUNT_NOT_FOUND INVALID_CODE INVALID_QUALIFICATION "
+        "INVALID_CODE INVALID_QUALIFICATION "
         "MANAGER_REQUIRED MISSING_QUALIFICATION NEGATIVE_AMOUNT OPPORTUNITY_NOT_FOUND "
-        "OWNER_REQUIRED REASON_REQUIRED REP_NOT_ACTIVE REP_NOT_FOUND REQUIRED SAME_OWNER "
+        "REASON_REQUIRED REP_NOT_ACTIVE REP_NOT_FOUND REQUIRED SAME_OWNER "
         "TOO_LONG",
         "a queued lead is placed as the system: validated at intake, with an active rep the "
         "policy chose and a fixed reason",
     ),
-    ("coaching.routing.placement.place", "domain.pipeline.management.reassign"): _pass(
-        "STALE_VERSION", "place passes the version it read with the opportunity row locked"
+    ("coaching.routing.placement._hand_over", "domain.pipeline.management.reassign"): _pass(
+        "STALE_VERSION", "_hand_over passes the version it read with the opportunity row locked"
     ),
-    ("coaching.routing.placement.place", "domain.pipeline.service.update_details"): _pass(
+    ("coaching.routing.placement._hand_over", "domain.pipeline.service.update_details"): _pass(
         "CLOSED STALE_VERSION",
         "callers lock and leave out closed opportunities; the version is read under the lock",
     ),
@@ -195,9 +195,9 @@ CANNOT_PASS: dict[tuple[str, str], tuple[frozenset[str], str]] = {
         "the parent's amount and the composite shares are never negative",
     ),
     ("coaching.routing.service.intake_leads", "coaching.routing.service._route_together"): _pass(
-        "ACCOUNT_NOT_FOUND INVALID_CODE INVALID_QUALIFICATION "
+        "INVALID_CODE INVALID_QUALIFICATION "
         "MANAGER_REQUIRED MISSING_QUALIFICATION NEGATIVE_AMOUNT OPPORTUNITY_NOT_FOUND "
-        "OWNER_REQUIRED REASON_REQUIRED REP_NOT_ACTIVE REP_NOT_FOUND REQUIRED SAME_OWNER "
+        "REASON_REQUIRED REP_NOT_ACTIVE REP_NOT_FOUND REQUIRED SAME_OWNER "
         "TOO_LONG",
         _NEW_LEAD,
     ),
