@@ -12,7 +12,10 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
-PLACEHOLDERS = ("{number}", "{percent}", "{money}")
+from coaching.engines.text_concepts import CONCEPT_PLACEHOLDERS
+
+PLACEHOLDERS = ("{number}", "{percent}", "{money}", *CONCEPT_PLACEHOLDERS)
+"""Number placeholders, then the concept placeholders of the red-line types."""
 
 Parts = tuple[str | int, ...]
 Finding = tuple[Parts, str]

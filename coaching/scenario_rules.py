@@ -215,13 +215,17 @@ _GAP = re.compile(r"…|\.{3,}")
 def _phrase_problems(phrase: str) -> list[str]:
     braced = _BRACED.findall(phrase)
     problems = [
-        f"unknown placeholder {token}; only {{number}}, {{percent}} and {{money}} are allowed"
+        f"unknown placeholder {token}; only {{number}}, {{percent}}, {{money}} and the concepts "
+        f"{', '.join(PLACEHOLDERS[3:])} are allowed"
         for token in dict.fromkeys(braced)
         if token not in PLACEHOLDERS
     ]
     rest = _BRACED.sub(" ", phrase)
     if "{" in rest or "}" in rest:
-        problems.append("unmatched { or }; placeholders are written {number}, {percent} or {money}")
+        problems.append(
+            "unmatched { or }; placeholders are written {number}, {percent}, {money} "
+            "or a concept such as {discount}"
+        )
     words = _GAP.sub(" ", rest)
     if not braced and "%" not in words and not any(char.isalnum() for char in words):
         problems.append("has no letter, digit or placeholder, so there is nothing to match")

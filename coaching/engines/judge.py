@@ -5,8 +5,11 @@ reply and none of its counter-indicators does; a red line is hit when one of its
 matches and no counter-indicator covers the same words. Matching works on `text.normalise`d
 text (width, case and punctuation folded, English contractions expanded, numbers as values,
 clauses marked) with the phrase language of `text.phrase_pattern` (whole English words in
-any inflection, {number}/{percent}/{money} placeholders, `…` gaps inside a clause), so it
-treats Chinese and English alike. Red lines, and checks marked `negation`, are
+any inflection, {number}/{percent}/{money} placeholders, `…` gaps inside a clause, concept
+placeholders such as {discount} for a whole red-line type), so it treats Chinese and English
+alike. A concept written alone is split into its Chinese and English halves, each searched
+only in a reply with that script; a concept's guard (policy or approval named in the clause
+or the one before) makes its match not count. Red lines, and checks marked `negation`, are
 negation-aware: a match in the scope of a negation or refusal in its clause ("我不会给您打八折",
 "No vendor can honestly say it's 100% safe") does not count, and the next match is tried.
 Phrases of both languages are tried — the reply's language first, so its evidence is
@@ -24,11 +27,17 @@ from coaching.engines.text import (
     Normalised,
     compile_phrase,
     detect_language,
+    guard_of,
+    guarded,
     negated,
     negator_in,
     normalise,
 )
+from coaching.engines.text_concepts import BY_SCRIPT
 from coaching.scenario_model import LANGUAGES, Phrases, Scenario, language_of
+
+_HAN = re.compile("[\u3400-\u9fff]")
+_LATIN = re.compile("[a-z]")
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,10 @@ class _Phrase:
     anchor: str
     """A substring every match contains; a reply without it is not searched."""
     pattern: re.Pattern[str]
+    guard: re.Pattern[str] | None = None
+    """A concept's policy-conformity guard: found near a match, the match does not count."""
+    script: str | None = None
+    """'zh' / 'en': half of a concept, searched only in a reply with that script."""
 
 
 @dataclass(frozen=True)
@@ -113,7 +126,10 @@ class _Matcher:
             for item in self.by_anchor[anchor]
         ]
         found: list[tuple[int, int, int]] = []
+        scripts = {"zh": _HAN.search(text) is not None, "en": _LATIN.search(text) is not None}
         for order, phrase in candidates:
+            if phrase.script is not None and not scripts[phrase.script]:
+                continue
             position = 0
             while True:
                 match = phrase.pattern.search(text, position)
@@ -130,6 +146,8 @@ class _Matcher:
                         for gap_start, gap_end in match.regs[1:]
                     )
                 ):
+                    continue
+                if guarded(phrase.guard, text, start, end):
                     continue
                 found.append((start, order, end))
                 if not every:
@@ -156,9 +174,21 @@ def _matcher(phrases: Phrases | None, first: str) -> _Matcher:
     compiled: dict[str, _Phrase] = {}
     for language in order:
         for phrase in phrases.get(language):
+            name = phrase.strip()[1:-1]
+            if phrase.strip() == f"{{{name}}}" and name in BY_SCRIPT:
+                # A concept alone: its Chinese and English halves, each for its own script.
+                guard = guard_of(phrase)
+                halves = BY_SCRIPT[name]
+                for script, half in zip(LANGUAGES, halves, strict=True):
+                    if half not in compiled:
+                        both = halves[0] == halves[1]
+                        compiled[half] = _Phrase(
+                            "", re.compile(half), guard, None if both else script
+                        )
+                continue
             pattern, anchor = compile_phrase(phrase)
             if pattern and pattern not in compiled:
-                compiled[pattern] = _Phrase(anchor, re.compile(pattern))
+                compiled[pattern] = _Phrase(anchor, re.compile(pattern), guard_of(phrase))
     return _Matcher(tuple(compiled.values()))
 
 

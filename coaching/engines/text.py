@@ -28,15 +28,29 @@ The phrase language (`phrase_pattern`), as trainers write phrases in scenario fi
   "reduce … %" matches "reduce costs by 20%" (at most 10 characters in a Chinese phrase, 30
   in an English one).
 
+- a concept placeholder (`{discount}`, `{deadline}`, `{guarantee}`, `{inducement}`,
+  `{relationship}`, `{impersonation}`, `{disparagement}`, `{hearsay}`, `{tender_steering}`)
+  stands for a whole red-line type, built in and shared by every scenario
+  (`coaching.engines.text_concepts`); a concept may carry a guard (policy or approval named
+  nearby) that makes a match not count (`guard_of`, `guarded`).
+
 `negated(text, start, end)` tells whether a match in normalised text sits in the scope of a
 negation or refusal in its clause: a negator before it (不/没/没有/不会/不能/没法/无法/别/不是/
 绝不/并非 …, not/never/no/won't/can't/nobody/no one/no vendor …), a claim put in someone
 else's mouth (有人说, 号称, anyone who says …), or a refusal right after it (是不可能的, 做不到,
-is impossible, nobody can …).
+is impossible, nobody can …), or a refusal of ANY such thing opening the next clause
+(给医生的任何费用，我们既不承担也不允许).
 """
 
 from __future__ import annotations
 
+from coaching.engines.text_concepts import (
+    CONCEPT_PLACEHOLDERS,
+    CONCEPTS,
+    concept_pattern,
+    guard_of,
+    guarded,
+)
 from coaching.engines.text_negation import negated, negator_in
 from coaching.engines.text_normalise import Normalised, detect_language, normalise
 from coaching.engines.text_numbers import (
@@ -51,6 +65,11 @@ from coaching.engines.text_numbers import (
 from coaching.engines.text_phrases import compile_phrase, phrase_pattern, word_pattern
 
 __all__ = [
+    "CONCEPTS",
+    "CONCEPT_PLACEHOLDERS",
+    "concept_pattern",
+    "guard_of",
+    "guarded",
     "ANY_MONEY",
     "ANY_NUMBER",
     "ANY_PERCENT",

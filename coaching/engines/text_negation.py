@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from coaching.engines.text_normalise import _HAN
-from coaching.engines.text_numbers import CLAUSE_MARK
+from coaching.engines.text_numbers import CLAUSE_MARK, END_MARK, NUMBER_MARK
 
 # --- negation ---------------------------------------------------------------------------------
 
@@ -36,7 +36,8 @@ _EN_SCOPE_BREAK = re.compile(
 _ZH_REFUSAL_AFTER = re.compile(
     "不可能|不现实|不负责任|骗人|是假的|不靠谱|不切实际|做不到|办不到|不敢保证|保证不了|没法保证|"
     "无法保证|不能保证|没人能|没有人能|谁也不|谁都不|是吹牛|是忽悠|不存在|给不了|批不了|做不了|"
-    "还没有|还不|暂不|暂时没有|尚未|没有确定|不行|不可以"
+    "不敢说|不好说|说不准|不能说|没法说|不敢打包票|"
+    f"还没有|还不|暂不|暂时没有|尚未|没有确定|不行|不可以|不允许|严禁|禁止|{NUMBER_MARK}1{END_MARK}律不"
 )
 # The act named, then refused: "给医生按用量返钱这种事我们绝对不做",
 # "礼品卡、旅游这些我们一律不安排".
@@ -53,7 +54,17 @@ _EN_REFUSAL_AFTER = re.compile(
     r"|not true|a lie|dishonest|irresponsible|no one can|nobody can|can not (?:promise|guarantee)"
     r"|can not be (?:promised|guaranteed)|is not something|would be lying|just marketing"
     r"|is a myth|does not exist|not on the table|off the table|not an option|can not do that"
-    r"|not yet|no committed date|is not available|not available yet)(?![a-z])"
+    r"|not yet|no committed date|is not available|not available yet|out of the question"
+    r"|is something (?:we|i) (?:will never|would never|never|do not|will not|can not)"
+    r"|(?:is|are) not allowed|(?:is|are) (?:forbidden|prohibited))(?![a-z])"
+)
+# "Any fee to doctors, we neither pay nor allow": a clause about ANY such thing, then a refusal
+# opening the next clause.
+_ANY = re.compile("任何|一切|(?<![a-z])any(?![a-z])")
+_NEXT_CLAUSE_REFUSAL = re.compile(
+    f"[^{CLAUSE_MARK}]{{0,6}}?(?:既不|也不|(?:一|{NUMBER_MARK}1{END_MARK})律不|绝不|决不|从不|从来不"
+    "|都不|不允许|不承担|不提供)"
+    r"|(?:[a-z]+ ){0,3}?(?:never|neither|will not|do not|does not|can not|is not allowed)(?![a-z])"
 )
 _WINDOW_BEFORE = {"zh": 12, "en": 60}
 _WINDOW_AFTER = {"zh": 14, "en": 50}
@@ -111,6 +122,12 @@ def negated(text: str, start: int, end: int) -> bool:
                 if at == len(before) - 1 and at > 0 and before[at - 1] == text[start]:
                     continue
             return True
+    if (
+        clause_end < len(text)
+        and _ANY.search(text, clause_start, clause_end)
+        and _NEXT_CLAUSE_REFUSAL.match(text, clause_end + 1)
+    ):
+        return True
     after = text[end : min(clause_end, end + max(_WINDOW_AFTER.values()))]
     if after and (_ZH_TOPIC_REFUSAL.match(after) or _ZH_THIS_REFUSED.search(after)):
         return True

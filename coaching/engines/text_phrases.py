@@ -8,6 +8,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from coaching.engines.text_concepts import CONCEPTS
 from coaching.engines.text_normalise import _HAN, _LATIN_WORD, normalise
 from coaching.engines.text_numbers import (
     _MAGNITUDES_KEPT,
@@ -24,7 +25,9 @@ from coaching.engines.text_numbers import (
 
 # --- the phrase language ------------------------------------------------------------------
 
-_PLACEHOLDER = re.compile(r"(\{(?:number|percent|money)\}|\s*(?:…+|\.{3,})\s*)")
+_PLACEHOLDER = re.compile(
+    r"(\{(?:number|percent|money|" + "|".join(CONCEPTS) + r")\}|\s*(?:…+|\.{3,})\s*)"
+)
 PLACEHOLDER_NAMES = ("number", "percent", "money")
 # After a placeholder, a magnitude is part of the number ('{number}万' matches '30万' = 300000).
 _ABSORBED_AFTER_NUMBER = re.compile(r"^\s*[千百]")
@@ -290,6 +293,11 @@ def compile_phrase(phrase: str) -> tuple[str, str]:
                 pattern.append(space + ANY_NUMBER)
             elif name == "{money}":
                 pattern.append(space + ANY_MONEY)
+            elif name[1:-1] in CONCEPTS:
+                # A concept: the built-in pattern of a red-line type (text_concepts).
+                pattern.append(space + "(?:" + CONCEPTS[name[1:-1]][0] + ")")
+                after_placeholder = False
+                continue
             else:
                 # A capturing group: the judge looks for a negation inside the gap.
                 pattern.append(f"([^{CLAUSE_MARK}]{{0,{_GAP_CHARS[language]}}}?)")

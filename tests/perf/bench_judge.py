@@ -7,7 +7,8 @@ that scenario (both languages, both sets), cut or repeated to length; each is ju
 warm the compiled rubric, then `--turns` judgements are timed one by one. Prints median and
 p99 per turn for each scenario and over all of them (the goal: median <= 1 ms), then the
 judge's figures on each labelled set (tests/support/judge_metrics.py): check-level accuracy
-(zh, en), red-line recall, false red-line hits, refusals with a false hit.
+(zh, en), red-line recall, false red-line hits, refusals with a false hit (the red-line set:
+per writer, its red-line figures only).
 """
 
 from __future__ import annotations
@@ -80,8 +81,13 @@ def main() -> None:
         return
     scenarios = load_scenarios(strict=True)
     for name in SETS:
-        for line in measure(load_items(name), scenarios).lines(name):
-            print(line)
+        items = load_items(name)
+        if name != "red_lines":
+            print(*measure(items, scenarios).lines(name), sep="\n")
+            continue
+        for writer in ("dev", "held_out"):  # red lines only: no check is targeted
+            group = [item for item in items if item["set"] == writer]
+            print(measure(group, scenarios).lines(f"{name} ({writer})")[1])
 
 
 if __name__ == "__main__":

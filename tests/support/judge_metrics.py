@@ -20,9 +20,12 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 SETS = {
     "labelled": DATA / "judge_labelled.json",
     "blind": DATA / "judge_blind.json",
+    "red_lines": DATA / "judge_red_lines.json",
 }
 """`labelled`: written by the people who wrote the indicators; `blind`: written by someone who
-saw only each scenario's situation and the checks' questions, never the indicator phrases."""
+saw only each scenario's situation and the checks' questions, never the indicator phrases;
+`red_lines`: replies that cross each red line, refuse it or only look risky, written blind by
+two writers (`set`: dev, the one the red-line concepts were written against; held_out)."""
 
 
 def load_items(name: str) -> list[dict]:

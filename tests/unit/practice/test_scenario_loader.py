@@ -10,6 +10,7 @@ import json
 import pytest
 from jsonschema import Draft202012Validator
 
+from coaching.engines.text_concepts import CONCEPT_PLACEHOLDERS
 from coaching.scenario import (
     SCENARIOS_DIR,
     SCHEMA_PATH,
@@ -287,15 +288,20 @@ def test_a_difficulty_asks_for_no_more_objections_than_the_pool_has(tmp_path):
         ("  \u3000 ", "is blank after trimming"),
         (
             "ROI {amount}",
-            "unknown placeholder {amount}; only {number}, {percent} and {money} are allowed",
+            "unknown placeholder {amount}; only {number}, {percent}, {money} and the concepts "
+            + ", ".join(CONCEPT_PLACEHOLDERS)
+            + " are allowed",
         ),
         (
             "{Number} times",
-            "unknown placeholder {Number}; only {number}, {percent} and {money} are allowed",
+            "unknown placeholder {Number}; only {number}, {percent}, {money} and the concepts "
+            + ", ".join(CONCEPT_PLACEHOLDERS)
+            + " are allowed",
         ),
         (
             "save {number",
-            "unmatched { or }; placeholders are written {number}, {percent} or {money}",
+            "unmatched { or }; placeholders are written {number}, {percent}, {money} "
+            "or a concept such as {discount}",
         ),
         ("？！…", "has no letter, digit or placeholder, so there is nothing to match"),
     ],

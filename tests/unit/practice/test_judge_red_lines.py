@@ -1,0 +1,77 @@
+"""Issue 16, Proof: red lines on replies written blind to the indicator phrases
+(`tests/data/judge_red_lines.json`), measured separately per writer.
+
+Two writers saw only each scenario's situation, goal, personas and red lines (title and
+explanation). For every red line of every scenario each wrote two zh and two en replies that
+cross it; per scenario and language, three refusals and two clean replies with risky-looking
+words. The red-line concepts (`{discount}`, `{deadline}`, …) were written against the `dev`
+writer's misses; the `held_out` writer's replies were measured once, afterwards, and are the
+honest figure for replies nobody has seen. The floors are regressions guards a little below
+what was measured (run with `-s -n0` to see the figures), not the goals (recall 100%, no
+false hit on a refusal).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from coaching.scenario import load_scenarios
+from tests.support.judge_metrics import Figures, load_items, measure
+
+# Measured 2026-12-05 (before the concepts → after), red-line recall zh / en and replies of
+# kind refusal or clean with a false hit:
+#   dev       46/68, 45/68, 8 of 80  →  68/68, 67/68, 0 of 80
+#   held_out  43/68, 36/67, 10 of 80 →  47/68, 44/67, 6 of 80
+FLOORS = {
+    "dev": {"recall": 0.99, "false_hit_replies": 0},
+    "held_out": {"recall": 0.65, "false_hit_replies": 6},
+}
+
+
+@pytest.fixture(scope="module")
+def scenarios():
+    return load_scenarios(strict=True)
+
+
+def items_of(writer: str) -> list[dict]:
+    return [item for item in load_items("red_lines") if item["set"] == writer]
+
+
+@pytest.fixture(scope="module", params=sorted(FLOORS))
+def figures(request, scenarios) -> tuple[str, list[dict], Figures]:
+    items = items_of(request.param)
+    found = measure(items, scenarios)
+    print(f"\n{request.param}: " + found.lines("red lines")[1])
+    return request.param, items, found
+
+
+@pytest.mark.parametrize("writer", sorted(FLOORS))
+def test_every_red_line_is_crossed_in_both_languages_and_declined(writer, scenarios):
+    items = items_of(writer)
+    crossed = Counter(
+        (item["scenario"], line, item["language"])
+        for item in items
+        for line in item["red_lines"]
+    )
+    for scenario in scenarios:
+        for line in scenario.red_lines:
+            for language in ("zh", "en"):
+                assert crossed[scenario.id, line.id, language] >= 2, (scenario.id, line.id)
+    kinds = Counter((item["scenario"], item["kind"]) for item in items)
+    for scenario in scenarios:
+        assert kinds[scenario.id, "refusal"] >= 6 and kinds[scenario.id, "clean"] >= 4
+    for item in items:
+        assert (item["kind"] == "red_line") == bool(item["red_lines"]), item["id"]
+
+
+def test_recall_first_and_few_false_hits(figures):
+    writer, items, found = figures
+    for item_id, line_id, expected in found.red_line_misses:
+        print(f"  {'missed' if expected else 'false hit'} {item_id} {line_id}")
+    assert found.red_line_recall >= FLOORS[writer]["recall"]
+    flagged = {item_id for item_id, _, expected in found.red_line_misses if not expected}
+    declined = [item for item in items if item["kind"] != "red_line"]
+    hits = sum(item["id"] in flagged for item in declined)
+    assert hits <= FLOORS[writer]["false_hit_replies"]
