@@ -51,9 +51,7 @@ def figures(request, scenarios) -> tuple[str, list[dict], Figures]:
 def test_every_red_line_is_crossed_in_both_languages_and_declined(writer, scenarios):
     items = items_of(writer)
     crossed = Counter(
-        (item["scenario"], line, item["language"])
-        for item in items
-        for line in item["red_lines"]
+        (item["scenario"], line, item["language"]) for item in items for line in item["red_lines"]
     )
     for scenario in scenarios:
         for line in scenario.red_lines:
