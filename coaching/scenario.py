@@ -1,16 +1,16 @@
 """Scenario files: load every `*.json` of a directory, validate it, return typed scenarios.
 
 A file passes three stages: it is JSON (UTF-8, no repeated keys, no NaN), it matches
-`scenarios/scenario.schema.json` (draft 2020-12; every error, not only the first), and it
-keeps the rules the schema cannot express (`rule_findings`). Every problem is a
+`coaching/scenarios/scenario.schema.json` (draft 2020-12; every error, not only the first), and
+it keeps the rules the schema cannot express (`rule_findings`). Every problem is a
 `Problem(file, path, message)` whose path is a JSON path like `$.objections[2].addressed_by[0]`.
 Recommendations (fewer than 4 objections, 2 phrasings each, 3 phrasings per red line) are
 `warnings`, in the same form; they never stop a file from loading.
 A file with any problem is not loaded at all; `load_scenarios(directory, strict=True)` (used
 at start-up) raises one `ScenarioError` listing every problem of every file.
 
-The schema always comes from the repository's `scenarios/`, whichever directory is loaded:
-it is the contract of the engines, not of the content.
+The schema always comes from `coaching/scenarios/`, whichever directory is loaded: it is the
+contract of the engines, not of the content.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ __all__ = [
     "scenarios_directory",
 ]
 
-SCENARIOS_DIR = Path(__file__).resolve().parents[1] / "scenarios"
+SCENARIOS_DIR = Path(__file__).resolve().parent / "scenarios"
 SCHEMA_FILE_NAME = "scenario.schema.json"
 SCHEMA_PATH = SCENARIOS_DIR / SCHEMA_FILE_NAME
 
@@ -123,14 +123,14 @@ class ScenarioSet:
 
 
 def scenarios_directory(settings: Settings) -> Path:
-    """PACER_SCENARIOS_DIR, or the repository's `scenarios/` when it is not set."""
+    """PACER_SCENARIOS_DIR, or the shipped `coaching/scenarios/` when it is not set."""
     return settings.scenarios_dir if settings.scenarios_dir is not None else SCENARIOS_DIR
 
 
 def load_scenarios(
     directory: Path | str | None = None, *, strict: bool = False, schema: Path = SCHEMA_PATH
 ) -> ScenarioSet:
-    """Check every `*.json` of `directory` (default: the repository's `scenarios/`) except the
+    """Check every `*.json` of `directory` (default: the shipped `coaching/scenarios/`) except the
     schema; load the files without problems. `strict=True` raises ScenarioError instead of
     returning when any file has a problem."""
     directory = SCENARIOS_DIR if directory is None else Path(directory)

@@ -1,6 +1,6 @@
 """A scenario as typed, immutable objects, so engines never touch the raw JSON.
 
-The field names follow `scenarios/scenario.schema.json`; the only renaming is
+The field names follow `coaching/scenarios/scenario.schema.json`; the only renaming is
 `Difficulty.objection_count` (the schema's `objections` number of a difficulty level).
 Build them with `coaching.scenario.load_scenarios`, which validates first.
 """

@@ -123,7 +123,7 @@ class Settings(ServerSettings):
     )
     scenarios_dir: Path | None = Field(
         None,
-        description="Directory of role-play scenario files (*.json); default: the repository's "
+        description="Directory of role-play scenario files (*.json); default: "
         "scenarios/. Check it with `pacer scenarios check`.",
     )
     practice_exam_attempts: int = Field(

@@ -16,10 +16,11 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
         "scenarios",
         help="check the role-play scenario files",
         description="Check every scenario file (*.json) of a directory against\n"
-        "scenarios/scenario.schema.json and the rules the schema cannot express: the file is\n"
-        "named <id>.json, ids are unique, check and objection references exist, turn limits\n"
-        "and objections per difficulty fit, phrases are not blank, use only the {number},\n"
-        "{percent} and {money} placeholders and neither start nor end with a … gap.\n\n"
+        "coaching/scenarios/scenario.schema.json and the rules the schema cannot express:\n"
+        "the file is named <id>.json, ids are unique, check and objection references exist,\n"
+        "turn limits and objections per difficulty fit, phrases are not blank, use only the\n"
+        "{number}, {percent} and {money} placeholders and the red-line concepts ({discount},\n"
+        "{deadline}, …) and neither start nor end with a … gap.\n\n"
         "Prints one line per problem (FILE: JSON-PATH: MESSAGE) and exits with 1 when any file\n"
         "has one; such a file is never loaded. Recommendations a file does not follow (fewer\n"
         "than 4 objections, 2 phrasings each, 3 phrasings per red line and language) are\n"
@@ -27,9 +28,10 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
         "Otherwise prints one line per scenario.",
         formatter_class=formatter_class,
         epilog="examples:\n  pacer scenarios check                 (PACER_SCENARIOS_DIR, or "
-        "the repository's scenarios/)\n  pacer scenarios check ./my-scenarios\n\n"
-        "a problem looks like:\n  scenarios/soe_procurement.json: $.objections[2].addressed_by[0]"
-        ": no check has the id 'ask_budgt'; did you mean 'ask_budget'?",
+        "coaching/scenarios/)\n  pacer scenarios check ./my-scenarios\n\n"
+        "a problem looks like:\n  coaching/scenarios/soe_procurement.json:\n"
+        "  $.objections[2].addressed_by[0]: no check has the id 'ask_budgt'; did you mean\n"
+        "  'ask_budget'?",
     )
     scenarios.add_argument("action", choices=["check"])
     scenarios.add_argument(
@@ -37,7 +39,7 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
         nargs="?",
         type=Path,
         metavar="DIR",
-        help="directory of scenario files (default: PACER_SCENARIOS_DIR or scenarios/)",
+        help="directory of scenario files (default: PACER_SCENARIOS_DIR or coaching/scenarios/)",
     )
     scenarios.set_defaults(run=cmd_scenarios)
 
