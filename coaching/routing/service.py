@@ -19,7 +19,7 @@ from jsonschema import Draft202012Validator
 from sqlalchemy import Exists, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from coaching.routing import placement
+from coaching.routing.apply import Routing, apply_all
 from coaching.routing.batch import assign_batch
 from coaching.routing.candidates import facts_of
 from coaching.routing.decision import decide
@@ -195,73 +195,9 @@ async def _route_together(
         else:  # a lead taken in by this call has no decision yet
             attempt = 1 if reason is RoutingReason.INTAKE else None
         to_store.append(Routing(lead, decision, attempt))
-    stored_decisions = await _apply(session, actor, router, to_store, reason, now)
+    stored_decisions = await apply_all(session, actor, router, to_store, reason, now)
     decisions.update((stored.lead_id, stored) for stored in stored_decisions)
     return decisions
-
-
-@dataclass(frozen=True)
-class Routing:
-    """A decision about to be applied: the lead, the policy's decision, its attempt number
-    (None: the next after the lead's last) and a note for the record."""
-
-    lead: Lead
-    decision: Decision
-    attempt: int | None
-    note: str | None = None
-
-
-async def _apply(
-    session: AsyncSession,
-    actor: Actor,
-    router: Router,
-    routings: Sequence[Routing],
-    reason: RoutingReason,
-    now: datetime,
-) -> list[RoutingDecision]:
-    """The leads placed with their owners and co-owners and the decisions stored, together
-    (a few statements for any number of leads new to the pipeline)."""
-    co_owners = await placement.place_co_owners(
-        session, [routing.decision for routing in routings], router.settings.capability_gap_leads
-    )
-    await placement.place_all(
-        session,
-        actor,
-        router.gates,
-        [
-            (routing.lead, routing.decision.rep_id, co_owner)
-            for routing, (co_owner, _, _) in zip(routings, co_owners, strict=True)
-            if routing.decision.rep_id is not None
-        ],
-        now,
-    )
-    stored_decisions = []
-    for routing, (co_owner, dimension, cover_note) in zip(routings, co_owners, strict=True):
-        decision = routing.decision
-        explanation = decision.to_json()
-        if cover_note:
-            explanation["co_owner_cover"] = cover_note
-        stored_decisions.append(
-            leads.record_decision(
-                session,
-                routing.lead,
-                attempt=routing.attempt or await leads.next_attempt(session, routing.lead.id),
-                reason=reason.value,
-                policy_version=decision.policy_version,
-                explanation=explanation,
-                rep_id=decision.rep_id,
-                queue=decision.queue,
-                co_owner_rep_id=co_owner,
-                co_owner_dimension=dimension,
-                note=routing.note,
-                user_id=actor.user_id,
-                sla_hours=router.settings.routing_sla_hours,
-                now=now,
-                segment_uncovered=decision.uncovered_segment is not None,
-            )
-        )
-    await session.flush()
-    return stored_decisions
 
 
 # --- preview, batch, sweep ----------------------------------------------------------------------
@@ -389,7 +325,7 @@ async def sweep(
         hours = router.settings.routing_sla_hours
         note = f"not contacted within {hours:g} h by rep {lead.owner_rep_id}"
         routing = Routing(lead, decision, attempt=None, note=note)
-        rerouted += await _apply(session, actor, router, [routing], RoutingReason.SLA, now)
+        rerouted += await apply_all(session, actor, router, [routing], RoutingReason.SLA, now)
         if decision.rep_id is not None:
             load = candidates.open_load.copy()
             load[candidates.index[decision.rep_id]] += 1
