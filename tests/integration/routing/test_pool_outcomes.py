@@ -71,20 +71,21 @@ async def test_the_pool_reads_decayed_outcomes_per_week_and_recent_ones_unweight
         )
         await session.commit()
     policy = Router.of(load_settings()).policy
-    assert policy.conversion_window_days == 365 and policy.estimate.half_life_days == 90
+    half_life = policy.estimate.half_life_days
+    assert policy.conversion_window_days == 365 and half_life == 120
     pool = CandidatePool()
     async with sessions() as session:
         table = await pool.table(session, policy, NOW)
     one, two = table.candidates
 
     def weight(week: int) -> float:
-        return float(decay_weight(week_age_days(week), 90))
+        return float(decay_weight(week_age_days(week), half_life))
 
     won, total = one.conversion[("smb", "web")]
     assert won == pytest.approx(weight(0) + weight(1) + weight(13))
     assert total == pytest.approx(2 * weight(0) + weight(1) + weight(13))
-    # a deal 13 weeks (~94 days) old weighs about half of this week's
-    assert weight(13) / weight(0) == pytest.approx(0.5 ** (91 / 90))
+    # a deal 13 weeks (~94 days) old weighs 0.5^(91 / 120) ≈ 0.59 of this week's
+    assert weight(13) / weight(0) == pytest.approx(0.5 ** (91 / 120))
     assert one.recent_conversion == {("smb", "web", 0): (1.0, 2.0), ("smb", "web", 1): (1.0, 1.0)}
     assert two.conversion == {("smb", "unknown"): (0.0, pytest.approx(weight(0)))}
     assert two.recent_conversion == {("smb", "unknown", 0): (0.0, 1.0)}

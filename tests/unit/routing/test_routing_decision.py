@@ -26,7 +26,7 @@ def test_the_best_total_wins_and_its_terms_add_up():
     assert [t.term for t in decision.terms] == list(TERMS)
     assert sum(t.contribution for t in decision.terms) == pytest.approx(decision.total)
     by_term = {t.term: t for t in decision.terms}
-    assert by_term["specialty"].value == 1.0 and by_term["specialty"].weight == 0.25
+    assert by_term["specialty"].value == 1.0 and by_term["specialty"].weight == 0.15
     # the pooled estimate: rep 2's 8 of 10 lifts them above the company rate, the others
     # (no history) sit below it; the value is the posterior mean plus the exploration bonus,
     # read as lift over twice the company's rate for such a lead
@@ -38,7 +38,9 @@ def test_the_best_total_wins_and_its_terms_add_up():
     assert by_term["conversion"].value == pytest.approx(min(1, (mean[1] + bonus[1]) / (2 * base)))
     assert mean[1] > mean[0] == mean[2]
     assert abs(bonus[1]) <= simple_policy().estimate.exploration.max_bonus
-    assert [r.rep_id for r in decision.top] == [2, 1, 3]
+    # rep 3's specialty (4 of 5, weight 0.15) outweighs their load (9 of 10, weight 0.05)
+    assert [r.rep_id for r in decision.top] == [2, 3, 1]
+    assert [r.total for r in decision.top] == sorted((r.total for r in decision.top), reverse=True)
     assert decision.top[0].total == pytest.approx(decision.total)
     assert decision.eligible_count == 3 and decision.candidate_count == 3
 
@@ -282,7 +284,7 @@ def test_the_explanation_in_both_languages():
     reps = [rep(1, specialties={"smb": 5}), rep(2, open_load=10)]
     decision = decide(lead(), reps, simple_policy())
     english, chinese = decision.explain("en"), decision.explain("zh")
-    assert english[0].startswith("Assigned to rep #1: ") and "specialty 1.00×0.25" in english[0]
+    assert english[0].startswith("Assigned to rep #1: ") and "specialty 1.00×0.15" in english[0]
     assert english[1:3] == ["1 of 2 candidates were eligible", "Excluded: 1 at capacity"]
     assert chinese[0].startswith("分配给销售 #1") and chinese[1] == "2 名候选人中 1 名符合条件"
     assert chinese[2] == "排除：负载已满 1 名"

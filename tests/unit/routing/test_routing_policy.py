@@ -25,7 +25,7 @@ def test_the_default_policy_loads():
     policy = load_policy()
     assert policy.version == DEFAULT["version"]
     assert [term for term, _ in policy.weights] == list(TERMS)
-    assert policy.weight("conversion") == 0.25 and policy.fallback_queue == "routing-triage"
+    assert policy.weight("conversion") == 0.6 and policy.fallback_queue == "routing-triage"
     assert [step.drop for step in policy.relaxation] == ["certification", "capability_minimum"]
     assert policy.has_filter("territory") and policy.co_owner.level == "senior"
 

@@ -115,9 +115,9 @@ def test_every_decision_reads_in_one_language(name):
 def test_the_owner_is_named_by_name_and_external_id():
     decision = SCENARIOS["assigned"]()
     assert explain(decision, "zh", REPS)[0].startswith(
-        "分配给王芳（R001）：得分 0.875 = 专长 1.00×0.25"
+        "分配给王芳（R001）：得分 0.700 = 专长 1.00×0.15"
     )
-    assert explain(decision, "en", REPS)[0].startswith("Assigned to 王芳 (R001): score 0.875 = ")
+    assert explain(decision, "en", REPS)[0].startswith("Assigned to 王芳 (R001): score 0.700 = ")
     assert explain(decision, "zh", REPS)[1:3] == [
         "2 名候选人中 1 名符合条件",
         "排除：负载已满 1 名",

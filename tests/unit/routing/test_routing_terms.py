@@ -92,7 +92,7 @@ def test_every_term_stays_in_0_1(proficiency, scores, load, capacity, won, rate,
 def test_weights_are_normalised():
     weights, note = effective_weights(make_policy())
     assert note is None and sum(weights.values()) == pytest.approx(1)
-    assert weights["conversion"] == pytest.approx(0.25)
+    assert weights["conversion"] == pytest.approx(0.6)
     doubled = make_policy(weights={term: 2 for term in TERMS})
     assert effective_weights(doubled)[0] == dict.fromkeys(TERMS, 0.2)
 
