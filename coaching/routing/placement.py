@@ -34,18 +34,14 @@ async def place_co_owners(
     """For each decision in turn, the policy's senior co-owner while the winner's cover for
     that dimension lasts: the next `capability_gap_leads` high-potential leads that need it,
     then the rep goes alone. The covers are read in one statement."""
-    wanted = [
-        (decision.rep_id, decision.co_owner.dimension)
+    owners = {
+        decision.rep_id
         for decision in decisions
-        if decision.rep_id is not None
-        and decision.co_owner is not None
-        and decision.co_owner.rep_id is not None
-    ]
+        if decision.rep_id is not None and decision.co_owner is not None
+    }
     covers: dict[tuple[int, str], CoOwnerCover] = {}
-    if wanted:
-        rows = await session.scalars(
-            select(CoOwnerCover).where(CoOwnerCover.rep_id.in_({rep for rep, _ in wanted}))
-        )
+    if owners:
+        rows = await session.scalars(select(CoOwnerCover).where(CoOwnerCover.rep_id.in_(owners)))
         covers = {(cover.rep_id, cover.dimension): cover for cover in rows}
     return [_place_co_owner(session, decision, cover_leads, covers) for decision in decisions]
 
@@ -79,8 +75,9 @@ async def place_all(
     placements: Sequence[tuple[Lead, int, int | None]],
     now: datetime,
 ) -> None:
-    """Each (lead, rep, co-owner) as `place` does, the leads new to the pipeline opened
-    together (an account and an opportunity each, in two flushes)."""
+    """Each lead with its rep and co-owner: a lead new to the pipeline as an opportunity in the
+    `lead` stage with its own account (all of them opened together, in two flushes), a lead
+    routed again by handing its opportunity over."""
     system = _system(actor)
     new = [placement for placement in placements if placement[0].opportunity_id is None]
     for lead, rep, co_owner in placements:

@@ -11,14 +11,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.errors import InvalidInput, not_found
+from domain.errors import not_found
 from domain.kernel.actor import Actor
 from domain.kernel.text import clean_slug, clean_text
 from domain.org.errors import OrgError
 from domain.org.models import Rep
-from domain.pipeline.errors import PipelineError
 from domain.pipeline.models import Account, CoOwner, Opportunity
-from domain.pipeline.service import record_transition, reps_in_scope
+from domain.pipeline.service import checked_amount, record_transition, reps_in_scope
 from domain.pipeline.stages import Move, Stage
 
 
@@ -67,7 +66,7 @@ async def open_deals(
             qualification={},
             source_lead=opening.source_lead,
             title=clean_text(opening.title, "title", 200),
-            amount=_amount(opening.amount),
+            amount=checked_amount(opening.amount),
             expected_close=opening.expected_close,
             co_owners=[
                 CoOwner(rep_id=rep)
@@ -81,14 +80,6 @@ async def open_deals(
     for opportunity in opportunities:
         record_transition(session, actor, opportunity, None, Stage.LEAD, Move.CREATE, None, None)
     return opportunities
-
-
-def _amount(amount: int) -> int:
-    if amount < 0:
-        raise InvalidInput(
-            PipelineError.NEGATIVE_AMOUNT, "金额不能为负", "The amount cannot be negative", "amount"
-        )
-    return amount
 
 
 async def _require_visible(

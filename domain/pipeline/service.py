@@ -240,14 +240,7 @@ async def _apply(session, actor, opportunity: Opportunity, details: Details, gat
     if details.title is not None:
         opportunity.title = clean_text(details.title, "title", 200)
     if details.amount is not None:
-        if details.amount < 0:
-            raise InvalidInput(
-                PipelineError.NEGATIVE_AMOUNT,
-                "金额不能为负",
-                "The amount cannot be negative",
-                "amount",
-            )
-        opportunity.amount = details.amount
+        opportunity.amount = checked_amount(details.amount)
     if details.expected_close is not None:
         opportunity.expected_close = details.expected_close
     if details.high_margin is not None:
@@ -272,6 +265,15 @@ async def _open_for_change(session, actor, opportunity_id: int, expected_version
     if not Stage(opportunity.stage).is_open:
         rules.check_move(Move.ADVANCE, Stage(opportunity.stage), Stage(opportunity.stage))
     return opportunity
+
+
+def checked_amount(amount: int) -> int:
+    """The amount of a deal, NEGATIVE_AMOUNT below zero."""
+    if amount < 0:
+        raise InvalidInput(
+            PipelineError.NEGATIVE_AMOUNT, "金额不能为负", "The amount cannot be negative", "amount"
+        )
+    return amount
 
 
 def record_transition(session, actor, opportunity, source, target, move, reason, now) -> None:
