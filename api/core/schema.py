@@ -17,6 +17,7 @@ from strawberry.tools import merge_types
 
 from api.core.descriptions import describe_roots
 from api.core.errors import ErrorPolicy
+from api.core.execution import PacerExecutionContext, lean_resolvers
 from api.core.input_checks import InputChecks
 from api.core.limits import DocumentLimits, KnownDocuments
 from api.core.scalars import SCALARS
@@ -110,7 +111,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     if not settings.introspection:
         extensions.append(DisableIntrospection)
     extensions.append(lambda: ErrorPolicy(mask=not settings.debug, hints=settings.introspection))
-    return PacerSchema(
+    schema = PacerSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -120,7 +121,10 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             disable_field_suggestions=not settings.introspection,
             scalar_map=SCALARS,
         ),
+        execution_context_class=PacerExecutionContext,
     )
+    lean_resolvers(schema)
+    return schema
 
 
 def sdl() -> str:

@@ -1,0 +1,191 @@
+"""Field execution without per-field ceremony where graphql-core's would change nothing.
+
+A page of 100 opportunities resolves ~1,200 fields; most are plain attributes of a row
+(`title`, `amount`, `stage`) or its Relay `id`. For those, graphql-core builds a resolve
+info, calls strawberry's resolver wrapper, checks for awaitables and walks `complete_value`
+for each one. `PacerExecutionContext` answers them directly: the attribute, coerced by the
+field's scalar or enum, exactly what the general path returns. Anything else, and any value
+the shortcut is not sure of (null, an exception, an awaitable, a failed coercion), goes
+through graphql-core unchanged, so errors, null propagation and their paths stay its own.
+
+Fields with a resolver that takes only the parent and `info` (the relations, e.g.
+`Opportunity.owner`) keep graphql-core's path but skip strawberry's argument conversion:
+`lean_resolvers` gives them a resolver that calls the method straight away.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, TypeGuard, cast
+from weakref import WeakKeyDictionary
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
+    GraphQLSchema,
+)
+from graphql.pyutils import Undefined
+from strawberry import relay
+from strawberry.relay.utils import to_base64
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
+
+DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
+
+# A shortcut answers a field from its parent, or returns None to send it the general way.
+Shortcut = Callable[[Any], Any]
+
+_shortcuts: WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], Shortcut | None]] = (
+    WeakKeyDictionary()
+)
+
+
+def _leaf_type(field: GraphQLField) -> GraphQLScalarType | GraphQLEnumType | None:
+    kind = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
+    return kind if isinstance(kind, GraphQLScalarType | GraphQLEnumType) else None
+
+
+PLAIN = frozenset({str, int, float, bool, date, datetime})
+
+
+def _unsure(value: Any) -> bool:
+    return isinstance(value, Exception) or inspect.isawaitable(value)
+
+
+def _attribute(name: str, leaf: GraphQLScalarType | GraphQLEnumType) -> Shortcut:
+    coerce = leaf.coerce_output_value
+
+    def answer(parent: Any) -> Any:
+        value = getattr(parent, name)
+        if value is None or (type(value) not in PLAIN and _unsure(value)):
+            return None
+        coerced = coerce(value)
+        return None if coerced is Undefined else coerced
+
+    return answer
+
+
+def _plain_node(origin: Any) -> TypeGuard[type[relay.Node]]:
+    """A Relay node whose ID is its id attribute under its GraphQL type name (no override)."""
+    node = relay.Node
+    return (
+        isinstance(origin, type)
+        and issubclass(origin, node)
+        and all(
+            getattr(origin, name).__func__ is getattr(node, name).__func__
+            for name in ("resolve_id", "resolve_typename", "resolve_id_attr")
+        )
+    )
+
+
+def _node_id(type_name: str, attribute: str) -> Shortcut:
+    def answer(parent: Any) -> Any:
+        if isinstance(parent, relay.Node):  # a strawberry object may carry its own rules
+            return None
+        value = getattr(parent, attribute)
+        return None if value is None else to_base64(type_name, value)
+
+    return answer
+
+
+def _shortcut(parent_type: GraphQLObjectType, field: GraphQLField) -> Shortcut | None:
+    definition = field.extensions.get(DEFINITION)
+    if not isinstance(definition, StrawberryField) or definition.extensions:
+        return None
+    leaf = _leaf_type(field)
+    if getattr(field.resolve, "_is_default", False):  # strawberry's plain attribute field
+        return None if leaf is None else _attribute(definition.python_name, leaf)
+    type_definition = parent_type.extensions.get(DEFINITION)
+    origin = getattr(type_definition, "origin", None)
+    if (
+        definition.python_name == "_id"
+        and definition.base_resolver is not None
+        and leaf is not None
+        and leaf.name == "ID"
+        and _plain_node(origin)
+    ):
+        return _node_id(parent_type.name, origin.resolve_id_attr())
+    return None
+
+
+def shortcut_for(
+    schema: GraphQLSchema, parent_type: GraphQLObjectType, name: str
+) -> Shortcut | None:
+    known = _shortcuts.get(schema)
+    if known is None:
+        known = _shortcuts[schema] = {}
+    key = (parent_type.name, name)
+    if key not in known:
+        field = parent_type.fields.get(name)
+        known[key] = None if field is None or field.args else _shortcut(parent_type, field)
+    return known[key]
+
+
+class PacerExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # With a middleware resolving fields, every field goes the general way.
+        self._shortcuts_on = not getattr(self.middleware_manager, "middlewares", None)
+
+    def execute_field(self, parent_type, source, field_details_list, path, position_context):
+        shortcut = (
+            shortcut_for(self.schema, parent_type, field_details_list[0].node.name.value)
+            if self._shortcuts_on
+            else None
+        )
+        if shortcut is not None:
+            try:
+                value = shortcut(source)
+            except Exception:  # the general path raises it again, located
+                value = None
+            if value is not None:
+                return value
+        return super().execute_field(
+            parent_type, source, field_details_list, path, position_context
+        )
+
+
+def _lean(field: StrawberryField, info_class: type) -> Callable[..., Any] | None:
+    """A resolver calling `field`'s method directly, when it takes nothing but parent/info."""
+    resolver = field.base_resolver
+    if resolver is None or field.extensions or field.arguments:
+        return None
+    if resolver.parent_parameter or resolver.root_parameter:
+        return None
+    function = cast("Callable[..., Any]", resolver.wrapped_func)
+    wants_self = resolver.self_parameter is not None
+    info_name = resolver.info_parameter.name if resolver.info_parameter else None
+    if not wants_self or info_name is None:
+        return None
+
+    def resolve(source: Any, info: GraphQLResolveInfo, **_: Any) -> Any:
+        return function(source, **{info_name: info_class(_raw_info=info, _field=field)})
+
+    return resolve
+
+
+def lean_resolvers(schema: Any) -> int:
+    """Swap in direct resolvers for self-and-info methods; returns how many were swapped."""
+    info_class = schema.config.info_class
+    swapped = 0
+    for graphql_type in schema._schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):
+            continue
+        for field in graphql_type.fields.values():
+            definition = field.extensions.get(DEFINITION)
+            if not isinstance(definition, StrawberryField) or field.args:
+                continue
+            if getattr(field.resolve, "_is_default", False):
+                continue
+            lean = _lean(definition, info_class)
+            if lean is not None:
+                field.resolve = lean
+                swapped += 1
+    return swapped
