@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from sqlalchemy import DateTime, MetaData, event, text
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import (
@@ -75,7 +77,29 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+_ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
+
+
+def dumps_json(value: Any) -> str:
+    """A JSON column's text: orjson where it can (a routing decision's explanation is tens of
+    kilobytes; orjson writes it several times faster), else the standard library's answer or
+    error. (orjson writes NaN as null where the standard library writes an invalid NaN.)"""
+    try:
+        return orjson.dumps(value, option=_ORJSON_OPTIONS).decode()
+    except TypeError:
+        return json.dumps(value)
+
+
+def loads_json(text: str | bytes) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:  # e.g. a NaN written by the standard library
+        return json.loads(text)
+
+
 def create_engine(url: str, **kwargs: object) -> AsyncEngine:
+    kwargs.setdefault("json_serializer", dumps_json)
+    kwargs.setdefault("json_deserializer", loads_json)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
