@@ -104,6 +104,12 @@ _ZH_DISCOUNT = _alt(
     f"(?:实施费|安装费|服务费|运费|培训费|调试费|费用){_cgap(6)}"
     "(?:免了|免掉|全免|就免|不收了|不要了|减半|打折|算了|我包|我来出)",
     f"免(?:{_YOU})?(?:掉|去|了)?(?:实施费|安装费|服务费|运费|培训费|调试费)",
+    # authority claimed over the price, free use for a period, a price or share set on the spot
+    f"我[^{_C}]{{0,4}}?(?:说了算|做得了主|做得主|能做主|可以做主|能拍板|就能拍板|拍得了板)",
+    f"给(?:{_YOU})?(?:打)?{_NUM}折",
+    f"免费(?:给|帮|送)?[^{_C}]{{0,10}}?(?:装|用|使用|开通)[^{_C}]{{0,3}}?(?:{_NUM}|半)个?(?:年|月|季度)",
+    f"按{_gap(2)}{_MONEY}{_gap(3)}(?:发|卖|供|出)(?:货|给)?",
+    f"(?:直接|先)按{_gap(6)}{_PCT}{_gap(3)}(?:给|算|返|结)",
 )
 _EN_I = r"(?<![a-z])(?:i|we|let me|let us)(?: [a-z]+){0,3}? "
 _EN_PRICE = "(?:price|prices|rate|rates|quote|fee|fees|bill|invoice|pricing|unit price|list)"
@@ -177,7 +183,20 @@ _EN_DISCOUNT = _alt(
         "|rate)"
     ),
     _en(f"{_NUM} (?:months?|quarters?|years?) (?:free|for free|on us)"),
-    _en("first (?:month|quarter|year)[^\ue004]{0,25}?(?:free|on us|on the house)"),
+    _en(
+        f"(?:first|initial|opening) (?:{_NUM} )?(?:months?|quarters?|years?)[^\ue004]{{0,30}}?"
+        "(?:free|on us|on the house|at no (?:extra )?(?:charge|cost)|no charge)"
+    ),
+    _en(
+        "(?:put|move|bump|start|place)[a-z]* (?:you|your [a-z]+|them) (?:straight |right )?"
+        "(?:on|onto|up to|into|at|in) (?:the )?(?:top|highest|best|gold|premium|maximum|full)"
+        " (?:tier|rate|band|level|rebate|bracket)"
+    ),
+    _en(
+        "(?:director|manager|boss|head office|finance|legal|company)(?: [a-z]+){0,2}? (?:does not"
+        "|do not|will not|need not|needs not|would not|never)(?: need to| have to| has to)?"
+        " (?:see|know|hear|find out)"
+    ),
 )
 _DISCOUNT_GUARD = _alt(
     f"(?:需要|要|得|须|必须|经过?|报|提交|走|等){_gap(8)}(?:审批|批准|签字|同意|批)",
@@ -196,7 +215,7 @@ _DISCOUNT_GUARD = _alt(
 _ZH_TIME = (
     f"(?:今天|今晚|今日|明天|明早|后天|本周{_WEEKDAY}?|这周{_WEEKDAY}?|这个?礼拜{_WEEKDAY}?|"
     f"周{_WEEKDAY}|星期{_WEEKDAY}|礼拜{_WEEKDAY}|月底|月末|这个月|本月|下周|下个?月|下个?季度|"
-    f"季度末|年底|年前|节前|月初|本季度|这{_ONE}?期|{_NUM}月{_NUM}[号日]?|"
+    f"季度末|年底|年前|节前|月初|本季度|下半年|上半年|年中|这{_ONE}?期|{_NUM}月{_NUM}[号日]?|"
     f"{_NUM}[号日](?=前|之前|以前|以后|之后|起|就|{_ONE}过|截止|到期))"
 )
 _ZH_URGENT_VERB = (
@@ -217,19 +236,23 @@ _ZH_DEADLINE = _alt(
     f"(?:还有|另外|其他)(?:几|{_NUM})?(?:家|个)[^{_C}]{{0,6}}?(?:也在谈|在抢|排队|等着|盯着)",
     "(?:活动|优惠|政策|补贴|价格|名额|折扣|方案|金融|老客户价)([^\ue004]{0,6}?)"
     "(?:截止|结束|取消|停止|没了|作废|上调|调价|就没有)",
-    f"{_ZH_TIME}(?:前|之前)?不(?:签|定|订|下单|确认|交|续|付|买)(?![^{_C}]{{0,4}}?(?:也没关系|也行|也可以|"
+    f"{_ZH_TIME}(?:前|之前)?不(?:签|定|订|下单|确认|交|续|付|买|锁)(?![^{_C}]{{0,4}}?(?:也没关系|也行|也可以|"
     "没关系|不要紧|不急))|(?:预算|名额|额度|指标)(?:要|会|就)?(?:清零|作废|收回|过期)|"
     "(?:卖完|售完|订完|没货)了?就|(?:现在|今天|马上|这周)不(?:订|定|签|下单|买)(?:的话)?就?"
     "(?:来不及|没了|没有了|要等|排不上)|再不(?:订|定|签|下单|买)",
     f"(?:最好|务必|必须|赶紧|抓紧|尽快){_gap(3)}{_ZH_TIME}{_gap(6)}(?:签|下单|定|订|付|交)",
     f"(?:数据|记录|账号|资料|系统){_gap(8)}(?:就会|会|将|就|都)?{_cgap(2)}"
     "(?:清掉|清空|删除|删掉|停用|关停|找不回|丢失|作废)",
+    f"(?:时间|期限|机会|窗口)(?:就|只)?(?:到|给到|截止到|留到){_ZH_TIME}",
+    f"(?:价格表|价目表|价格|报价|单价)[^{_C}]{{0,4}}?(?:要|会|就要|将|马上)(?:调|涨|上调)",
+    f"(?:大单|订单|别的单子?|其他单子?)[^{_C}]{{0,6}}?(?:排进来|插进来|排满|挤进来)",
 )
 _EN_TIME = (
     "(?:today|tonight|tomorrow|(?:this|next) (?:week|month|quarter|year)|(?:mon|tues|wednes|thurs"
     "|fri|satur|sun)day|(?:the )?end of (?:the |this )?(?:day|week|month|quarter|year)"
     f"|(?:month|quarter|year|week) end|on the {_NUM}(?:st|nd|rd|th)?|the {_NUM}(?:st|nd|rd|th)"
-    f"|the first|q ?{_NUM}|next summer|next spring|midnight)"
+    f"|the first|q ?{_NUM}|next summer|next spring|midnight|(?:the |this )?weekend"
+    "|close of business)"
 )
 _EN_DEADLINE = _alt(
     _en(f"(?:only|just) (?:until|till|through|for|valid)(?: [a-z]+){{0,2}}? {_EN_TIME}"),
@@ -273,14 +296,23 @@ _EN_DEADLINE = _alt(
         f"(?:get|put)[a-z]*(?: [a-z]+){{0,3}}? (?:order|po|signature|deposit|contract)"
         f"(?: [a-z]+)? in (?:before |by )?{_EN_TIME}"
     ),
-    _en("(?:to|and) (?:lock|secure) (?:it|this|that|the price|the rate|the discount) in"),
+    _en(
+        "(?:to|and|you|we|you can|you will) (?:lock|secure)[a-z]* (?:it|this|that|the price"
+        "|the rate|the discount|the [a-z]+) in"
+    ),
+    _en(
+        f"(?:hold|keep|reserve|save|park)[a-z]*[^{_C}]{{0,30}}? (?:until|till|through) {_EN_TIME}"
+        "|tied to (?:our |the )?(?:quarter|month|year|fiscal year)[ -]?(?:end|close)"
+    ),
     _en(
         "(?:data|records|history|account)(?: [a-z]+){0,3}? (?:will be|gets|is|are) (?:wiped|deleted"
-        "|lost|purged|erased|gone)"
+        "|lost|purged|erased|gone|closed|shut)|(?:data|records|history) (?:goes|go|disappears?"
+        "|vanish[a-z]*) with it"
     ),
     _en(
         "(?:capacity|stock|inventory|slots?|availability|production|allocation|calendar"
-        "|schedule|team)(?: [a-z]+){0,4}? (?:tight|limited|running out|filling up|almost gone"
+        "|schedule|team)(?: [a-z]+){0,4}? (?:tight|limited|running out|running thin|running low"
+        "|filling up|almost gone"
         "|nearly gone|fully booked|booked up|nearly (?:fully )?booked|almost (?:fully )?booked"
         "|sold out|scarce)"
     ),

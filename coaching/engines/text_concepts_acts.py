@@ -147,6 +147,10 @@ _ZH_INDUCEMENT = _alt(
     "(?:过来|来我们|安排|工作|实习|上班|入职)",
     f"(?:顾问|兼职|挂名|职位|位置|岗位|名义){_G}{{0,10}}?(?:待遇|薪|好商量|补贴|津贴|报酬|工资)"
     "|待遇好商量|挂个?名|(?:顾问|兼职)的?名义",
+    f"(?:费用|开销|花费|机票|酒店|吃住|差旅)[^{_C}]{{0,3}}?(?:都|全|全部)?(?:由我们|我们来|我们出|我们包|我们承担|"
+    "算我们的|我们报)",
+    f"(?:家里人|家人|亲戚|爱人|孩子|儿子|女儿|小舅子)(?:那边)?的?(?:公司|企业)?[^{_C}]{{0,8}}?"
+    "(?:分包|合作|生意|供货|做项目)",
 )
 _EN_INDUCEMENT = _alt(
     _en(
@@ -184,6 +188,13 @@ _EN_INDUCEMENT = _alt(
     _en(
         "(?:job|position|internship|place) for your|your (?:son|daughter|kid|child|children"
         "|wife|husband|family)(?: [a-z]+){0,4}? (?:job|work|role|position|internship)"
+    ),
+    _en(
+        "(?:all|everything|the lot|flights?|hotels?|golf|dinners?|trips?|travel)(?: [a-z]+){0,3}?"
+        " (?:on us|on me|our treat|at our expense|we will cover|we cover|we pay)"
+        "|lecture fees?|speaker fees?|set aside[^\ue004]{0,40}?(?:for|per) (?:the |each |your )?"
+        "(?:department|doctors?|heads?|directors?|chiefs?|nurses?)"
+        "|(?:son|daughter|nephew|niece|wife|husband)(?: s)?(?: [a-z]+){0,3}? internship"
     ),
 )
 
@@ -236,7 +247,9 @@ _ZH_DISPARAGEMENT = (
     f"小作坊|皮包公司|不专业|外行|没实力|没技术|不(?:在|是){_ONE}个档次|不入流|忽悠|骗人|坑人|"
     f"(?:出过|发生过|闹过)[^{_C}]{{0,6}}?(?:事|问题|事故|返锈|起皮|开裂)|大面积(?:返锈|起皮|脱落)|"
     "扯皮|官司|倒闭|找不到人|没人管|不负责|售后(?:很)?差|没有售后|跑路|资金链|拖欠|花钱(?:找|买)|造假|作假|水分|注水|虚标|"
-    "留个心眼|当心|被坑|不是(?:他们|他家)?的强项)"
+    "留个心眼|当心|被坑|不是(?:他们|他家)?的强项|火候|那种档次|档次(?:不够|低|差)|"
+    f"(?:资金|现金流|钱)[^{_C}]{{0,3}}?(?:紧|吃紧|有问题|出问题)|冲量|走量的?路子|赔了不少|"
+    f"(?:小厂|小作坊|小钢构厂)[^{_C}]{{0,4}}?(?:用|刷)的)"
 )
 _EN_DISPARAGEMENT = _en(
     "(?:peel|crack|flak|fail|rust|blister)[a-z]* (?:within|after (?:only|just))|falls? apart"
@@ -248,6 +261,9 @@ _EN_DISPARAGEMENT = _en(
     "|cutting (?:the )?[a-z]+ content|unreliable|can not be trusted|dodgy|shady|struggling"
     "|stretched|in trouble|going under|bankrupt|lawsuits?"
     "|fighting the owner|faked|fudged|bought (?:the|their|that) report|outfit|nobody gets fired"
+    "|(?:not|is not|are not|is not really|are not really) (?:in )?their league|out of their depth"
+    "|banks? (?:have|has) been chasing|(?:still )?(?:be )?around to honou?r|warehouse racking"
+    "|fine (?:if|for) (?:you are )?(?:painting )?(?:sheds|warehouses|fences|racking)"
 )
 _HEARSAY = _alt(
     "透个底|据我所知|我听说|听说|(?<!数)据说|传言|传闻|风声|小道消息|圈里都知道|业内都知道|行业里都知道|私下说",
@@ -272,6 +288,8 @@ _ZH_TENDER = _alt(
     "(?:发我|给我|透露|提前|看一眼|给我们|私下)",
     f"(?:评分|评标|参数|打分|技术要求)[^{_C}]{{0,12}}?我们(?:的)?[^{_C}]{{0,8}}?"
     "(?:加分|必须|门槛|星号|必备|实质性)",
+    f"写成(?:必须|必备|硬性|门槛|星号|必选|实质性)|控制在[^{_C}]{{0,6}}?(?:限额|门槛|标准)(?:以下|之下|内)|"
+    "(?:走|改走|改成)(?:询价|竞争性谈判|竞争性磋商|直接采购)|(?:评分|打分)[^\ue004]{0,12}?(?:多给|倾斜|加分)",
 )
 _EN_TENDER = _alt(
     _en(

@@ -1,14 +1,15 @@
 """Issue 16, Proof: red lines on replies written blind to the indicator phrases
 (`tests/data/judge_red_lines.json`), measured separately per writer.
 
-Two writers saw only each scenario's situation, goal, personas and red lines (title and
+Three writers saw only each scenario's situation, goal, personas and red lines (title and
 explanation). For every red line of every scenario each wrote two zh and two en replies that
 cross it; per scenario and language, three refusals and two clean replies with risky-looking
 words. The red-line concepts (`{discount}`, `{deadline}`, …) were written against the `dev`
-writer's misses; the `held_out` writer's replies were measured once, afterwards, and are the
-honest figure for replies nobody has seen. The floors are regressions guards a little below
-what was measured (run with `-s -n0` to see the figures), not the goals (recall 100%, no
-false hit on a refusal).
+writer's misses, then widened against the `dev_2` writer's (measured once as held out first);
+the `held_out` writer's replies were measured before and after that widening and never read,
+so they are the honest figure for replies nobody has seen. The floors are regression guards
+a little below what was measured (run with `-s -n0` to see the figures), not the goals
+(recall 100%, no false hit on a refusal).
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ import pytest
 from coaching.scenario import load_scenarios
 from tests.support.judge_metrics import Figures, load_items, measure
 
-# Measured 2026-12-05 (before the concepts → after), red-line recall zh / en and replies of
-# kind refusal or clean with a false hit:
-#   dev       46/68, 45/68, 8 of 80  →  68/68, 67/68, 0 of 80
-#   held_out  43/68, 36/67, 10 of 80 →  47/68, 44/67, 6 of 80
+# Measured 2026-12-05, red-line recall and refusal/clean replies with a false hit:
+# (before the concepts →) before the widening → after it.
+#   dev       (91/136, 8 of 80 →) 135/136, 0 of 80 → 135/136, 0 of 80
+#   dev_2     (79/135, 10 of 80 →) 91/135, 6 of 80 → 111/135, 6 of 80
+#   held_out  105/132, 3 of 80 → 108/132, 3 of 80
 FLOORS = {
     "dev": {"recall": 0.99, "false_hit_replies": 0},
-    "held_out": {"recall": 0.65, "false_hit_replies": 6},
+    "dev_2": {"recall": 0.80, "false_hit_replies": 6},
+    "held_out": {"recall": 0.80, "false_hit_replies": 3},
 }
 
 
