@@ -29,6 +29,8 @@ SCOPED, UNSCOPED = True, False
 RELATIONS: dict[str, tuple[Callable[..., Awaitable[dict]], bool, Callable[[], Any] | None]] = {
     "unit": (service.units_by_ids, SCOPED, None),
     "rep": (service.reps_by_ids, SCOPED, None),
+    "rep_specialties": (service.specialties_of_reps, UNSCOPED, list),
+    "rep_territories": (service.territories_of_reps, UNSCOPED, list),
     "user": (access.users_by_ids, SCOPED, None),
     "children": (service.children_by_parent, SCOPED, list),
     "manager": (service.managers_of_units, UNSCOPED, None),

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, false, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import raiseload
 
 from domain.errors import Conflict, InvalidInput, not_found
 from domain.kernel.actor import Actor, Role
@@ -218,7 +219,7 @@ class RepFilter:
 async def list_reps(
     session: AsyncSession, actor: Actor, filters: RepFilter, after_id: int | None, first: int
 ) -> Page[Rep]:
-    stmt = select(Rep).where(rep_visible(actor))
+    stmt = select(Rep).options(*SHOWN_ONLY).where(rep_visible(actor))
     if filters.unit_id is not None:
         root = await session.get(OrgUnit, filters.unit_id)
         if root is None:
@@ -238,20 +239,55 @@ async def list_reps(
     return await fetch_page(session, stmt, Rep.id, after_id, first)
 
 
+SHOWN_ONLY = (raiseload(Rep.specialties), raiseload(Rep.territories))
+"""Reps read to be shown: their specialties and territories are not loaded with them (two
+statements every time a page shows an owner); `specialties_of_reps` and
+`territories_of_reps` read them when asked for."""
+
+
 async def reps_by_ids(session: AsyncSession, actor: Actor, ids: Iterable[int]) -> dict[int, Rep]:
-    stmt = select(Rep).where(Rep.id.in_(set(ids)), rep_visible(actor))
+    stmt = select(Rep).options(*SHOWN_ONLY).where(Rep.id.in_(set(ids)), rep_visible(actor))
     return {rep.id: rep for rep in await session.scalars(stmt)}
 
 
 async def reps_by_ids_unscoped(session: AsyncSession, ids: Iterable[int]) -> dict[int, Rep]:
     """Reps by id whoever asks: for naming who owns something the caller may see (a lead's
     owner, for the intake login that posted it)."""
-    stmt = select(Rep).where(Rep.id.in_(set(ids)))
+    stmt = select(Rep).options(*SHOWN_ONLY).where(Rep.id.in_(set(ids)))
     return {rep.id: rep for rep in await session.scalars(stmt)}
 
 
+async def specialties_of_reps(
+    session: AsyncSession, rep_ids: Iterable[int]
+) -> dict[int, list[RepSpecialty]]:
+    found: dict[int, list[RepSpecialty]] = {}
+    stmt = (
+        select(RepSpecialty)
+        .where(RepSpecialty.rep_id.in_(set(rep_ids)))
+        .order_by(RepSpecialty.rep_id, RepSpecialty.segment)
+    )
+    for row in await session.scalars(stmt):
+        found.setdefault(row.rep_id, []).append(row)
+    return found
+
+
+async def territories_of_reps(
+    session: AsyncSession, rep_ids: Iterable[int]
+) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    stmt = (
+        select(RepTerritory.rep_id, RepTerritory.territory)
+        .where(RepTerritory.rep_id.in_(set(rep_ids)))
+        .order_by(RepTerritory.rep_id, RepTerritory.territory)
+    )
+    for rep_id, territory in await session.execute(stmt):
+        found.setdefault(rep_id, []).append(territory)
+    return found
+
+
 async def get_rep(session: AsyncSession, actor: Actor, rep_id: int, field: str) -> Rep:
-    rep = (await reps_by_ids(session, actor, [rep_id])).get(rep_id)
+    stmt = select(Rep).where(Rep.id == rep_id, rep_visible(actor))
+    rep = await session.scalar(stmt)
     unit = None if rep is None else await session.get(OrgUnit, rep.unit_id)
     if rep is None or unit is None or not actor.manages_path(unit.path):
         raise not_found(OrgError.REP_NOT_FOUND, field, "销售代表", "rep")

@@ -69,11 +69,14 @@ class RepNode(OrmNode):
     status: RepStatus = strawberry.field(
         description="ACTIVE, ON_LEAVE or INACTIVE; only active reps receive leads."
     )
-    specialties: list[Specialty] = strawberry.field(description="Segments the rep specialises in.")
+
+    @strawberry.field(description="Segments the rep specialises in.")
+    def specialties(self, info: Info) -> list[Specialty]:
+        return info.context.loaders.related("rep_specialties", self.id)
 
     @strawberry.field(description="Territory codes the rep covers.")
-    def territories(self) -> list[str]:
-        return [row.territory for row in self.territories]
+    def territories(self, info: Info) -> list[str]:
+        return info.context.loaders.related("rep_territories", self.id)
 
     @strawberry.field(description="The rep's unit; null when outside your scope.")
     def unit(self, info: Info) -> OrgUnitNode | None:

@@ -79,3 +79,27 @@ async def test_org_tree_with_children_is_constant(api, world, engine, sessions):
         after = await api.data(query)
     assert len(after["orgUnits"]["edges"]) == len(before["orgUnits"]["edges"]) + 20
     assert small.count == large.count
+
+
+REPS_SHOWN = "query($first: Int!) { reps(first: $first) { edges { node { externalId name } } } }"
+REPS_COVERING = """query($first: Int!) { reps(first: $first) { edges { node {
+  externalId specialties { segment proficiency } territories } } } }"""
+
+
+async def test_specialties_and_territories_are_read_only_when_asked_for(
+    api, world, sessions, engine
+):
+    await add_reps(sessions, world, 10)
+    with count_statements(engine) as shown:
+        await api.data(REPS_SHOWN, {"first": 50})
+    with count_statements(engine) as covering:
+        data = await api.data(REPS_COVERING, {"first": 50})
+    assert covering.count == shown.count + 2, (shown.count, covering.count)
+    bulk = [e["node"] for e in data["reps"]["edges"] if e["node"]["externalId"].startswith("bulk")]
+    assert len(bulk) == 10
+    for node in bulk:
+        assert node["territories"] == ["north", "south"]
+        assert node["specialties"] == [
+            {"segment": "government", "proficiency": 2},
+            {"segment": "smb", "proficiency": 3},
+        ]
