@@ -115,12 +115,18 @@ def _shortcut(parent_type: GraphQLObjectType, field: GraphQLField) -> Shortcut |
     return None
 
 
-def shortcut_for(
-    schema: GraphQLSchema, parent_type: GraphQLObjectType, name: str
-) -> Shortcut | None:
+def shortcuts_of(schema: GraphQLSchema) -> dict[tuple[str, str], Shortcut | None]:
+    """(type name, field name) → the field's shortcut or None, filled as fields are met."""
     known = _shortcuts.get(schema)
     if known is None:
         known = _shortcuts[schema] = {}
+    return known
+
+
+def shortcut_for(
+    schema: GraphQLSchema, parent_type: GraphQLObjectType, name: str
+) -> Shortcut | None:
+    known = shortcuts_of(schema)
     key = (parent_type.name, name)
     if key not in known:
         field = parent_type.fields.get(name)
@@ -128,18 +134,23 @@ def shortcut_for(
     return known[key]
 
 
+_UNKNOWN: Any = object()
+
+
 class PacerExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # With a middleware resolving fields, every field goes the general way.
         self._shortcuts_on = not getattr(self.middleware_manager, "middlewares", None)
+        self._known = shortcuts_of(self.schema)
 
     def execute_field(self, parent_type, source, field_details_list, path, position_context):
-        shortcut = (
-            shortcut_for(self.schema, parent_type, field_details_list[0].node.name.value)
-            if self._shortcuts_on
-            else None
-        )
+        shortcut = None
+        if self._shortcuts_on:
+            name = field_details_list[0].node.name.value
+            shortcut = self._known.get((parent_type.name, name), _UNKNOWN)
+            if shortcut is _UNKNOWN:
+                shortcut = shortcut_for(self.schema, parent_type, name)
         if shortcut is not None:
             try:
                 value = shortcut(source)
