@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy import ColumnElement, Select, bindparam, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -65,6 +65,11 @@ def _with_scope(statement: Select) -> Select:
 
 
 AUTHENTICATED_USER = "pacer.authenticated_user"
+# Built once: every request authenticates, and building the statement cost more than running it.
+_BY_TOKEN = _with_scope(select(ApiToken, User).join(User, User.id == ApiToken.user_id)).where(
+    ApiToken.token_hash == bindparam("token_hash")
+)
+_BY_LOGIN = _with_scope(select(User)).where(User.login == bindparam("login"))
 
 
 class AuthenticationFailed(Exception):
@@ -76,16 +81,8 @@ async def authenticate_token(
 ) -> Actor:
     """The token's user, kept in the session (with its roles) for the rest of the request."""
     now = now or utcnow()
-    statement = select(ApiToken, User).join(User, User.id == ApiToken.user_id)
-    row = (
-        (
-            await session.execute(
-                _with_scope(statement).where(ApiToken.token_hash == rules.hash_token(secret))
-            )
-        )
-        .unique()
-        .first()
-    )
+    found = await session.execute(_BY_TOKEN, {"token_hash": rules.hash_token(secret)})
+    row = found.unique().first()
     if row is None:
         raise AuthenticationFailed("unknown API token")
     token, user, scope_path, rep_unit_id = row
@@ -97,11 +94,7 @@ async def authenticate_token(
 
 async def authenticate_login(session: AsyncSession, login: str) -> Actor:
     """For an identity provider's JWT whose claim names a Pacer login."""
-    row = (
-        (await session.execute(_with_scope(select(User)).where(User.login == login)))
-        .unique()
-        .first()
-    )
+    row = (await session.execute(_BY_LOGIN, {"login": login})).unique().first()
     if row is None or not row[0].active:
         raise AuthenticationFailed(f"no active Pacer user with login {login!r}")
     user, scope_path, rep_unit_id = row
