@@ -83,23 +83,17 @@ _ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
 def dumps_json(value: Any) -> str:
     """A JSON column's text: orjson where it can (a routing decision's explanation is tens of
     kilobytes; orjson writes it several times faster), else the standard library's answer or
-    error. (orjson writes NaN as null where the standard library writes an invalid NaN.)"""
+    error. (orjson writes NaN as null where the standard library writes an invalid NaN.)
+    Columns are read with the standard library: orjson reads an integer beyond 64 bits as a
+    float."""
     try:
         return orjson.dumps(value, option=_ORJSON_OPTIONS).decode()
     except TypeError:
         return json.dumps(value)
 
 
-def loads_json(text: str | bytes) -> Any:
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:  # e.g. a NaN written by the standard library
-        return json.loads(text)
-
-
 def create_engine(url: str, **kwargs: object) -> AsyncEngine:
     kwargs.setdefault("json_serializer", dumps_json)
-    kwargs.setdefault("json_deserializer", loads_json)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -1,17 +1,16 @@
-"""JSON columns are written and read with orjson, with the standard library's answer wherever
-orjson differs in what it accepts: the stored JSON means the same either way."""
+"""JSON columns are written with orjson, with the standard library's answer wherever orjson
+differs in what it accepts: the stored JSON reads back the same either way."""
 
 from __future__ import annotations
 
 import json
-import math
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.db import dumps_json, loads_json
+from domain.db import dumps_json
 
 scalars = st.one_of(
     st.none(),
@@ -32,10 +31,7 @@ documents = st.recursive(
 
 @given(documents)
 def test_what_is_written_reads_back_as_the_standard_library_would(value):
-    standard = json.loads(json.dumps(value))
-    assert json.loads(dumps_json(value)) == standard
-    assert loads_json(dumps_json(value)) == standard
-    assert loads_json(json.dumps(value)) == standard
+    assert json.loads(dumps_json(value)) == json.loads(json.dumps(value))
 
 
 def test_chinese_is_written_as_text_and_numpy_numbers_as_numbers():
@@ -46,6 +42,6 @@ def test_chinese_is_written_as_text_and_numpy_numbers_as_numbers():
 
 def test_values_orjson_refuses_fall_back_to_the_standard_library():
     assert dumps_json({"big": 2**70}) == json.dumps({"big": 2**70})
-    assert math.isnan(loads_json('{"x": NaN}')["x"])  # written by the standard library
+    assert json.loads(dumps_json({"big": -(2**63) - 1})) == {"big": -(2**63) - 1}
     with pytest.raises(TypeError):
         dumps_json({"not json": object()})
