@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 
+from coaching.engines.text_concepts_acts import CONCEPT_PARTS, ONE, any_of, english
 from coaching.engines.text_numbers import (
     ANY_MONEY,
     ANY_NUMBER,
@@ -34,13 +35,14 @@ from coaching.engines.text_numbers import (
     NUMBER_MARK,
 )
 
+_en, _alt = english, any_of
 _C = CLAUSE_MARK
 _NUM = ANY_NUMBER
 _PCT = ANY_PERCENT
 _MONEY = ANY_MONEY
 # Numerals are number tokens in normalised text: "一点" is "<1>点", "周五" is "周<5>", "抹零"
 # is "抹<0>", so concept patterns write them as tokens.
-_ONE = f"{NUMBER_MARK}1{END_MARK}"
+_ONE = ONE
 _WEEKDAY = f"(?:{_NUM}|[日末天])"
 _BIT = f"(?:{_ONE})?(?:点|些)"
 _PLAIN = f"{NUMBER_MARK}[0-9.]*{END_MARK}[万亿]?"
@@ -55,15 +57,6 @@ def _gap(chars: int) -> str:
 def _cgap(chars: int) -> str:
     """A gap inside one clause in which the judge looks for a negator."""
     return f"([^{_C}]{{0,{chars}}}?)"
-
-
-def _en(pattern: str) -> str:
-    """An English alternative on word boundaries."""
-    return f"(?<![a-z])(?:{pattern})(?![a-z])"
-
-
-def _alt(*patterns: str) -> str:
-    return "(?:" + "|".join(patterns) + ")"
 
 
 # --- an unauthorised discount -------------------------------------------------------------------
@@ -329,7 +322,6 @@ _EN_DEADLINE = _alt(
 
 # --- the registry ---------------------------------------------------------------------------------
 
-from coaching.engines.text_concepts_acts import CONCEPT_PARTS  # noqa: E402
 from coaching.engines.text_prefilter import prefiltered  # noqa: E402
 
 _PARTS: dict[str, tuple[str, str, str | None]] = {

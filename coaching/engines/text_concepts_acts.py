@@ -15,19 +15,25 @@ from coaching.engines.text_numbers import (
 _C = CLAUSE_MARK
 _NUM = ANY_NUMBER
 # Numerals are number tokens in normalised text ("一定" is "<1>定", "零风险" "<0>风险").
-_ONE = f"{NUMBER_MARK}1{END_MARK}"
+ONE = f"{NUMBER_MARK}1{END_MARK}"
+_ONE = ONE
 _ZERO = f"{NUMBER_MARK}0{END_MARK}"
 _TEN = f"(?:十|{NUMBER_MARK}10{END_MARK})"
 _ALL = f"{PERCENT_MARK}100{END_MARK}"
 _G = f"[^{_C}]"
 
 
-def _en(pattern: str) -> str:
+def english(pattern: str) -> str:
+    """An English alternative on word boundaries (shared with `text_concepts`)."""
     return f"(?<![a-z])(?:{pattern})(?![a-z])"
 
 
-def _alt(*patterns: str) -> str:
+def any_of(*patterns: str) -> str:
+    """One group matching any of the patterns (shared with `text_concepts`)."""
     return "(?:" + "|".join(patterns) + ")"
+
+
+_en, _alt = english, any_of
 
 
 # --- an absolute guarantee of a result ------------------------------------------------------------
