@@ -63,6 +63,7 @@ class Moments:
                 s.policy,
                 relaxation_level=level,
                 requested_cause="batch_capacity",
+                lead_estimate=s.lead_estimate(p),
             )
             self._start[key] = (ranking, exclusions_of(s.table, s.profiles[p], s.policy, ranking))
         return self._start[key]

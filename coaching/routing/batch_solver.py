@@ -14,6 +14,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from coaching.routing.batch_moment import Moments
+from coaching.routing.estimate import LeadEstimate
 from coaching.routing.explanation import Decision, Fallback
 from coaching.routing.inputs import LeadFacts
 from coaching.routing.lead_rules import LeadProfile, profile_of
@@ -58,6 +59,7 @@ class BatchSolver:
         self.exact = True
         self._eligible: dict[tuple[int, int], np.ndarray] = {}
         self._static: dict[int, np.ndarray] = {}
+        self._estimates: dict[int, LeadEstimate] = {}
         self._moments: Moments | None = None
         self._moments_of = -1
 
@@ -75,9 +77,16 @@ class BatchSolver:
             self._eligible[key] = mask
         return self._eligible[key]
 
+    def lead_estimate(self, p: int) -> LeadEstimate:
+        """The profile's estimate, drawn once: the table and its load do not change while
+        the batch is solved and explained."""
+        if p not in self._estimates:
+            self._estimates[p] = self.table.lead_estimate(self.profiles[p], self.policy)
+        return self._estimates[p]
+
     def static_total(self, p: int) -> np.ndarray:
         if p not in self._static:
-            terms = static_terms(self.table, self.profiles[p], self.policy)
+            terms = static_terms(self.table, self.profiles[p], self.policy, self.lead_estimate(p))
             self._static[p] = sum(self.weights[t] * terms[t] for t in terms)
         return self._static[p]
 

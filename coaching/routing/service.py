@@ -138,7 +138,7 @@ def _clean_all(router: Router, items: Sequence[IntakeItem], prefix: bool) -> lis
             problems.extend(broken.errors)
             continue
         first = seen.setdefault(clean.external_id, clean)
-        if first.content_hash != clean.content_hash:
+        if first is not clean and first.content_hash != clean.content_hash:
             problems.append(
                 Conflict(
                     LeadError.LEAD_CONFLICT,

@@ -309,6 +309,7 @@ def rank(
     exclude: frozenset = frozenset(),
     relaxation_level: int = 0,
     requested_cause: str = "requested",
+    lead_estimate: estimate.LeadEstimate | None = None,
 ) -> Ranking:
     """Filters, relaxing step by step while nobody passes, then the weighted score. The first
     `relaxation_level` steps are in force from the start, recorded with `requested_cause`."""
@@ -343,7 +344,8 @@ def rank(
             )
         )
     weights, note = terms.effective_weights(policy)
-    lead_estimate = table.lead_estimate(profile, policy)
+    if lead_estimate is None:
+        lead_estimate = table.lead_estimate(profile, policy)
     rep_terms = all_terms(table, profile, policy, lead_estimate)
     totals = terms.combine(rep_terms, weights) if len(table) else np.zeros(0)
     order = rank_order(table, np.flatnonzero(eligible), totals)

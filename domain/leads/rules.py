@@ -8,7 +8,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,7 @@ class CleanLead:
     contact: dict[str, str]
     attributes: dict[str, Any]
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
         data = asdict(self)
         canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
