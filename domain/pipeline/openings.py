@@ -1,6 +1,7 @@
 """Many new deals at once: an account and a `lead`-stage opportunity for each, checked as
-`create_account` and `create_opportunity` check one, and written in two flushes. Routing
-takes in up to 1,000 leads in one call; one statement per row would be most of its time."""
+`create_account` and `create_opportunity` check one, and written in two flushes and one
+executemany. Routing takes in up to 1,000 leads in one call; one statement per row would be
+most of its time."""
 
 from __future__ import annotations
 
@@ -8,16 +9,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.db import utcnow
 from domain.errors import not_found
 from domain.kernel.actor import Actor
 from domain.kernel.text import clean_slug, clean_text
 from domain.org.errors import OrgError
 from domain.org.models import Rep
-from domain.pipeline.models import Account, CoOwner, Opportunity
-from domain.pipeline.service import checked_amount, record_transition, reps_in_scope
+from domain.pipeline.models import Account, CoOwner, Opportunity, StageTransition
+from domain.pipeline.service import checked_amount, reps_in_scope, transition_values
 from domain.pipeline.stages import Move, Stage
 
 
@@ -77,8 +79,16 @@ async def open_deals(
     ]
     session.add_all(opportunities)
     await session.flush()
-    for opportunity in opportunities:
-        record_transition(session, actor, opportunity, None, Stage.LEAD, Move.CREATE, None, None)
+    now = utcnow()
+    # Nothing reads the ids back, but RETURNING makes it one multi-row INSERT per ~1,000 rows
+    # on both databases (asyncpg's executemany sends each row on its own: 4× slower).
+    await session.execute(
+        insert(StageTransition).returning(StageTransition.id),
+        [
+            transition_values(actor, opportunity.id, None, Stage.LEAD, Move.CREATE, None, now)
+            for opportunity in opportunities
+        ],
+    )
     return opportunities
 
 
