@@ -64,7 +64,7 @@ async def test_the_pool_reads_decayed_outcomes_per_week_and_recent_ones_unweight
                 closed(account, 1, "lost", 1),  # this week
                 closed(account, 1, "won", 10),  # week 1
                 closed(account, 1, "won", 92),  # week 13
-                closed(account, 1, "won", 400),  # before the 365-day window
+                closed(account, 1, "won", 800),  # before the 730-day window
                 closed(account, 2, "lost", 3, source=None),  # "unknown" source
                 closed(account, 2, "lead", 3),  # open: not an outcome
             ]
@@ -72,7 +72,7 @@ async def test_the_pool_reads_decayed_outcomes_per_week_and_recent_ones_unweight
         await session.commit()
     policy = Router.of(load_settings()).policy
     half_life = policy.estimate.half_life_days
-    assert policy.conversion_window_days == 365 and half_life == 120
+    assert policy.conversion_window_days == 730 and half_life == 730
     pool = CandidatePool()
     async with sessions() as session:
         table = await pool.table(session, policy, NOW)
@@ -84,8 +84,8 @@ async def test_the_pool_reads_decayed_outcomes_per_week_and_recent_ones_unweight
     won, total = one.conversion[("smb", "web")]
     assert won == pytest.approx(weight(0) + weight(1) + weight(13))
     assert total == pytest.approx(2 * weight(0) + weight(1) + weight(13))
-    # a deal 13 weeks (~94 days) old weighs 0.5^(91 / 120) ≈ 0.59 of this week's
-    assert weight(13) / weight(0) == pytest.approx(0.5 ** (91 / 120))
+    # a deal 13 weeks (~94 days) old weighs 0.5^(91 / 730) ≈ 0.92 of this week's
+    assert weight(13) / weight(0) == pytest.approx(0.5 ** (91 / 730))
     assert one.recent_conversion == {("smb", "web", 0): (1.0, 2.0), ("smb", "web", 1): (1.0, 1.0)}
     assert two.conversion == {("smb", "unknown"): (0.0, pytest.approx(weight(0)))}
     assert two.recent_conversion == {("smb", "unknown", 0): (0.0, 1.0)}
