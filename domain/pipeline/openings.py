@@ -19,7 +19,8 @@ from domain.kernel.text import clean_slug, clean_text
 from domain.org.errors import OrgError
 from domain.org.models import Rep
 from domain.pipeline.models import Account, CoOwner, Opportunity, StageTransition
-from domain.pipeline.service import checked_amount, reps_in_scope, transition_values
+from domain.pipeline.rules import transition_values
+from domain.pipeline.service import checked_amount, reps_in_scope
 from domain.pipeline.stages import Move, Stage
 
 

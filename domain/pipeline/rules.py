@@ -16,6 +16,7 @@ from jsonschema.exceptions import SchemaError
 
 from domain.errors import BrokenRules, Conflict, DomainError, InvalidInput
 from domain.kernel import schema_messages
+from domain.kernel.actor import Actor
 from domain.pipeline.errors import PipelineError
 from domain.pipeline.stages import LEGAL_MOVES, OPEN_STAGES, Move, Stage
 
@@ -242,3 +243,26 @@ def clean_required_reason(reason: str | None, field: str = "reason") -> str:
     if not text:
         raise InvalidInput(PipelineError.REASON_REQUIRED, "请说明原因", "Give a reason", field)
     return text
+
+
+def transition_values(
+    actor: Actor,
+    opportunity_id: int,
+    source: Stage | None,
+    target: Stage,
+    move: Move,
+    reason: str | None,
+    now: datetime,
+    seconds_in_previous: int | None = None,
+) -> dict[str, Any]:
+    """The columns of one stage transition on record."""
+    return {
+        "opportunity_id": opportunity_id,
+        "from_stage": source.value if source else None,
+        "to_stage": target.value,
+        "action": move.value,
+        "at": now,
+        "actor_user_id": actor.user_id or None,
+        "reason": reason,
+        "seconds_in_previous": seconds_in_previous,
+    }

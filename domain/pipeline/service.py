@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, false, or_, select, true
@@ -284,31 +284,10 @@ def record_transition(session, actor, opportunity, source, target, move, reason,
     if source is not None and entered is not None:
         entered = entered if entered.tzinfo else entered.replace(tzinfo=now.tzinfo)
         seconds = max(0, int((now - entered).total_seconds()))
-    values = transition_values(actor, opportunity.id, source, target, move, reason, now, seconds)
+    values = rules.transition_values(
+        actor, opportunity.id, source, target, move, reason, now, seconds
+    )
     session.add(StageTransition(**values))
-
-
-def transition_values(
-    actor: Actor,
-    opportunity_id: int,
-    source: Stage | None,
-    target: Stage,
-    move: Move,
-    reason: str | None,
-    now: datetime,
-    seconds_in_previous: int | None = None,
-) -> dict[str, Any]:
-    """The columns of one stage transition on record."""
-    return {
-        "opportunity_id": opportunity_id,
-        "from_stage": source.value if source else None,
-        "to_stage": target.value,
-        "action": move.value,
-        "at": now,
-        "actor_user_id": actor.user_id or None,
-        "reason": reason,
-        "seconds_in_previous": seconds_in_previous,
-    }
 
 
 async def move_stage(
