@@ -1,7 +1,7 @@
 """Many new deals at once: an account and a `lead`-stage opportunity for each, checked as
 `create_account` and `create_opportunity` check one, and written in two flushes and one
-executemany. Routing takes in up to 1,000 leads in one call; one statement per row would be
-most of its time."""
+multi-row INSERT. Routing takes in up to 1,000 leads in one call; one statement per row would
+be most of its time."""
 
 from __future__ import annotations
 
