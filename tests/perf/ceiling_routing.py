@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import linear_sum_assignment, minimize
+from scipy.optimize import minimize
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sim_routing as sim  # noqa: E402  (module import only; its main() is not run)
@@ -214,15 +214,11 @@ class GLMM:
         able = self.market.status(day) == 0
         if kind == "bulk":
             est = self.table_for_batch()
-            room = np.where(able, np.maximum(CAP - state.open, 0), 0)
-            reps = np.repeat(np.arange(len(room)), room)
-            values = np.array([est[reps, s, k] for s, k in leads]) - self.price * self.pbar[reps]
-            r_, c_ = linear_sum_assignment(values, maximize=True)
-            chosen = [None] * len(leads)
-            for a, b in zip(r_, c_, strict=True):
-                chosen[a] = int(reps[b])
-            for lead, rep in zip(leads, chosen, strict=True):
-                state.give(day, lead, rep, rates)
+
+            def values_of(reps):
+                return np.array([est[reps, s, k] for s, k in leads]) - self.price * self.pbar[reps]
+
+            sim.assign_slots(state, able, day, leads, rates, values_of)
             return
         for seg, src in leads:
             free = able & (state.open < CAP)

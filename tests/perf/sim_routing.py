@@ -345,6 +345,19 @@ class RoundRobin:
                 state.give(day, lead, None, rates)
 
 
+def assign_slots(state, able, day, leads, rates, values_of) -> None:
+    """A bulk import as one assignment over the free capacity slots of the able reps:
+    `values_of(reps)` gives each lead's value for the rep of each slot (leads × slots)."""
+    room = np.where(able, np.maximum(CAPACITY - state.open, 0), 0)
+    reps = np.repeat(np.arange(len(room)), room)
+    rows, cols = linear_sum_assignment(values_of(reps), maximize=True)
+    chosen: list[int | None] = [None] * len(leads)
+    for row, col in zip(rows, cols, strict=True):
+        chosen[row] = int(reps[col])
+    for lead, rep in zip(leads, chosen, strict=True):
+        state.give(day, lead, rep, rates)
+
+
 class Oracle:
     def __init__(self, market):
         self.market = market
@@ -352,15 +365,11 @@ class Oracle:
     def route_day(self, state, day, kind, leads, rates) -> None:
         able = self.market.status(day) == 0
         if kind == "bulk":
-            room = np.where(able, np.maximum(CAPACITY - state.open, 0), 0)
-            reps = np.repeat(np.arange(len(room)), room)
-            values = np.array([rates[reps, s, k] for s, k in leads])
-            rows, cols = linear_sum_assignment(values, maximize=True)
-            chosen: list[int | None] = [None] * len(leads)
-            for row, col in zip(rows, cols, strict=True):
-                chosen[row] = int(reps[col])
-            for lead, rep in zip(leads, chosen, strict=True):
-                state.give(day, lead, rep, rates)
+
+            def values_of(reps):
+                return np.array([rates[reps, s, k] for s, k in leads])
+
+            assign_slots(state, able, day, leads, rates, values_of)
             return
         for seg, src in leads:
             free = able & (state.open < CAPACITY)
