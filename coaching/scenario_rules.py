@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, TypeGuard
 
+from coaching.engines.text_phrases import BOUNDED_PLACEHOLDER
 from coaching.scenario_checks import PLACEHOLDERS, Finding, Parts, json_path
 from coaching.scenario_model import FACT_TOPICS, LANGUAGES
 
@@ -215,10 +216,11 @@ _GAP = re.compile(r"…|\.{3,}")
 def _phrase_problems(phrase: str) -> list[str]:
     braced = _BRACED.findall(phrase)
     problems = [
-        f"unknown placeholder {token}; only {{number}}, {{percent}}, {{money}} and the concepts "
-        f"{', '.join(PLACEHOLDERS[3:])} are allowed"
+        f"unknown placeholder {token}; only {{number}}, {{percent}}, {{money}} (or bounded: "
+        f"{{percent<20}}, {{money>=2200}}) and the concepts {', '.join(PLACEHOLDERS[3:])} "
+        "are allowed"
         for token in dict.fromkeys(braced)
-        if token not in PLACEHOLDERS
+        if token not in PLACEHOLDERS and not BOUNDED_PLACEHOLDER.fullmatch(token)
     ]
     rest = _BRACED.sub(" ", phrase)
     if "{" in rest or "}" in rest:

@@ -34,6 +34,7 @@ from coaching.engines.text import (
     normalise,
 )
 from coaching.engines.text_concepts import BY_SCRIPT
+from coaching.engines.text_phrases import has_bounds, within_bounds
 from coaching.scenario_model import LANGUAGES, Phrases, Scenario, language_of
 
 _HAN = re.compile("[\u3400-\u9fff]")
@@ -91,6 +92,8 @@ class _Phrase:
     """A concept's policy-conformity guard: found near a match, the match does not count."""
     script: str | None = None
     """'zh' / 'en': half of a concept, searched only in a reply with that script."""
+    bounded: bool = False
+    """The phrase has a bounded placeholder ({percent<20}): a match must be within bounds."""
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ class _Matcher:
                     break
                 start, end = match.span()
                 position = start + 1
-                if end == start:
+                if end == start or (phrase.bounded and not within_bounds(match)):
                     continue
                 if negation and (
                     negated(text, start, end)
@@ -188,7 +191,10 @@ def _matcher(phrases: Phrases | None, first: str) -> _Matcher:
                 continue
             pattern, anchor = compile_phrase(phrase)
             if pattern and pattern not in compiled:
-                compiled[pattern] = _Phrase(anchor, re.compile(pattern), guard_of(phrase))
+                regex = re.compile(pattern)
+                compiled[pattern] = _Phrase(
+                    anchor, regex, guard_of(phrase), bounded=has_bounds(regex)
+                )
     return _Matcher(tuple(compiled.values()))
 
 
@@ -211,7 +217,7 @@ class _CompiledRedLine:
     def hit(self, normalised: Normalised, present: frozenset[str]) -> Evidence | None:
         """The first match that is not negated and that no counter-indicator covers."""
         vetoes: list[tuple[int, int]] | None = None
-        for start, end in self.indicators.spans(normalised, self.negation, present):
+        for start, end in self.indicators.spans(normalised, self.negation, present, every=True):
             if vetoes is None:
                 vetoes = self.counters.spans(normalised, present=present, every=True)
             if any(start < veto_end and veto_start < end for veto_start, veto_end in vetoes):

@@ -23,13 +23,16 @@ The phrase language (`phrase_pattern`), as trainers write phrases in scenario fi
   `{money}` an amount with an optional currency unit (80万元, 80万, 5,000 yuan, ¥3,600); a bare
   `%` stands for `{percent}`; a unit written after a placeholder is matched, not swallowed
   ("{number}万元" matches "80万元"); a magnitude after a placeholder is optional ("{number}万"
-  also matches "300,000");
+  also matches "300,000"); a bound keeps only values beyond it (`{percent<20}`,
+  `{money>=2200}`, `{number>2.5}`; of a range one end is enough), checked on each match
+  (`text_phrases.within_bounds`);
 - `…` (or `...`) is a gap of a few words inside the same clause: "降低 …%" matches "降低了30%",
   "reduce … %" matches "reduce costs by 20%" (at most 10 characters in a Chinese phrase, 30
   in an English one).
 
 - a concept placeholder (`{discount}`, `{deadline}`, `{guarantee}`, `{inducement}`,
-  `{relationship}`, `{impersonation}`, `{disparagement}`, `{hearsay}`, `{tender_steering}`)
+  `{relationship}`, `{impersonation}`, `{disparagement}`, `{allegation}`, `{hearsay}`,
+  `{tender_steering}`)
   stands for a whole red-line type, built in and shared by every scenario
   (`coaching.engines.text_concepts`); a concept may carry a guard (policy or approval named
   nearby) that makes a match not count (`guard_of`, `guarded`).

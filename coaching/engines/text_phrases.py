@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from decimal import Decimal
 from functools import lru_cache
 
 from coaching.engines.text_concepts import CONCEPTS
@@ -25,10 +26,20 @@ from coaching.engines.text_numbers import (
 
 # --- the phrase language ------------------------------------------------------------------
 
+_BOUND = r"\s*(?:<=|>=|<|>)\s*[0-9]+(?:\.[0-9]+)?"
 _PLACEHOLDER = re.compile(
-    r"(\{(?:number|percent|money|" + "|".join(CONCEPTS) + r")\}|\s*(?:…+|\.{3,})\s*)"
+    r"(\{(?:(?:number|percent|money)(?:" + _BOUND + ")?|" + "|".join(CONCEPTS) + r")\}"
+    r"|\s*(?:…+|\.{3,})\s*)"
 )
 PLACEHOLDER_NAMES = ("number", "percent", "money")
+BOUNDED_PLACEHOLDER = re.compile(
+    r"\{(number|percent|money)\s*(<=|>=|<|>)\s*([0-9]+(?:\.[0-9]+)?)\}"
+)
+"""`{percent<20}`, `{money>=2200}`, `{number>2.5}`: a placeholder whose value is bounded."""
+_OPERATORS = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
+_BOUND_GROUP = re.compile(r"bound[0-9]+_(lt|le|gt|ge)_([0-9]+(?:d[0-9]+)?)")
+_TOKEN_VALUE = re.compile(f"[{NUMBER_MARK}{PERCENT_MARK}]([0-9.]*){END_MARK}")
+_PLACEHOLDER_PATTERNS = {"{number}": ANY_NUMBER, "{percent}": ANY_PERCENT, "{money}": ANY_MONEY}
 # After a placeholder, a magnitude is part of the number ('{number}万' matches '30万' = 300000).
 _ABSORBED_AFTER_NUMBER = re.compile(r"^\s*[千百]")
 _BARE_PERCENT = re.compile(r"(?<![0-9}])\s*[%％]")
@@ -283,16 +294,20 @@ def compile_phrase(phrase: str) -> tuple[str, str]:
     pattern: list[str] = []
     anchors: list[str] = []
     after_placeholder = False
+    bound = ""  # the named group that carries the last placeholder's bound, if it has one
     for index, part in enumerate(parts):
         if index % 2:
             name = part.strip()
             space = " ?" if pattern else ""
-            if name == "{percent}":
-                pattern.append(space + ANY_PERCENT)
-            elif name == "{number}":
-                pattern.append(space + ANY_NUMBER)
-            elif name == "{money}":
-                pattern.append(space + ANY_MONEY)
+            bounded = BOUNDED_PLACEHOLDER.fullmatch(name)
+            bound = ""
+            if bounded:
+                kind, operator, value = bounded.groups()
+                name = "{" + kind + "}"
+                number = value.replace(".", "d")
+                bound = f"bound{index}_{_OPERATORS[operator]}_{number}"
+            if name in _PLACEHOLDER_PATTERNS:
+                pattern.append(space + _grouped(_PLACEHOLDER_PATTERNS[name], bound))
             elif name[1:-1] in CONCEPTS:
                 # A concept: the built-in pattern of a red-line type (text_concepts).
                 pattern.append(space + "(?:" + CONCEPTS[name[1:-1]][0] + ")")
@@ -311,7 +326,7 @@ def compile_phrase(phrase: str) -> tuple[str, str]:
         if after_placeholder:
             part = _ABSORBED_AFTER_NUMBER.sub("", part)
             if part.lstrip().startswith("%") and pattern:
-                pattern[-1] = (" ?" if len(pattern) > 1 else "") + ANY_PERCENT
+                pattern[-1] = (" ?" if len(pattern) > 1 else "") + _grouped(ANY_PERCENT, bound)
                 part = part.lstrip()[1:]
             stripped = part.lstrip()
             if stripped[:1] in _MAGNITUDES_KEPT and stripped[:1]:
@@ -326,3 +341,34 @@ def compile_phrase(phrase: str) -> tuple[str, str]:
             if index + 1 < len(parts) and text[-1] in _LATIN_WORD:
                 pattern.append(" ?")
     return "".join(pattern), max(anchors, key=len, default="")
+
+
+def _grouped(pattern: str, bound: str) -> str:
+    return f"(?P<{bound}>{pattern})" if bound else pattern
+
+
+def has_bounds(pattern: re.Pattern[str]) -> bool:
+    """Whether a compiled phrase has a bounded placeholder (`within_bounds` must be asked)."""
+    return any(_BOUND_GROUP.fullmatch(name) for name in pattern.groupindex)
+
+
+def within_bounds(match: re.Match[str]) -> bool:
+    """Whether every bounded placeholder of a phrase's match holds a value within its bound;
+    of a range ("4到5倍"), one end is enough ("> 4.5" holds, "< 4.5" holds too)."""
+    for name, text in match.groupdict().items():
+        found = _BOUND_GROUP.fullmatch(name)
+        if found is None or text is None:
+            continue
+        operator, limit = found.group(1), Decimal(found.group(2).replace("d", "."))
+        values = [Decimal(value) for value in _TOKEN_VALUE.findall(text) if value]
+        if not values:
+            return False
+        if operator == "lt" and not min(values) < limit:
+            return False
+        if operator == "le" and not min(values) <= limit:
+            return False
+        if operator == "gt" and not max(values) > limit:
+            return False
+        if operator == "ge" and not max(values) >= limit:
+            return False
+    return True

@@ -288,13 +288,15 @@ def test_a_difficulty_asks_for_no_more_objections_than_the_pool_has(tmp_path):
         ("  \u3000 ", "is blank after trimming"),
         (
             "ROI {amount}",
-            "unknown placeholder {amount}; only {number}, {percent}, {money} and the concepts "
+            "unknown placeholder {amount}; only {number}, {percent}, {money} (or bounded: "
+            "{percent<20}, {money>=2200}) and the concepts "
             + ", ".join(CONCEPT_PLACEHOLDERS)
             + " are allowed",
         ),
         (
             "{Number} times",
-            "unknown placeholder {Number}; only {number}, {percent}, {money} and the concepts "
+            "unknown placeholder {Number}; only {number}, {percent}, {money} (or bounded: "
+            "{percent<20}, {money>=2200}) and the concepts "
             + ", ".join(CONCEPT_PLACEHOLDERS)
             + " are allowed",
         ),
