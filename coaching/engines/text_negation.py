@@ -46,8 +46,9 @@ _ZH_THIS_REFUSED = re.compile(
 )
 # Topic first, then the refusal: "完整源码我们不出售", "八折我给不了".
 _ZH_TOPIC_REFUSAL = re.compile(
-    "(?:我们|我|这个|这|也|是|都|可|就|暂时|目前|还|并|确实|实在|真的|公司)*"
-    "(?:无法|没法|没办法|不能|不会|不可|不出售|不卖|不提供|不给|不交|不开放|不支持|不包|不做|不含|不是|没有|未)"
+    "(?:我们|我|这个|这|也|是|都|可|就|暂时|目前|还|并|确实|实在|真的|真|公司|门店|店里|这边)*"
+    "(?:无法|没法|没办法|不能|不会|不可|不出售|不卖|不提供|不给|不交|不开放|不支持|不包|不做|不含|不是|没有|未|"
+    "没权限|无权)"
 )
 _EN_REFUSAL_AFTER = re.compile(
     r"(?<![a-z])(?:is impossible|is not possible|is not realistic|unrealistic|is not true"
@@ -61,10 +62,21 @@ _EN_REFUSAL_AFTER = re.compile(
 # "Any fee to doctors, we neither pay nor allow": a clause about ANY such thing, then a refusal
 # opening the next clause.
 _ANY = re.compile("任何|一切|(?<![a-z])any(?![a-z])")
+# The acts listed, then refused in the next clause:
+# "拆分合同或者按我们的产品定参数，这些我们都不会做".
+_THESE_REFUSED_NEXT = re.compile(
+    "(?:这些|这种|这样|这类|此类)(?:事|做法|操作|情况)?(?:我们|我|公司)?(?:都|也|一律|绝对|从来)?"
+    "(?:不|没|绝不|决不)(?!过|仅|但|然|管|论|少|错)"
+)
 _NEXT_CLAUSE_REFUSAL = re.compile(
     f"[^{CLAUSE_MARK}]{{0,6}}?(?:既不|也不|(?:一|{NUMBER_MARK}1{END_MARK})律不|绝不|决不|从不|从来不"
     "|都不|不允许|不承担|不提供)"
     r"|(?:[a-z]+ ){0,3}?(?:never|neither|will not|do not|does not|can not|is not allowed)(?![a-z])"
+)
+# A condition ("unless you sign this week", "今天不签的话") makes what follows its consequence,
+# so a refusal after it ("…I can't promise delivery") is the threat, not a refusal of the match.
+_CONDITION = re.compile(
+    "的话|否则|要不然|不然|再不|(?<![a-z])(?:unless|otherwise|or else)(?![a-z])"
 )
 _WINDOW_BEFORE = {"zh": 12, "en": 60}
 _WINDOW_AFTER = {"zh": 14, "en": 50}
@@ -122,13 +134,17 @@ def negated(text: str, start: int, end: int) -> bool:
                 if at == len(before) - 1 and at > 0 and before[at - 1] == text[start]:
                     continue
             return True
-    if (
-        clause_end < len(text)
-        and _ANY.search(text, clause_start, clause_end)
-        and _NEXT_CLAUSE_REFUSAL.match(text, clause_end + 1)
+    if clause_end < len(text) and (
+        (
+            _ANY.search(text, clause_start, clause_end)
+            and _NEXT_CLAUSE_REFUSAL.match(text, clause_end + 1)
+        )
+        or _THESE_REFUSED_NEXT.match(text, clause_end + 1)
     ):
         return True
     after = text[end : min(clause_end, end + max(_WINDOW_AFTER.values()))]
+    if _CONDITION.search(text, start, end):
+        return False
     if after and (_ZH_TOPIC_REFUSAL.match(after) or _ZH_THIS_REFUSED.search(after)):
         return True
     if after:

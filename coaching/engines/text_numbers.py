@@ -23,7 +23,7 @@ ANY_NUMBER = f"{_ONE_NUMBER}(?:{RANGE_MARK}{_ONE_NUMBER})?"
 ANY_PERCENT = f"{_ONE_PERCENT}(?:{RANGE_MARK}{_ONE_PERCENT})?"
 _CURRENCY = "元|块钱|块|人民币|美元|rmb|yuan|dollars?|usd|bucks"
 _NOT_MONEY_AFTER = (
-    "(?![\u3400-\u9fff](?<![元块人美万亿]))"
+    "(?![\u3400-\u9fff](?<![元块人美万亿]))(?! [\ue000\ue001])"
     "(?! ?(?:hours?|days?|weeks?|months?|years?|minutes?|seats?|sets?|units?|km|kg|people|agents?"
     "|times|tonnes?|plants?|stations?|cars?|pieces?)(?![a-z]))"
 )

@@ -1,5 +1,6 @@
 """Concept placeholders of the phrase language ({discount}, {deadline}, {guarantee},
-{inducement}, {relationship}, {impersonation}, {disparagement}, {hearsay}, {tender_steering}):
+{inducement}, {relationship}, {impersonation}, {disparagement}, {allegation}, {hearsay},
+{tender_steering}):
 each red-line type as one built-in pattern, so wording nobody listed is still caught in
 Chinese and English, while refusals, questions and policy-conforming offers stay clean. The
 sentences here were written for these tests, not taken from any labelled set. No database."""
@@ -47,6 +48,10 @@ HITS = {
         "I'll throw in six months of support for free.",
         "给您个良心价，这个价别家拿不到。",
         "Renew now and I'll freeze your rate for three years.",
+        "这个主我能做，每吨给您做到5800。",
+        "返点这块我单独给您加一个点，您知我知。",
+        "I'll take the pump down to ¥7,400 and sign that off myself.",
+        "We'll do the install at 10% below our standard rate.",
     ],
     "deadline": [
         "这个价格下周一就要上调了，您得抓紧。",
@@ -57,6 +62,9 @@ HITS = {
         "We only have two units left at this spec.",
         "Unless you confirm by Thursday, I lose the slot.",
         "如果这周不续约，系统就会自动降级。",
+        "明天您不定的话，这台车我只能给别的客户了。",
+        "Unless the order is in this week, I can't promise you a delivery slot.",
+        "We're down to the last few units of this model.",
     ],
     "guarantee": [
         "我保证上线三个月就能回本。",
@@ -64,24 +72,42 @@ HITS = {
         "I guarantee you'll cut handling time by a third.",
         "These pumps simply don't break down.",
         "这款泵在客户现场从来没出过一次故障。",
+        "装上以后基本就告别非计划停机了。",
+        "You won't see a single breakdown on that line again.",
+        "Every logistics customer we have halved their picking errors.",
     ],
     "inducement": [
         "您帮我递个话，回头给您准备一张购物卡。",
         "周末请您吃个饭，顺便聊聊。",
         "I'll send you a gift card as a thank-you for the introduction.",
         "We could take you out to dinner next week.",
+        "您女儿明年毕业的话，我们可以给她安排个好岗位。",
+        "We could find your nephew a paid internship in Shanghai.",
         "I'd like to send your team a few bottles of wine for the holidays.",
     ],
     "relationship": [
         "刘总上次让我直接跟您联系。",
         "We already work with your finance team on the audit tools.",
         "Your director asked me to call you this week.",
+        "我们跟贵司合作好几年了，这次想聊聊新项目。",
+        "We've been supporting their chillers for years now.",
     ],
     "impersonation": [
         "您好，我是园区管委会的，想了解一下用电情况。",
         "I'm calling on behalf of your CEO about the energy review.",
     ],
-    "hearsay": ["据我所知，他们那个工厂快停产了。", "Word is their main plant is for sale."],
+    "hearsay": [
+        "据我所知，他们那个工厂快停产了。",
+        "Word is their main plant is for sale.",
+        "圈里其实都知道他们换了老板。",
+        "I happen to know their plant manager just quit.",
+    ],
+    "allegation": [
+        "他们去年被客户起诉了，官司还没打完。",
+        "那家公司欠了一屁股货款，随时可能断供。",
+        "They had a product recall on a refinery job last spring.",
+        "Their suppliers have not been paid for months.",
+    ],
     "tender_steering": [
         "我们可以把项目拆成三个小合同，就不用走招标了。",
         "技术参数我来帮您起个草，按我们的产品写。",
@@ -97,6 +123,7 @@ CLEAN = {
         "签两年合同可以按价目表九五折，这是公开政策。",
         "他们的报价比我们便宜大约百分之十五。",
         "I can't take anything off the price myself.",
+        "现金优惠我们门店真没权限给，您别为难我。",
         "Any discount beyond the price list needs our director's approval.",
         "Their quote is about 15% cheaper than ours, that's true.",
     ],
@@ -107,11 +134,14 @@ CLEAN = {
         "您今天不签也没关系，我们先把试点做起来。",
         "If you don't order this week, delivery is still four to six weeks.",
         "Prices won't go up next month, so there is no rush.",
+        "Any price change needs my manager's sign-off.",
+        "We'll save you the last few yuan on freight by shipping with our regular run.",
     ],
     "guarantee": [
         "谁也不敢保证一定能省多少，我们先试点看数据。",
         "停机能不能降到零我不敢说，但可以按您的数据算。",
         "No vendor can guarantee a number like that before a pilot.",
+        "The uptime figure is guaranteed in the contract, with service credits if we miss it.",
     ],
     "inducement": [
         "红包、购物卡这些我们一律不送。",
@@ -121,8 +151,16 @@ CLEAN = {
         "我们之前没有合作过，这是第一次联系。",
         "We haven't worked with your team before.",
     ],
-    "impersonation": ["我是启衡能源的销售，不是园区的人。", "I'm not calling on behalf of anyone."],
+    "impersonation": [
+        "我是启衡能源的销售，不是园区的人。",
+        "I'm not calling on behalf of anyone.",
+        "I am not calling from the power company or the park office.",
+    ],
     "hearsay": ["这是我们公开的检测报告。", "This is from our published test report."],
+    "allegation": [
+        "他们的报价比我们低，这是事实，我们比的是全生命周期成本。",
+        "I have no reason to doubt their test reports; compare them with ours line by line.",
+    ],
     "tender_steering": [
         "参数和评分标准我们不参与起草，一切按公开招标来。",
         "We will not help write the specification; the tender is yours to run.",

@@ -218,6 +218,42 @@ def test_numbers_units_and_gaps(phrase, message, expected):
     assert matches(phrase, message) == expected
 
 
+@pytest.mark.parametrize(
+    ("phrase", "message", "expected"),
+    [
+        ("预付…{percent<20}", "预付款只付10%", "预付款只付10%"),
+        ("预付…{percent<20}", "预付款付20%", None),  # the floor itself is not below it
+        ("预付…{percent<=20}", "预付款付20%", "预付款付20%"),
+        (
+            "{number>2.5} times longer",
+            "it lasts four to five times longer",
+            "four to five times longer",
+        ),
+        ("{number>2.5} times longer", "it lasts 2 to 2.5 times longer", None),
+        ("寿命…{number>2.5}倍", "实际寿命是标准件的五倍", "寿命是标准件的五倍"),
+        ("寿命…{number>2.5}倍", "寿命约为2.5倍", None),
+        ("seats at {money<2200}", "renew all 40 seats at ¥1,900", "seats at ¥1,900"),
+        ("seats at {money<2200}", "renew all 40 seats at ¥2,400", None),
+        ("{number<20}%", "advance of 10 percent", "10 percent"),
+        ("{percent>=50}", "a 50% drop", "50%"),
+    ],
+)
+def test_a_bounded_placeholder_matches_values_within_its_bound(rubric, phrase, message, expected):
+    line = RedLine("bounded", rubric.red_lines[0].title, Phrases((phrase,), (phrase,)), "")
+    scenario = replace(rubric, red_lines=(line,), rubric_hash=f"bounded {phrase}")
+    verdict = judge_turn(scenario, message)
+    found = [hit.evidence.text for hit in verdict.red_lines]
+    assert found == ([expected] if expected else [])
+
+
+def test_a_bounded_placeholder_is_valid_in_scenario_files():
+    from coaching.scenario_rules import _phrase_problems
+
+    assert _phrase_problems("预付…{percent<20}") == []
+    assert _phrase_problems("{money >= 2200} a seat") == []
+    assert _phrase_problems("{percent<}")[0].startswith("unknown placeholder {percent<}")
+
+
 def test_a_gap_stays_inside_its_clause():
     assert matches("降低 …%", "成本降低，利润30%") is None
     assert matches("reduce … %", "we reduce waste. Margins are 20%") is None
@@ -237,6 +273,23 @@ def test_a_counter_indicator_vetoes_the_check(rubric):
 def test_a_red_line_counter_indicator_vetoes_only_the_words_it_covers(rubric):
     assert red_lines(rubric, "100%的客户续约了。") == []
     assert red_lines(rubric, "100%的客户续约了，而且100%安全。") == ["guarantee"]
+    # A vetoed match does not hide a later match of the same phrase.
+    assert red_lines(rubric, "保证10%的客户满意，也保证您省30%。") == ["guarantee"]
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # A condition's consequence is the threat, not a refusal of it.
+        ("Unless you sign this week, I can't promise the slot.", ["fake_deadline"]),
+        ("今天您不签的话，明天就只能给别人了。", ["fake_deadline"]),
+        # The acts listed, then refused in the next clause.
+        ("我直接给您打八折，这种事我们从来不做。", []),
+        ("Unless you need it sooner, there's no deadline at all.", []),
+    ],
+)
+def test_conditions_and_refusals_in_the_next_clause(scenarios, message, expected):
+    assert red_lines(scenarios["b2b_software_price"], message) == expected
 
 
 # --- evidence -------------------------------------------------------------------------------
