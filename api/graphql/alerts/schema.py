@@ -49,7 +49,12 @@ def _alert_id(global_id: relay.GlobalID) -> int:
     return decode_id(global_id, "Alert", "id")
 
 
-ALERT_RELATIONS = {"unit": ("unit", "unit_id")}
+ALERT_RELATIONS = {
+    "unit": ("unit", "unit_id"),
+    "rep": ("rep", "rep_id"),
+    "target": ("target", "target_id"),
+    "opportunity": ("opportunity", "opportunity_id"),
+}
 
 
 @strawberry.type

@@ -84,8 +84,8 @@ class MentorPairingType:
     created_at: datetime = strawberry.field(description="When the daily run arranged it.")
 
     @strawberry.field(description="The rep being helped.")
-    async def rep(self, info: Info) -> RepNode | None:
-        return await info.context.loaders.display_rep.load(self.rep_id)
+    def rep(self, info: Info) -> RepNode | None:
+        return info.context.loaders.related("display_rep", self.rep_id)
 
     @strawberry.field(description="The senior colleague; null when nobody qualified.")
     async def mentor(self, info: Info) -> RepNode | None:
@@ -127,18 +127,16 @@ class AlertNode(OrmNode):
         return info.context.loaders.related("unit", self.unit_id)
 
     @strawberry.field(description="The rep it is about, if any; null also when outside your scope.")
-    async def rep(self, info: Info) -> RepNode | None:
-        return await info.context.loaders.rep.load(self.rep_id) if self.rep_id else None
+    def rep(self, info: Info) -> RepNode | None:
+        return info.context.loaders.related("rep", self.rep_id)
 
     @strawberry.field(description="The target it is about, if any.")
-    async def target(self, info: Info) -> TargetNode | None:
-        return await info.context.loaders.target.load(self.target_id) if self.target_id else None
+    def target(self, info: Info) -> TargetNode | None:
+        return info.context.loaders.related("target", self.target_id)
 
     @strawberry.field(description="The opportunity it is about, if any.")
-    async def opportunity(self, info: Info) -> OpportunityNode | None:
-        if self.opportunity_id is None:
-            return None
-        return await info.context.loaders.opportunity.load(self.opportunity_id)
+    def opportunity(self, info: Info) -> OpportunityNode | None:
+        return info.context.loaders.related("opportunity", self.opportunity_id)
 
     @strawberry.field(
         description="Who answers for it: the unit's manager at first, or whom it was assigned to."
@@ -217,8 +215,8 @@ class AlertTaskNode(OrmNode):
         return info.context.loaders.related("alert", self.alert_id)
 
     @strawberry.field(description="The rep it concerns, if any.")
-    async def rep(self, info: Info) -> RepNode | None:
-        return await info.context.loaders.rep.load(self.rep_id) if self.rep_id else None
+    def rep(self, info: Info) -> RepNode | None:
+        return info.context.loaders.related("rep", self.rep_id)
 
     @strawberry.field(
         description="Who should hold it: the alert's assignee when the task was created."

@@ -111,8 +111,8 @@ class UserNode(OrmNode):
         return await info.context.loaders.unit.load(self.scope_unit_id)
 
     @strawberry.field(description="The rep behind a rep login.")
-    async def rep(self, info: Info) -> RepNode | None:
-        return await info.context.loaders.rep.load(self.rep_id) if self.rep_id else None
+    def rep(self, info: Info) -> RepNode | None:
+        return info.context.loaders.related("rep", self.rep_id)
 
     @strawberry.field(extensions=allow(*ADMINS), description="The login's API tokens (admins).")
     async def api_tokens(self, info: Info) -> list[ApiTokenNode]:

@@ -1,5 +1,6 @@
-"""The execution shortcuts answer exactly what graphql-core's general path answers: values,
-nulls, errors with their paths, enums, Relay ids, overridden nodes and awaitables."""
+"""The execution shortcuts and plans answer exactly what graphql-core's general path answers:
+values, nulls, errors with their paths, enums, Relay ids, overridden nodes, nested objects,
+lists, relations read through `info.context`, and awaitables."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ class Row:
     colour: object
     due: object
     note: object = None
+    parent: object = None
+    children: object = ()
 
 
 class Exploding:
@@ -67,6 +70,17 @@ class ItemNode(RowNode):
     async def later(self, info: strawberry.Info) -> str:
         await asyncio.sleep(0)
         return f"{self.title}?"
+
+    parent: ItemNode | None = None
+    children: list[ItemNode] = strawberry.field(default_factory=list)
+
+    @strawberry.field
+    def friend(self, info: strawberry.Info) -> ItemNode | None:
+        """Like Pacer's relations: the row if this request loaded it, else an awaitable."""
+        found = info.context["friends"].get(self.id)
+        if found == "later":
+            return asyncio.sleep(0, result=Row(99, "late", Colour.RED, date(2026, 1, 9)))
+        return found
 
 
 @strawberry.type(name="Special")
@@ -113,11 +127,13 @@ def build(shortcuts: bool) -> strawberry.Schema:
 QUERY_ROWS: list = []
 DOCUMENT = """{ items { id title colour due note shout later alias: title }
                 specials { id } own { id title shout } }"""
+NESTED = """{ items { __typename id title note parent { id title parent { id } }
+                        children { id colour } friend { id title } } }"""
 
 
-def run(schema: strawberry.Schema, rows: list) -> dict:
+def run(schema: strawberry.Schema, rows: list, document: str = DOCUMENT, friends=None) -> dict:
     QUERY_ROWS[:] = rows
-    result = asyncio.run(schema.execute(DOCUMENT))
+    result = asyncio.run(schema.execute(document, context_value={"friends": friends or {}}))
     errors = sorted((error.message, tuple(error.path or ())) for error in result.errors or [])
     return {"data": result.data, "errors": errors}
 
@@ -172,3 +188,62 @@ dates = st.one_of(st.dates(), st.none(), st.text(max_size=3))
 def test_any_rows_answer_as_graphql_core_does(values):
     rows = [Row(index + 1, *value) for index, value in enumerate(values)]
     assert run(FAST, rows) == run(PLAIN, rows)
+
+
+def leaf(index: int, title: object = "leaf") -> Row:
+    return Row(index, title, Colour.GREEN, date(2026, 4, index % 28 + 1))
+
+
+def test_nested_objects_lists_and_loaded_relations_are_answered_by_a_plan(monkeypatch):
+    from api.core import execution_plans
+
+    runs = []
+    original = execution_plans.Plan.run
+    monkeypatch.setattr(
+        execution_plans.Plan, "run", lambda plan, row: runs.append(original(plan, row)) or runs[-1]
+    )
+    rows = [
+        Row(1, "a", Colour.RED, date(2026, 3, 1), parent=leaf(10), children=[leaf(11), leaf(12)]),
+        Row(2, "b", Colour.GREEN, date(2026, 3, 2), children=[]),
+    ]
+    friends = {1: leaf(20, "friend")}
+    fast = run(FAST, rows, NESTED, friends)
+    assert fast == run(PLAIN, rows, NESTED, friends)
+    assert fast["errors"] == []
+    item = fast["data"]["items"][0]
+    assert item["parent"]["title"] == "leaf" and item["friend"]["title"] == "friend"
+    assert [child["colour"] for child in item["children"]] == ["GREEN", "GREEN"]
+    assert execution_plans.UNSURE not in runs and len(runs) >= 2
+    # A relation not loaded yet (an awaitable) sends its row the general way.
+    runs.clear()
+    fast = run(FAST, rows, NESTED, {1: "later"})
+    assert fast == run(PLAIN, rows, NESTED, {1: "later"})
+    assert fast["data"]["items"][0]["friend"]["title"] == "late"
+    assert execution_plans.UNSURE in runs
+
+
+rows_or_junk = st.one_of(
+    st.none(),
+    st.builds(leaf, st.integers(1, 50), texts),
+    st.text(max_size=3),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            texts,
+            rows_or_junk,
+            st.one_of(st.lists(rows_or_junk, max_size=3), st.none(), st.integers()),
+            st.sampled_from([None, "later", "row", "junk"]),
+        ),
+        max_size=4,
+    )
+)
+def test_any_nested_rows_answer_as_graphql_core_does(values):
+    rows, friends = [], {}
+    for index, (title, parent, children, friend) in enumerate(values, start=1):
+        rows.append(Row(index, title, Colour.RED, date(2026, 5, 1), None, parent, children))
+        friends[index] = {"row": leaf(30 + index), "junk": 42}.get(friend, friend)
+    assert run(FAST, rows, NESTED, friends) == run(PLAIN, rows, NESTED, friends)
