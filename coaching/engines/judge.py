@@ -37,6 +37,7 @@ from coaching.engines.text_concepts import BY_SCRIPT
 from coaching.engines.text_phrases import has_bounds, within_bounds
 from coaching.scenario_model import LANGUAGES, Phrases, Scenario, language_of
 
+DISCOUNT = "{discount}"
 _HAN = re.compile("[\u3400-\u9fff]")
 _LATIN = re.compile("[a-z]")
 
@@ -170,9 +171,16 @@ def _evidence(normalised: Normalised, start: int, end: int) -> Evidence:
     return Evidence(first, last, normalised.original[first:last])
 
 
-def _matcher(phrases: Phrases | None, first: str) -> _Matcher:
+def _matcher(phrases: Phrases | None, first: str, red_line: bool = False) -> _Matcher:
+    """The phrases compiled, `first` language first. In a red line that names `{discount}`, a
+    literal phrase takes its guard too: "额外让价需要总监审批" is no more an unauthorised
+    discount in the scenario's own words than in the concept's. (Not the `{guarantee}` guard:
+    a warranty is what an invented claim often is about.)"""
     if phrases is None:
         return _Matcher(())
+    line_guard = None
+    if red_line and any(DISCOUNT in phrases.get(language) for language in LANGUAGES):
+        line_guard = guard_of(DISCOUNT)
     order = (first, *(language for language in LANGUAGES if language != first))
     compiled: dict[str, _Phrase] = {}
     for language in order:
@@ -193,7 +201,7 @@ def _matcher(phrases: Phrases | None, first: str) -> _Matcher:
             if pattern and pattern not in compiled:
                 regex = re.compile(pattern)
                 compiled[pattern] = _Phrase(
-                    anchor, regex, guard_of(phrase), bounded=has_bounds(regex)
+                    anchor, regex, guard_of(phrase) or line_guard, bounded=has_bounds(regex)
                 )
     return _Matcher(tuple(compiled.values()))
 
@@ -271,7 +279,7 @@ def _compiled(scenario: Scenario, language: str) -> _CompiledRubric:
         red_lines=tuple(
             _CompiledRedLine(
                 red_line_id=red_line.id,
-                indicators=_matcher(red_line.indicators, language),
+                indicators=_matcher(red_line.indicators, language, red_line=True),
                 counters=_matcher(red_line.counter_indicators, language),
                 negation=red_line.negation,
             )

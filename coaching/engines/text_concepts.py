@@ -110,6 +110,9 @@ _ZH_DISCOUNT = _alt(
     f"主我[^{_C}]{{0,2}}?(?:能做|可以做|来做|做得了|就做了)",
     f"(?:单独|额外|私下|多|再)(?:给{_YOU})?(?:加|给|返|让){_gap(2)}{_NUM}个?点",
     "(?:您|你)知我知|天知地知|就?咱俩知道|别声张|别让(?:别人|其他人|其他经销商|同行)知道",
+    f"比(?:标价|原价|报价|价目表|价格表|定价|挂牌价|官方价)[^{_C}]{{0,3}}?(?:少|低|便宜|优惠)",
+    f"按{_MONEY}{_gap(4)}(?:跟|和|与){_YOU}签",
+    "(?:就|都|也|先|全)不收(?:费|钱|您钱|你钱)了?",
     f"(?:价|价格|报价|这个数)[^{_C}]{{0,6}}?(?:给|帮|替)[^{_C}]{{0,4}}?(?:锁住|锁死|定死|定了|锁)",
 )
 _EN_I = r"(?<![a-z])(?:i|we|let me|let us)((?: [a-z]+){0,3}?) "
@@ -194,7 +197,16 @@ _EN_DISCOUNT = _alt(
         "(?:on|onto|up to|into|at|in) (?:the )?(?:top|highest|best|gold|premium|maximum|full)"
         " (?:tier|rate|band|level|rebate|bracket)"
     ),
-    _EN_I + _en(f"(?:take|bring|drop|knock|get)[a-z]* (?:[a-z0-9]+ ){{1,2}}?down to {_MONEY}"),
+    _EN_I
+    + _en(
+        f"(?:take|bring|drop|knock|get)[a-z]* (?:[a-z0-9\ue000-\ue002.]+ ){{1,3}}?down to {_MONEY}"
+    ),
+    _en(
+        f"(?:another|an extra|a further|additional) {_PCT}(?: [a-z]+){{0,3}}? (?:on top|off"
+        "|discount|rebate|reduction)"
+        "|(?:do not|does not|no one|nobody) needs? to (?:know|tell|hear)"
+        "|without telling (?:anyone|anybody|upstairs|head office|my boss)"
+    ),
     _en(
         "sign[a-z]* (?:it|that|this) off (?:myself|personally|on my own)"
         "|sign[a-z]* off on (?:it|that|this) (?:myself|personally)"

@@ -149,7 +149,13 @@ _EN_GUARANTEE = _alt(
         "|never (?:have to |need to )?(?:change|replace|repaint|touch|service)[a-z]*"
         "(?: [a-z]+){0,3}? again|(?:barely|hardly|never) (?:degrade|lose|drop|wear|fade|age)[a-z]*"
         "|(?:put|stake|bet)[a-z]* my (?:name|job|reputation|house|life) (?:on|to)"
-        "|(?:personally )?make sure you(?: are| will be)? (?:driving|get|have|receive)"
+        "|(?:personally )?make sure you(?: are| will be)? (?:driving|get it|have it|receive it)"
+        "|(?:has|have) never (?:had to )?(?:touch|repaint|replac|repair|fix)[a-z]*"
+        "|wave[a-z]* (?:it|them|us|you) through|(?:can not|could not) (?:lose|go wrong)"
+        "|(?:about|going|set) to (?:get|receive|win)(?: [a-z]+){0,3}? (?:approval|certification"
+        "|listing|registration)"
+        "|(?:basically|practically|virtually|really|simply) (?:does not|do not|will not)"
+        " (?:degrade|age|wear|fade|lose)"
         "|(?:is|are) (?:basically|almost|nearly|pretty much) (?:done|finished|ready)"
         "|(?:will|is going to) (?:match|hit|reach|replicate|repeat) (?:that|this|those|the same)"
         "|(?:get|put)[a-z]* (?:you|your [a-z]+|it|them|us) into (?:both|all|every|the|those"
@@ -162,8 +168,11 @@ _EN_GUARANTEE = _alt(
     ),
 )
 _GUARANTEE_GUARD = _alt(
-    "sla|可用性|质保|保修|合同约定|合同里|写进合同|合同上",
-    _en("warranty|written into the contract|in the contract|contractual|in writing"),
+    "sla|可用性|质保|保修|合同约定|合同里|写进合同|合同上|保函",
+    _en(
+        "warranty|written into the contract|in the contract|contractual|in writing|bank"
+        "|payment guarantee|bond"
+    ),
 )
 
 # --- an inducement offered to a person -----------------------------------------------------------
@@ -198,6 +207,7 @@ _ZH_INDUCEMENT = _alt(
     f"(?:家里人|家人|亲戚|爱人|孩子|儿子|女儿|小舅子)(?:那边)?的?(?:公司|企业)?[^{_C}]{{0,8}}?"
     "(?:分包|合作|生意|供货|做项目)",
     f"(?:给|帮)(?:他|她|孩子|儿子|女儿)[^{_C}]{{0,4}}?(?:安排|介绍|找|留)[^{_C}]{{0,4}}?(?:岗位|工作|职位|实习|位置)",
+    "推荐(?:奖励|奖金|费)|单独给(?:您|你)(?:一份|一点|一笔)",
 )
 _EN_INDUCEMENT = _alt(
     _en(
@@ -249,6 +259,8 @@ _EN_INDUCEMENT = _alt(
         "(?:find|get|give|offer|arrange|line up)[a-z]* (?:him|her|them|your [a-z]+)"
         "(?: [a-z]+){0,2}? (?:a |an )?(?:good |nice |decent |paid )?"
         "(?:position|job|role|internship|place)"
+        "|make sure (?:he|she|they) gets? (?:it|the job|the position|the role|the place|in)"
+        "|(?:send|give|get)[a-z]* you (?:a |an )?[^\ue004]{0,25}?(?:card|voucher|coupon)"
         "|(?:thank[- ]?you|gift|cash|payment|bonus)(?: [a-z]+){0,6}? (?:based on|tied to|linked"
         " to|according to) (?:their |the )?(?:usage|use|prescriptions|volume)"
     ),
@@ -263,7 +275,7 @@ _ZH_RELATIONSHIP = _alt(
     f"{_ONE}直有合作|老合作|老朋友|老熟人|很熟|关系很好|是朋友|打过交道|老关系|之前就是我们做的|"
     "我们做的检测|的(?:老同学|老乡|发小|老战友|战友|亲戚)|(?:他|她|老板|领导)(?:让|叫|交代)我|"
     f"(?:跟|和)我是[^{_C}]{{0,4}}?(?:朋友|同学|老乡|熟人|哥们|战友|亲戚)|多年的?(?:朋友|交情|老关系)",
-    f"合作(?:了)?(?:好|这么)?(?:{_NUM}|几|多)?年|老供应商|老客户了|(?:一直|向来|早就)是我们(?:在)?(?:做|跟|供|服务|负责)",
+    f"合作(?:了|有)?(?:好|这么)?(?:{_NUM}|几|多)?年|老供应商|老客户了|(?:一直|向来|早就)是我们(?:在)?(?:做|跟|供|服务|负责)",
 )
 _EN_RELATIONSHIP = _alt(
     _en(
@@ -279,7 +291,9 @@ _EN_RELATIONSHIP = _alt(
     ),
     _en(
         "(?:we|i) (?:have )?been (?:looking after|working with|supplying|serving|handling"
-        "|supporting)(?: [a-z]+){0,4}? (?:for (?:a while|years|some time|a long time|ages)|since)"
+        "|supporting|doing[a-z ]{0,25}? work with)(?: [a-z]+){0,4}? (?:for (?:a while|years"
+        f"|some time|a long time|ages|a couple|a few|several|many|{_NUM})|since)"
+        "|(?:one of|among) (?:[a-z]+ s|your|their) (?:suppliers|vendors|partners)"
         "|your (?:existing|current|long standing|longtime|old|regular) (?:supplier|vendor|partner)"
     ),
 )
@@ -292,7 +306,8 @@ _ZH_IMPERSONATION = _alt(
     f"受{_G}{{0,6}}?(?:委托|之托)|替{_ZH_TITLE}{_G}{{0,4}}?(?:打|联系|通知)",
 )
 _EN_IMPERSONATION = _en(
-    "(?:this is|i am|we are|calling from|on behalf of|i represent|i work for)((?: [a-z]+){0,6}?) "
+    "(?:this is|(?:i am|we are) (?:from|with|calling from|calling for|part of)|calling from"
+    "|on behalf of|i represent|i work for)((?: [a-z]+){0,6}?) "
     "(?:power company|utility|grid|government|ministry|regulator|inspectorate|fire department"
     "|power (?:supply )?(?:company|bureau)|(?:supply|electricity|grid) (?:company|bureau)"
     "|(?:park|city|district|municipal|safety|energy|environmental|government|tax)"

@@ -22,6 +22,8 @@ _ZH_DISPARAGEMENT = (
     "扯皮|找不到人|没人管|不负责|售后(?:很)?差|没有售后|水分|注水|虚标|"
     "留个心眼|当心|被坑|不是(?:他们|他家)?的强项|火候|那[种个]档次|档次(?:不够|低|差)|"
     "冲量|走量的?路子|低端|低档|糙|不够格|不够看|(?:也就|只)配|上不了台面|差劲|糊弄|看悬|"
+    f"闹着玩|开玩笑|靠嘴|不(?:太|够|怎么)专业|做做[^{_C}]{{0,6}}?还行|"
+    f"(?:也就|只是)是?[^{_C}]{{0,10}}?(?:的水平|的档次|那个水平)|"
     "一分钱一分货|便宜没好货|"
     f"(?:小厂|小作坊|小钢构厂)[^{_C}]{{0,4}}?(?:用|刷)的)"
 )
@@ -34,12 +36,15 @@ _EN_DISPARAGEMENT = _en(
     "|(?:not|is not|are not|is not really|are not really) (?:in )?(?:their|our) league"
     "|out of their depth|warehouse (?:racking|roofs?)"
     "|fine (?:if|for) (?:you are )?(?:painting )?(?:sheds|warehouses|fences|racking|a warehouse)"
-    "|would not (?:trust|let) (?:them|their [a-z]+)|do not understand"
+    "|would not (?:trust|let) (?:them|their [a-z]+)"
+    "|(?:just |really )?(?:do not|does not) (?:really )?(?:understand|get|know what)"
+    "|price[- ]?fighters?|(?:than|not) a real"
 )
 _ZH_ALLEGATION = (
     f"(?:(?:出过|发生过|闹过|出了)[^{_C}]{{0,8}}?(?:事|问题|事故|返锈|起皮|起泡|开裂|脱落)|"
     "大面积(?:返锈|起皮|起泡|脱落|开裂)|召回|返工重刷|官司|起诉|被告|索赔|被罚|罚款|倒闭|破产|跑路|"
     f"资金链|拖欠|欠了?[^{_C}]{{0,6}}?(?:钱|款|货款)|断供|花钱(?:找|买)|造假|作假|假报告|"
+    "代做|找人做的|买来的|外面做的|"
     f"(?:资金|现金流|钱)[^{_C}]{{0,3}}?(?:紧|吃紧|有问题|出问题)|赔了不少)"
 )
 _EN_ALLEGATION = _en(
@@ -51,13 +56,19 @@ _EN_ALLEGATION = _en(
     "|fighting the owner|faked|fudged|bought (?:the|their|that) report|fake reports?"
     "|(?:have|has) not (?:been )?paid|unpaid suppliers|banks? (?:have|has) been chasing"
     "|(?:still )?(?:be )?around (?:to honou?r|for the warranty)"
+    "|behind (?:on )?paying|(?:may|might|will) not (?:survive|last|make it)"
+    "|(?:is|are|was|were) (?:basically |totally |completely )?(?:fake|forged|fabricated|made up)"
+    "|bought (?:it|them|the report|that report) from"
 )
 _HEARSAY = _alt(
     "透个底|据我所知|我听说|听说|(?<!数)据说|传言|传闻|风声|小道消息|(?:圈里|业内|行业里)都(?:知道|传)|私下说|"
-    "传遍了|都在传|您可能还不知道|你可能还不知道|内部消息|(?:圈里|业内|行业里|大家)其实都(?:知道|传)",
+    "传遍了|都在传|您可能还不知道|你可能还不知道|内部消息|(?:圈里|业内|行业里|大家)其实都(?:知道|传)|"
+    "听(?!您|你|我)[^\ue004]{1,10}?说",
     _en(
         "word is|i hear(?! you)|i heard|rumou?rs?|between us|between you and me|from what i hear"
         "|i happen to know|you may not know|you might not know|just so you are aware|insiders?"
+        "|word (?:in|around|across) (?:the |our )?[a-z]+ is|everybody in the industry knows"
+        "|did you hear"
         "|i am told|i have been told|i was told|apparently|reportedly"
         "|a little bird"
     ),

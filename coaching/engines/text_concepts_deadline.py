@@ -24,13 +24,13 @@ _ZH_TIME = (
 )
 _ZH_URGENT_VERB = (
     "(?:涨|调价|提价|上调|取消|截止|结束|停止|停(?!机|车|电|工|产检)|关|恢复原价|恢复|没有了|没了|作废|失效|清掉|清空|"
-    "删|下架|收回|提到|提高|调到|调整|上涨|排到|排不上|拿不到|赶不上|来不及)"
+    "删|下架|收回|提到|提高|调到|调整|上涨|排到|排不上|拿不到|赶不上|来不及|收口)"
 )
 _ZH_DEADLINE = _alt(
     f"{_ZH_TIME}(?!的){_gap(10)}(?:就|便|起|会|要|将|都)?{_cgap(3)}{_ZH_URGENT_VERB}",
     f"过了{_ZH_TIME}",
     f"(?:留|保留|锁|压)(?:到|至){_ZH_TIME}",
-    f"{_ZH_TIME}{_gap(4)}(?:签|下单|定|订|交定金|付款|确认|决定)(?:的话|就)?{_gap(6)}"
+    f"{_ZH_TIME}{_gap(4)}(?:签|下单|定|订|交定金|付款|打款|确认|决定)(?:的话|就)?{_gap(6)}"
     "(?:还能|才能|才有|还有|能享受|可以享受|能锁|锁定)",
     f"最后(?:{_NUM}?(?:天|台|辆|套|个名额|批|次机会|机会))",
     f"(?:仅剩|只剩|就剩|还剩){_gap(2)}{_NUM}?",
@@ -48,6 +48,8 @@ _ZH_DEADLINE = _alt(
     f"(?:数据|记录|账号|资料|系统){_gap(8)}(?:就会|会|将|就|都)?{_cgap(2)}"
     "(?:清掉|清空|删除|删掉|停用|关停|找不回|丢失|作废)",
     f"(?:时间|期限|机会|窗口|名额|额度|档期|资源|优惠|价格)(?:就|只)?(?:到|给到|截止到|留到){_ZH_TIME}",
+    f"只(?:做|办|开放|保留|留|有效)到{_ZH_TIME}|(?:就要|就会|会|要)开始收费|过了(?:就|这个)?[^{_C}]{{0,4}}?重新",
+    f"只(?:接|做|剩|留)(?:{_NUM}|几)(?:个|家|台|套|单|项目)|已经(?:定|签|订|约)(?:了|出)?{_NUM}(?:个|家|台|套|单)",
     "过了这个?(?:时间点?|日子|期限|节点)",
     f"这(?:{_NUM}|几)天(?:内)?还(?:能|可以|有)",
     f"(?:活动|优惠|政策|补贴|名额|方案)(?:{_ONE})?(?:收|停|撤|结束)(?:了|掉)?(?:就|便)",
@@ -64,7 +66,7 @@ _EN_TIME = (
 _EN_DEADLINE = _alt(
     _en(f"(?:only|just) (?:until|till|through|for|valid)(?: [a-z]+){{0,2}}? {_EN_TIME}"),
     _en(
-        "(?:only|just) today|(?:last|final) (?:day|chance|week|units?|slots?|opportunity)"
+        "(?:only|just) today|(?:last|final) (?:day|chance|units?|slots?|opportunity|couple|handful)"
         "|(?:last|final) few(?! (?:yuan|dollars|bucks|kuai|cents|percent|points|words|years))"
     ),
     f"(?<![a-z])(?:last|final) {_ONE}(?! (?:year|month|week|time)s?)",
@@ -79,7 +81,8 @@ _EN_DEADLINE = _alt(
     _en(f"{_EN_TIME}[^{_C}]{{0,25}}?(?:withdrawn|goes up|go up|resets?|stops|increases?|lapses)"),
     _en(
         "(?:offer|deal|promotion|promo|discount|price|prices|pricing|rate|scheme|subsidy|window"
-        "|slot|program|programme|finance)((?: [a-z]+){0,3}?) (?:ends|expires|closes|shuts|lapses"
+        "|slot|program|programme|finance|quota|allocation|survey|thing)((?: [a-z]+){0,3}?)"
+        " (?:ends|expires|closes|shuts|lapses"
         "|runs out"
         "|is withdrawn|goes away|finishes|stops|(?:is|are) (?:being )?(?:revised|changed|updated"
         "|raised))"
@@ -115,9 +118,9 @@ _EN_DEADLINE = _alt(
         "|tied to (?:our |the )?(?:quarter|month|year|fiscal year)[ -]?(?:end|close)"
     ),
     _en(
-        "(?:data|records|history|account)(?: [a-z]+){0,3}? (?:will be|gets|is|are) (?:wiped|deleted"
-        "|lost|purged|erased|gone|closed|shut)|(?:data|records|history) (?:goes|go|disappears?"
-        "|vanish[a-z]*) with it"
+        "(?:data|records|history|account)(?: [a-z]+){0,3}? (?:will be|gets?|is|are)"
+        " (?:wiped|deleted|lost|purged|erased|gone|closed|shut)"
+        "|(?:data|records|history) (?:goes|go|disappears?|vanish[a-z]*) with it"
     ),
     _en(
         "(?:capacity|stock|inventory|slots?|availability|production|allocation|calendar"
@@ -127,7 +130,14 @@ _EN_DEADLINE = _alt(
         "|sold out|scarce)"
     ),
     _en(
-        f"(?:only|just)(?: have| got| has)? {_NUM}(?: [a-z]+){{0,4}}? (?:left|remaining)"
+        f"(?:only|just)(?: have| got| has)?(?: about| around| roughly)? {_NUM}[^{_C}]{{0,40}}?"
+        " (?:left|remaining)"
+        f"|only (?:taking|accepting|doing|have room for) {_NUM}|(?:expires?|ends|closes|lapses"
+        f"|runs out)(?: [a-z]+){{0,2}}? {_EN_TIME}|after that(?: it is| it will be| they are)?"
+        " (?:gone|over|off the table)|(?:becomes?|turns? into|will be) a paid"
+        "|only (?:open|available|valid|running)(?: [a-z]+){0,2}? (?:for|until|till|through)"
+        " (?:the next|another)"
+        "|lock[a-z]* (?:it|this|that|them) in (?:today|now|tonight|this week)"
         f"|(?:selling|going) fast|now or never|(?:room|space|capacity) for {_NUM} more"
     ),
     _en(

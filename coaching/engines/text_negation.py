@@ -22,7 +22,8 @@ _ZH_NEGATOR = re.compile(
     "(?<=要)不(?=要)"
 )
 _EN_NEGATOR = re.compile(
-    r"(?<![a-z])(?:not(?! only| just)|never|no(?! problem| worries| doubt| matter| later"
+    r"(?<![a-z])(?:(?:can|will|would|could|should|do|does|did|must) not|not(?! only| just)|never"
+    r"|no(?! problem| worries| doubt| matter| later"
     r"| longer| sooner| strings| pressure| obligation)|nobody|none|nothing|neither|nor"
     r"|unable|impossible|dishonest|irresponsible|lying|rather than|instead of|anyone who"
     r"|if anyone|whoever|if someone|who can|who could|you want|you asked|you are asking"
@@ -78,6 +79,10 @@ _NEXT_CLAUSE_REFUSAL = re.compile(
 _CONDITION = re.compile(
     "的话|否则|要不然|不然|再不|(?<![a-z])(?:unless|otherwise|or else)(?![a-z])"
 )
+# "if we don't lock it in today": a negation inside a condition is not a refusal of the match.
+_IF_BEFORE = re.compile(r"(?<![a-z])if(?![a-z])|如果|要是|假如")
+# "10%行不行": a question (X不X) after the match, not a refusal of it.
+_QUESTION_AFTER = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _WINDOW_BEFORE = {"zh": 12, "en": 60}
 _WINDOW_AFTER = {"zh": 14, "en": 50}
 
@@ -124,6 +129,8 @@ def negated(text: str, start: int, end: int) -> bool:
         for found in breaks.finditer(before):
             cut = found.end()
         for found in negators.finditer(before, cut):
+            if _IF_BEFORE.search(before, cut, found.start()):
+                continue
             if zh and found.group() in "不没":
                 at = found.start()
                 # 是不是, 能不能, 有没有: a question, not a negation (looked up in the whole
@@ -143,7 +150,7 @@ def negated(text: str, start: int, end: int) -> bool:
     ):
         return True
     after = text[end : min(clause_end, end + max(_WINDOW_AFTER.values()))]
-    if _CONDITION.search(text, start, end):
+    if _CONDITION.search(text, start, end) or _QUESTION_AFTER.match(after):
         return False
     if after and (_ZH_TOPIC_REFUSAL.match(after) or _ZH_THIS_REFUSED.search(after)):
         return True

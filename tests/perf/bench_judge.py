@@ -85,7 +85,8 @@ def main() -> None:
         if name != "red_lines":
             print(*measure(items, scenarios).lines(name), sep="\n")
             continue
-        for writer in ("dev", "dev_2", "dev_3", "dev_4", "held_out"):  # red lines only
+        writers = sorted({item["set"] for item in items})  # red lines only
+        for writer in writers:
             group = [item for item in items if item["set"] == writer]
             print(measure(group, scenarios).lines(f"{name} ({writer})")[1])
 

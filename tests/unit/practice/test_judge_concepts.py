@@ -65,6 +65,8 @@ HITS = {
         "明天您不定的话，这台车我只能给别的客户了。",
         "Unless the order is in this week, I can't promise you a delivery slot.",
         "We're down to the last few units of this model.",
+        "We're only taking two more installs this quarter, so I'd need your answer by Monday.",
+        "这批设备只剩三台，过了就重新排产了。",
     ],
     "guarantee": [
         "我保证上线三个月就能回本。",
@@ -83,6 +85,7 @@ HITS = {
         "We could take you out to dinner next week.",
         "您女儿明年毕业的话，我们可以给她安排个好岗位。",
         "We could find your nephew a paid internship in Shanghai.",
+        "您帮我引荐一下，我们公司有推荐奖励，单独给您一份。",
         "I'd like to send your team a few bottles of wine for the holidays.",
     ],
     "relationship": [
@@ -101,12 +104,14 @@ HITS = {
         "Word is their main plant is for sale.",
         "圈里其实都知道他们换了老板。",
         "I happen to know their plant manager just quit.",
+        "我听一个老同行说他们要被收购了。",
     ],
     "allegation": [
         "他们去年被客户起诉了，官司还没打完。",
         "那家公司欠了一屁股货款，随时可能断供。",
         "They had a product recall on a refinery job last spring.",
         "Their suppliers have not been paid for months.",
+        "他们那份检测报告是找人代做的。",
     ],
     "tender_steering": [
         "我们可以把项目拆成三个小合同，就不用走招标了。",

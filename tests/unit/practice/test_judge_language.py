@@ -286,6 +286,14 @@ def test_a_red_line_counter_indicator_vetoes_only_the_words_it_covers(rubric):
         # The acts listed, then refused in the next clause.
         ("我直接给您打八折，这种事我们从来不做。", []),
         ("Unless you need it sooner, there's no deadline at all.", []),
+        # A negation inside a condition is part of the threat.
+        ("If we don't lock it in today, the price goes up next month.", ["fake_deadline"]),
+        # A question after the match ("行不行") is not a refusal of it.
+        ("我做主给您打八折，行不行？", ["unauthorised_discount"]),
+        # "can't just" refuses; a bare "not just" does not.
+        ("I can't just cut the price for you.", []),
+        # The scenario's own discount words, with approval named: policy, not a red line.
+        ("任何额外让价都需要区域总监审批。", []),
     ],
 )
 def test_conditions_and_refusals_in_the_next_clause(scenarios, message, expected):

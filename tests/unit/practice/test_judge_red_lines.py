@@ -1,16 +1,15 @@
 """Issue 16, Proof: red lines on replies written blind to the indicator phrases
 (`tests/data/judge_red_lines.json`), measured separately per writer.
 
-Five writers saw only each scenario's situation, goal, personas and red lines (title and
+Seven writers saw only each scenario's situation, goal, personas and red lines (title and
 explanation). For every red line of every scenario each wrote two zh and two en replies that
 cross it; per scenario and language, three refusals and two clean replies with risky-looking
 words. The red-line concepts (`{discount}`, `{deadline}`, …) were written against the `dev`
-writer's misses, widened against `dev_2`'s (measured once as held out first), then against
-`dev_3`'s (the previous round's held-out writer) and `dev_4`'s. The `held_out` writer's replies
-were measured before and after that last round and never read, so they are the honest figure
-for replies nobody has seen. The floors are regression guards a little below what was
-measured (run with `-s -n0` to see the figures), not the goals (recall 100%, no false hit on a
-refusal).
+writer's misses and widened in three more rounds against `dev_2` … `dev_6` (each measured
+first, unread). The `held_out` writer's replies were measured before and after the last round
+and never read, so they are the honest figure for replies nobody has seen. The floors are
+regression guards a little below what was measured (run with `-s -n0` to see the figures),
+not the goals (recall 100%, no false hit on a refusal).
 """
 
 from __future__ import annotations
@@ -22,19 +21,23 @@ import pytest
 from coaching.scenario import load_scenarios
 from tests.support.judge_metrics import Figures, load_items, measure
 
-# Measured 2026-12-05, red-line recall and refusal/clean replies (of 80) with a false hit.
-# Rounds: the concepts, widened against dev_2, widened against dev_3 and dev_4.
-#   dev       (91/136, 8 →) 135/136, 0 → 135/136, 0 → 135/136, 0
-#   dev_2     (79/135, 10 →) 91/135, 6 → 111/135, 6 → 129/135, 1
-#   dev_3                      105/132, 3 → 108/132, 3 → 132/132, 0
-#   dev_4                                  111/132, 3 → 131/132, 0
-#   held_out                               108/132, 6 → 115/132, 4
+# Measured 2026-12-05: red-line recall, and refusal/clean replies (of 80) with a false hit,
+# before the concepts → after each round (2: against dev_2; 3: dev_3, dev_4; 4: dev_5, dev_6).
+#   dev       (91/136, 8 →) 135/136, 0 → 135/136, 0 → 135/136, 0 → 135/136, 0
+#   dev_2     (79/135, 10 →) 91/135, 6 → 111/135, 6 → 129/135, 1 → 129/135, 0
+#   dev_3                      105/132, 3 → 108/132, 3 → 132/132, 0 → 131/132, 0
+#   dev_4                                  111/132, 3 → 131/132, 0 → 131/132, 0
+#   dev_5                                  108/132, 6 → 115/132, 4 → 130/132, 0
+#   dev_6                                              109/132, 3 → 131/132, 0
+#   held_out                                           108/132, 2 → 112/132, 2
 FLOORS = {
     "dev": {"recall": 0.99, "false_hit_replies": 0},
-    "dev_2": {"recall": 0.94, "false_hit_replies": 1},
-    "dev_3": {"recall": 0.99, "false_hit_replies": 0},
+    "dev_2": {"recall": 0.94, "false_hit_replies": 0},
+    "dev_3": {"recall": 0.98, "false_hit_replies": 0},
     "dev_4": {"recall": 0.98, "false_hit_replies": 0},
-    "held_out": {"recall": 0.85, "false_hit_replies": 4},
+    "dev_5": {"recall": 0.97, "false_hit_replies": 0},
+    "dev_6": {"recall": 0.98, "false_hit_replies": 0},
+    "held_out": {"recall": 0.83, "false_hit_replies": 2},
 }
 
 
