@@ -71,7 +71,10 @@ def cmd_routing(args: argparse.Namespace, settings: Settings) -> None:
                 print(f"{len(routed)} queued lead(s): {placed} assigned, {len(routed) - placed} "
                       "still queued")  # fmt: skip
 
-    asyncio.run(with_engine(settings, work))
+    from api.core.collector import long_lived_heap
+
+    with long_lived_heap():  # the candidate pool stays for the whole run, as in a server
+        asyncio.run(with_engine(settings, work))
 
 
 def router_or_error(settings: Settings):

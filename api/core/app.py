@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import logging
 from typing import Any
@@ -22,6 +21,7 @@ from api.core import graphiql
 from api.core import metrics as prometheus
 from api.core.admission import Admission
 from api.core.auth import Authenticator
+from api.core.collector import long_lived_heap
 from api.core.context import Context, language_of
 from api.core.live import live_updates
 from api.core.loaders import Loaders
@@ -200,31 +200,6 @@ async def prepare_database(settings: Settings, engine) -> None:
             f"the database is at migration {current or 'none'} but Pacer needs {head}: "
             "run `pacer db upgrade` first"
         )
-
-
-COLLECTOR_THRESHOLDS = (50_000, 20, 10)
-"""The cyclic collector's generation thresholds while serving (Python's are 700, 10, 10)."""
-
-
-@contextlib.contextmanager
-def long_lived_heap():
-    """The collector set for a process whose heap is mostly long-lived.
-
-    What start-up loaded (schema, scenarios, policies) is frozen: kept out of the collector's
-    full passes, which would otherwise walk it all and stall a request for ~100 ms now and
-    then. What comes later and stays (routing's candidate pool: every rep with their
-    history) cannot be frozen mid-request, so full passes are made rarer instead: a
-    1,000-lead intake allocates enough to set off several, each walking the whole pool, a
-    quarter of its time at Python's default thresholds."""
-    before = gc.get_threshold()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*COLLECTOR_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-        gc.unfreeze()
 
 
 def create_app(settings: Settings, engine=None, prepare: bool = True) -> Starlette:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 
-from api.core.app import COLLECTOR_THRESHOLDS, long_lived_heap
+from api.core.collector import COLLECTOR_THRESHOLDS, long_lived_heap
 
 
 def test_serving_freezes_the_start_up_heap_and_raises_the_thresholds():
