@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import utcnow
@@ -81,74 +81,93 @@ class Received:
     """False when the same external id with the same content came before."""
 
 
+def lead_columns(clean: CleanLead, **columns: Any) -> dict[str, Any]:
+    """A lead row's columns from a cleaned intake item (`columns`: the rest)."""
+    return {
+        "external_id": clean.external_id,
+        "content_hash": clean.content_hash,
+        "source": clean.source,
+        "segment": clean.segment,
+        "region": clean.region,
+        "product_interests": list(clean.product_interests),
+        "signals": list(clean.signals),
+        "estimated_value": clean.estimated_value,
+        "contact": clean.contact,
+        "attributes": clean.attributes,
+        **columns,
+    }
+
+
 def new_lead(clean: CleanLead, **columns: Any) -> Lead:
     """A lead row from a cleaned intake item, not yet in any session (`columns`: the rest)."""
-    return Lead(
-        external_id=clean.external_id,
-        content_hash=clean.content_hash,
-        source=clean.source,
-        segment=clean.segment,
-        region=clean.region,
-        product_interests=list(clean.product_interests),
-        signals=list(clean.signals),
-        estimated_value=clean.estimated_value,
-        contact=clean.contact,
-        attributes=clean.attributes,
-        **columns,
+    return Lead(**lead_columns(clean, **columns))
+
+
+def _insert_new(session: AsyncSession):
+    """`INSERT … ON CONFLICT (external_id) DO NOTHING RETURNING` the leads: the rows written,
+    not those another request wrote first."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return (
+        dialect.insert(Lead)
+        .on_conflict_do_nothing(index_elements=[Lead.external_id])
+        .returning(Lead)
     )
 
 
 async def receive(session: AsyncSession, actor: Actor, clean: CleanLead) -> Received:
     """The lead, new or — for an external id seen before with the same content — the first
-    one, creating nothing. The same id with other content is LEAD_CONFLICT. Two posts of one
-    id at once create one lead: the second waits on the unique index, then finds the first."""
-    existing = await _by_external_id(session, clean)
-    if existing is not None:
-        return Received(existing, False)
-    lead = new_lead(
+    one, creating nothing. The same id with other content is LEAD_CONFLICT. A new lead is one
+    statement; two posts of one id at once create one lead: the second waits on the unique
+    index, writes nothing, then finds the first."""
+    columns = lead_columns(
         clean, status=LeadStatus.QUEUED.value, received_by_user_id=actor.user_id or None
     )
-    try:
-        async with session.begin_nested():
-            session.add(lead)
-    except IntegrityError:
-        existing = await _by_external_id(session, clean)
-        if existing is None:
-            raise
-        return Received(existing, False)
-    return Received(lead, True)
+    lead = (await session.scalars(_insert_new(session), [columns])).first()
+    if lead is not None:
+        return Received(lead, True)
+    existing = await _by_external_id(session, clean)
+    if existing is None:  # pragma: no cover - the only conflict is on external_id
+        raise RuntimeError(f"lead {clean.external_id} neither written nor found")
+    return Received(existing, False)
 
 
 async def receive_all(
     session: AsyncSession, actor: Actor, cleaned: Sequence[CleanLead]
 ) -> list[Received]:
     """`receive` for many leads: the ones seen before found in one statement, the new ones
-    written together; if another request wrote one of them meanwhile, one by one."""
+    written in one more; one another request wrote meanwhile is then found as in `receive`."""
+    if len(cleaned) == 1:
+        return [await receive(session, actor, cleaned[0])]
     ids = list(dict.fromkeys(clean.external_id for clean in cleaned))
     found = {
         lead.external_id: lead
         for lead in await session.scalars(select(Lead).where(Lead.external_id.in_(ids)))
     }
-    new: dict[str, Lead] = {}
+    new: dict[str, dict[str, Any]] = {}
     for clean in cleaned:
         lead = found.get(clean.external_id)
         if lead is not None:
             _check_same(lead, clean)
         elif clean.external_id not in new:
-            new[clean.external_id] = new_lead(
+            new[clean.external_id] = lead_columns(
                 clean, status=LeadStatus.QUEUED.value, received_by_user_id=actor.user_id or None
             )
-    try:
-        async with session.begin_nested():
-            session.add_all(new.values())
-    except IntegrityError:
-        return [await receive(session, actor, clean) for clean in cleaned]
+    written: dict[str, Lead] = {}
+    if new:
+        rows = await session.scalars(_insert_new(session), list(new.values()))
+        written = {lead.external_id: lead for lead in rows}
     first: set[str] = set()
     received = []
     for clean in cleaned:
-        lead = found.get(clean.external_id) or new[clean.external_id]
-        created = clean.external_id in new and clean.external_id not in first
-        first.add(clean.external_id)
+        external_id = clean.external_id
+        if external_id in new and external_id not in written:  # another request was first
+            existing = await _by_external_id(session, clean)
+            if existing is None:  # pragma: no cover
+                raise RuntimeError(f"lead {external_id} neither written nor found")
+            found[external_id] = existing
+        lead = found.get(external_id) or written[external_id]
+        created = external_id in written and external_id not in first
+        first.add(external_id)
         received.append(Received(lead, created))
     return received
 

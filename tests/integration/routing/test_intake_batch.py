@@ -3,6 +3,7 @@ ones written together; an id twice in one call (same content) is one lead, creat
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import func, select
@@ -47,3 +48,36 @@ async def test_a_batch_finds_known_leads_at_once_and_creates_each_new_one_once(s
     assert len(lookups) == 1  # every known id found by one statement
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Lead)) == 3
+
+
+async def test_a_new_lead_is_one_statement_and_one_written_first_is_found(sessions, engine):
+    from domain.errors import Conflict
+    from domain.leads import service as leads
+    from domain.leads.rules import clean_lead
+
+    async with sessions() as session:
+        session.add(OrgUnit(id=1, code="co", name="Co", kind="company", path="/1/", depth=0))
+        await session.commit()
+    router = Router.of(load_settings())
+    clean = clean_lead(item("N1"), router.intake)
+    with count_statements(engine) as counted:
+        async with sessions() as session:
+            (received,) = await leads.receive_all(session, BOOTSTRAP, [clean])
+            await session.commit()
+    assert received.created and received.lead.external_id == "N1"
+    assert [s.split()[0] for s in counted.statements if " lead" in s[:40]] == ["INSERT"]
+    assert not any(s.startswith("SAVEPOINT") for s in counted.statements)
+    # Written by "another request" first: nothing is written, the first lead is found.
+    async with sessions() as session:
+        again = await leads.receive(session, BOOTSTRAP, clean)
+        await session.commit()
+    assert not again.created and again.lead.id == received.lead.id
+    other = clean_lead(replace(item("N1"), region="bj"), router.intake)
+    async with sessions() as session:
+        try:
+            await leads.receive(session, BOOTSTRAP, other)
+        except Conflict as error:
+            assert error.field == "external_id"
+        else:
+            raise AssertionError("the same id with other content must conflict")
+        assert await session.scalar(select(func.count()).select_from(Lead)) == 1
