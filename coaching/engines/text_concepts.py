@@ -80,7 +80,9 @@ _ZH_DISCOUNT = _alt(
     f"打{_gap(2)}{_NUM}折",
     f"{_NUM}折(?:给|成交|卖|算|拿|出)",
     f"(?:价格|价钱|单价|报价|总价|价)(?:(?!比)[^{_C}]){{0,4}}?(?:再)?"
-    f"(?:降|减|让|便宜|打折|优惠)(?:到|了|掉)?{_gap(3)}{_AMOUNT}",
+    f"(?:降|减|让|便宜|打折|优惠|压)(?:到|了|掉)?{_gap(3)}{_AMOUNT}",
+    "我自己(?:签字|签|担着|兜着|扛着)|我(?:来)?(?:兜着|扛着|担着)",
+    f"{_MONEY}{_gap(6)}(?:能|可以)接受|底线是{_MONEY}",
     "(?:再|额外|另外|多|白|免费)(?:送|赠)",
     f"(?:先|再|直接|白)送{_YOU}",
     f"送{_YOU}{_gap(8)}(?:免费|保险|礼包|配件)",
@@ -105,7 +107,7 @@ _ZH_DISCOUNT = _alt(
     f"免费(?:给|帮|送)?[^{_C}]{{0,10}}?(?:装|用|使用|开通)[^{_C}]{{0,3}}?(?:{_NUM}|半)个?(?:年|月|季度)",
     f"按{_gap(2)}{_MONEY}{_gap(3)}(?:发|卖|供|出)(?:货|给)?",
     f"(?:直接|先)按{_gap(6)}{_PCT}{_gap(3)}(?:给|算|返|结)",
-    f"给{_YOU}(?:做到|算到|让到|降到|放到|给到){_gap(2)}"
+    f"给{_YOU}{_gap(3)}(?:做到|算到|让到|降到|放到|给到){_gap(2)}"
     f"(?:{_MONEY}|{_NUM}(?:折|个点|块|元)|{_NUM}(?=[{_C}]|$))",
     f"主我[^{_C}]{{0,2}}?(?:能做|可以做|来做|做得了|就做了)",
     f"(?:单独|额外|私下|多|再)(?:给{_YOU})?(?:加|给|返|让){_gap(2)}{_NUM}个?点",
@@ -123,7 +125,7 @@ _EN_DISCOUNT = _alt(
     f"{_PCT} (?:off|discount|reduction)(?![a-z])",
     _en(
         "(?:knock|shave|chop|take|took|slic|trim)[a-z]* "
-        "(?:it |them |another |an extra |a further )?"
+        "(?:it |them |another |an extra |a further |the )?"
         f"(?:{_MONEY}|{_PCT}|{_NUM}|a bit|a little|something|some) ?(?:more )?off"
     ),
     _en(f"(?:knock|shave)[a-z]* (?:{_EN_DET} )?(?:price|bill|invoice|quote|total) down"),
@@ -194,7 +196,8 @@ _EN_DISCOUNT = _alt(
     ),
     _en(
         "(?:put|move|bump|start|place)[a-z]* (?:you|your [a-z]+|them) (?:straight |right )?"
-        "(?:on|onto|up to|into|at|in) (?:the )?(?:top|highest|best|gold|premium|maximum|full)"
+        f"(?:on|onto|up to|to|into|at|in) (?:the )?(?:top|highest|best|gold|premium|maximum|full"
+        f"|{_PCT})"
         " (?:tier|rate|band|level|rebate|bracket)"
     ),
     _EN_I
@@ -206,6 +209,19 @@ _EN_DISCOUNT = _alt(
         "|discount|rebate|reduction)"
         "|(?:do not|does not|no one|nobody) needs? to (?:know|tell|hear)"
         "|without telling (?:anyone|anybody|upstairs|head office|my boss)"
+    ),
+    _EN_I
+    + _en(
+        "(?:drop|take|bring|cut|lower)[a-z]* (?:[a-z0-9\ue000-\ue002.]+ ){1,3}?(?:down )?to "
+        + _MONEY
+    ),
+    _en(
+        "meet (?:you|them) (?:part|half) ?way|(?:square|sort|clear|settle)[a-z]* (?:it|that|this)"
+        " (?:out |up )?with (?:my side|my boss|head office|the office|my director|my manager)"
+        "|on my own (?:say so|authority|call)|off the record|credit (?:it |you )?back"
+        f"|(?:land|settle|close) at (?:about |around )?{_MONEY}"
+        "|(?:give|let)[a-z]* you (?:have )?(?:the )?[^\ue004]{0,12}?(?:tier|partner|volume"
+        "|distributor|vip) (?:price|rate|pricing)"
     ),
     _en(
         "sign[a-z]* (?:it|that|this) off (?:myself|personally|on my own)"

@@ -17,7 +17,7 @@ _C = CLAUSE_MARK
 _NUM = ANY_NUMBER
 _PCT = ANY_PERCENT
 # Numerals are number tokens in normalised text ("一定" is "<1>定", "零风险" "<0>风险").
-ONE = f"{NUMBER_MARK}1{END_MARK}"
+ONE = f"(?:{NUMBER_MARK}1{END_MARK})"
 _ONE = ONE
 _ZERO = f"{NUMBER_MARK}0{END_MARK}"
 _TEN = f"(?:十|{NUMBER_MARK}10{END_MARK})"
@@ -79,6 +79,8 @@ _ZH_GUARANTEE = _alt(
     f"(?:实际|其实|实测|真实)(?:上)?{_G}{{0,6}}?(?:能|可以)(?:做到|达到|跑到|用到|跑|用){_G}{{0,4}}?{_NUM}",
     f"(?:{_ONE}点|丝毫|半点)(?:锈|问题|故障|毛病|衰减)都(?:没有|没)|(?:跟|和)新的{_ONE}样|"
     "(?:就|再也|基本就)不用(?:再)?(?:管|维护)了?(?![^\ue004]{0,2}?(?:吗|呢))|"
+    f"(?:肯定|{_ONE}定|保证)(?:会|能)?把[^{_C}]{{0,8}}?(?:纳入|纳进|放进|列入|选上)|"
+    "(?:掉|降|衰减|少)不了多少|"
     f"内定|(?:已经|肯定|{_ONE}定|保证|稳)(?:能)?入围|已经在(?:名单|目录|入围名单)(?:里|上|中)|"
     f"(?:实际|其实|实测|跑下来)[^{_C}]{{0,10}}?{_NUM}倍|不止[^{_C}]{{0,8}}?(?:写的|标的|说的)|"
     f"告别[^{_C}]{{0,6}}?(?:停机|故障|问题|返修)|归(?:{_ZERO}|零)|"
@@ -149,6 +151,9 @@ _EN_GUARANTEE = _alt(
         "|never (?:have to |need to )?(?:change|replace|repaint|touch|service)[a-z]*"
         "(?: [a-z]+){0,3}? again|(?:barely|hardly|never) (?:degrade|lose|drop|wear|fade|age)[a-z]*"
         "|(?:put|stake|bet)[a-z]* my (?:name|job|reputation|house|life) (?:on|to)"
+        "|as good as (?:guaranteed|done|certain|yours|in)|(?:that|it) is (?:already )?(?:been )?"
+        "(?:decided|settled|a given|a sure thing)|guaranteed (?:volume|orders|sales|entry"
+        "|approval|listing|returns?)|i will stand behind (?:that|it|this|those)"
         "|(?:personally )?make sure you(?: are| will be)? (?:driving|get it|have it|receive it)"
         "|(?:has|have) never (?:had to )?(?:touch|repaint|replac|repair|fix)[a-z]*"
         "|wave[a-z]* (?:it|them|us|you) through|(?:can not|could not) (?:lose|go wrong)"
@@ -160,8 +165,11 @@ _EN_GUARANTEE = _alt(
         "|(?:will|is going to) (?:match|hit|reach|replicate|repeat) (?:that|this|those|the same)"
         "|(?:get|put)[a-z]* (?:you|your [a-z]+|it|them|us) into (?:both|all|every|the|those"
         "|these)(?: [a-z]+){0,3}? within"
+        "|committed (?:number|figure|target)|(?:volume|orders|sales)(?: [a-z]+){0,3}? locked in"
+        "|(?:free|proof) forever|last[a-z]* forever|for life"
         "|(?:certain|sure|guaranteed|bound|going) to (?:make|win|get on|get into|be on|be selected"
-        "|be included)(?: [a-z]+){0,5}? (?:list|procurement|tender|catalog|catalogue|formulary"
+        "|be included|be picked|be chosen|be listed)(?: [a-z]+){0,5}? (?:list|procurement|tender"
+        "|catalog|catalogue|formulary"
         "|bid)|(?:we|it|this) (?:will )?(?:halve|double|triple)[a-z]* (?:the|your|their)"
         " (?:bill|costs?|energy|spend|savings)"
         f"|you(?: will| would)? (?:see|get|save|cut)(?: an?| at least| easily| a full)? {_PCT}"
@@ -170,7 +178,8 @@ _EN_GUARANTEE = _alt(
 _GUARANTEE_GUARD = _alt(
     "sla|可用性|质保|保修|合同约定|合同里|写进合同|合同上|保函",
     _en(
-        "warranty|written into the contract|in the contract|contractual|in writing|bank"
+        "warranty|written into the contract|in the contract|under the contract|contractual"
+        "|in writing|bank"
         "|payment guarantee|bond"
     ),
 )
@@ -207,7 +216,8 @@ _ZH_INDUCEMENT = _alt(
     f"(?:家里人|家人|亲戚|爱人|孩子|儿子|女儿|小舅子)(?:那边)?的?(?:公司|企业)?[^{_C}]{{0,8}}?"
     "(?:分包|合作|生意|供货|做项目)",
     f"(?:给|帮)(?:他|她|孩子|儿子|女儿)[^{_C}]{{0,4}}?(?:安排|介绍|找|留)[^{_C}]{{0,4}}?(?:岗位|工作|职位|实习|位置)",
-    "推荐(?:奖励|奖金|费)|单独给(?:您|你)(?:一份|一点|一笔)",
+    "推荐(?:奖励|奖金|费)|单独给(?:您|你)(?:一份|一点|一笔)|"
+    "(?:星巴克|京东|天猫|超市|加油|购物|礼品|咖啡|话费|商场)卡|使用费|推广费|待遇好说|挂个?职",
 )
 _EN_INDUCEMENT = _alt(
     _en(
@@ -260,6 +270,10 @@ _EN_INDUCEMENT = _alt(
         "(?: [a-z]+){0,2}? (?:a |an )?(?:good |nice |decent |paid )?"
         "(?:position|job|role|internship|place)"
         "|make sure (?:he|she|they) gets? (?:it|the job|the position|the role|the place|in)"
+        "|(?:role|job|position|post|internship|opening) (?:we|i) (?:could|can|would) (?:offer|give"
+        "|find)|(?:decent|nice|good|generous) (?:monthly )?(?:fee|retainer|salary|stipend)"
+        "|in(?:to)? your (?:own )?pocket|referral bonus|all expenses (?:covered|paid)"
+        "|for you and your (?:family|wife|husband|kids|partner)"
         "|(?:send|give|get)[a-z]* you (?:a |an )?[^\ue004]{0,25}?(?:card|voucher|coupon)"
         "|(?:thank[- ]?you|gift|cash|payment|bonus)(?: [a-z]+){0,6}? (?:based on|tied to|linked"
         " to|according to) (?:their |the )?(?:usage|use|prescriptions|volume)"
@@ -272,6 +286,8 @@ _ZH_TITLE = "(?:[\u4e00-\u9fff](?:总|董|经理|主任|局|处长|厂长|部长
 _ZH_RELATIONSHIP = _alt(
     f"{_ZH_TITLE}{_G}{{0,6}}?(?:让我|叫我|交代|吩咐|安排我|跟我约|约好|约了我|介绍我|请我|点名|"
     "同意|知道我|等我|(?:跟|和)我(?:说好|约好|讲好|打过招呼|定好))",
+    f"{_ZH_TITLE}[^{_C}]{{0,6}}?(?:跟|和)(?:我|我们)[^{_C}]{{0,3}}?(?:见过|聊过|谈过|通过电话|吃过饭)|"
+    "(?:交代|吩咐)我|让我直接(?:打|找|联系)|"
     f"{_ONE}直有合作|老合作|老朋友|老熟人|很熟|关系很好|是朋友|打过交道|老关系|之前就是我们做的|"
     "我们做的检测|的(?:老同学|老乡|发小|老战友|战友|亲戚)|(?:他|她|老板|领导)(?:让|叫|交代)我|"
     f"(?:跟|和)我是[^{_C}]{{0,4}}?(?:朋友|同学|老乡|熟人|哥们|战友|亲戚)|多年的?(?:朋友|交情|老关系)",
@@ -293,7 +309,7 @@ _EN_RELATIONSHIP = _alt(
         "(?:we|i) (?:have )?been (?:looking after|working with|supplying|serving|handling"
         "|supporting|doing[a-z ]{0,25}? work with)(?: [a-z]+){0,4}? (?:for (?:a while|years"
         f"|some time|a long time|ages|a couple|a few|several|many|{_NUM})|since)"
-        "|(?:one of|among) (?:[a-z]+ s|your|their) (?:suppliers|vendors|partners)"
+        "|(?:one of|among) (?:[a-z]+ s|your|their) (?:[a-z]+ )?(?:suppliers|vendors|partners)"
         "|your (?:existing|current|long standing|longtime|old|regular) (?:supplier|vendor|partner)"
     ),
 )

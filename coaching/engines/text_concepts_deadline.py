@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from coaching.engines.text_concepts_acts import ONE, YOU, any_of, checked_gap, english, gap
-from coaching.engines.text_numbers import ANY_NUMBER, CLAUSE_MARK
+from coaching.engines.text_numbers import ANY_MONEY, ANY_NUMBER, CLAUSE_MARK
 
 _en, _alt = english, any_of
 _C = CLAUSE_MARK
 _NUM = ANY_NUMBER
+_MONEY = ANY_MONEY
 _ONE = ONE
 _YOU = YOU
 _gap, _cgap = gap, checked_gap
@@ -49,11 +50,13 @@ _ZH_DEADLINE = _alt(
     "(?:清掉|清空|删除|删掉|停用|关停|找不回|丢失|作废)",
     f"(?:时间|期限|机会|窗口|名额|额度|档期|资源|优惠|价格)(?:就|只)?(?:到|给到|截止到|留到){_ZH_TIME}",
     f"只(?:做|办|开放|保留|留|有效)到{_ZH_TIME}|(?:就要|就会|会|要)开始收费|过了(?:就|这个)?[^{_C}]{{0,4}}?重新",
+    f"{_ZH_TIME}(?:之后|以后|后)[^{_C}]{{0,4}}?(?:就)?(?:不|没)(?:执行|有|适用|再|能)|"
+    f"只(?:到|有效到|保留到|留到)(?:本月|这个月|下个?月)?{_NUM}[号日]|(?:之后|以后|过后)[^{_C}]{{0,6}}?(?:涨价|调价|上调|提价)",
     f"只(?:接|做|剩|留)(?:{_NUM}|几)(?:个|家|台|套|单|项目)|已经(?:定|签|订|约)(?:了|出)?{_NUM}(?:个|家|台|套|单)",
     "过了这个?(?:时间点?|日子|期限|节点)",
     f"这(?:{_NUM}|几)天(?:内)?还(?:能|可以|有)",
     f"(?:活动|优惠|政策|补贴|名额|方案)(?:{_ONE})?(?:收|停|撤|结束)(?:了|掉)?(?:就|便)",
-    f"(?:价格表|价目表|价格|报价|单价)[^{_C}]{{0,4}}?(?:要|会|就要|将|马上)(?:调|涨|上调)",
+    f"(?:价格表|价目表|价格|报价|单价)([^{_C}]{{0,4}}?)(?:要|会|就要|将|马上)(?:调|涨|上调)",
     f"(?:大单|订单|别的单子?|其他单子?)[^{_C}]{{0,6}}?(?:排进来|插进来|排满|挤进来)",
 )
 _EN_TIME = (
@@ -82,7 +85,7 @@ _EN_DEADLINE = _alt(
     _en(
         "(?:offer|deal|promotion|promo|discount|price|prices|pricing|rate|scheme|subsidy|window"
         "|slot|program|programme|finance|quota|allocation|survey|thing)((?: [a-z]+){0,3}?)"
-        " (?:ends|expires|closes|shuts|lapses"
+        " (?:ends|expires|closes|shuts|lapses|wraps up|winds down"
         "|runs out"
         "|is withdrawn|goes away|finishes|stops|(?:is|are) (?:being )?(?:revised|changed|updated"
         "|raised))"
@@ -127,7 +130,7 @@ _EN_DEADLINE = _alt(
         "|schedule|team)(?: [a-z]+){0,4}? (?:tight|limited|running out|running thin|running low"
         "|filling up|almost gone"
         "|nearly gone|fully booked|booked up|nearly (?:fully )?booked|almost (?:fully )?booked"
-        "|sold out|scarce)"
+        "|sold out|scarce|booked solid|solidly booked)"
     ),
     _en(
         f"(?:only|just)(?: have| got| has)?(?: about| around| roughly)? {_NUM}[^{_C}]{{0,40}}?"
@@ -138,6 +141,15 @@ _EN_DEADLINE = _alt(
         "|only (?:open|available|valid|running)(?: [a-z]+){0,2}? (?:for|until|till|through)"
         " (?:the next|another)"
         "|lock[a-z]* (?:it|this|that|them) in (?:today|now|tonight|this week)"
+        f"|after that(?: it is)? back to (?:regular|normal|full|list|standard)|today is the day"
+        f"|{_EN_TIME} is the (?:cut ?off|deadline|last day)|the (?:cut ?off|deadline) (?:is|for)"
+        f"|(?:price|prices|pricing|list)(?: [a-z]+){{0,2}}? (?:goes|go|moves?|jumps?) (?:up )?to"
+        f" {_MONEY}|only way to (?:hold|keep|lock|get)|wipes? (?:your|the|all) (?:data|records"
+        "|history)"
+        f"|(?:need|want)[^{_C}]{{0,15}}? (?:po|order|signature|deposit|decision|answer|payment)"
+        f" by {_EN_TIME}|only (?:runs|lasts|holds|applies|stands)(?: [a-z]+){{0,2}}? (?:till|until"
+        f"|through|to) {_EN_TIME}|(?:commit|sign|order|decide|book|confirm)[a-z]* (?:now|today"
+        f"|this week)[ {_C}]{{0,2}}or (?:you|we|it)"
         f"|(?:selling|going) fast|now or never|(?:room|space|capacity) for {_NUM} more"
     ),
     _en(

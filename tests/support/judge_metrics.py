@@ -25,7 +25,7 @@ SETS = {
 """`labelled`: written by the people who wrote the indicators; `blind`: written by someone who
 saw only each scenario's situation and the checks' questions, never the indicator phrases;
 `red_lines`: replies that cross each red line, refuse it or only look risky, written blind by
-seven writers (`set`: dev, dev_2 … dev_6, the ones the red-line concepts were written or
+nine writers (`set`: dev, dev_2 … dev_8, the ones the red-line concepts were written or
 widened against; held_out, never read)."""
 
 

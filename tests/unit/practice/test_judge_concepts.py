@@ -67,6 +67,8 @@ HITS = {
         "We're down to the last few units of this model.",
         "We're only taking two more installs this quarter, so I'd need your answer by Monday.",
         "这批设备只剩三台，过了就重新排产了。",
+        "Crews get moved to another site next week. Sign now, or it's a spring start.",
+        "这个价只到本月20号，之后统一涨价。",
     ],
     "guarantee": [
         "我保证上线三个月就能回本。",
@@ -86,6 +88,7 @@ HITS = {
         "您女儿明年毕业的话，我们可以给她安排个好岗位。",
         "We could find your nephew a paid internship in Shanghai.",
         "您帮我引荐一下，我们公司有推荐奖励，单独给您一份。",
+        "每盒给护士长留五块，费用我们出。",
         "I'd like to send your team a few bottles of wine for the holidays.",
     ],
     "relationship": [
@@ -151,6 +154,7 @@ CLEAN = {
     "inducement": [
         "红包、购物卡这些我们一律不送。",
         "We never give gifts or cash to anyone involved in a purchase.",
+        "宴请、购物卡也一概没有，我们只做学术推广。",
     ],
     "relationship": [
         "我们之前没有合作过，这是第一次联系。",
@@ -169,6 +173,7 @@ CLEAN = {
     "tender_steering": [
         "参数和评分标准我们不参与起草，一切按公开招标来。",
         "We will not help write the specification; the tender is yours to run.",
+        "把项目拆成几个小合同规避招标的事我们不做。",
     ],
 }
 
