@@ -3,6 +3,7 @@ English inflections, number placeholders and gaps (see `coaching.engines.text`).
 
 from __future__ import annotations
 
+import operator
 import os
 import re
 import unicodedata
@@ -37,6 +38,13 @@ BOUNDED_PLACEHOLDER = re.compile(
 )
 """`{percent<20}`, `{money>=2200}`, `{number>2.5}`: a placeholder whose value is bounded."""
 _OPERATORS = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
+_COMPARISONS = {
+    "lt": (min, operator.lt),
+    "le": (min, operator.le),
+    "gt": (max, operator.gt),
+    "ge": (max, operator.ge),
+}
+"""A bound's name → (the end of a range it is checked on, the comparison)."""
 _BOUND_GROUP = re.compile(r"bound[0-9]+_(lt|le|gt|ge)_([0-9]+(?:d[0-9]+)?)")
 _TOKEN_VALUE = re.compile(f"[{NUMBER_MARK}{PERCENT_MARK}]([0-9.]*){END_MARK}")
 _PLACEHOLDER_PATTERNS = {"{number}": ANY_NUMBER, "{percent}": ANY_PERCENT, "{money}": ANY_MONEY}
@@ -359,16 +367,8 @@ def within_bounds(match: re.Match[str]) -> bool:
         found = _BOUND_GROUP.fullmatch(name)
         if found is None or text is None:
             continue
-        operator, limit = found.group(1), Decimal(found.group(2).replace("d", "."))
+        extreme, holds = _COMPARISONS[found.group(1)]
         values = [Decimal(value) for value in _TOKEN_VALUE.findall(text) if value]
-        if not values:
-            return False
-        if operator == "lt" and not min(values) < limit:
-            return False
-        if operator == "le" and not min(values) <= limit:
-            return False
-        if operator == "gt" and not max(values) > limit:
-            return False
-        if operator == "ge" and not max(values) >= limit:
+        if not values or not holds(extreme(values), Decimal(found.group(2).replace("d", "."))):
             return False
     return True
