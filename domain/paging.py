@@ -35,15 +35,20 @@ def check_page_size(first: int, cap: int) -> None:
 async def fetch_page(
     session: AsyncSession, stmt: Select[Any], id_column: Any, after_id: int | None, first: int
 ) -> Page[Any]:
-    """Rows of `stmt` ordered by `id_column`, after `after_id`, at most `first` of them."""
-    total = await session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    """Rows of `stmt` ordered by `id_column`, after `after_id`, at most `first` of them.
+    The total is counted by a second statement unless the first page holds every row."""
     page_stmt = stmt.order_by(id_column).limit(first + 1)
     if after_id is not None:
         page_stmt = page_stmt.where(id_column > after_id)
     rows = list((await session.scalars(page_stmt)).unique())
+    if after_id is None and len(rows) <= first:
+        total = len(rows)
+    else:
+        count = select(func.count()).select_from(stmt.order_by(None).subquery())
+        total = await session.scalar(count) or 0
     return Page(
         items=rows[:first],
         has_next=len(rows) > first,
         has_previous=after_id is not None,
-        total=total or 0,
+        total=total,
     )

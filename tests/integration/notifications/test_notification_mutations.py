@@ -403,9 +403,9 @@ async def test_lists_use_a_constant_number_of_statements(api, world, rows, sessi
     }
     for name, query in queries.items():
         counts = {}
-        for first in (1, 8):
+        for first in (1, 7):  # neither page holds every row: both count them
             with count_statements(engine) as counter:
                 data = await api.data(query, {"n": first})
             assert len(data[name]["edges"]) == first
             counts[first] = counter.count
-        assert counts[1] == counts[8], (name, counts)
+        assert counts[1] == counts[7], (name, counts)

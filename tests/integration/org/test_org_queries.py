@@ -166,6 +166,23 @@ async def test_cursor_pagination_walks_every_row_once(api, world):
     assert second["totalCount"] == 4
 
 
+@pytest.mark.parametrize("size", [0, 1, 3, 4, 5])
+async def test_total_count_is_every_row_whatever_the_page(api, world, size):
+    """The total is counted, or known from a first page that holds every row: the same."""
+    query = (
+        "query($first: Int, $after: String) { reps(first: $first, after: $after) { totalCount"
+        " edges { cursor } } }"
+    )
+    after, totals = None, []
+    for _ in range(6):
+        page = (await api.data(query, {"first": size, "after": after}))["reps"]
+        totals.append(page["totalCount"])
+        if not page["edges"]:
+            break
+        after = page["edges"][-1]["cursor"]
+    assert set(totals) == {4}
+
+
 async def test_enum_labels_in_both_languages(api, world):
     query = '{ enumLabels(name: "RepLevel") { value zh en label } }'
     zh = await api.data(query)

@@ -149,7 +149,7 @@ async def test_summaries_cost_the_same_for_one_lead_or_many(api, sessions, engin
         await run(api, "intakeLead", lead_input(number), "errors { code }", as_="intake")
     page = "query($n: Int!) { leads(first: $n) { edges { node { decisions { summary note } } } } }"
     counts = []
-    for first in (1, 5):
+    for first in (1, 4):  # neither page holds every lead: both count them
         with count_statements(engine) as counter:
             data = await api.data(page, {"n": first}, as_="admin")
         counts.append(counter.count)
