@@ -89,6 +89,12 @@ class ServerSettings(BaseSettings):
     db_max_overflow: int = Field(
         15, ge=0, le=1_000, description="Extra connections a worker may open under load."
     )
+    db_ping_after_idle_seconds: float = Field(
+        10,
+        ge=0,
+        le=86_400,
+        description="A connection idle in the pool this long is tested before use (0: always).",
+    )
     notify_loop: bool = Field(
         True, description="Run the notification dispatcher inside `pacer serve`."
     )

@@ -203,7 +203,7 @@ async def prepare_database(settings: Settings, engine) -> None:
 
 
 def create_app(settings: Settings, engine=None, prepare: bool = True) -> Starlette:
-    engine = engine or db.create_engine(settings.database_url, **db.pool_options(settings))
+    engine = engine or db.server_engine(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):

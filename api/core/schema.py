@@ -20,6 +20,7 @@ from api.core.errors import ErrorPolicy
 from api.core.execution import PacerExecutionContext, lean_resolvers
 from api.core.input_checks import InputChecks
 from api.core.limits import DocumentLimits, KnownDocuments
+from api.core.read_only import ReadOnlyQueries
 from api.core.scalars import SCALARS
 from api.graphql.alerts.loops import LoopsMutation, LoopsQuery
 from api.graphql.alerts.schema import AlertsMutation, AlertsQuery, AlertsSubscription
@@ -104,6 +105,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     extensions = [
         lambda: DocumentLimits(settings, known),
         InputChecks,
+        ReadOnlyQueries,
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
