@@ -33,11 +33,12 @@ from coaching.practice.views import (
 from coaching.scenario import ScenarioSet
 from coaching.scenario_model import Scenario
 from domain.errors import Conflict, not_found
-from domain.kernel.actor import Actor
+from domain.kernel.actor import Actor, per_actor
 from domain.org.service import in_scope
 from domain.paging import Page, fetch_page
 
 
+@per_actor
 def practice_visible(actor: Actor) -> ColumnElement[bool]:
     return in_scope(actor, PracticeSession.unit_id, PracticeSession.rep_id)
 

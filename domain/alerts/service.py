@@ -23,7 +23,7 @@ from domain.alerts.models import (
 )
 from domain.db import utcnow
 from domain.errors import Conflict, Forbidden, InvalidInput, not_found
-from domain.kernel.actor import Actor, Role
+from domain.kernel.actor import Actor, Role, per_actor
 from domain.kernel.severity import Severity
 from domain.kernel.text import clean_text
 from domain.org.errors import OrgError
@@ -34,10 +34,12 @@ from domain.paging import Page, fetch_page
 UNRESOLVED = (AlertStatus.OPEN.value, AlertStatus.ACKNOWLEDGED.value)
 
 
+@per_actor
 def alert_visible(actor: Actor) -> ColumnElement[bool]:
     return in_scope(actor, Alert.unit_id, Alert.rep_id)
 
 
+@per_actor
 def task_visible(actor: Actor) -> ColumnElement[bool]:
     return or_(
         in_scope(actor, AlertTask.unit_id, AlertTask.rep_id),

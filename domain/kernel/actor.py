@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from domain.labels import LabelledEnum, register
 
@@ -51,3 +54,14 @@ class Actor:
             return True
         scope = self.subtree_path
         return scope is not None and unit_path.startswith(scope)
+
+
+Clause = TypeVar("Clause")
+
+
+def per_actor(visible: Callable[[Actor], Clause]) -> Callable[[Actor], Clause]:
+    """For a visibility clause: built once per caller (the last 1,024 of them), not on every
+    read. A clause depends on nothing but the actor, and SQLAlchemy's expressions do not
+    change once built, so one object serves every statement; building one (subqueries of the
+    org tree, an `or_` of conditions) cost about as much as running a small statement."""
+    return functools.lru_cache(maxsize=1024)(visible)

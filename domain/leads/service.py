@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import utcnow
 from domain.errors import Conflict, not_found
-from domain.kernel.actor import Actor, Role
+from domain.kernel.actor import Actor, Role, per_actor
 from domain.leads.errors import LeadError
 from domain.leads.models import Lead, LeadStatus, RoutingDecision
 from domain.leads.rules import CleanLead
@@ -25,6 +25,7 @@ from domain.org.service import units_in_subtree
 from domain.paging import Page, fetch_page
 
 
+@per_actor
 def lead_visible(actor: Actor) -> ColumnElement[bool]:
     """Admins of the whole company and intake logins see every lead. A manager (director,
     scoped admin) sees the leads owned in their subtree and the queued leads of the regions

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import utcnow
 from domain.errors import Conflict, not_found
-from domain.kernel.actor import Actor, Role
+from domain.kernel.actor import Actor, Role, per_actor
 from domain.kernel.severity import Severity
 from domain.kernel.time import as_utc
 from domain.notifications import rules
@@ -92,6 +92,7 @@ async def enqueue(
 # --- subscriptions ----------------------------------------------------------------------
 
 
+@per_actor
 def subscription_visible(actor: Actor) -> ColumnElement[bool]:
     """Subscriptions of units in the actor's managed subtree (reps manage none)."""
     if actor.sees_whole_company:

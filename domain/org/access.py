@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from domain.db import utcnow
 from domain.errors import Conflict, not_found
-from domain.kernel.actor import Actor, Role
+from domain.kernel.actor import Actor, Role, per_actor
 from domain.kernel.text import clean_slug, clean_text
 from domain.kernel.time import as_utc
 from domain.org import rules
@@ -20,6 +20,7 @@ from domain.org.models import ApiToken, OrgUnit, Rep, User, UserRole
 from domain.org.service import get_rep, get_unit, rep_visible, units_in_subtree
 
 
+@per_actor
 def user_visible(actor: Actor) -> ColumnElement[bool]:
     if actor.sees_whole_company:
         return true()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
 
 from domain.errors import Conflict, InvalidInput, not_found
-from domain.kernel.actor import Actor, Role
+from domain.kernel.actor import Actor, Role, per_actor
 from domain.kernel.errors import KernelError
 from domain.kernel.text import clean_slug, clean_text
 from domain.org import rules
@@ -32,6 +33,7 @@ from domain.paging import Page, fetch_page
 # --- visibility -------------------------------------------------------------------------
 
 
+@per_actor
 def unit_visible(actor: Actor) -> ColumnElement[bool]:
     if actor.sees_whole_company:
         return true()
@@ -43,7 +45,9 @@ def unit_visible(actor: Actor) -> ColumnElement[bool]:
     return or_(*conditions) if conditions else false()
 
 
+@functools.lru_cache(maxsize=1024)
 def units_in_subtree(path: str):
+    """The ids of the units under `path` (built once per path, like `per_actor`)."""
     return select(OrgUnit.id).where(OrgUnit.path.startswith(path)).scalar_subquery()
 
 
@@ -59,6 +63,7 @@ def in_scope(actor: Actor, unit_column, rep_column) -> ColumnElement[bool]:
     return or_(*conditions) if conditions else false()
 
 
+@per_actor
 def rep_visible(actor: Actor) -> ColumnElement[bool]:
     return in_scope(actor, Rep.unit_id, Rep.id)
 

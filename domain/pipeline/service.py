@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from domain.db import utcnow
 from domain.errors import Forbidden, InvalidInput, not_found
-from domain.kernel.actor import Actor, Role
+from domain.kernel.actor import Actor, Role, per_actor
 from domain.kernel.errors import KernelError
 from domain.kernel.text import clean_slug, clean_text
 from domain.org.errors import OrgError
@@ -38,6 +38,7 @@ from domain.versioning import check_version, flush_versioned
 # --- visibility -------------------------------------------------------------------------
 
 
+@per_actor
 def opportunity_visible(actor: Actor) -> ColumnElement[bool]:
     """Own and co-owned opportunities for reps, the subtree's for managers and directors."""
     if actor.sees_whole_company:
@@ -157,6 +158,7 @@ async def create_account(
     return account
 
 
+@per_actor
 def account_visible(actor: Actor) -> ColumnElement[bool]:
     """Accounts of reps in scope, and accounts of opportunities the caller works on."""
     return or_(

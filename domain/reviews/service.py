@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, InvalidInput, not_found
-from domain.kernel.actor import Actor
+from domain.kernel.actor import Actor, per_actor
 from domain.kernel.errors import KernelError
 from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, Rep, User
@@ -51,6 +51,7 @@ from domain.targets.periods import Period
 # --- visibility -------------------------------------------------------------------------
 
 
+@per_actor
 def review_visible(actor: Actor):
     """Managers of the review's unit or above, and the reps of that very unit."""
     return WeeklyReview.unit_id.in_(select(OrgUnit.id).where(unit_visible(actor)))

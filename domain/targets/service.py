@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, Forbidden, InvalidInput, not_found
-from domain.kernel.actor import Actor, Role
+from domain.kernel.actor import Actor, Role, per_actor
 from domain.org.models import OrgUnit, Rep
 from domain.org.service import rep_visible, unit_visible
 from domain.targets import rules
@@ -60,6 +60,7 @@ class OwnerInfo:
     unit_id: int  # the unit itself, or the rep's unit
 
 
+@per_actor
 def target_visible(actor: Actor) -> ColumnElement[bool]:
     return or_(
         Target.owner_unit_id.in_(select(OrgUnit.id).where(unit_visible(actor))),
