@@ -109,6 +109,7 @@ class _Walk:
         }
         self.visited = 0
         self.merges = 0
+        self.page_variables: set[str] = set()  # variables the cost was computed from
 
     def _collect(
         self, selection_set: SelectionSetNode, parent, out: list, inside: frozenset[str]
@@ -146,6 +147,7 @@ class _Walk:
                 continue
             value = argument.value
             if isinstance(value, VariableNode):
+                self.page_variables.add(value.name.value)
                 given = self.variables.get(value.name.value)
             else:
                 given = value.value if isinstance(value, IntValueNode) else None
@@ -211,6 +213,17 @@ def measure(
     """Fields, comparisons and cost of a document, or TooExpensive as soon as one is over
     its limit. Validation visits every operation and fragment, so all are measured; the cost
     is the chosen operation's (the dearest one when the name is missing or unknown)."""
+    return _measured(schema, document, limits, operation_name, variables)[0]
+
+
+def _measured(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    limits: Limits,
+    operation_name: str | None,
+    variables: dict | None,
+) -> tuple[Measure, frozenset[str]]:
+    """The measure, and the variables its cost was computed from."""
     walk = _Walk(schema, document, variables, limits)
     costs: dict[str | None, int] = {}
     for node, selection_set, kind in walk.roots(document):
@@ -218,18 +231,49 @@ def measure(
         if isinstance(node, OperationDefinitionNode):
             costs[node.name.value if node.name else None] = cost
     chosen = costs.get(operation_name, max(costs.values(), default=0))
-    return Measure(fields=walk.visited, merges=walk.merges, cost=chosen)
+    measured = Measure(fields=walk.visited, merges=walk.merges, cost=chosen)
+    return measured, frozenset(walk.page_variables)
 
 
 class KnownDocuments:
     """The parsed form of documents that already passed validation, by their text: the
-    same query again skips parsing and validation (measuring still runs, since the cost
-    depends on variables). Bounded, least recently used first out, so unique texts can only
-    churn it."""
+    same query again skips parsing and validation. Their measures too, by operation and by
+    the values of the variables the cost was computed from (the `first` of connections).
+    Bounded, least recently used first out, so unique texts can only churn it."""
 
     def __init__(self, size: int = KNOWN_DOCUMENTS) -> None:
         self.size = size
         self.documents: OrderedDict[str, DocumentNode] = OrderedDict()
+        # by text, then operation name: the variables the cost was computed from
+        self.page_variables: dict[str, dict[str | None, frozenset[str]]] = {}
+        self.measures: OrderedDict[tuple, Measure] = OrderedDict()
+
+    def measure(
+        self,
+        schema: GraphQLSchema,
+        query: str,
+        document: DocumentNode,
+        limits: Limits,
+        operation_name: str | None,
+        variables: dict | None,
+    ) -> Measure:
+        """`measure` of a known document, computed once per operation and page sizes."""
+        variables = variables or {}
+
+        def key(names: frozenset[str]) -> tuple:
+            values = tuple(sorted((name, repr(variables.get(name))) for name in names))
+            return query, operation_name, values
+
+        names = self.page_variables.get(query, {}).get(operation_name)
+        if names is not None and (found := self.measures.get(key(names))) is not None:
+            self.measures.move_to_end(key(names))
+            return found
+        measured, names = _measured(schema, document, limits, operation_name, variables)
+        self.page_variables.setdefault(query, {})[operation_name] = names
+        self.measures[key(names)] = measured
+        if len(self.measures) > self.size * 4:
+            self.measures.popitem(last=False)
+        return measured
 
     def get(self, query: str) -> DocumentNode | None:
         document = self.documents.get(query)
@@ -242,7 +286,8 @@ class KnownDocuments:
             return
         self.documents[query] = document
         if len(self.documents) > self.size:
-            self.documents.popitem(last=False)
+            dropped, _ = self.documents.popitem(last=False)
+            self.page_variables.pop(dropped, None)
 
 
 class DocumentLimits(SchemaExtension):
@@ -305,14 +350,21 @@ class DocumentLimits(SchemaExtension):
             self.known.add(context.query, context.graphql_document)
 
     def _measure(self, context) -> list[GraphQLError]:
+        schema, document = context.schema._schema, context.graphql_document
         try:
-            self.measured = measure(
-                context.schema._schema,
-                context.graphql_document,
-                self.limits,
-                context.operation_name,
-                context.variables,
-            )
+            if self.validated_before:
+                self.measured = self.known.measure(
+                    schema,
+                    context.query,
+                    document,
+                    self.limits,
+                    context.operation_name,
+                    context.variables,
+                )
+            else:
+                self.measured = measure(
+                    schema, document, self.limits, context.operation_name, context.variables
+                )
         except TooExpensive as refused:
             return [self._refuse(refused)]
         return []

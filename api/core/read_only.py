@@ -10,12 +10,22 @@ is."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import AsyncIterator
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+_AUTOCOMMIT: weakref.WeakKeyDictionary[AsyncEngine, AsyncEngine] = weakref.WeakKeyDictionary()
+
+
+def autocommit(engine: AsyncEngine) -> AsyncEngine:
+    """The engine's autocommit twin (the same pool), made once."""
+    twin = _AUTOCOMMIT.get(engine)
+    if twin is None:
+        twin = _AUTOCOMMIT[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return twin
 
 
 class ReadOnlyQueries(SchemaExtension):
@@ -29,5 +39,5 @@ class ReadOnlyQueries(SchemaExtension):
             and session.bind.dialect.name == "postgresql"
             and not session.in_transaction()
         ):
-            await session.connection(execution_options=AUTOCOMMIT)
+            session.bind = autocommit(session.bind)  # a query that reads nothing checks out nothing
         yield

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.core.input_checks import TEXT_LENGTH, bad_text, check_text
-from api.core.limits import Limits, TooExpensive, measure
+from api.core.limits import KnownDocuments, Limits, TooExpensive, measure
 from api.core.scalars import SCALARS, InvalidScalar
 from api.core.schema import build_schema
 from domain.settings import load_settings
@@ -59,6 +59,55 @@ def test_connections_multiply_by_first_from_a_literal_or_a_variable():
     aliased = "{ " + " ".join(f"o{i}: {page}" for i in range(20)) + " }"
     # each alias: 2 + 100 × (edges + node + owner + unit + account)
     assert measured(aliased).cost == 20 * (2 + 100 * 5) > LIMITS.cost
+
+
+TWO_OPERATIONS = """query Reps($n: Int, $m: Int) { reps(first: $n) { edges { node { id } } }
+  alerts(first: $m) { edges { node { id } } } }
+query Me($n: Int) { me { login } opportunities(first: $n) { edges { node { id } } } }"""
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Reps", "Me", None]),
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "n": st.one_of(st.integers(-5, 500), st.none(), st.text(max_size=3)),
+                    "m": st.integers(0, 200),
+                    "other": st.text(max_size=5),
+                },
+            ),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_a_known_documents_measure_is_kept_by_the_page_sizes_it_depends_on(requests):
+    """Kept measures answer what measuring again would, for any order of operations and
+    page sizes (variables the cost does not read change nothing)."""
+    known, document = KnownDocuments(size=2), parse(TWO_OPERATIONS)
+    for operation, variables in requests:
+        kept = known.measure(SCHEMA, TWO_OPERATIONS, document, LIMITS, operation, variables)
+        assert kept == measure(SCHEMA, document, LIMITS, operation, variables)
+    assert len(known.measures) <= 8
+
+
+def test_a_known_document_is_measured_once_per_page_size(monkeypatch):
+    from api.core import limits
+
+    walks = []
+    real = limits._Walk
+
+    def counted(*args):
+        walks.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(limits, "_Walk", counted)
+    known, document = KnownDocuments(), parse(TWO_OPERATIONS)
+    for variables in ({"n": 10}, {"n": 10, "other": "x"}, {"n": 20}, {"n": 10}):
+        known.measure(SCHEMA, TWO_OPERATIONS, document, LIMITS, "Me", variables)
+    assert len(walks) == 2  # n = 10, then n = 20
 
 
 def test_fragments_count_expanded_and_doubling_fragments_are_stopped():
