@@ -7,6 +7,7 @@ import asyncio
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from domain import db
 from domain.settings import load_settings
@@ -62,3 +63,22 @@ async def test_a_connection_the_server_dropped_while_idle_is_replaced(pool, db_u
     replaced = await backend_pid(engine)  # no error: the test failed, a new connection served
     assert replaced != first
     assert len(pings) == 1
+
+
+async def test_a_connection_dropped_while_in_use_fails_one_statement_and_the_pool_recovers(
+    pool, db_url
+):
+    """The price of not testing every checkout: a connection the server dropped less than the
+    idle time ago fails the statement that meets it; the pool is then renewed, and the next
+    statement runs on a new connection."""
+    engine, pings = pool
+    first = await backend_pid(engine)
+    other = db.create_engine(db_url)
+    async with other.connect() as connection:
+        await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+    await other.dispose()
+    with pytest.raises(DBAPIError) as failed:
+        await backend_pid(engine)
+    assert failed.value.connection_invalidated
+    assert await backend_pid(engine) != first
+    assert pings == []
