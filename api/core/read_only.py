@@ -6,14 +6,18 @@ statements change nothing it reads, and cost two round trips per request. So a q
 over HTTP (one request, one session) takes its connection in autocommit. Mutations keep their
 one transaction, and so does everything on a websocket (its session serves every operation
 of the connection); SQLite, whose driver starts no transaction for a SELECT, is left as it
-is."""
+is. Nothing would roll back a write made in autocommit, so a query's session refuses any: an
+INSERT, UPDATE or DELETE, or a flush of changed rows, raises `WriteInQuery` (the query fails
+with INTERNAL_SERVER_ERROR and nothing is stored)."""
 
 from __future__ import annotations
 
 import weakref
 from collections.abc import AsyncIterator
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import ORMExecuteState, Session
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
@@ -28,6 +32,27 @@ def autocommit(engine: AsyncEngine) -> AsyncEngine:
     return twin
 
 
+READ_ONLY = "pacer.read_only"
+
+
+class WriteInQuery(RuntimeError):
+    """A query tried to write: queries run in autocommit, where nothing would roll it back."""
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_statements_that_write(state: ORMExecuteState) -> None:
+    if state.session.info.get(READ_ONLY) and state.statement.is_dml:
+        raise WriteInQuery(f"a query may not write: {str(state.statement)[:80]}")
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_flushing_changes(session: Session, _flush_context, _instances) -> None:
+    if not session.info.get(READ_ONLY):
+        return
+    if session.new or session.deleted or any(map(session.is_modified, session.dirty)):
+        raise WriteInQuery("a query may not write: changed rows were about to be flushed")
+
+
 class ReadOnlyQueries(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
@@ -40,4 +65,5 @@ class ReadOnlyQueries(SchemaExtension):
             and not session.in_transaction()
         ):
             session.bind = autocommit(session.bind)  # a query that reads nothing checks out nothing
+            session.info[READ_ONLY] = True
         yield

@@ -10,9 +10,10 @@ from types import SimpleNamespace
 
 import pytest
 import strawberry
-from sqlalchemy import text
+from sqlalchemy import insert, select, text
 
 from api.core.read_only import ReadOnlyQueries
+from domain.pipeline.models import LossReason
 
 SINCE_TRANSACTION = text(
     "SELECT statement_timestamp() - transaction_timestamp() >= interval '15 milliseconds'"
@@ -27,9 +28,23 @@ async def later_statement_inside_a_transaction(info: strawberry.Info) -> bool:
     return bool((await session.execute(SINCE_TRANSACTION)).scalar())
 
 
+async def add_a_loss_reason(info: strawberry.Info) -> bool:
+    info.context.session.add(LossReason(code="read_only_test", label_zh="测试", label_en="Test"))
+    await info.context.session.flush()
+    return True
+
+
+async def insert_a_loss_reason(info: strawberry.Info) -> bool:
+    values = {"code": "read_only_test", "label_zh": "测试", "label_en": "Test"}
+    await info.context.session.execute(insert(LossReason).values(**values))
+    return True
+
+
 @strawberry.type
 class Query:
     in_transaction: bool = strawberry.field(resolver=later_statement_inside_a_transaction)
+    add: bool = strawberry.field(resolver=add_a_loss_reason)
+    insert: bool = strawberry.field(resolver=insert_a_loss_reason)
 
 
 @strawberry.type
@@ -78,3 +93,28 @@ async def test_a_session_already_in_a_transaction_is_left_in_it(postgresql_only,
             "{ inTransaction }", context_value=context_of(session, "http")
         )
         assert result.data == {"inTransaction": True}
+
+
+@pytest.mark.parametrize("field", ["add", "insert"])
+async def test_a_query_that_tries_to_write_fails_and_stores_nothing(
+    postgresql_only, sessions, field
+):
+    async with sessions() as session:
+        result = await SCHEMA.execute(f"{{ {field} }}", context_value=context_of(session, "http"))
+    assert result.data is None
+    assert "a query may not write" in result.errors[0].message
+    async with sessions() as session:
+        stored = await session.scalar(select(LossReason).where(LossReason.code == "read_only_test"))
+    assert stored is None
+
+
+async def test_a_mutation_writes_as_before(postgresql_only, sessions):
+    @strawberry.type
+    class Writes:
+        add: bool = strawberry.field(resolver=add_a_loss_reason)
+
+    schema = strawberry.Schema(query=Query, mutation=Writes, extensions=[ReadOnlyQueries])
+    async with sessions() as session:
+        result = await schema.execute("mutation { add }", context_value=context_of(session, "http"))
+        assert result.errors is None, result.errors
+        await session.rollback()
