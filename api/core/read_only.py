@@ -6,9 +6,9 @@ statements change nothing it reads, and cost two round trips per request. So a q
 over HTTP (one request, one session) takes its connection in autocommit. Mutations keep their
 one transaction, and so does everything on a websocket (its session serves every operation
 of the connection); SQLite, whose driver starts no transaction for a SELECT, is left as it
-is. Nothing would roll back a write made in autocommit, so a query's session refuses any: an
-INSERT, UPDATE or DELETE, or a flush of changed rows, raises `WriteInQuery` (the query fails
-with INTERNAL_SERVER_ERROR and nothing is stored)."""
+is. Nothing would roll back a write made in autocommit, so a query's session refuses any, on
+both databases: an INSERT, UPDATE or DELETE, or a flush of changed rows, raises
+`WriteInQuery` (the query fails with INTERNAL_SERVER_ERROR and nothing is stored)."""
 
 from __future__ import annotations
 
@@ -61,9 +61,8 @@ class ReadOnlyQueries(SchemaExtension):
             session is not None
             and execution.operation_type is OperationType.QUERY
             and execution.context.request.scope["type"] == "http"
-            and session.bind.dialect.name == "postgresql"
-            and not session.in_transaction()
         ):
-            session.bind = autocommit(session.bind)  # a query that reads nothing checks out nothing
-            session.info[READ_ONLY] = True
+            session.info[READ_ONLY] = True  # on SQLite too: the same query fails the same way
+            if session.bind.dialect.name == "postgresql" and not session.in_transaction():
+                session.bind = autocommit(session.bind)  # checks out nothing until it reads
         yield

@@ -1,7 +1,7 @@
-"""Queries over HTTP on PostgreSQL run in autocommit (api/core/read_only.py); mutations and
-everything on a websocket keep their transaction. Measured on the server: a statement run after
-another 20 ms later in the same transaction started at least 15 ms after the transaction did
-(on its own, within a millisecond)."""
+"""Queries over HTTP run in autocommit on PostgreSQL (api/core/read_only.py) and refuse to
+write on both databases; mutations and everything on a websocket keep their transaction.
+Measured on the server: a statement run 20 ms after another in the same transaction started at
+least 15 ms after the transaction did (on its own, within a millisecond)."""
 
 from __future__ import annotations
 
@@ -96,9 +96,7 @@ async def test_a_session_already_in_a_transaction_is_left_in_it(postgresql_only,
 
 
 @pytest.mark.parametrize("field", ["add", "insert"])
-async def test_a_query_that_tries_to_write_fails_and_stores_nothing(
-    postgresql_only, sessions, field
-):
+async def test_a_query_that_tries_to_write_fails_and_stores_nothing(sessions, field):
     async with sessions() as session:
         result = await SCHEMA.execute(f"{{ {field} }}", context_value=context_of(session, "http"))
     assert result.data is None
@@ -108,7 +106,7 @@ async def test_a_query_that_tries_to_write_fails_and_stores_nothing(
     assert stored is None
 
 
-async def test_a_mutation_writes_as_before(postgresql_only, sessions):
+async def test_a_mutation_writes_as_before(sessions):
     @strawberry.type
     class Writes:
         add: bool = strawberry.field(resolver=add_a_loss_reason)
