@@ -10,6 +10,7 @@ validation run."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -247,6 +248,7 @@ class KnownDocuments:
         # by text, then operation name: the variables the cost was computed from
         self.page_variables: dict[str, dict[str | None, frozenset[str]]] = {}
         self.measures: OrderedDict[tuple, Measure] = OrderedDict()
+        self.lock = threading.Lock()
 
     def measure(
         self,
@@ -264,15 +266,17 @@ class KnownDocuments:
             values = tuple(sorted((name, repr(variables.get(name))) for name in names))
             return query, operation_name, values
 
-        names = self.page_variables.get(query, {}).get(operation_name)
-        if names is not None and (found := self.measures.get(key(names))) is not None:
-            self.measures.move_to_end(key(names))
-            return found
+        with self.lock:  # a long document is measured in a worker thread
+            names = self.page_variables.get(query, {}).get(operation_name)
+            if names is not None and (found := self.measures.get(key(names))) is not None:
+                self.measures.move_to_end(key(names))
+                return found
         measured, names = _measured(schema, document, limits, operation_name, variables)
-        self.page_variables.setdefault(query, {})[operation_name] = names
-        self.measures[key(names)] = measured
-        if len(self.measures) > self.size * 4:
-            self.measures.popitem(last=False)
+        with self.lock:
+            self.page_variables.setdefault(query, {})[operation_name] = names
+            self.measures[key(names)] = measured
+            if len(self.measures) > self.size * 4:
+                self.measures.popitem(last=False)
         return measured
 
     def get(self, query: str) -> DocumentNode | None:
@@ -287,7 +291,8 @@ class KnownDocuments:
         self.documents[query] = document
         if len(self.documents) > self.size:
             dropped, _ = self.documents.popitem(last=False)
-            self.page_variables.pop(dropped, None)
+            with self.lock:
+                self.page_variables.pop(dropped, None)
 
 
 class DocumentLimits(SchemaExtension):

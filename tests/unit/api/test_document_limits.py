@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from graphql import parse, validate
 from hypothesis import given, settings
@@ -91,6 +93,24 @@ def test_a_known_documents_measure_is_kept_by_the_page_sizes_it_depends_on(reque
         kept = known.measure(SCHEMA, TWO_OPERATIONS, document, LIMITS, operation, variables)
         assert kept == measure(SCHEMA, document, LIMITS, operation, variables)
     assert len(known.measures) <= 8
+
+
+def test_known_measures_stay_right_when_threads_measure_at_once():
+    """Long documents are measured in worker threads while the event loop measures others."""
+    known, document = KnownDocuments(size=1), parse(TWO_OPERATIONS)
+
+    def work(seed: int) -> list[bool]:
+        answers = []
+        for number in range(300):
+            variables, operation = {"n": (seed * 7 + number) % 13}, ("Reps", "Me")[number % 2]
+            kept = known.measure(SCHEMA, TWO_OPERATIONS, document, LIMITS, operation, variables)
+            answers.append(kept == measure(SCHEMA, document, LIMITS, operation, variables))
+        return answers
+
+    with ThreadPoolExecutor(8) as pool:
+        results = [answer for answers in pool.map(work, range(8)) for answer in answers]
+    assert all(results) and len(results) == 2400
+    assert len(known.measures) <= 4
 
 
 def test_a_known_document_is_measured_once_per_page_size(monkeypatch):
