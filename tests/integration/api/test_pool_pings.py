@@ -42,6 +42,14 @@ async def backend_pid(engine) -> int:
         return (await connection.execute(BACKEND_PID)).scalar_one()
 
 
+async def terminate(db_url: str, pid: int) -> None:
+    """The server drops that connection, as a restart or a proxy would."""
+    other = db.create_engine(db_url)
+    async with other.connect() as connection:
+        await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    await other.dispose()
+
+
 async def test_a_connection_in_use_is_not_tested_one_left_idle_is(pool):
     engine, pings = pool
     first = await backend_pid(engine)
@@ -55,10 +63,7 @@ async def test_a_connection_in_use_is_not_tested_one_left_idle_is(pool):
 async def test_a_connection_the_server_dropped_while_idle_is_replaced(pool, db_url):
     engine, pings = pool
     first = await backend_pid(engine)
-    other = db.create_engine(db_url)
-    async with other.connect() as connection:
-        await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
-    await other.dispose()
+    await terminate(db_url, first)
     await asyncio.sleep(0.4)
     replaced = await backend_pid(engine)  # no error: the test failed, a new connection served
     assert replaced != first
@@ -73,10 +78,7 @@ async def test_a_connection_dropped_while_in_use_fails_one_statement_and_the_poo
     statement runs on a new connection."""
     engine, pings = pool
     first = await backend_pid(engine)
-    other = db.create_engine(db_url)
-    async with other.connect() as connection:
-        await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
-    await other.dispose()
+    await terminate(db_url, first)
     with pytest.raises(DBAPIError) as failed:
         await backend_pid(engine)
     assert failed.value.connection_invalidated
