@@ -9,8 +9,9 @@ from graphql import parse, validate
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from api.core.document_measure import Limits, TooExpensive, measure
 from api.core.input_checks import TEXT_LENGTH, bad_text, check_text
-from api.core.limits import KnownDocuments, Limits, TooExpensive, measure
+from api.core.limits import KnownDocuments
 from api.core.scalars import SCALARS, InvalidScalar
 from api.core.schema import build_schema
 from domain.settings import load_settings
@@ -114,16 +115,16 @@ def test_known_measures_stay_right_when_threads_measure_at_once():
 
 
 def test_a_known_document_is_measured_once_per_page_size(monkeypatch):
-    from api.core import limits
+    from api.core import document_measure
 
     walks = []
-    real = limits._Walk
+    real = document_measure._Walk
 
     def counted(*args):
         walks.append(args)
         return real(*args)
 
-    monkeypatch.setattr(limits, "_Walk", counted)
+    monkeypatch.setattr(document_measure, "_Walk", counted)
     known, document = KnownDocuments(), parse(TWO_OPERATIONS)
     for variables in ({"n": 10}, {"n": 10, "other": "x"}, {"n": 20}, {"n": 10}):
         known.measure(SCHEMA, TWO_OPERATIONS, document, LIMITS, "Me", variables)
