@@ -122,6 +122,9 @@ def pool_options(settings: Settings) -> dict[str, object]:
     }
 
 
+IDLE_SINCE = "pacer_idle_since"  # in a pooled connection's info: when it was last given back
+
+
 def ping_when_idle(engine: AsyncEngine, idle_seconds: float) -> None:
     """Test a pooled connection before use when it has been idle `idle_seconds` or more, and
     replace it if the test fails (the database restarted, a proxy dropped it). SQLAlchemy's
@@ -150,9 +153,6 @@ def ping_when_idle(engine: AsyncEngine, idle_seconds: float) -> None:
     event.listen(pool, "connect", stamp)
     event.listen(pool, "checkin", stamp)
     event.listen(pool, "checkout", test_if_idle)
-
-
-IDLE_SINCE = "pacer_idle_since"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
