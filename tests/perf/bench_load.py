@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import subprocess
@@ -552,7 +553,7 @@ async def run_level(
     """The level's samples, how long it took and, half-way through, the connections each
     worker held and those open to the database by state (`database`)."""
     tally = Tally()
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    one_connection = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     workers = [
         pid
         for pid in process_tree(server.process.pid)
@@ -572,13 +573,19 @@ async def run_level(
             await asyncio.sleep(0.05)
             held["lag"] = max(held["lag"], time.perf_counter() - asked - 0.05)
 
-    async with httpx.AsyncClient(base_url=server.base, timeout=60, limits=limits) as http:
+    async with contextlib.AsyncExitStack() as stack:  # each client its own connection
+        https = [
+            await stack.enter_async_context(
+                httpx.AsyncClient(base_url=server.base, timeout=60, limits=one_connection)
+            )
+            for _ in range(clients)
+        ]
         started = time.monotonic()
         stop_at = started + seconds
         await asyncio.gather(
             look_half_way(),
             watch_lag(stop_at),
-            *(client_loop(http, load, c, label, stop_at, tally) for c in range(clients)),
+            *(client_loop(http, load, c, label, stop_at, tally) for c, http in enumerate(https)),
         )
         elapsed = time.monotonic() - started  # the last answers come in after stop_at
     return tally, elapsed, held
