@@ -77,6 +77,14 @@ class ServerSettings(BaseSettings):
         description="Requests one worker serves at once (at most its database connections); "
         "the next wait in line.",
     )
+    max_running: int = Field(
+        4,
+        ge=1,
+        le=10_000,
+        description="Of the requests a worker serves, how many run at once; the others wait "
+        "their turn in order of arrival (a request waiting on a language model gives its turn "
+        "to the next).",
+    )
     max_queued: int = Field(
         200, ge=0, le=100_000, description="Requests waiting in line per worker; more answer 503."
     )

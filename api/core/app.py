@@ -220,7 +220,9 @@ def create_app(settings: Settings, engine=None, prepare: bool = True) -> Starlet
         await engine.dispose()
 
     count_statements(engine)  # per request, for the log line and /metrics
-    admission = Admission(settings.max_in_flight, settings.max_queued, settings.queue_seconds)
+    admission = Admission(
+        settings.max_in_flight, settings.max_queued, settings.queue_seconds, settings.max_running
+    )
     metrics = prometheus.Metrics(settings, engine, admission) if settings.metrics else None
     ide = "graphiql" if settings.graphiql else None
     graphql = PacerGraphQL(

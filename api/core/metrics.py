@@ -15,9 +15,9 @@ GraphiQL's files are not counted):
   request scope's start (admission wait included) to the end of the response.
 - `pacer_graphql_request_statements`: SQL statements per request.
 - live gauges of the worker: `pacer_db_pool_{size,checked_out,checked_in,overflow}` (the
-  SQLAlchemy pool), `pacer_admission_{in_flight,queued}`, `pacer_worker_requests`. They are
-  read when `/metrics` is served and, with several workers, also when each request ends
-  (the answering worker reads the others' from their files).
+  SQLAlchemy pool), `pacer_admission_{in_flight,queued,running}`, `pacer_worker_requests`.
+  They are read when `/metrics` is served and, with several workers, also when each request
+  ends (the answering worker reads the others' from their files).
 
 Read from the database when `/metrics` is served (one connection, two short statements, at
 most every `DATABASE_SECONDS`; skipped while the pool has no connection free):
@@ -179,7 +179,18 @@ class Metrics:
             registry=own,
             multiprocess_mode=LIVE,
         )
-        self._gauges = {**self.pool, "in_flight": self.in_flight, "queued": self.queued}
+        self.running = Gauge(
+            "pacer_admission_running",
+            "Requests running (the others being served wait their turn, in order).",
+            registry=own,
+            multiprocess_mode=LIVE,
+        )
+        self._gauges = {
+            **self.pool,
+            "in_flight": self.in_flight,
+            "queued": self.queued,
+            "running": self.running,
+        }
         self._sampled: dict[str, float] = {}  # what the gauges were last set to
         self._children: dict[tuple[str, str], tuple[Any, Any]] = {}
         self.database = DatabaseFigures(engine)
@@ -223,6 +234,7 @@ class Metrics:
         if self.admission is not None:
             values["in_flight"] = self.admission.in_flight
             values["queued"] = self.admission.waiting
+            values["running"] = self.admission.running
         for name, number in values.items():
             if self._sampled.get(name) != number:
                 self._gauges[name].set(number)

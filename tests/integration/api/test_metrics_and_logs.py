@@ -118,6 +118,7 @@ async def test_pool_and_admission_gauges_and_process_figures(api):
     assert value(found, "pacer_db_pool_overflow") == 0
     assert value(found, "pacer_admission_in_flight") == 0
     assert value(found, "pacer_admission_queued") == 0
+    assert value(found, "pacer_admission_running") == 0
     assert value(found, "pacer_database_up") == 1
     assert value(found, "process_cpu_seconds_total") > 0
     assert ("python_info", frozenset()) not in found  # python_info carries labels
@@ -137,6 +138,7 @@ async def test_a_request_in_flight_shows_in_the_gauges(db_url, engine, world):
             assert full.status_code == 503
             found = samples((await client.get("/metrics")).text)
         assert value(found, "pacer_admission_in_flight") == 1
+        assert value(found, "pacer_admission_running") == 1
         assert value(found, "pacer_db_pool_checked_out") == 1
         total = "pacer_graphql_requests_total"
         assert value(found, total, operation="(none)", outcome="overloaded") == 1

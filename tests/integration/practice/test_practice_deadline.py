@@ -6,6 +6,7 @@ why. The unit tests (tests/unit/practice/test_llm_deadline.py) time the engine a
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
@@ -104,3 +105,30 @@ async def test_retry_after_120_costs_a_turn_no_more_than_the_deadline(api, llm_s
     for trace in (session["transcript"][0]["voice"], turn["judge"], turn["voice"]):
         assert (trace["engine"], trace["fallbackReason"]) == ("RULES", "rate_limited")
         assert "120 s" in trace["fallbackDetail"]
+
+
+class TestWaitingOnTheModelHoldsNoOneUp:
+    """A worker runs `PACER_MAX_RUNNING` requests at once; one waiting on the model hands its
+    turn on, so with a single turn another request is answered while the model hangs."""
+
+    @pytest.fixture
+    def app_settings(self, llm_server):
+        return {
+            "llm_model": MODEL,
+            "llm_base_url": llm_server.base_url,
+            "llm_turn_deadline_seconds": 3.0,
+            "max_running": 1,
+        }
+
+    async def test_another_request_is_answered_while_a_turn_waits_on_a_hung_model(
+        self, api, llm_server
+    ):
+        llm_server.script(*[Reply(delay=60.0, body={})] * 6)
+        practice = asyncio.create_task(start(api))
+        while not llm_server.requests:  # the start is waiting on the model
+            await asyncio.sleep(0.02)
+        me = await api.data("{ me { login } }", as_="director")
+        assert me["me"]["login"] == "director"
+        assert not practice.done()
+        session, _ = await practice
+        assert session["transcript"][0]["voice"]["fallbackReason"] == "deadline"

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from api.core.admission import Admission, Overloaded
 from api.core.request_scope import RequestScope
+from domain.kernel.outside import waiting_outside
 
 
 async def hold(admission: Admission, release: asyncio.Event, log: list[str], name: str) -> None:
@@ -63,37 +64,102 @@ async def test_a_full_line_is_refused_at_once():
     await asyncio.gather(*tasks)
 
 
+async def test_requests_being_served_run_a_few_at_a_time_in_order_of_arrival():
+    admission = Admission(max_in_flight=10, max_queued=10, queue_seconds=5, max_running=2)
+    release, log = asyncio.Event(), []
+    tasks = []
+    for i in range(5):
+        tasks.append(asyncio.create_task(hold(admission, release, log, str(i))))
+        await asyncio.sleep(0)  # arrive one after the other
+    await asyncio.sleep(0.05)
+    assert (admission.in_flight, admission.running, admission.waiting) == (5, 2, 0)
+    assert log == ["0", "1"]
+    release.set()
+    await asyncio.gather(*tasks)
+    assert log == ["0", "1", "2", "3", "4"]
+    assert (admission.in_flight, admission.running) == (0, 0)
+
+
+async def test_a_request_waiting_outside_hands_its_turn_to_the_next_and_does_not_queue_again():
+    admission = Admission(max_in_flight=10, max_queued=10, queue_seconds=5, max_running=1)
+    answer, log = asyncio.Event(), []
+
+    async def asks_the_model():
+        async with admission.turn():
+            log.append("model asked")
+            waiting_outside()
+            waiting_outside()  # a second call (a retry) gives nothing more away
+            await answer.wait()
+            log.append("model answered")
+
+    async def quick():
+        async with admission.turn():
+            log.append("quick")
+
+    slow = asyncio.create_task(asks_the_model())
+    await asyncio.sleep(0.01)
+    await asyncio.wait_for(quick(), 1)  # ran while the model was still thinking
+    assert log == ["model asked", "quick"]
+    holder = asyncio.create_task(hold(admission, asyncio.Event(), log, "holder"))
+    await asyncio.sleep(0.01)
+    assert admission.running == 1  # the holder runs; the one outside has no turn
+    answer.set()
+    await asyncio.wait_for(slow, 1)  # finished without waiting for the holder's turn
+    assert log[-1] == "model answered" and (admission.in_flight, admission.running) == (1, 1)
+    holder.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await holder
+    assert (admission.in_flight, admission.running) == (0, 0)
+
+
+def test_waiting_outside_outside_a_request_does_nothing():
+    waiting_outside()
+
+
+def test_never_more_running_than_being_served():
+    assert Admission(3, 0, 1, max_running=8).max_running == 3
+    assert Admission(3, 0, 1).max_running == 3
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     limit=st.integers(1, 5),
+    running=st.integers(1, 5),
     queued=st.integers(0, 5),
     arrivals=st.integers(0, 15),
+    outside=st.lists(st.booleans(), min_size=15, max_size=15),
 )
-def test_never_more_in_flight_than_the_limit_and_every_request_runs_or_is_refused(
-    limit, queued, arrivals
+def test_never_more_in_flight_or_running_than_the_limits_and_every_request_runs_or_is_refused(
+    limit, running, queued, arrivals, outside
 ):
     async def scenario():
-        admission = Admission(max_in_flight=limit, max_queued=queued, queue_seconds=0.05)
-        most, outcomes = 0, []
+        admission = Admission(
+            max_in_flight=limit, max_queued=queued, queue_seconds=0.05, max_running=running
+        )
+        most, most_running, outcomes = 0, 0, []
 
-        async def request():
-            nonlocal most
+        async def request(waits_outside: bool):
+            nonlocal most, most_running
             try:
                 async with admission.turn():
                     most = max(most, admission.in_flight)
+                    most_running = max(most_running, admission.running)
+                    if waits_outside:
+                        waiting_outside()
                     await asyncio.sleep(0.01)
                 outcomes.append("served")
             except Overloaded:
                 outcomes.append("refused")
 
-        await asyncio.gather(*(request() for _ in range(arrivals)))
-        return admission, most, outcomes
+        await asyncio.gather(*(request(outside[i]) for i in range(arrivals)))
+        return admission, most, most_running, outcomes
 
-    admission, most, outcomes = asyncio.run(scenario())
+    admission, most, most_running, outcomes = asyncio.run(scenario())
     assert most <= limit
+    assert most_running <= min(running, limit)
     assert len(outcomes) == arrivals
     assert outcomes.count("served") >= min(arrivals, limit)
-    assert (admission.in_flight, admission.waiting) == (0, 0)
+    assert (admission.in_flight, admission.waiting, admission.running) == (0, 0, 0)
 
 
 async def test_the_request_scope_answers_an_overloaded_request_503_with_retry_after():
