@@ -116,7 +116,7 @@ class TestWaitingOnTheModelHoldsNoOneUp:
         return {
             "llm_model": MODEL,
             "llm_base_url": llm_server.base_url,
-            "llm_turn_deadline_seconds": 3.0,
+            "llm_turn_deadline_seconds": 2.0,
             "max_running": 1,
         }
 
@@ -125,10 +125,37 @@ class TestWaitingOnTheModelHoldsNoOneUp:
     ):
         llm_server.script(*[Reply(delay=60.0, body={})] * 6)
         practice = asyncio.create_task(start(api))
-        while not llm_server.requests:  # the start is waiting on the model
-            await asyncio.sleep(0.02)
+        await model_asked(llm_server, 0)  # the start is waiting on the model
         me = await api.data("{ me { login } }", as_="director")
         assert me["me"]["login"] == "director"
         assert not practice.done()
         session, _ = await practice
         assert session["transcript"][0]["voice"]["fallbackReason"] == "deadline"
+
+    async def test_a_reply_waiting_for_the_session_another_reply_holds_holds_no_one_up(
+        self, api, llm_server
+    ):
+        llm_server.script(*[Reply(delay=60.0, body={})] * 12)
+        session, _ = await start(api)
+        first = asyncio.create_task(respond(api, session["id"]))
+        await model_asked(llm_server, len(llm_server.requests))  # the first reply waits on it
+        second = asyncio.create_task(  # waits for the session the first reply holds
+            run(api, "respondInPractice", {"session": session["id"], "message": MESSAGE},
+                "turn { number }", as_="rep")
+        )  # fmt: skip
+        await asyncio.sleep(0.2)
+        me = await api.data("{ me { login } }", as_="director")
+        assert me["me"]["login"] == "director"
+        assert not first.done()
+        assert (await first)[0]["number"] == 1
+        answered = await second
+        if answered["errors"]:  # SQLite has no row locks: the later of two replies is refused
+            assert [e["code"] for e in answered["errors"]] == ["CONCURRENT_REPLY"]
+        else:
+            assert answered["turn"]["number"] == 2
+
+
+async def model_asked(llm_server, before: int) -> None:
+    """Returns once the scripted model has had more than `before` requests."""
+    while len(llm_server.requests) <= before:  # noqa: ASYNC110 (the server offers no event)
+        await asyncio.sleep(0.02)
