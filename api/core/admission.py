@@ -7,11 +7,11 @@ Of the requests being served, at most `max_running` run at once, the others wait
 in order of arrival. A worker is one core: twenty requests sharing it take twenty times as
 long each, the longest ones most of all, while a few at a time (enough to keep the core busy
 when some wait on the database) finish one after the other and the slow tail shortens. A
-request about to wait on a service outside Pacer (`domain.kernel.outside`: a language model,
-or a practice session's row that a reply waiting on the model holds) hands its running turn
-to the next in line and, once the wait is over, finishes without queueing again: it has had
-its turn, and queueing again could leave it behind requests waiting on the very rows it
-holds."""
+request about to wait long without using the core (`domain.kernel.long_waits`: a language
+model's answer, a practice session another reply holds while it waits on the model, the
+alert evaluator's lock) hands its running turn to the next in line and, once the wait is
+over, finishes without queueing again: it has had its turn, and queueing again could leave
+it behind requests waiting on the very rows it holds."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from domain.kernel.outside import on_outside_wait
+from domain.kernel.long_waits import on_long_wait
 
 
 class Overloaded(Exception):
@@ -83,7 +83,7 @@ class Admission:
                 self._turns.release()
 
         try:
-            with on_outside_wait(hand_over):
+            with on_long_wait(hand_over):
                 yield
         finally:
             hand_over()

@@ -74,7 +74,7 @@ from coaching.engines.llm_output import (
 )
 from coaching.engines.llm_prompts import PROMPT_VERSION, Messages, customer_messages, judge_messages
 from coaching.scenario_model import Scenario, language_of
-from domain.kernel.outside import waiting_outside
+from domain.kernel.long_waits import before_long_wait
 
 if TYPE_CHECKING:
     from openai.types.chat.completion_create_params import ResponseFormat
@@ -164,7 +164,7 @@ class LlmEngine(Engine):
             raise LlmFailure(
                 "deadline", f"{deadline.seconds:g} s deadline already passed: no request"
             )
-        waiting_outside()  # the server lets other requests run while the model answers
+        before_long_wait()  # the server lets other requests run while the model answers
         try:
             async with asyncio.timeout(left):
                 return await self._attempts(deadline, attempt, may_retry)

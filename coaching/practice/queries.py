@@ -34,7 +34,7 @@ from coaching.scenario import ScenarioSet
 from coaching.scenario_model import Scenario
 from domain.errors import Conflict, not_found
 from domain.kernel.actor import Actor, per_actor
-from domain.kernel.outside import waiting_outside
+from domain.kernel.long_waits import before_long_wait
 from domain.org.service import in_scope
 from domain.paging import Page, fetch_page
 
@@ -72,7 +72,7 @@ async def visible_session(
     stmt = select(PracticeSession).where(PracticeSession.id == session_id, practice_visible(actor))
     if lock:
         # The row may be held by a reply waiting on the model: wait without a running turn.
-        waiting_outside()
+        before_long_wait()
         stmt = stmt.with_for_update()
     row = await session.scalar(stmt)
     if row is None:

@@ -22,6 +22,7 @@ from domain.alerts.errors import AlertError
 from domain.alerts.models import AlertRun, AlertRunLog
 from domain.db import utcnow
 from domain.errors import InvalidInput
+from domain.kernel.long_waits import before_long_wait
 
 EVALUATOR_LOCK = 0x50414345  # "PACE": one evaluator at a time per database
 COUNTS = ("raised", "escalated", "resolved", "tasks", "diagnoses")
@@ -77,6 +78,7 @@ async def start_run(session: AsyncSession, day: date) -> date | None:
     holds the write lock from its start; a refused run is rolled back by its caller."""
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
+        before_long_wait()  # another run may hold the lock for seconds
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVALUATOR_LOCK})
     insert = (postgresql.insert if postgres else sqlite.insert)(AlertRun)
     await session.execute(

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from api.core.admission import Admission, Overloaded
 from api.core.request_scope import RequestScope
-from domain.kernel.outside import waiting_outside
+from domain.kernel.long_waits import before_long_wait
 
 
 async def hold(admission: Admission, release: asyncio.Event, log: list[str], name: str) -> None:
@@ -80,15 +80,15 @@ async def test_requests_being_served_run_a_few_at_a_time_in_order_of_arrival():
     assert (admission.in_flight, admission.running) == (0, 0)
 
 
-async def test_a_request_waiting_outside_hands_its_turn_to_the_next_and_does_not_queue_again():
+async def test_a_request_about_to_wait_long_hands_its_turn_to_the_next_and_does_not_queue_again():
     admission = Admission(max_in_flight=10, max_queued=10, queue_seconds=5, max_running=1)
     answer, log = asyncio.Event(), []
 
     async def asks_the_model():
         async with admission.turn():
             log.append("model asked")
-            waiting_outside()
-            waiting_outside()  # a second call (a retry) gives nothing more away
+            before_long_wait()
+            before_long_wait()  # a second call (a retry) gives nothing more away
             await answer.wait()
             log.append("model answered")
 
@@ -102,7 +102,7 @@ async def test_a_request_waiting_outside_hands_its_turn_to_the_next_and_does_not
     assert log == ["model asked", "quick"]
     holder = asyncio.create_task(hold(admission, asyncio.Event(), log, "holder"))
     await asyncio.sleep(0.01)
-    assert admission.running == 1  # the holder runs; the one outside has no turn
+    assert admission.running == 1  # the holder runs; the one waiting long has no turn
     answer.set()
     await asyncio.wait_for(slow, 1)  # finished without waiting for the holder's turn
     assert log[-1] == "model answered" and (admission.in_flight, admission.running) == (1, 1)
@@ -112,8 +112,8 @@ async def test_a_request_waiting_outside_hands_its_turn_to_the_next_and_does_not
     assert (admission.in_flight, admission.running) == (0, 0)
 
 
-def test_waiting_outside_outside_a_request_does_nothing():
-    waiting_outside()
+def test_a_long_wait_outside_a_request_does_nothing():
+    before_long_wait()
 
 
 def test_never_more_running_than_being_served():
@@ -127,10 +127,10 @@ def test_never_more_running_than_being_served():
     running=st.integers(1, 5),
     queued=st.integers(0, 5),
     arrivals=st.integers(0, 15),
-    outside=st.lists(st.booleans(), min_size=15, max_size=15),
+    long_waits=st.lists(st.booleans(), min_size=15, max_size=15),
 )
 def test_never_more_in_flight_or_running_than_the_limits_and_every_request_runs_or_is_refused(
-    limit, running, queued, arrivals, outside
+    limit, running, queued, arrivals, long_waits
 ):
     async def scenario():
         admission = Admission(
@@ -138,20 +138,20 @@ def test_never_more_in_flight_or_running_than_the_limits_and_every_request_runs_
         )
         most, most_running, outcomes = 0, 0, []
 
-        async def request(waits_outside: bool):
+        async def request(waits_long: bool):
             nonlocal most, most_running
             try:
                 async with admission.turn():
                     most = max(most, admission.in_flight)
                     most_running = max(most_running, admission.running)
-                    if waits_outside:
-                        waiting_outside()
+                    if waits_long:
+                        before_long_wait()
                     await asyncio.sleep(0.01)
                 outcomes.append("served")
             except Overloaded:
                 outcomes.append("refused")
 
-        await asyncio.gather(*(request(outside[i]) for i in range(arrivals)))
+        await asyncio.gather(*(request(long_waits[i]) for i in range(arrivals)))
         return admission, most, most_running, outcomes
 
     admission, most, most_running, outcomes = asyncio.run(scenario())
