@@ -169,7 +169,7 @@ class Metrics:
         }
         self.in_flight = Gauge(
             "pacer_admission_in_flight",
-            "Requests being served (admission turns taken).",
+            "Requests being served (admitted): running, or waiting their turn to run.",
             registry=own,
             multiprocess_mode=LIVE,
         )
