@@ -106,13 +106,17 @@ class Loaders:
         return loader.load(key)
 
     async def prefetch(
-        self, info: Any, rows: Iterable[Any], relations: dict[str, tuple[str, str]]
+        self,
+        info: Any,
+        rows: Iterable[Any],
+        relations: dict[str, tuple[str, str]],
+        under: tuple[str, ...] = ("edges", "node"),
     ) -> None:
         """Loads, in one batch per relation, what the nodes of a page refer to, so that their
         `related` fields answer without a task each. `relations` maps a node field (as the
         query names it) to (loader name, the row's attribute holding the key); only those
-        the query selects under `edges { node { … } }` are loaded."""
-        selected = node_fields(info.selected_fields)
+        the query selects under `under` (a page's `edges { node { … } }`) are loaded."""
+        selected = fields_under(info.selected_fields, under)
         rows = list(rows)
         batches = []
         for field, (name, attribute) in relations.items():
@@ -174,14 +178,18 @@ class Loaders:
 def node_fields(connection_fields: Iterable[Any]) -> set[str]:
     """The names of the fields selected under `edges { node { … } }` of a connection field
     (`info.selected_fields` in its resolver), through fragments."""
-    found: set[str] = set()
-    for connection in connection_fields:
-        for edges in _fields(connection.selections):
-            if edges.name == "edges":
-                for node in _fields(edges.selections):
-                    if node.name == "node":
-                        found |= {field.name for field in _fields(node.selections)}
-    return found
+    return fields_under(connection_fields, ("edges", "node"))
+
+
+def fields_under(top_fields: Iterable[Any], path: tuple[str, ...]) -> set[str]:
+    """The names of the fields selected under `path` (e.g. `edges`, `node`) of a field
+    (`info.selected_fields` in its resolver), through fragments and aliases."""
+    level = [field for top in top_fields for field in _fields(top.selections)]
+    for name in path:
+        level = [
+            field for above in level if above.name == name for field in _fields(above.selections)
+        ]
+    return {field.name for field in level}
 
 
 def _fields(selections: Iterable[Any]) -> Iterator[SelectedField]:

@@ -48,6 +48,7 @@ from domain.targets.errors import TargetError
 from domain.targets.models import Metric, PeriodKind, TargetStatus
 from domain.targets.periods import Period
 
+TARGET_RELATIONS = {"ownerUnit": ("unit", "owner_unit_id"), "ownerRep": ("rep", "owner_rep_id")}
 PLANNERS = (Role.ADMIN, Role.DIRECTOR, Role.MANAGER)
 PROPOSERS = (Role.DIRECTOR, Role.MANAGER, Role.REP)
 
@@ -127,7 +128,9 @@ class TargetQuery:
             filters = queries.TargetFilter(unit_id, metric, period_kind, period_start, status)
             return await queries.list_targets(session, actor, filters, after_id, size)
 
-        return to_connection(TargetConnection, await read(info, use_case))
+        page = await read(info, use_case)
+        await info.context.loaders.prefetch(info, page.items, TARGET_RELATIONS)
+        return to_connection(TargetConnection, page)
 
     @strawberry.field(
         extensions=allow(*READ_ORG),
@@ -176,6 +179,8 @@ class TargetQuery:
             )
 
         rows = await read(info, use_case)
+        targets = [r.target for r in rows]
+        await info.context.loaders.prefetch(info, targets, TARGET_RELATIONS, under=("target",))
         return [
             TargetTreeRow(target=r.target, depth=r.depth, progress=Progress.of(r.pace))
             for r in rows

@@ -219,16 +219,12 @@ class TargetNode(OrmNode):
         return Period(PeriodKind(self.period_kind), self.period_start).label()
 
     @strawberry.field(description="The owning org unit; null when a rep owns the target.")
-    async def owner_unit(self, info: Info) -> OrgUnitNode | None:
-        if self.owner_unit_id is None:
-            return None
-        return await info.context.loaders.unit.load(self.owner_unit_id)
+    def owner_unit(self, info: Info) -> OrgUnitNode | None:
+        return info.context.loaders.related("unit", self.owner_unit_id)
 
     @strawberry.field(description="The owning rep; null when an org unit owns the target.")
-    async def owner_rep(self, info: Info) -> RepNode | None:
-        if self.owner_rep_id is None:
-            return None
-        return await info.context.loaders.rep.load(self.owner_rep_id)
+    def owner_rep(self, info: Info) -> RepNode | None:
+        return info.context.loaders.related("rep", self.owner_rep_id)
 
     @strawberry.field(description="The target this one was allocated from; null for a top target.")
     async def parent(self, info: Info) -> TargetNode | None:

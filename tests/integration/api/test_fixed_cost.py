@@ -8,7 +8,9 @@ import pytest
 
 from api.core.loaders import Loaders
 from tests.support.db import count_statements
+from tests.support.graphql import run
 from tests.support.pipeline import new_opportunity
+from tests.support.targets import NEXT_YEAR, company_target
 
 ME = "{ me { login roles scopeUnit { code } rep { externalId } } }"
 
@@ -71,11 +73,8 @@ OPPORTUNITIES = """query { opportunities(first: 50) { edges { node { title ...Pa
 fragment Parties on Opportunity { owner { name } account { name } }"""
 
 
-async def test_a_page_loads_its_owners_and_accounts_before_its_rows_resolve(
-    api, world, monkeypatch
-):
-    for _ in range(6):
-        await new_opportunity(api, world)
+def count_related_answers(monkeypatch) -> dict[str, int]:
+    """How `Loaders.related` answers from now on: with the row itself, or with an awaitable."""
     answers = {"value": 0, "awaitable": 0}
     real_related = Loaders.related
 
@@ -85,7 +84,51 @@ async def test_a_page_loads_its_owners_and_accounts_before_its_rows_resolve(
         return found
 
     monkeypatch.setattr(Loaders, "related", counting_related)
+    return answers
+
+
+async def test_a_page_loads_its_owners_and_accounts_before_its_rows_resolve(
+    api, world, monkeypatch
+):
+    for _ in range(6):
+        await new_opportunity(api, world)
+    answers = count_related_answers(monkeypatch)
     edges = (await api.data(OPPORTUNITIES))["opportunities"]["edges"]
     assert len(edges) == 6
     assert all(edge["node"]["owner"]["name"] and edge["node"]["account"]["name"] for edge in edges)
     assert answers == {"value": 12, "awaitable": 0}
+
+
+TARGET_OWNERS = "ownerUnit { code } ownerRep { externalId }"
+TREE = f"""query($root: ID!, $start: Date!) {{ targetTree(rootId: $root, metric: REVENUE,
+  periodKind: YEAR, periodStart: $start) {{ depth target {{ amount {TARGET_OWNERS} }} }} }}"""
+TARGETS = f"""query($start: Date!) {{ targets(periodStart: $start, first: 50) {{
+  edges {{ node {{ amount {TARGET_OWNERS} }} }} }} }}"""
+
+
+async def allocate_evenly(api, target_id: str) -> list[dict]:
+    """The target allocated evenly over its owner's children (a team's: its reps)."""
+    input = {"id": target_id, "over": "CHILDREN", "even": True}
+    allocated = await run(api, "allocateTarget", input, "children { id } errors { code }")
+    assert allocated["errors"] == [], allocated
+    return allocated["children"]
+
+
+async def test_a_target_tree_and_a_page_of_targets_load_their_owners_before_their_rows_resolve(
+    api, world, monkeypatch
+):
+    company = await company_target(api, world)
+    for region in await allocate_evenly(api, company["id"]):
+        for team in await allocate_evenly(api, region["id"]):
+            await allocate_evenly(api, team["id"])
+    variables = {"root": world.unit("acme"), "start": NEXT_YEAR.isoformat()}
+    answers = count_related_answers(monkeypatch)
+    rows = (await api.data(TREE, variables))["targetTree"]
+    by_rep = [row["target"]["ownerRep"] for row in rows if row["target"]["ownerRep"]]
+    by_unit = [row["target"]["ownerUnit"] for row in rows if row["target"]["ownerUnit"]]
+    assert by_rep and by_unit and len(by_rep) + len(by_unit) == len(rows)
+    assert answers == {"value": 2 * len(rows), "awaitable": 0}
+    answers.update(value=0)
+    page = await api.data(TARGETS, {"start": NEXT_YEAR.isoformat()})
+    assert len(page["targets"]["edges"]) == len(rows)
+    assert answers == {"value": 2 * len(rows), "awaitable": 0}
