@@ -158,38 +158,21 @@ class Metrics:
             registry=own,
             multiprocess_mode=LIVE,
         )
-        self.pool = {
-            name: Gauge(f"pacer_db_pool_{name}", text, registry=own, multiprocess_mode=LIVE)
-            for name, text in (
-                ("size", "Connections the database pool keeps open when idle."),
-                ("checked_out", "Database connections in use by requests and jobs."),
-                ("checked_in", "Open database connections waiting in the pool."),
-                ("overflow", "Connections open beyond the pool's size."),
-            )
-        }
-        self.in_flight = Gauge(
-            "pacer_admission_in_flight",
-            "Requests being served (admitted): running, or waiting their turn to run.",
-            registry=own,
-            multiprocess_mode=LIVE,
+        live = (
+            ("db_pool_size", "Connections the database pool keeps open when idle."),
+            ("db_pool_checked_out", "Database connections in use by requests and jobs."),
+            ("db_pool_checked_in", "Open database connections waiting in the pool."),
+            ("db_pool_overflow", "Connections open beyond the pool's size."),
+            ("admission_in_flight", "Requests being served: running, or waiting their turn."),
+            ("admission_queued", "Requests waiting in line for an admission turn."),
+            ("admission_running", "Requests running (the others served wait their turn)."),
         )
-        self.queued = Gauge(
-            "pacer_admission_queued",
-            "Requests waiting in line for an admission turn.",
-            registry=own,
-            multiprocess_mode=LIVE,
-        )
-        self.running = Gauge(
-            "pacer_admission_running",
-            "Requests running (the others being served wait their turn, in order).",
-            registry=own,
-            multiprocess_mode=LIVE,
-        )
+        # By the name `sample` knows them by: the pool's figure or the admission counter.
         self._gauges = {
-            **self.pool,
-            "in_flight": self.in_flight,
-            "queued": self.queued,
-            "running": self.running,
+            name.removeprefix("db_pool_").removeprefix("admission_"): Gauge(
+                f"pacer_{name}", text, registry=own, multiprocess_mode=LIVE
+            )
+            for name, text in live
         }
         self._sampled: dict[str, float] = {}  # what the gauges were last set to
         self._children: dict[tuple[str, str], tuple[Any, Any]] = {}
