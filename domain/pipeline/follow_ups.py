@@ -17,7 +17,7 @@ from domain.kernel.time import as_utc
 from domain.pipeline import checklist as contract_checklist
 from domain.pipeline import rules
 from domain.pipeline.errors import PipelineError
-from domain.pipeline.models import CustomerStatus, FollowUp, FollowUpType, ValuePoint
+from domain.pipeline.models import CoOwner, CustomerStatus, FollowUp, FollowUpType, ValuePoint
 from domain.pipeline.service import get_opportunity
 from domain.pipeline.stages import Stage
 
@@ -50,7 +50,9 @@ async def log_follow_up(
 ) -> FollowUp:
     """With a `checklist`, a started contract approval opens the deal's contract checklist."""
     now = now or utcnow()
-    opportunity = await get_opportunity(session, actor, opportunity_id, "opportunity_id")
+    opportunity = await get_opportunity(
+        session, actor, opportunity_id, "opportunity_id", with_co_owners=False
+    )
     occurred_at = as_utc(entry.occurred_at)
     rules.check_occurred_at(occurred_at, now, max_age_days)
     rules.check_next_step(entry.next_step, entry.next_step_due, occurred_at.date())
@@ -68,9 +70,9 @@ async def log_follow_up(
             raise not_found(
                 PipelineError.CORRECTION_NOT_FOUND, "corrects_id", "跟进记录", "follow-up"
             )
-    own = actor.rep_id == opportunity.owner_rep_id or actor.rep_id in {
-        c.rep_id for c in opportunity.co_owners
-    }
+    own = actor.rep_id == opportunity.owner_rep_id or await _co_owns(
+        session, actor.rep_id, opportunity.id
+    )
     follow_up = FollowUp(
         opportunity_id=opportunity.id,
         rep_id=actor.rep_id if own else opportunity.owner_rep_id,
@@ -95,6 +97,17 @@ async def log_follow_up(
     ):
         await contract_checklist.open_checklist(session, opportunity.id, checklist)
     return follow_up
+
+
+async def _co_owns(session: AsyncSession, rep_id: int | None, opportunity_id: int) -> bool:
+    if rep_id is None:
+        return False
+    found = await session.scalar(
+        select(CoOwner.rep_id).where(
+            CoOwner.opportunity_id == opportunity_id, CoOwner.rep_id == rep_id
+        )
+    )
+    return found is not None
 
 
 async def follow_ups_of(

@@ -85,13 +85,21 @@ async def visible_rep(
 
 
 async def get_opportunity(
-    session: AsyncSession, actor: Actor, opportunity_id: int, field: str = "id"
+    session: AsyncSession,
+    actor: Actor,
+    opportunity_id: int,
+    field: str = "id",
+    *,
+    with_co_owners: bool = True,
 ) -> Opportunity:
-    found = await session.scalar(
-        select(Opportunity)
-        .options(selectinload(Opportunity.co_owners))
-        .where(Opportunity.id == opportunity_id, opportunity_visible(actor))
+    """The opportunity if the actor sees it; `with_co_owners=False` leaves its co-owners
+    unloaded (reading them then raises) and saves the statement that reads them."""
+    statement = select(Opportunity).where(
+        Opportunity.id == opportunity_id, opportunity_visible(actor)
     )
+    if with_co_owners:
+        statement = statement.options(selectinload(Opportunity.co_owners))
+    found = await session.scalar(statement)
     if found is None:
         raise not_found(PipelineError.OPPORTUNITY_NOT_FOUND, field, "商机", "opportunity")
     return found

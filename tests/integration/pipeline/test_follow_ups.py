@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.support.codes import untested_codes
+from tests.support.db import count_statements
 from tests.support.graphql import gid, run
 from tests.support.pipeline import hours_ago, log_follow_up, new_opportunity
 
@@ -53,6 +54,22 @@ async def test_log_follow_ups_and_the_current_status(api, world):
         "budget_pending",
         "nev_test_driven",
     ]
+
+
+async def test_a_co_owner_logs_as_themselves_and_an_owner_reads_no_co_owners(
+    api, world, lead, engine
+):
+    shared = await new_opportunity(api, world, coOwnerIds=[world.rep("r2")])
+    alone = await new_opportunity(api, world)
+    by_co_owner = await log_follow_up(api, shared, as_=lead)  # `lead` is r2, and manages r1
+    assert by_co_owner["followUp"]["rep"] == {"externalId": "r2"}
+    for_the_owner = await log_follow_up(api, alone, as_=lead)
+    assert for_the_owner["followUp"]["rep"] == {"externalId": "r1"}
+    with count_statements(engine) as counter:
+        by_owner = await log_follow_up(api, shared)
+    assert by_owner["followUp"]["rep"] == {"externalId": "r1"}
+    reads = [s for s in counter.statements if s.startswith("SELECT opportunity_co_owner.")]
+    assert reads == []  # (the visibility clause names the table in a subquery, no more)
 
 
 async def test_customer_initiated_follow_ups(api, world):
