@@ -16,18 +16,24 @@ def run(tmp_path: Path, env: dict[str, str], *args: str):
     return result
 
 
-def awards_in_force(env: dict[str, str]) -> int:
+def one_value(env: dict[str, str], query: str):
     path = env["PACER_DATABASE_URL"].removeprefix("sqlite+aiosqlite:///")
     with contextlib.closing(sqlite3.connect(path)) as connection:
-        query = "SELECT count(*) FROM capability_award WHERE revoked_on IS NULL"
         return connection.execute(query).fetchone()[0]
 
 
+def awards_in_force(env: dict[str, str]) -> int:
+    return one_value(env, "SELECT count(*) FROM capability_award WHERE revoked_on IS NULL")
+
+
 def test_refresh_and_milestones_are_idempotent_on_the_demo(tmp_path, env):
-    refreshed = run(tmp_path, env, "refresh")
+    # The day the demo refreshed its evidence: a run just after the company's midnight would
+    # otherwise be a new day, with new evidence.
+    day = one_value(env, "SELECT max(observed_on) FROM capability_evidence WHERE source = 'deals'")
+    refreshed = run(tmp_path, env, "refresh", "--as-of", day)
     assert refreshed.returncode == 0, refreshed.stderr
     assert "closed deal(s), new evidence for 0 rep(s)" in refreshed.stdout
-    evaluated = run(tmp_path, env, "milestones")
+    evaluated = run(tmp_path, env, "milestones", "--as-of", day)
     assert evaluated.returncode == 0, evaluated.stderr
     held = awards_in_force(env)  # the demo's own evaluation made them (how many: its days')
     assert f": 68 rep(s), 0 awarded, 0 revoked, {held} held" in evaluated.stdout
