@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from api.core.admission import Admission, Overloaded
 from api.core.request_scope import RequestScope
-from domain.kernel.long_waits import before_long_wait
+from domain.kernel.long_waits import before_long_wait, on_long_wait
 
 
 async def hold(admission: Admission, release: asyncio.Event, log: list[str], name: str) -> None:
@@ -112,8 +112,16 @@ async def test_a_request_about_to_wait_long_hands_its_turn_to_the_next_and_does_
     assert (admission.in_flight, admission.running) == (0, 0)
 
 
-def test_a_long_wait_outside_a_request_does_nothing():
+def test_a_long_wait_calls_the_hook_of_its_block_only():
+    calls = []
+    before_long_wait()  # outside any block: nothing to call, nothing raised
+    with on_long_wait(lambda: calls.append("outer")):
+        before_long_wait()
+        with on_long_wait(lambda: calls.append("inner")):
+            before_long_wait()
+        before_long_wait()
     before_long_wait()
+    assert calls == ["outer", "inner", "outer"]
 
 
 def test_never_more_running_than_being_served():
