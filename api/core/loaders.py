@@ -175,12 +175,6 @@ class Loaders:
         return DataLoader(load_fn=load)
 
 
-def node_fields(connection_fields: Iterable[Any]) -> set[str]:
-    """The names of the fields selected under `edges { node { … } }` of a connection field
-    (`info.selected_fields` in its resolver), through fragments."""
-    return fields_under(connection_fields, ("edges", "node"))
-
-
 def fields_under(top_fields: Iterable[Any], path: tuple[str, ...]) -> set[str]:
     """The names of the fields selected under `path` (e.g. `edges`, `node`) of a field
     (`info.selected_fields` in its resolver), through fragments and aliases."""
