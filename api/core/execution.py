@@ -39,8 +39,10 @@ from api.core.execution_plans import (
     DEFINITION,
     PLAIN,
     UNSURE,
+    PlanInfo,
     Planner,
     node_id_attribute,
+    store_of,
 )
 from api.core.execution_plans import unsure as _unsure
 
@@ -108,7 +110,10 @@ class PacerExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # With a middleware resolving fields, every field goes the general way.
         self._shortcuts_on = not getattr(self.middleware_manager, "middlewares", None)
         self._known = shortcuts_of(self.schema)
-        self._planner = Planner(self.context_value, self.collect_subfields)
+        self._plan_info = PlanInfo(self.context_value)
+        self._planner = Planner(
+            self.collect_subfields, store_of(self.schema).plans_of(self.operation, self.fragments)
+        )
 
     def execute_collected_subfields(
         self, parent_type, source_value, path, grouped_field_set, new_defer_usages, position_context
@@ -116,7 +121,7 @@ class PacerExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if self._shortcuts_on and not new_defer_usages:
             plan = self._planner.plan(parent_type, grouped_field_set)
             if plan is not None:
-                answer = plan.run(source_value)
+                answer = plan.run(source_value, self._plan_info)
                 if answer is not UNSURE:
                     return answer
         return super().execute_collected_subfields(

@@ -1,15 +1,19 @@
 """The execution shortcuts and plans answer exactly what graphql-core's general path answers:
 values, nulls, errors with their paths, enums, Relay ids, overridden nodes, nested objects,
-lists, relations read through `info.context`, and awaitables."""
+lists, relations read through `info.context`, and awaitables; plans kept for the next
+execution of a parsed document answer from that execution's context and variables."""
 
 from __future__ import annotations
 
 import asyncio
 import enum
+import inspect
 from dataclasses import dataclass
 from datetime import date
 
 import strawberry
+from graphql import execute as graphql_execute
+from graphql import parse as graphql_parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strawberry import relay
@@ -200,7 +204,9 @@ def test_nested_objects_lists_and_loaded_relations_are_answered_by_a_plan(monkey
     runs = []
     original = execution_plans.Plan.run
     monkeypatch.setattr(
-        execution_plans.Plan, "run", lambda plan, row: runs.append(original(plan, row)) or runs[-1]
+        execution_plans.Plan,
+        "run",
+        lambda plan, row, info: runs.append(original(plan, row, info)) or runs[-1],
     )
     rows = [
         Row(1, "a", Colour.RED, date(2026, 3, 1), parent=leaf(10), children=[leaf(11), leaf(12)]),
@@ -247,3 +253,74 @@ def test_any_nested_rows_answer_as_graphql_core_does(values):
         rows.append(Row(index, title, Colour.RED, date(2026, 5, 1), None, parent, children))
         friends[index] = {"row": leaf(30 + index), "junk": 42}.get(friend, friend)
     assert run(FAST, rows, NESTED, friends) == run(PLAIN, rows, NESTED, friends)
+
+
+def run_parsed(schema: strawberry.Schema, document, rows: list, friends: dict, **variables) -> dict:
+    """One execution of an already parsed document, as a front-end's known document runs."""
+    QUERY_ROWS[:] = rows
+    result = graphql_execute(
+        schema._schema,
+        document,
+        context_value={"friends": friends},
+        variable_values=variables,
+        executor_class=schema.execution_context_class,
+    )
+    if inspect.isawaitable(result):
+        result = asyncio.run(result)
+    errors = sorted((error.message, tuple(error.path or ())) for error in result.errors or [])
+    return {"data": result.data, "errors": errors}
+
+
+def test_plans_are_kept_for_the_next_execution_of_the_same_document(monkeypatch):
+    from api.core import execution_plans
+
+    built = []
+    original = execution_plans.Planner._build
+    monkeypatch.setattr(
+        execution_plans.Planner,
+        "_build",
+        lambda planner, *args: built.append(args[0].name) or original(planner, *args),
+    )
+    document = graphql_parse(NESTED)
+    rows = [Row(1, "a", Colour.RED, date(2026, 3, 1), parent=leaf(10), children=[leaf(11)])]
+    first = run_parsed(FAST, document, rows, {1: leaf(20, "first friend")})
+    plans_built = len(built)
+    # The same document again, in another request: its plans are reused, and its relations are
+    # read from this request's context, not the first one's.
+    second = run_parsed(FAST, document, rows, {1: leaf(21, "second friend")})
+    assert plans_built > 0 and len(built) == plans_built
+    assert first["data"]["items"][0]["friend"]["title"] == "first friend"
+    assert second["data"]["items"][0]["friend"]["title"] == "second friend"
+    assert second == run_parsed(PLAIN, document, rows, {1: leaf(21, "second friend")})
+    # A document parsed anew is planned anew.
+    run_parsed(FAST, graphql_parse(NESTED), rows, {})
+    assert len(built) > plans_built
+
+
+def test_a_document_with_directives_is_planned_for_each_execution_by_its_variables():
+    document = graphql_parse(
+        """query($deep: Boolean!) { items { id parent { id ... on Item @include(if: $deep) {
+             title } } } }"""
+    )
+    rows = [Row(1, "a", Colour.RED, date(2026, 3, 1), parent=leaf(10))]
+    for deep in (True, False, True):
+        fast = run_parsed(FAST, document, rows, {}, deep=deep)
+        assert fast == run_parsed(PLAIN, document, rows, {}, deep=deep)
+        # `items` selects the same fields either way; only what lies below it differs.
+        assert ("title" in fast["data"]["items"][0]["parent"]) is deep
+
+
+def test_the_store_keeps_the_operations_executed_last():
+    from api.core.execution_plans import PlanStore
+
+    store = PlanStore(size=2)
+    first, second, third = (graphql_parse("{ items { id } }").definitions[0] for _ in range(3))
+    kept = store.plans_of(first, {})
+    assert kept == {} and store.plans_of(first, {}) is kept
+    store.plans_of(second, {})
+    store.plans_of(first, {})  # used again: now the newest
+    store.plans_of(third, {})  # the oldest, `second`, is dropped
+    assert store.plans_of(first, {}) is kept
+    assert store.plans_of(second, {}) is not None and store.plans_of(third, {}) is not None
+    with_directive = graphql_parse("{ items { id @skip(if: true) } }").definitions[0]
+    assert store.plans_of(with_directive, {}) is None
