@@ -45,6 +45,12 @@ class Context:
     _auth_failure: str | None = None
     _authenticated: bool = False
 
+    def close(self) -> None:
+        """Forgets the loaders and all they loaded (they refer back to this context)."""
+        if self.loaders is not None:
+            self.loaders.close()
+            self.loaders = None
+
     async def run(
         self, use_case: Callable[Concatenate[AsyncSession, P], Awaitable[R]], *a: Any, **kw: Any
     ) -> R:

@@ -23,6 +23,7 @@ from typing import Any, cast
 from weakref import WeakKeyDictionary
 
 from graphql import (
+    ExecutionResult,
     GraphQLEnumType,
     GraphQLField,
     GraphQLNonNull,
@@ -30,6 +31,7 @@ from graphql import (
     GraphQLResolveInfo,
     GraphQLScalarType,
     GraphQLSchema,
+    OperationType,
 )
 from graphql.pyutils import Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -102,6 +104,9 @@ def shortcut_for(
 
 
 _UNKNOWN: Any = object()
+ONE_RESPONSE = (OperationType.QUERY, OperationType.MUTATION)
+"""Operations whose executor is done once its response is built (a subscription's makes
+one per event from itself)."""
 
 
 class PacerExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -115,10 +120,24 @@ class PacerExecutionContext(StrawberryGraphQLCoreExecutionContext):
             self.collect_subfields, store_of(self.schema).plans_of(self.operation, self.fragments)
         )
 
+    def build_response(self, data):
+        response = super().build_response(data)
+        if isinstance(response, ExecutionResult) and self.operation.operation in ONE_RESPONSE:
+            self.release()
+        return response
+
+    def release(self) -> None:
+        """Drops what refers back to this executor (graphql-core's async helpers and the
+        planner hold its bound methods), so that once answered, the execution and all it
+        holds (the context, its session, every row loaded) are freed by reference counting,
+        not by a pass of the cyclic collector that stalls the whole worker."""
+        self.async_helpers = None  # type: ignore[assignment]
+        self._planner = None  # type: ignore[assignment]
+
     def execute_collected_subfields(
         self, parent_type, source_value, path, grouped_field_set, new_defer_usages, position_context
     ):
-        if self._shortcuts_on and not new_defer_usages:
+        if self._shortcuts_on and not new_defer_usages and self._planner is not None:
             plan = self._planner.plan(parent_type, grouped_field_set)
             if plan is not None:
                 answer = plan.run(source_value, self._plan_info)

@@ -285,7 +285,7 @@ class Planner:
         collect: Callable[[GraphQLObjectType, Any], Any],
         kept: dict[tuple, Plan | None] | None,
     ) -> None:
-        self._collect = collect
+        self._collect = collect  # the executor's method: `release` drops it after execution
         self._kept = kept
         self._plans: dict[tuple[str, int], Plan | None] = {}
 

@@ -80,6 +80,10 @@ class Loaders:
         self._context = context
         self._custom: dict[str, DataLoader] = {}
 
+    def close(self) -> None:
+        """Forgets the context and every loader (each refers back to this object)."""
+        vars(self).clear()
+
     def __getattr__(self, name: str) -> DataLoader:
         if name == "progress":
             loader = self._scoped(self._progress)

@@ -7,6 +7,7 @@ import logging
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -102,12 +103,17 @@ class PacerSchema(strawberry.Schema):
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     known = KnownDocuments()
+    # strawberry's limiters build a class per instance, and an extension is instantiated per
+    # request: their rules are built once here instead.
+    limit_rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     extensions = [
         lambda: DocumentLimits(settings, known),
         InputChecks,
         ReadOnlyQueries,
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
     ]
     if not settings.introspection:
