@@ -73,3 +73,18 @@ async def test_a_mutation_leaves_nothing_for_the_cyclic_collector(api, world):
         assert result["errors"] == [] and result["followUp"]["id"]
 
     assert await cyclic_leftovers(send) == Counter()
+
+
+async def test_routing_a_lead_leaves_nothing_for_the_cyclic_collector(api, world):
+    document = """mutation($i: IntakeLeadInput!) { intakeLead(input: $i) {
+      lead { id status } errors { code } } }"""
+    lead = {"source": "website", "segment": "smb", "region": "sh"}
+
+    async def send(number: int):
+        contact = {"phone": f"+86 138 0000 00{number:02d}"}
+        variables = {"i": lead | {"externalId": f"web-{number}", "contact": contact}}
+        payload = (await api.data(document, variables))["intakeLead"]
+        assert payload["errors"] == [] and payload["lead"]["id"]
+
+    await send(1)  # the router's candidate pool is built and kept from now on
+    assert await cyclic_leftovers(lambda: send(2)) == Counter()
