@@ -132,6 +132,18 @@ class Loaders:
         if batches:
             await asyncio.gather(*batches)
 
+    async def prefetch_rep_with_unit(self, info: Any, rep_id: int | None) -> None:
+        """For a field answering a login whose `rep { unit }` the query selects (`me`): the
+        rep and its unit in one statement, so that both answer without a batch each."""
+        if rep_id is None or "unit" not in fields_under(info.selected_fields, ("rep",)):
+            return
+        context = self._context
+        actor = await context.require_actor()
+        rep, unit = await context.run(service.rep_with_unit, actor, rep_id)
+        self.rep.prime(rep_id, rep)
+        if rep is not None:
+            self.unit.prime(rep.unit_id, unit)
+
     def custom(
         self,
         name: str,

@@ -77,7 +77,9 @@ class OrgQuery:
     @strawberry.field(extensions=allow(), description="The caller's own login.")
     async def me(self, info: Info) -> UserNode:
         actor = await info.context.require_actor()
-        return await info.context.run(access.own_user, actor)
+        user = await info.context.run(access.own_user, actor)
+        await info.context.loaders.prefetch_rep_with_unit(info, user and user.rep_id)
+        return user
 
     @strawberry.field(extensions=allow(*READ_ORG), description="Org units in your scope.")
     async def org_units(

@@ -1,5 +1,6 @@
 """What every request costs before its own work: authentication in one statement, `me` from
-what authentication read, and a document seen before neither parsed nor validated again."""
+what authentication read (its rep and unit in one statement more), and a document seen before
+neither parsed nor validated again."""
 
 from __future__ import annotations
 
@@ -132,3 +133,18 @@ async def test_a_target_tree_and_a_page_of_targets_load_their_owners_before_thei
     page = await api.data(TARGETS, {"start": NEXT_YEAR.isoformat()})
     assert len(page["targets"]["edges"]) == len(rows)
     assert answers == {"value": 2 * len(rows), "awaitable": 0}
+
+
+ME_WITH_REP = "{ me { login rep { externalId unit { code } } } }"
+
+
+async def test_me_with_its_rep_and_unit_costs_one_statement_more(api, engine):
+    await api.data(ME_WITH_REP, as_="rep")  # warm: the document is known
+    with count_statements(engine) as counter:
+        data = await api.data(ME_WITH_REP, as_="rep")
+    assert data["me"]["rep"] == {"externalId": "r1", "unit": {"code": "east.sh"}}
+    assert counter.count == 2, counter
+    with count_statements(engine) as counter:  # no rep: nothing more to read
+        data = await api.data(ME_WITH_REP, as_="manager")
+    assert data["me"] == {"login": "manager", "rep": None}
+    assert counter.count == 1, counter

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from domain.kernel.actor import Actor, Role
+from domain.org.models import OrgUnit
+from domain.org.service import rep_with_unit
 from tests.support.graphql import gid
 
 REP_NAMES = (
@@ -190,3 +193,19 @@ async def test_enum_labels_in_both_languages(api, world):
     en = await api.data(query, headers={"Accept-Language": "en-US,en;q=0.9"})
     assert [row["label"] for row in en["enumLabels"]] == ["Junior", "Mid-level", "Senior"]
     assert (await api.data('{ enumLabels(name: "Nope") { value } }'))["enumLabels"] == []
+
+
+async def test_a_rep_with_its_unit_each_only_in_scope(sessions, world):
+    r1 = world.reps["r1"]
+    as_rep = Actor(1, frozenset({Role.REP.value}), rep_id=r1, rep_unit_id=world.units["east.sh"])
+    async with sessions() as session:
+        hangzhou = await session.get(OrgUnit, world.units["east.hz"])
+        # Managing Hangzhou and selling as r1, with r1's unit (Shanghai) not in its scope: its
+        # own rep, not the unit.
+        roles = frozenset({Role.MANAGER.value, Role.REP.value})
+        elsewhere = Actor(2, roles, scope_path=hangzhou.path, rep_id=r1)
+        rep, unit = await rep_with_unit(session, as_rep, r1)
+        assert (rep.external_id, unit.code) == ("r1", "east.sh")
+        rep, unit = await rep_with_unit(session, elsewhere, r1)
+        assert (rep.external_id, unit) == ("r1", None)
+        assert await rep_with_unit(session, elsewhere, world.reps["r2"]) == (None, None)
