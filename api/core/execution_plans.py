@@ -42,6 +42,8 @@ from strawberry.relay.utils import to_base64
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
+from api.core.limits import KNOWN_DOCUMENTS
+
 DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
 PLAIN = frozenset({str, int, float, bool, date, datetime})
 """Value types that are never awaitable nor an exception."""
@@ -253,14 +255,13 @@ class PlanStore:
         return kept.plans
 
 
-KEPT_OPERATIONS = 512
 _stores: WeakKeyDictionary[GraphQLSchema, PlanStore] = WeakKeyDictionary()
 
 
 def store_of(schema: GraphQLSchema) -> PlanStore:
     store = _stores.get(schema)
     if store is None:
-        store = _stores[schema] = PlanStore(KEPT_OPERATIONS)
+        store = _stores[schema] = PlanStore(KNOWN_DOCUMENTS)  # as many as are kept parsed
     return store
 
 

@@ -137,9 +137,28 @@ NESTED = """{ items { __typename id title note parent { id title parent { id } }
 
 def run(schema: strawberry.Schema, rows: list, document: str = DOCUMENT, friends=None) -> dict:
     QUERY_ROWS[:] = rows
-    result = asyncio.run(schema.execute(document, context_value={"friends": friends or {}}))
+    return answer_of(
+        asyncio.run(schema.execute(document, context_value={"friends": friends or {}}))
+    )
+
+
+def answer_of(result) -> dict:
     errors = sorted((error.message, tuple(error.path or ())) for error in result.errors or [])
     return {"data": result.data, "errors": errors}
+
+
+def record_calls(monkeypatch, owner: type, name: str, note) -> list:
+    """Wraps `owner.name`; each call appends `note(answer, *args)` to the list returned."""
+    calls: list = []
+    original = getattr(owner, name)
+
+    def recorded(*args):
+        answer = original(*args)
+        calls.append(note(answer, *args))
+        return answer
+
+    monkeypatch.setattr(owner, name, recorded)
+    return calls
 
 
 PLAIN, FAST = build(shortcuts=False), build(shortcuts=True)
@@ -201,13 +220,7 @@ def leaf(index: int, title: object = "leaf") -> Row:
 def test_nested_objects_lists_and_loaded_relations_are_answered_by_a_plan(monkeypatch):
     from api.core import execution_plans
 
-    runs = []
-    original = execution_plans.Plan.run
-    monkeypatch.setattr(
-        execution_plans.Plan,
-        "run",
-        lambda plan, row, info: runs.append(original(plan, row, info)) or runs[-1],
-    )
+    runs = record_calls(monkeypatch, execution_plans.Plan, "run", lambda answer, *_: answer)
     rows = [
         Row(1, "a", Colour.RED, date(2026, 3, 1), parent=leaf(10), children=[leaf(11), leaf(12)]),
         Row(2, "b", Colour.GREEN, date(2026, 3, 2), children=[]),
@@ -265,21 +278,14 @@ def run_parsed(schema: strawberry.Schema, document, rows: list, friends: dict, *
         variable_values=variables,
         executor_class=schema.execution_context_class,
     )
-    if inspect.isawaitable(result):
-        result = asyncio.run(result)
-    errors = sorted((error.message, tuple(error.path or ())) for error in result.errors or [])
-    return {"data": result.data, "errors": errors}
+    return answer_of(asyncio.run(result) if inspect.isawaitable(result) else result)
 
 
 def test_plans_are_kept_for_the_next_execution_of_the_same_document(monkeypatch):
     from api.core import execution_plans
 
-    built = []
-    original = execution_plans.Planner._build
-    monkeypatch.setattr(
-        execution_plans.Planner,
-        "_build",
-        lambda planner, *args: built.append(args[0].name) or original(planner, *args),
+    built = record_calls(
+        monkeypatch, execution_plans.Planner, "_build", lambda _, planner, kind, fields: kind.name
     )
     document = graphql_parse(NESTED)
     rows = [Row(1, "a", Colour.RED, date(2026, 3, 1), parent=leaf(10), children=[leaf(11)])]
