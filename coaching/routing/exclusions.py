@@ -9,9 +9,9 @@ reps takes 30–65 KB of JSON. `reasons(rep_id)` turns it back into "why not thi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any
 
 from domain.capability.rules import DEFAULT_DIMENSIONS
@@ -23,22 +23,37 @@ def rounded(value: float | None) -> float | None:
     return None if value is None else round(float(value), DECIMALS)
 
 
-@lru_cache(maxsize=64)
-def _by_territories(
-    territory: tuple[tuple[int, tuple[str, ...]], ...],
-) -> list[list[list]]:
-    """Reps grouped by their set of territories, as stored: `[[territories, [ids]], …]`.
-    Kept for the last few lists: every lead of one territory excludes the same reps."""
+class _KeptLists:
+    """The stored form of the last few lists, found by identity: the candidate table hands
+    every lead of one territory the same tuple of thousands of reps, and hashing it to find
+    it again (as `lru_cache` would) took as long as grouping it."""
+
+    def __init__(self, build: Callable[[Any], list], size: int = 64) -> None:
+        self._build, self._size = build, size
+        self._kept: dict[int, tuple[Any, list]] = {}
+
+    def __call__(self, value: Any) -> list:
+        kept = self._kept.get(id(value))
+        if kept is not None and kept[0] is value:
+            return kept[1]
+        if len(self._kept) >= self._size:
+            del self._kept[next(iter(self._kept))]
+        built = self._build(value)
+        self._kept[id(value)] = (value, built)  # holding `value` keeps its id unique
+        return built
+
+
+def _group_by_territories(territory: tuple[tuple[int, tuple[str, ...]], ...]) -> list[list[list]]:
+    """Reps grouped by their set of territories, as stored: `[[territories, [ids]], …]`."""
     groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for rep, territories in territory:
         groups[territories].append(rep)
     return [[list(t), reps] for t, reps in sorted(groups.items())]
 
 
-@lru_cache(maxsize=64)
-def _as_lists(pairs: tuple[tuple[int, float], ...]) -> list[list]:
-    """The (rep, score) pairs as stored; kept for the last few (leads share them)."""
-    return [list(pair) for pair in pairs]
+_by_territories = _KeptLists(_group_by_territories)
+_as_lists = _KeptLists(lambda pairs: [list(pair) for pair in pairs])
+"""The (rep, score) pairs as stored."""
 
 
 @dataclass(frozen=True)

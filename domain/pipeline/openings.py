@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import utcnow
@@ -44,7 +45,8 @@ async def open_deals(
 ) -> list[Opportunity]:
     """The opportunities, in the order of `openings`, each with its own new account and its
     `create` transition. All or none: REP_NOT_FOUND for an owner (`owner_id`) or co-owner
-    (`co_owner_ids`) outside the caller's scope, NEGATIVE_AMOUNT, or a bad name or slug."""
+    (`co_owner_ids`) outside the caller's scope, NEGATIVE_AMOUNT, or a bad name or slug.
+    The caller may then have to roll back (a flush refused by the database)."""
     owners = {opening.owner_rep_id for opening in openings}
     co_owners = {rep for opening in openings for rep in opening.co_owner_ids}
     await _require_visible(session, actor, owners, "owner_id")
@@ -60,7 +62,7 @@ async def open_deals(
         for opening in openings
     ]
     session.add_all(accounts)
-    await session.flush()
+    await _flush(session, actor, "owner_id")
     opportunities = [
         Opportunity(
             account_id=account.id,
@@ -79,7 +81,7 @@ async def open_deals(
         for opening, account in zip(openings, accounts, strict=True)
     ]
     session.add_all(opportunities)
-    await session.flush()
+    await _flush(session, actor, "co_owner_ids")  # the owners are known to exist by now
     now = utcnow()
     # Nothing reads the ids back, but RETURNING makes it one multi-row INSERT per ~1,000 rows
     # on both databases (asyncpg's executemany sends each row on its own: 4× slower).
@@ -97,11 +99,25 @@ async def _require_visible(
     session: AsyncSession, actor: Actor, rep_ids: Iterable[int], field: str, teammates=False
 ) -> None:
     """Every rep in the actor's scope (with `teammates`, also the actor's own team), in one
-    statement; REP_NOT_FOUND names the field otherwise."""
+    statement; REP_NOT_FOUND names the field otherwise. Every rep is in the scope of an actor
+    who sees the whole company (routing acts as one), so nothing is read for them: reps are
+    never deleted, and the foreign keys refuse an id that names none (`_flush`)."""
     wanted = set(rep_ids)
-    if not wanted:
+    if not wanted or actor.sees_whole_company:
         return
     in_scope = reps_in_scope(actor, teammates)
     found = set(await session.scalars(select(Rep.id).where(Rep.id.in_(wanted), in_scope)))
     if wanted - found:
         raise not_found(OrgError.REP_NOT_FOUND, field, "销售代表", "rep")
+
+
+async def _flush(session: AsyncSession, actor: Actor, field: str) -> None:
+    """The flush; for an actor whose reps were not read, REP_NOT_FOUND on `field` when the
+    database refuses a rep id (the only reference of these rows not checked or just
+    written)."""
+    try:
+        await session.flush()
+    except IntegrityError as refused:
+        if not actor.sees_whole_company or "foreign key" not in str(refused.orig).lower():
+            raise
+        raise not_found(OrgError.REP_NOT_FOUND, field, "销售代表", "rep") from refused

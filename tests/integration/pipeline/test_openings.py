@@ -118,3 +118,26 @@ async def test_one_bad_opening_refuses_them_all(sessions, world, change, code, f
         assert (refused.value.code.value, refused.value.field) == (code, field)
         assert await rows(session, Account) == 0
         assert await rows(session, Opportunity) == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"owner_rep_id": 10**6}, "owner_id"), ({"co_owner_ids": (10**6,)}, "co_owner_ids")],
+)
+async def test_for_an_admin_no_rep_is_read_and_an_unknown_one_is_still_refused_by_name(
+    sessions, world, engine, change, field
+):
+    """Every rep is in an admin's scope (routing acts as one): nothing is read to check the
+    owners, and the database's refusal of a rep id that names no rep is REP_NOT_FOUND."""
+    r1 = world.reps["r1"]
+    async with sessions() as session:
+        admin = await actor(session, world, "admin")
+        with count_statements(engine) as counted:
+            await open_deals(session, admin, [opening(r1, 1, co_owner_ids=(world.reps["r2"],))])
+        assert not any(s.startswith("SELECT") for s in counted.statements)
+        with pytest.raises(DomainError) as refused:
+            await open_deals(session, admin, [opening(r1, 2), opening(r1, 3, **change)])
+        await session.rollback()
+        assert (refused.value.code.value, refused.value.field) == ("REP_NOT_FOUND", field)
+        assert await rows(session, Account) == 0
+        assert await rows(session, Opportunity) == 0
