@@ -35,6 +35,7 @@ from coaching.scenario_model import Scenario
 from domain.errors import Conflict, not_found
 from domain.kernel.actor import Actor, per_actor
 from domain.kernel.long_waits import before_long_wait
+from domain.kernel.sql import by_ids, rows_by_ids
 from domain.org.service import in_scope
 from domain.paging import Page, fetch_page
 
@@ -104,13 +105,14 @@ async def list_practice(
     return replace(page, items=[session_view(row) for row in page.items])
 
 
+_SESSIONS_BY_IDS = by_ids(PracticeSession, practice_visible)
+
+
 async def sessions_by_ids(
     session: AsyncSession, actor: Actor, ids: Iterable[int]
 ) -> dict[int, SessionView]:
-    rows = await session.scalars(
-        select(PracticeSession).where(PracticeSession.id.in_(list(ids)), practice_visible(actor))
-    )
-    return {row.id: session_view(row) for row in rows}
+    rows = await rows_by_ids(session, _SESSIONS_BY_IDS(actor), ids)
+    return {row_id: session_view(row) for row_id, row in rows.items()}
 
 
 async def turns_of(

@@ -25,6 +25,7 @@ from domain.db import utcnow
 from domain.errors import Conflict, Forbidden, InvalidInput, not_found
 from domain.kernel.actor import Actor, Role, per_actor
 from domain.kernel.severity import Severity
+from domain.kernel.sql import by_ids, rows_by_ids
 from domain.kernel.text import clean_text
 from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, User
@@ -96,9 +97,11 @@ async def alert_counts(
     return {(severity, status): n for severity, status, n in await session.execute(stmt)}
 
 
+_ALERTS_BY_IDS = by_ids(Alert, alert_visible)
+
+
 async def alerts_by_ids(session: AsyncSession, actor: Actor, ids) -> dict[int, Alert]:
-    rows = await session.scalars(select(Alert).where(Alert.id.in_(set(ids)), alert_visible(actor)))
-    return {a.id: a for a in rows}
+    return await rows_by_ids(session, _ALERTS_BY_IDS(actor), ids)
 
 
 async def events_of_alerts(session: AsyncSession, ids) -> dict[int, list[AlertEvent]]:
@@ -150,11 +153,11 @@ async def list_tasks(
     return await fetch_page(session, stmt, AlertTask.id, after, first)
 
 
+_TASKS_BY_IDS = by_ids(AlertTask, task_visible)
+
+
 async def tasks_by_ids(session: AsyncSession, actor: Actor, ids) -> dict[int, AlertTask]:
-    rows = await session.scalars(
-        select(AlertTask).where(AlertTask.id.in_(set(ids)), task_visible(actor))
-    )
-    return {t.id: t for t in rows}
+    return await rows_by_ids(session, _TASKS_BY_IDS(actor), ids)
 
 
 async def list_diagnoses(

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.db import utcnow
 from domain.errors import Conflict, not_found
 from domain.kernel.actor import Actor, Role, per_actor
+from domain.kernel.sql import by_ids, rows_by_ids
 from domain.leads.errors import LeadError
 from domain.leads.models import Lead, LeadStatus, RoutingDecision
 from domain.leads.rules import CleanLead
@@ -281,9 +282,11 @@ async def get_lead(session: AsyncSession, actor: Actor, lead_id: int, field: str
     return lead
 
 
+_LEADS_BY_IDS = by_ids(Lead, lead_visible)
+
+
 async def leads_by_ids(session: AsyncSession, actor: Actor, ids: Iterable[int]) -> dict[int, Lead]:
-    rows = await session.scalars(select(Lead).where(Lead.id.in_(list(ids)), lead_visible(actor)))
-    return {row.id: row for row in rows}
+    return await rows_by_ids(session, _LEADS_BY_IDS(actor), ids)
 
 
 async def contacts_by_ids(

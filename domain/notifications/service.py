@@ -16,6 +16,7 @@ from domain.db import utcnow
 from domain.errors import Conflict, not_found
 from domain.kernel.actor import Actor, Role, per_actor
 from domain.kernel.severity import Severity
+from domain.kernel.sql import by_ids, rows_by_ids
 from domain.kernel.time import as_utc
 from domain.notifications import rules
 from domain.notifications.errors import NotificationError
@@ -181,13 +182,13 @@ async def list_subscriptions(
     return await fetch_page(session, stmt, NotificationSubscription.id, after_id, first)
 
 
+_SUBSCRIPTIONS_BY_IDS = by_ids(NotificationSubscription, subscription_visible)
+
+
 async def subscriptions_by_ids(
     session: AsyncSession, actor: Actor, ids: Iterable[int]
 ) -> dict[int, NotificationSubscription]:
-    stmt = select(NotificationSubscription).where(
-        NotificationSubscription.id.in_(set(ids)), subscription_visible(actor)
-    )
-    return {row.id: row for row in await session.scalars(stmt)}
+    return await rows_by_ids(session, _SUBSCRIPTIONS_BY_IDS(actor), ids)
 
 
 # --- deliveries and dead letters --------------------------------------------------------

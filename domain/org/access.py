@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from domain.db import utcnow
 from domain.errors import Conflict, not_found
 from domain.kernel.actor import Actor, Role, per_actor
+from domain.kernel.sql import by_ids, rows_by_ids
 from domain.kernel.text import clean_slug, clean_text
 from domain.kernel.time import as_utc
 from domain.org import rules
@@ -120,9 +121,11 @@ async def own_user(session: AsyncSession, actor: Actor) -> User | None:
 # --- users ------------------------------------------------------------------------------
 
 
+_USERS_BY_IDS = by_ids(User, user_visible)
+
+
 async def users_by_ids(session: AsyncSession, actor: Actor, ids: Iterable[int]) -> dict[int, User]:
-    stmt = select(User).where(User.id.in_(set(ids)), user_visible(actor))
-    return {user.id: user for user in await session.scalars(stmt)}
+    return await rows_by_ids(session, _USERS_BY_IDS(actor), ids)
 
 
 async def users_by_ids_unscoped(session: AsyncSession, ids: Iterable[int]) -> dict[int, User]:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import raiseload
 from domain.errors import Conflict, InvalidInput, not_found
 from domain.kernel.actor import Actor, Role, per_actor
 from domain.kernel.errors import KernelError
+from domain.kernel.sql import by_ids, rows_by_ids
 from domain.kernel.text import clean_slug, clean_text
 from domain.org import rules
 from domain.org.errors import OrgError
@@ -80,11 +81,13 @@ async def get_unit(session: AsyncSession, actor: Actor, unit_id: int, field: str
     return unit
 
 
+_UNITS_BY_IDS = by_ids(OrgUnit, unit_visible)
+
+
 async def units_by_ids(
     session: AsyncSession, actor: Actor, ids: Iterable[int]
 ) -> dict[int, OrgUnit]:
-    stmt = select(OrgUnit).where(OrgUnit.id.in_(set(ids)), unit_visible(actor))
-    return {unit.id: unit for unit in await session.scalars(stmt)}
+    return await rows_by_ids(session, _UNITS_BY_IDS(actor), ids)
 
 
 async def children_by_parent(
@@ -248,11 +251,11 @@ SHOWN_ONLY = (raiseload(Rep.specialties), raiseload(Rep.territories))
 """Reps read to be shown: their specialties and territories are not loaded with them (two
 statements every time a page shows an owner); `specialties_of_reps` and
 `territories_of_reps` read them when asked for."""
+_REPS_BY_IDS = by_ids(Rep, rep_visible, *SHOWN_ONLY)
 
 
 async def reps_by_ids(session: AsyncSession, actor: Actor, ids: Iterable[int]) -> dict[int, Rep]:
-    stmt = select(Rep).options(*SHOWN_ONLY).where(Rep.id.in_(set(ids)), rep_visible(actor))
-    return {rep.id: rep for rep in await session.scalars(stmt)}
+    return await rows_by_ids(session, _REPS_BY_IDS(actor), ids)
 
 
 async def rep_with_unit(

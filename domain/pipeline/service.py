@@ -18,6 +18,7 @@ from domain.db import utcnow
 from domain.errors import Forbidden, InvalidInput, not_found
 from domain.kernel.actor import Actor, Role, per_actor
 from domain.kernel.errors import KernelError
+from domain.kernel.sql import by_ids, rows_by_ids
 from domain.kernel.text import clean_slug, clean_text
 from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, Rep
@@ -105,9 +106,11 @@ async def get_opportunity(
     return found
 
 
+_OPPORTUNITIES_BY_IDS = by_ids(Opportunity, opportunity_visible)
+
+
 async def opportunities_by_ids(session: AsyncSession, actor: Actor, ids: Iterable[int]):
-    stmt = select(Opportunity).where(Opportunity.id.in_(set(ids)), opportunity_visible(actor))
-    return {row.id: row for row in await session.scalars(stmt)}
+    return await rows_by_ids(session, _OPPORTUNITIES_BY_IDS(actor), ids)
 
 
 async def require_manager_of(session: AsyncSession, actor: Actor, rep_id: int) -> None:
@@ -175,11 +178,13 @@ def account_visible(actor: Actor) -> ColumnElement[bool]:
     )
 
 
+_ACCOUNTS_BY_IDS = by_ids(Account, account_visible)
+
+
 async def accounts_by_ids(
     session: AsyncSession, actor: Actor, ids: Iterable[int]
 ) -> dict[int, Account]:
-    stmt = select(Account).where(Account.id.in_(set(ids)), account_visible(actor))
-    return {account.id: account for account in await session.scalars(stmt)}
+    return await rows_by_ids(session, _ACCOUNTS_BY_IDS(actor), ids)
 
 
 # --- opportunities ----------------------------------------------------------------------

@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.errors import Conflict, InvalidInput, not_found
 from domain.kernel.actor import Actor, per_actor
 from domain.kernel.errors import KernelError
+from domain.kernel.sql import by_ids, rows_by_ids
 from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, Rep, User
 from domain.org.service import unit_visible, units_in_subtree
@@ -81,11 +82,13 @@ async def rows_by_id(session: AsyncSession, stmt: Select) -> dict[int, Any]:
     return {row.id: row for row in await session.scalars(stmt)}
 
 
+_REVIEWS_BY_IDS = by_ids(WeeklyReview, review_visible)
+
+
 async def reviews_by_ids(
     session: AsyncSession, actor: Actor, ids: Iterable[int]
 ) -> dict[int, WeeklyReview]:
-    stmt = select(WeeklyReview).where(WeeklyReview.id.in_(set(ids)), review_visible(actor))
-    return await rows_by_id(session, stmt)
+    return await rows_by_ids(session, _REVIEWS_BY_IDS(actor), ids)
 
 
 async def anomalies_by_ids(

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Conflict, Forbidden, InvalidInput, not_found
 from domain.kernel.actor import Actor, Role, per_actor
+from domain.kernel.sql import by_ids, rows_by_ids
 from domain.org.models import OrgUnit, Rep
 from domain.org.service import rep_visible, unit_visible
 from domain.targets import rules
@@ -111,9 +112,11 @@ async def get_target(session: AsyncSession, actor: Actor, target_id: int, field:
     return target
 
 
+_TARGETS_BY_IDS = by_ids(Target, target_visible)
+
+
 async def targets_by_ids(session: AsyncSession, actor: Actor, ids: Iterable[int]):
-    stmt = select(Target).where(Target.id.in_(set(ids)), target_visible(actor))
-    return {target.id: target for target in await session.scalars(stmt)}
+    return await rows_by_ids(session, _TARGETS_BY_IDS(actor), ids)
 
 
 async def managed_target(session: AsyncSession, actor: Actor, target_id: int, field: str = "id"):

@@ -6,7 +6,8 @@ import pytest
 
 from domain.kernel.actor import Actor, Role
 from domain.org.models import OrgUnit
-from domain.org.service import rep_with_unit
+from domain.org.service import _REPS_BY_IDS as reps_statement
+from domain.org.service import rep_with_unit, reps_by_ids
 from tests.support.graphql import gid
 
 REP_NAMES = (
@@ -209,3 +210,23 @@ async def test_a_rep_with_its_unit_each_only_in_scope(sessions, world):
         rep, unit = await rep_with_unit(session, elsewhere, r1)
         assert (rep.external_id, unit) == ("r1", None)
         assert await rep_with_unit(session, elsewhere, world.reps["r2"]) == (None, None)
+
+
+async def test_rows_by_id_keep_one_statement_per_caller_and_each_callers_scope(sessions, world):
+    """`reps_by_ids` runs a statement built once per caller with the ids as a parameter: the
+    same ids give each caller the reps in their own scope, nothing for no ids."""
+    ids = list(world.reps.values())
+    async with sessions() as session:
+        shanghai = (await session.get(OrgUnit, world.units["east.sh"])).path
+        manager = Actor(3, frozenset({Role.MANAGER.value}), scope_path=shanghai)
+        admin = Actor(4, frozenset({Role.ADMIN.value}))
+        found = {
+            who: sorted(
+                rep.external_id for rep in (await reps_by_ids(session, actor, ids)).values()
+            )
+            for who, actor in (("manager", manager), ("admin", admin))
+        }
+        assert found == {"manager": ["r1", "r2"], "admin": ["r1", "r2", "r3", "r4"]}
+        assert await reps_by_ids(session, manager, []) == {}
+        kept = reps_statement(Actor(3, frozenset({Role.MANAGER.value}), scope_path=shanghai))
+        assert kept is reps_statement(manager) and kept is not reps_statement(admin)
