@@ -25,7 +25,7 @@ from domain.db import utcnow
 from domain.errors import Conflict, Forbidden, InvalidInput, not_found
 from domain.kernel.actor import Actor, Role, per_actor
 from domain.kernel.severity import Severity
-from domain.kernel.sql import by_ids, rows_by_ids
+from domain.kernel.sql import IDS, by_ids, ids_of, rows_by_ids
 from domain.kernel.text import clean_text
 from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, User
@@ -104,32 +104,28 @@ async def alerts_by_ids(session: AsyncSession, actor: Actor, ids) -> dict[int, A
     return await rows_by_ids(session, _ALERTS_BY_IDS(actor), ids)
 
 
+_EVENTS_OF = select(AlertEvent).where(AlertEvent.alert_id.in_(IDS)).order_by(AlertEvent.id)
+_TASKS_OF = select(AlertTask).where(AlertTask.alert_id.in_(IDS)).order_by(AlertTask.id)
+_DIAGNOSES_OF = select(HealthDiagnosis).where(HealthDiagnosis.alert_id.in_(IDS))
+
+
 async def events_of_alerts(session: AsyncSession, ids) -> dict[int, list[AlertEvent]]:
     events: dict[int, list[AlertEvent]] = {i: [] for i in ids}
-    rows = await session.scalars(
-        select(AlertEvent).where(AlertEvent.alert_id.in_(set(ids))).order_by(AlertEvent.id)
-    )
-    for event in rows:
+    for event in await session.scalars(_EVENTS_OF, ids_of(ids)):
         events[event.alert_id].append(event)
     return events
 
 
 async def tasks_of_alerts(session: AsyncSession, ids) -> dict[int, list[AlertTask]]:
     tasks: dict[int, list[AlertTask]] = {i: [] for i in ids}
-    rows = await session.scalars(
-        select(AlertTask).where(AlertTask.alert_id.in_(set(ids))).order_by(AlertTask.id)
-    )
-    for task in rows:
+    for task in await session.scalars(_TASKS_OF, ids_of(ids)):
         if task.alert_id is not None:
             tasks[task.alert_id].append(task)
     return tasks
 
 
 async def diagnoses_of_alerts(session: AsyncSession, ids) -> dict[int, HealthDiagnosis | None]:
-    rows = await session.scalars(
-        select(HealthDiagnosis).where(HealthDiagnosis.alert_id.in_(set(ids)))
-    )
-    found = {d.alert_id: d for d in rows}
+    found = {d.alert_id: d for d in await session.scalars(_DIAGNOSES_OF, ids_of(ids))}
     return {i: found.get(i) for i in ids}
 
 

@@ -35,8 +35,13 @@ def by_ids(
     return statement
 
 
+def ids_of(ids: Iterable[int]) -> dict[str, list[int]]:
+    """The parameters of a statement filtering on `IDS`."""
+    return {"ids": list(set(ids))}
+
+
 async def rows_by_ids(
     session: AsyncSession, statement: Select[Any], ids: Iterable[int]
 ) -> dict[int, Any]:
     """The rows of a `by_ids` statement by id."""
-    return {row.id: row for row in await session.scalars(statement, {"ids": list(set(ids))})}
+    return {row.id: row for row in await session.scalars(statement, ids_of(ids))}

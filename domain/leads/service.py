@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.db import utcnow
 from domain.errors import Conflict, not_found
 from domain.kernel.actor import Actor, Role, per_actor
-from domain.kernel.sql import by_ids, rows_by_ids
+from domain.kernel.sql import IDS, by_ids, ids_of, rows_by_ids
 from domain.leads.errors import LeadError
 from domain.leads.models import Lead, LeadStatus, RoutingDecision
 from domain.leads.rules import CleanLead
@@ -302,16 +302,18 @@ async def contacts_by_ids(
     return {lead_id: contact or {} for lead_id, contact in rows}
 
 
+_DECISIONS_OF = (
+    select(RoutingDecision)
+    .where(RoutingDecision.lead_id.in_(IDS))
+    .order_by(RoutingDecision.lead_id, RoutingDecision.attempt)
+)
+
+
 async def decisions_of(
     session: AsyncSession, lead_ids: Iterable[int]
 ) -> dict[int, list[RoutingDecision]]:
-    rows = await session.scalars(
-        select(RoutingDecision)
-        .where(RoutingDecision.lead_id.in_(list(lead_ids)))
-        .order_by(RoutingDecision.lead_id, RoutingDecision.attempt)
-    )
     grouped: dict[int, list[RoutingDecision]] = {}
-    for row in rows:
+    for row in await session.scalars(_DECISIONS_OF, ids_of(lead_ids)):
         grouped.setdefault(row.lead_id, []).append(row)
     return grouped
 

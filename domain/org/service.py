@@ -7,14 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, false, func, or_, select, true, update
+from sqlalchemy import ColumnElement, Select, false, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
 
 from domain.errors import Conflict, InvalidInput, not_found
 from domain.kernel.actor import Actor, Role, per_actor
 from domain.kernel.errors import KernelError
-from domain.kernel.sql import by_ids, rows_by_ids
+from domain.kernel.sql import IDS, by_ids, ids_of, rows_by_ids
 from domain.kernel.text import clean_slug, clean_text
 from domain.org import rules
 from domain.org.errors import OrgError
@@ -90,16 +90,20 @@ async def units_by_ids(
     return await rows_by_ids(session, _UNITS_BY_IDS(actor), ids)
 
 
+@per_actor
+def _children_of(actor: Actor) -> Select[OrgUnit]:
+    return (
+        select(OrgUnit)
+        .where(OrgUnit.parent_id.in_(IDS), unit_visible(actor))
+        .order_by(OrgUnit.name, OrgUnit.id)
+    )
+
+
 async def children_by_parent(
     session: AsyncSession, actor: Actor, parent_ids: Iterable[int]
 ) -> dict[int, list[OrgUnit]]:
-    stmt = (
-        select(OrgUnit)
-        .where(OrgUnit.parent_id.in_(set(parent_ids)), unit_visible(actor))
-        .order_by(OrgUnit.name, OrgUnit.id)
-    )
     children: dict[int, list[OrgUnit]] = {}
-    for unit in await session.scalars(stmt):
+    for unit in await session.scalars(_children_of(actor), ids_of(parent_ids)):
         if unit.parent_id is not None:  # selected by parent_id
             children.setdefault(unit.parent_id, []).append(unit)
     return children
@@ -280,16 +284,23 @@ async def reps_by_ids_unscoped(session: AsyncSession, ids: Iterable[int]) -> dic
     return {rep.id: rep for rep in await session.scalars(stmt)}
 
 
+_SPECIALTIES_OF = (
+    select(RepSpecialty)
+    .where(RepSpecialty.rep_id.in_(IDS))
+    .order_by(RepSpecialty.rep_id, RepSpecialty.segment)
+)
+_TERRITORIES_OF = (
+    select(RepTerritory.rep_id, RepTerritory.territory)
+    .where(RepTerritory.rep_id.in_(IDS))
+    .order_by(RepTerritory.rep_id, RepTerritory.territory)
+)
+
+
 async def specialties_of_reps(
     session: AsyncSession, rep_ids: Iterable[int]
 ) -> dict[int, list[RepSpecialty]]:
     found: dict[int, list[RepSpecialty]] = {}
-    stmt = (
-        select(RepSpecialty)
-        .where(RepSpecialty.rep_id.in_(set(rep_ids)))
-        .order_by(RepSpecialty.rep_id, RepSpecialty.segment)
-    )
-    for row in await session.scalars(stmt):
+    for row in await session.scalars(_SPECIALTIES_OF, ids_of(rep_ids)):
         found.setdefault(row.rep_id, []).append(row)
     return found
 
@@ -298,12 +309,7 @@ async def territories_of_reps(
     session: AsyncSession, rep_ids: Iterable[int]
 ) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
-    stmt = (
-        select(RepTerritory.rep_id, RepTerritory.territory)
-        .where(RepTerritory.rep_id.in_(set(rep_ids)))
-        .order_by(RepTerritory.rep_id, RepTerritory.territory)
-    )
-    for rep_id, territory in await session.execute(stmt):
+    for rep_id, territory in await session.execute(_TERRITORIES_OF, ids_of(rep_ids)):
         found.setdefault(rep_id, []).append(territory)
     return found
 

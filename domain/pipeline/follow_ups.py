@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.db import utcnow
 from domain.errors import InvalidInput, not_found
 from domain.kernel.actor import Actor
+from domain.kernel.sql import IDS, ids_of
 from domain.kernel.text import clean_optional_text, clean_slug, clean_text
 from domain.kernel.time import as_utc
 from domain.pipeline import checklist as contract_checklist
@@ -110,17 +111,19 @@ async def _co_owns(session: AsyncSession, rep_id: int | None, opportunity_id: in
     return found is not None
 
 
+_FOLLOW_UPS_OF = (
+    select(FollowUp)
+    .where(FollowUp.opportunity_id.in_(IDS))
+    .order_by(FollowUp.occurred_at, FollowUp.id)
+)
+
+
 async def follow_ups_of(
     session: AsyncSession, opportunity_ids: Iterable[int]
 ) -> dict[int, list[FollowUp]]:
     """Per opportunity, oldest first by when they happened."""
-    stmt = (
-        select(FollowUp)
-        .where(FollowUp.opportunity_id.in_(set(opportunity_ids)))
-        .order_by(FollowUp.occurred_at, FollowUp.id)
-    )
     result: dict[int, list[FollowUp]] = {}
-    for row in await session.scalars(stmt):
+    for row in await session.scalars(_FOLLOW_UPS_OF, ids_of(opportunity_ids)):
         result.setdefault(row.opportunity_id, []).append(row)
     return result
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.actor import Actor
+from domain.kernel.sql import IDS, ids_of
 from domain.org.models import OrgUnit, Rep
 from domain.org.service import units_in_subtree
 from domain.paging import fetch_page
@@ -48,16 +49,23 @@ async def list_opportunities(
     return await fetch_page(session, stmt, Opportunity.id, after_id, first)
 
 
+_CO_OWNERS_OF = (
+    select(CoOwner.opportunity_id, CoOwner.rep_id)
+    .where(CoOwner.opportunity_id.in_(IDS))
+    .order_by(CoOwner.rep_id)
+)
+_TRANSITIONS_OF = (
+    select(StageTransition)
+    .where(StageTransition.opportunity_id.in_(IDS))
+    .order_by(StageTransition.id)
+)
+
+
 async def co_owners_of(
     session: AsyncSession, opportunity_ids: Iterable[int]
 ) -> dict[int, list[int]]:
-    rows = await session.execute(
-        select(CoOwner.opportunity_id, CoOwner.rep_id)
-        .where(CoOwner.opportunity_id.in_(set(opportunity_ids)))
-        .order_by(CoOwner.rep_id)
-    )
     result: dict[int, list[int]] = {}
-    for opportunity_id, rep_id in rows:
+    for opportunity_id, rep_id in await session.execute(_CO_OWNERS_OF, ids_of(opportunity_ids)):
         result.setdefault(opportunity_id, []).append(rep_id)
     return result
 
@@ -65,13 +73,8 @@ async def co_owners_of(
 async def transitions_of(
     session: AsyncSession, opportunity_ids: Iterable[int]
 ) -> dict[int, list[StageTransition]]:
-    stmt = (
-        select(StageTransition)
-        .where(StageTransition.opportunity_id.in_(set(opportunity_ids)))
-        .order_by(StageTransition.id)
-    )
     result: dict[int, list[StageTransition]] = {}
-    for row in await session.scalars(stmt):
+    for row in await session.scalars(_TRANSITIONS_OF, ids_of(opportunity_ids)):
         result.setdefault(row.opportunity_id, []).append(row)
     return result
 

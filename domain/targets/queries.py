@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.kernel.actor import Actor
+from domain.kernel.actor import Actor, per_actor
+from domain.kernel.sql import IDS, ids_of
 from domain.org.models import OrgUnit, Rep
 from domain.org.service import units_in_subtree
 from domain.paging import fetch_page
@@ -80,16 +81,27 @@ async def reconciliation(
     return rows
 
 
+@per_actor
+def _children_of(actor: Actor) -> Select[Target]:
+    return (
+        select(Target)
+        .where(Target.parent_id.in_(IDS), target_visible(actor))
+        .order_by(Target.period_start, Target.id)
+    )
+
+
+_VERSIONS_OF = (
+    select(TargetVersion)
+    .where(TargetVersion.target_id.in_(IDS))
+    .order_by(TargetVersion.version, TargetVersion.id)
+)
+
+
 async def children_of_targets(
     session: AsyncSession, actor: Actor, parent_ids: Iterable[int]
 ) -> dict[int, list[Target]]:
-    stmt = (
-        select(Target)
-        .where(Target.parent_id.in_(set(parent_ids)), target_visible(actor))
-        .order_by(Target.period_start, Target.id)
-    )
     children: dict[int, list[Target]] = {}
-    for target in await session.scalars(stmt):
+    for target in await session.scalars(_children_of(actor), ids_of(parent_ids)):
         if target.parent_id is not None:  # selected by parent_id
             children.setdefault(target.parent_id, []).append(target)
     return children
@@ -98,13 +110,8 @@ async def children_of_targets(
 async def versions_of_targets(
     session: AsyncSession, target_ids: Iterable[int]
 ) -> dict[int, list[TargetVersion]]:
-    stmt = (
-        select(TargetVersion)
-        .where(TargetVersion.target_id.in_(set(target_ids)))
-        .order_by(TargetVersion.version, TargetVersion.id)
-    )
     versions: dict[int, list[TargetVersion]] = {}
-    for version in await session.scalars(stmt):
+    for version in await session.scalars(_VERSIONS_OF, ids_of(target_ids)):
         versions.setdefault(version.target_id, []).append(version)
     return versions
 
