@@ -38,6 +38,17 @@ class ChangeCounter(Base):
     value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
+_RAISE = (
+    update(ChangeCounter)
+    .where(ChangeCounter.name == sa.bindparam("counter"))
+    .values(value=ChangeCounter.value + 1)
+    .returning(ChangeCounter.value)
+)
+_READ = select(ChangeCounter.name, ChangeCounter.value).where(
+    ChangeCounter.name.in_(sa.bindparam("names", expanding=True))
+)
+"""Built once: every write's commit raises counters and every routing decision reads them."""
+
 Row = Any
 """A mapped object being inserted, updated or deleted."""
 Values = Callable[[str], Any]
@@ -145,12 +156,7 @@ def _raise_counters(session: Session) -> None:
     due = session.info.pop(DUE, set())
     values = {}
     for name in sorted(due):
-        raised = session.execute(
-            update(ChangeCounter)
-            .where(ChangeCounter.name == name)
-            .values(value=ChangeCounter.value + 1)
-            .returning(ChangeCounter.value)
-        ).scalar_one_or_none()
+        raised = session.execute(_RAISE, {"counter": name}).scalar_one_or_none()
         if raised is None:  # a counter nobody created yet
             session.add(ChangeCounter(name=name, value=1))
             session.flush()
@@ -185,10 +191,7 @@ def after_commit(
 async def read(session: AsyncSession, names: Iterable[str]) -> dict[str, int]:
     """The counters' current values (0 for one never raised)."""
     wanted = list(names)
-    rows = await session.execute(
-        select(ChangeCounter.name, ChangeCounter.value).where(ChangeCounter.name.in_(wanted))
-    )
-    found = dict(rows.all())
+    found = dict((await session.execute(_READ, {"names": wanted})).all())
     return {name: found.get(name, 0) for name in wanted}
 
 
