@@ -103,10 +103,12 @@ class PipelineQuery:
                 stage,
                 open_only,
             )
-            return await queries.list_opportunities(session, actor, filters, after_id, size)
+            return await queries.list_opportunities(session, actor, filters, after_id, size, shown)
 
+        loaders = info.context.loaders
+        shown = loaders.selected(info, OPPORTUNITY_RELATIONS)
         page = await read(info, use_case)
-        await info.context.loaders.prefetch(info, page.items, OPPORTUNITY_RELATIONS)
+        loaders.prime_shown(page.items, OPPORTUNITY_RELATIONS, shown)
         return to_connection(OpportunityConnection, page)
 
     @strawberry.field(extensions=allow(*SELLERS), description="One opportunity, if visible.")
