@@ -99,10 +99,14 @@ class AlertsQuery:
                 rules=rules or (),
                 rep_id=decode_id(rep_id, "Rep", "rep_id"),
             )
-            return await service.list_alerts(session, actor, where, first=size, after=after_id)
+            return await service.list_alerts(
+                session, actor, where, first=size, after=after_id, shown=shown
+            )
 
+        loaders = info.context.loaders
+        shown = loaders.selected(info, ALERT_RELATIONS) & service.SHOWN.keys()
         page = await read(info, use_case)
-        await info.context.loaders.prefetch(info, page.items, ALERT_RELATIONS)
+        await loaders.prefetch(info, page.items, ALERT_RELATIONS, read_with_rows=shown)
         return to_connection(AlertConnection, page)
 
     @strawberry.field(
