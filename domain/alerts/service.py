@@ -29,8 +29,7 @@ from domain.kernel.sql import IDS, Shown, by_ids, ids_of, rows_by_ids, shown_wit
 from domain.kernel.text import clean_text
 from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, User
-from domain.org.queries import SHOWN_ONLY
-from domain.org.service import in_scope, rep_visible, unit_visible, units_in_subtree
+from domain.org.service import SHOWN_ONLY, in_scope, rep_visible, unit_visible, units_in_subtree
 from domain.paging import Page, fetch_page
 
 UNRESOLVED = (AlertStatus.OPEN.value, AlertStatus.ACKNOWLEDGED.value)

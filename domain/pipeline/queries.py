@@ -11,8 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.kernel.actor import Actor
 from domain.kernel.sql import IDS, Shown, ids_of, shown_with
 from domain.org.models import OrgUnit, Rep
-from domain.org.queries import SHOWN_ONLY
-from domain.org.service import rep_visible, units_in_subtree
+from domain.org.service import SHOWN_ONLY, rep_visible, units_in_subtree
 from domain.paging import fetch_page
 from domain.pipeline.models import CoOwner, LossReason, Opportunity, StageTransition
 from domain.pipeline.service import opportunity_visible
