@@ -4,7 +4,7 @@ so a query's statement count does not grow with the rows it returns."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Collection, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
 from strawberry.dataloader import DataLoader
@@ -115,28 +115,18 @@ class Loaders:
         rows: Iterable[Any],
         relations: dict[str, tuple[str, str]],
         under: tuple[str, ...] = ("edges", "node"),
-        read_with_rows: Collection[str] = (),
     ) -> None:
         """Loads, in one batch per relation, what the nodes of a page refer to, so that their
         `related` fields answer without a task each. `relations` maps a node field (as the
         query names it) to (loader name, the row's attribute holding the key); only those
-        the query selects under `under` (a page's `edges { node { … } }`) are loaded. Those
-        in `read_with_rows` a service read with the rows (each row holds it under the field's
-        name, None where out of scope): their loaders answer from the rows."""
+        the query selects under `under` (a page's `edges { node { … } }`) are loaded."""
         rows = list(rows)
         batches = []
         for field in self.selected(info, relations, under):
             name, attribute = relations[field]
-            loader = getattr(self, name)
-            if field in read_with_rows:
-                for row in rows:
-                    key = getattr(row, attribute)
-                    if key is not None:
-                        loader.prime(key, getattr(row, field))
-                continue
             keys = {getattr(row, attribute) for row in rows} - {None}
             if keys:
-                batches.append(loader.load_many(keys))
+                batches.append(getattr(self, name).load_many(keys))
         if batches:
             await asyncio.gather(*batches)
 
@@ -146,6 +136,20 @@ class Loaders:
     ) -> frozenset[str]:
         """The fields of `relations` the query selects under `under`."""
         return frozenset(relations) & fields_under(info.selected_fields, under)
+
+    def prime_shown(
+        self, rows: Iterable[Any], relations: dict[str, tuple[str, str]], shown: Iterable[str]
+    ) -> None:
+        """For relations a service read with the rows (each row holds a shown relation under
+        the field's name, None where it is out of scope): their loaders answer from them, so
+        the rows' `related` fields need neither a batch nor a task."""
+        for field in shown:
+            name, attribute = relations[field]
+            loader = getattr(self, name)
+            for row in rows:
+                key = getattr(row, attribute)
+                if key is not None:
+                    loader.prime(key, getattr(row, field))
 
     async def prefetch_rep_with_unit(self, info: Any, rep_id: int | None) -> None:
         """For a field answering a login whose `rep { unit }` the query selects (`me`): the

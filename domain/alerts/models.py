@@ -4,18 +4,15 @@ diagnoses, the record of evaluation runs, and weekly calibration reviews."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db import Base, utcnow
 from domain.kernel.severity import Severity
 from domain.kernel.sql import one_of
 from domain.labels import LabelledEnum, register
-
-if TYPE_CHECKING:
-    from domain.org.models import OrgUnit, Rep
 
 
 @register
@@ -115,10 +112,6 @@ class Alert(Base):
     resolved_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    # Read only with a page of alerts that shows them (`domain.alerts.service.list_alerts`).
-    unit: Mapped[OrgUnit] = relationship(lazy="raise", viewonly=True)
-    rep: Mapped[Rep | None] = relationship(lazy="raise", viewonly=True)
 
 
 class AlertEvent(Base):

@@ -3,7 +3,7 @@ acknowledge, assign, comment, resolve, complete — and the counts behind the ba
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -25,11 +25,11 @@ from domain.db import utcnow
 from domain.errors import Conflict, Forbidden, InvalidInput, not_found
 from domain.kernel.actor import Actor, Role, per_actor
 from domain.kernel.severity import Severity
-from domain.kernel.sql import IDS, Shown, by_ids, ids_of, rows_by_ids, shown_with
+from domain.kernel.sql import IDS, by_ids, ids_of, rows_by_ids
 from domain.kernel.text import clean_text
 from domain.org.errors import OrgError
 from domain.org.models import OrgUnit, User
-from domain.org.service import SHOWN_ONLY, in_scope, rep_visible, unit_visible, units_in_subtree
+from domain.org.service import in_scope, units_in_subtree
 from domain.paging import Page, fetch_page
 
 UNRESOLVED = (AlertStatus.OPEN.value, AlertStatus.ACKNOWLEDGED.value)
@@ -64,25 +64,10 @@ async def _subtree(session, unit_id: int | None):
     return units_in_subtree(unit.path if unit else "\0")
 
 
-SHOWN: dict[str, Shown] = {
-    "unit": (Alert.unit, unit_visible, ()),
-    "rep": (Alert.rep, rep_visible, SHOWN_ONLY),
-}
-"""What a page of alerts may read with its rows (`list_alerts`' `shown`)."""
-
-
 async def list_alerts(
-    session: AsyncSession,
-    actor: Actor,
-    where: AlertFilter,
-    *,
-    first: int,
-    after: int | None,
-    shown: Collection[str] = (),
+    session: AsyncSession, actor: Actor, where: AlertFilter, *, first: int, after: int | None
 ) -> Page[Alert]:
-    """A page of the alerts the actor sees; `shown` names relations of `SHOWN` read with the
-    rows, in the page's statement (None where outside the actor's scope)."""
-    stmt = select(Alert).where(alert_visible(actor)).options(*shown_with(actor, shown, SHOWN))
+    stmt = select(Alert).where(alert_visible(actor))
     subtree = await _subtree(session, where.unit_id)
     if subtree is not None:
         stmt = stmt.where(Alert.unit_id.in_(subtree))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from domain.kernel.actor import Actor, per_actor
 from domain.labels import LabelledEnum
@@ -46,22 +45,3 @@ async def rows_by_ids(
 ) -> dict[int, Any]:
     """The rows of a `by_ids` statement by id."""
     return {row.id: row for row in await session.scalars(statement, ids_of(ids))}
-
-
-Shown = tuple[Any, Callable[[Actor], ColumnElement[bool]] | None, tuple[Any, ...]]
-"""How a page reads a relation it shows with its rows: the relationship (`lazy="raise"`,
-`viewonly`, named as the GraphQL field), who may see the related row (None: whoever sees the
-page's row) and loader options for the related rows."""
-
-
-def shown_with(actor: Actor, shown: Collection[str], relations: Mapping[str, Shown]) -> list[Any]:
-    """Loader options reading the relations named in `shown` in the page's own statement, a
-    LEFT OUTER JOIN each: a row's relation is None where the related row is outside the
-    actor's scope, as its DataLoader would answer. SQLAlchemy adapts the scope to the join's
-    alias; it names the related table outside any subquery (`rep_visible`, `unit_visible`)."""
-    options = []
-    for name in sorted(shown):
-        relationship, visible, more = relations[name]
-        joined = relationship.and_(visible(actor)) if visible is not None else relationship
-        options.append(joinedload(joined).options(*more))
-    return options

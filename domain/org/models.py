@@ -69,8 +69,6 @@ class Rep(Base):
     status: Mapped[str] = mapped_column(sa.String(16), default=RepStatus.ACTIVE.value)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    # Read only with a page of reps that shows it (`domain.org.service.list_reps`).
-    unit: Mapped[OrgUnit] = relationship(lazy="raise", viewonly=True)
     specialties: Mapped[list[RepSpecialty]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="RepSpecialty.segment"
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +14,7 @@ from sqlalchemy.orm import raiseload
 from domain.errors import Conflict, InvalidInput, not_found
 from domain.kernel.actor import Actor, Role, per_actor
 from domain.kernel.errors import KernelError
-from domain.kernel.sql import IDS, Shown, by_ids, ids_of, rows_by_ids, shown_with
+from domain.kernel.sql import IDS, by_ids, ids_of, rows_by_ids
 from domain.kernel.text import clean_slug, clean_text
 from domain.org import rules
 from domain.org.errors import OrgError
@@ -229,17 +229,9 @@ class RepFilter:
 
 
 async def list_reps(
-    session: AsyncSession,
-    actor: Actor,
-    filters: RepFilter,
-    after_id: int | None,
-    first: int,
-    shown: Collection[str] = (),
+    session: AsyncSession, actor: Actor, filters: RepFilter, after_id: int | None, first: int
 ) -> Page[Rep]:
-    """A page of the reps the actor sees, with their units where `shown` names `unit` (None
-    where outside the actor's scope)."""
-    stmt = select(Rep).options(*SHOWN_ONLY, *shown_with(actor, shown, REP_SHOWN))
-    stmt = stmt.where(rep_visible(actor))
+    stmt = select(Rep).options(*SHOWN_ONLY).where(rep_visible(actor))
     if filters.unit_id is not None:
         root = await session.get(OrgUnit, filters.unit_id)
         if root is None:
@@ -260,7 +252,6 @@ async def list_reps(
 
 
 SHOWN_ONLY = (raiseload(Rep.specialties), raiseload(Rep.territories))
-REP_SHOWN: dict[str, Shown] = {"unit": (Rep.unit, unit_visible, ())}
 """Reps read to be shown: their specialties and territories are not loaded with them (two
 statements every time a page shows an owner); `specialties_of_reps` and
 `territories_of_reps` read them when asked for."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from domain.kernel.actor import Actor
-from domain.kernel.sql import IDS, Shown, ids_of, shown_with
+from domain.kernel.sql import IDS, ids_of
 from domain.org.models import OrgUnit, Rep
 from domain.org.service import SHOWN_ONLY, rep_visible, units_in_subtree
 from domain.paging import fetch_page
@@ -38,11 +40,7 @@ async def list_opportunities(
     page's rows, in its statement: `owner` (None where the rep is outside the actor's scope)
     and `account` (an opportunity one sees shows its account); a page showing them read each
     in one more statement before."""
-    stmt = (
-        select(Opportunity)
-        .where(opportunity_visible(actor))
-        .options(*shown_with(actor, shown, SHOWN))
-    )
+    stmt = select(Opportunity).where(opportunity_visible(actor)).options(*_with(actor, shown))
     if filters.owner_rep_id is not None:
         stmt = stmt.where(Opportunity.owner_rep_id == filters.owner_rep_id)
     if filters.unit_id is not None:
@@ -58,10 +56,14 @@ async def list_opportunities(
     return await fetch_page(session, stmt, Opportunity.id, after_id, first)
 
 
-SHOWN: dict[str, Shown] = {
-    "owner": (Opportunity.owner, rep_visible, SHOWN_ONLY),
-    "account": (Opportunity.account, None, ()),  # one sees the account of a deal one sees
-}
+def _with(actor: Actor, shown: Collection[str]) -> list[Any]:
+    options: list[Any] = []
+    if "owner" in shown:
+        owner = Opportunity.owner.and_(rep_visible(actor))
+        options.append(joinedload(owner).options(*SHOWN_ONLY))
+    if "account" in shown:
+        options.append(joinedload(Opportunity.account))
+    return options
 
 
 _CO_OWNERS_OF = (

@@ -99,14 +99,10 @@ class AlertsQuery:
                 rules=rules or (),
                 rep_id=decode_id(rep_id, "Rep", "rep_id"),
             )
-            return await service.list_alerts(
-                session, actor, where, first=size, after=after_id, shown=shown
-            )
+            return await service.list_alerts(session, actor, where, first=size, after=after_id)
 
-        loaders = info.context.loaders
-        shown = loaders.selected(info, ALERT_RELATIONS) & service.SHOWN.keys()
         page = await read(info, use_case)
-        await loaders.prefetch(info, page.items, ALERT_RELATIONS, read_with_rows=shown)
+        await info.context.loaders.prefetch(info, page.items, ALERT_RELATIONS)
         return to_connection(AlertConnection, page)
 
     @strawberry.field(

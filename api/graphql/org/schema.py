@@ -142,12 +142,10 @@ class OrgQuery:
             after_id, size = page_args(first, after, info.context.settings.max_page_size)
             unit = decode_id(unit_id, "OrgUnit", "unit_id")
             filters = service.RepFilter(unit, level, specialty, active)
-            return await service.list_reps(session, actor, filters, after_id, size, shown)
+            return await service.list_reps(session, actor, filters, after_id, size)
 
-        loaders = info.context.loaders
-        shown = loaders.selected(info, REP_RELATIONS) & service.REP_SHOWN.keys()
         page = await read(info, use_case)
-        await loaders.prefetch(info, page.items, REP_RELATIONS, read_with_rows=shown)
+        await info.context.loaders.prefetch(info, page.items, REP_RELATIONS)
         return to_connection(RepConnection, page)
 
     @strawberry.field(extensions=allow(*READ_ORG), description="One rep, if in scope.")

@@ -106,9 +106,9 @@ class PipelineQuery:
             return await queries.list_opportunities(session, actor, filters, after_id, size, shown)
 
         loaders = info.context.loaders
-        shown = loaders.selected(info, OPPORTUNITY_RELATIONS) & queries.SHOWN.keys()
+        shown = loaders.selected(info, OPPORTUNITY_RELATIONS)
         page = await read(info, use_case)
-        await loaders.prefetch(info, page.items, OPPORTUNITY_RELATIONS, read_with_rows=shown)
+        loaders.prime_shown(page.items, OPPORTUNITY_RELATIONS, shown)
         return to_connection(OpportunityConnection, page)
 
     @strawberry.field(extensions=allow(*SELLERS), description="One opportunity, if visible.")

@@ -9,10 +9,8 @@ from datetime import date
 import pytest
 
 from domain.alerts.rules import Thresholds
-from domain.org.models import Rep
 from tests.support.alerts import CONFIG, build_month, days, run_day
 from tests.support.codes import untested_codes
-from tests.support.db import count_statements
 from tests.support.graphql import gid, run
 
 ALERTS = """query($unit: ID, $sev: [Severity!], $st: [AlertStatus!], $rules: [AlertRule!]) {
@@ -265,34 +263,3 @@ def test_every_alert_error_code_has_a_test():
     from api.graphql.alerts import inputs as alerts
 
     assert untested_codes(alerts, __name__) == {}
-
-
-ALERT_IDS = "{ alerts(first: 20) { edges { node { id } } } }"
-ALERTS_SHOWING = (
-    "{ alerts(first: 20) { edges { node { rule unit { code } rep { externalId } } } } }"
-)
-
-
-async def test_a_page_shows_units_and_reps_with_its_rows_each_in_scope(
-    api, world, raised, sessions, engine
-):
-    """r1 moves to Chengdu after their series was raised in Shanghai: the Shanghai manager
-    still sees the series, not r1; r1 sees their series, not the Shanghai team. Units and
-    reps come with the page's own statement."""
-    async with sessions() as session:
-        rep = await session.get(Rep, world.reps["r1"])
-        rep.unit_id = world.units["west.cd"]
-        await session.commit()
-    seen = {}
-    for login in ("manager", "rep"):
-        costs = []
-        for query in (ALERT_IDS, ALERTS_SHOWING):
-            await api.data(query, as_=login)  # warm: the document is known
-            with count_statements(engine) as counter:
-                edges = (await api.data(query, as_=login))["alerts"]["edges"]
-            costs.append(counter.count)
-        assert costs[0] == costs[1], (login, costs)
-        seen[login] = {edge["node"]["rule"]: edge["node"] for edge in edges}
-    kpi = {"rule": "KPI_MISS"}
-    assert seen["manager"]["KPI_MISS"] == kpi | {"unit": {"code": "east.sh"}, "rep": None}
-    assert seen["rep"] == {"KPI_MISS": kpi | {"unit": None, "rep": {"externalId": "r1"}}}

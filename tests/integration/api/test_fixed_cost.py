@@ -129,22 +129,6 @@ async def test_a_page_shows_owners_and_accounts_without_a_statement_more_each_in
     assert costs[PAGE_SHOWING] == costs[PAGE_OF_IDS], costs
 
 
-REP_IDS = "{ reps(first: 50) { edges { node { id } } } }"
-REPS_SHOWING = "{ reps(first: 50) { edges { node { externalId unit { code } } } } }"
-
-
-async def test_a_page_of_reps_shows_their_units_without_a_statement_more(api, engine):
-    costs = []
-    for query in (REP_IDS, REPS_SHOWING):
-        await api.data(query, as_="director")  # warm: the document is known
-        with count_statements(engine) as counter:
-            edges = (await api.data(query, as_="director"))["reps"]["edges"]
-        costs.append(counter.count)
-    units = {edge["node"]["externalId"]: edge["node"]["unit"]["code"] for edge in edges}
-    assert units == {"r1": "east.sh", "r2": "east.sh", "r3": "east.hz", "r4": "west.cd"}
-    assert costs[0] == costs[1], costs
-
-
 TARGET_OWNERS = "ownerUnit { code } ownerRep { externalId }"
 TREE = f"""query($root: ID!, $start: Date!) {{ targetTree(rootId: $root, metric: REVENUE,
   periodKind: YEAR, periodStart: $start) {{ depth target {{ amount {TARGET_OWNERS} }} }} }}"""
