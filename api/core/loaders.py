@@ -120,36 +120,17 @@ class Loaders:
         `related` fields answer without a task each. `relations` maps a node field (as the
         query names it) to (loader name, the row's attribute holding the key); only those
         the query selects under `under` (a page's `edges { node { … } }`) are loaded."""
+        selected = fields_under(info.selected_fields, under)
         rows = list(rows)
         batches = []
-        for field in self.selected(info, relations, under):
-            name, attribute = relations[field]
+        for field, (name, attribute) in relations.items():
+            if field not in selected:
+                continue
             keys = {getattr(row, attribute) for row in rows} - {None}
             if keys:
                 batches.append(getattr(self, name).load_many(keys))
         if batches:
             await asyncio.gather(*batches)
-
-    @staticmethod
-    def selected(
-        info: Any, relations: dict[str, tuple[str, str]], under: tuple[str, ...] = ("edges", "node")
-    ) -> frozenset[str]:
-        """The fields of `relations` the query selects under `under`."""
-        return frozenset(relations) & fields_under(info.selected_fields, under)
-
-    def prime_shown(
-        self, rows: Iterable[Any], relations: dict[str, tuple[str, str]], shown: Iterable[str]
-    ) -> None:
-        """For relations a service read with the rows (each row holds a shown relation under
-        the field's name, None where it is out of scope): their loaders answer from them, so
-        the rows' `related` fields need neither a batch nor a task."""
-        for field in shown:
-            name, attribute = relations[field]
-            loader = getattr(self, name)
-            for row in rows:
-                key = getattr(row, attribute)
-                if key is not None:
-                    loader.prime(key, getattr(row, field))
 
     async def prefetch_rep_with_unit(self, info: Any, rep_id: int | None) -> None:
         """For a field answering a login whose `rep { unit }` the query selects (`me`): the

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,9 +12,6 @@ from domain.db import Base, utcnow
 from domain.kernel.sql import one_of
 from domain.labels import LabelledEnum, register
 from domain.pipeline.stages import Stage, legal_pairs_sql
-
-if TYPE_CHECKING:
-    from domain.org.models import Rep
 
 
 class LossReason(Base):
@@ -97,10 +94,6 @@ class Opportunity(Base):
     co_owners: Mapped[list[CoOwner]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="CoOwner.rep_id"
     )
-    # Read only with a page of them that shows its owners and accounts (see
-    # `domain.pipeline.queries.list_opportunities`); never written through.
-    owner: Mapped[Rep] = relationship(lazy="raise", viewonly=True)
-    account: Mapped[Account] = relationship(lazy="raise", viewonly=True)
 
     __mapper_args__ = {"version_id_col": version}
 

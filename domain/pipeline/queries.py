@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
 
 from domain.kernel.actor import Actor
 from domain.kernel.sql import IDS, ids_of
 from domain.org.models import OrgUnit, Rep
-from domain.org.service import SHOWN_ONLY, rep_visible, units_in_subtree
+from domain.org.service import units_in_subtree
 from domain.paging import fetch_page
 from domain.pipeline.models import CoOwner, LossReason, Opportunity, StageTransition
 from domain.pipeline.service import opportunity_visible
@@ -34,13 +32,8 @@ async def list_opportunities(
     filters: OpportunityFilter,
     after_id: int | None,
     first: int,
-    shown: Collection[str] = (),
 ):
-    """A page of the opportunities the actor sees. `shown` names the relations read with the
-    page's rows, in its statement: `owner` (None where the rep is outside the actor's scope)
-    and `account` (an opportunity one sees shows its account); a page showing them read each
-    in one more statement before."""
-    stmt = select(Opportunity).where(opportunity_visible(actor)).options(*_with(actor, shown))
+    stmt = select(Opportunity).where(opportunity_visible(actor))
     if filters.owner_rep_id is not None:
         stmt = stmt.where(Opportunity.owner_rep_id == filters.owner_rep_id)
     if filters.unit_id is not None:
@@ -54,16 +47,6 @@ async def list_opportunities(
     if filters.open_only:
         stmt = stmt.where(Opportunity.stage.in_([s.value for s in OPEN_STAGES]))
     return await fetch_page(session, stmt, Opportunity.id, after_id, first)
-
-
-def _with(actor: Actor, shown: Collection[str]) -> list[Any]:
-    options: list[Any] = []
-    if "owner" in shown:
-        owner = Opportunity.owner.and_(rep_visible(actor))
-        options.append(joinedload(owner).options(*SHOWN_ONLY))
-    if "account" in shown:
-        options.append(joinedload(Opportunity.account))
-    return options
 
 
 _CO_OWNERS_OF = (

@@ -103,12 +103,10 @@ class PipelineQuery:
                 stage,
                 open_only,
             )
-            return await queries.list_opportunities(session, actor, filters, after_id, size, shown)
+            return await queries.list_opportunities(session, actor, filters, after_id, size)
 
-        loaders = info.context.loaders
-        shown = loaders.selected(info, OPPORTUNITY_RELATIONS)
         page = await read(info, use_case)
-        loaders.prime_shown(page.items, OPPORTUNITY_RELATIONS, shown)
+        await info.context.loaders.prefetch(info, page.items, OPPORTUNITY_RELATIONS)
         return to_connection(OpportunityConnection, page)
 
     @strawberry.field(extensions=allow(*SELLERS), description="One opportunity, if visible.")

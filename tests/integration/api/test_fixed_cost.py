@@ -100,35 +100,6 @@ async def test_a_page_loads_its_owners_and_accounts_before_its_rows_resolve(
     assert answers == {"value": 12, "awaitable": 0}
 
 
-PAGE_OF_IDS = "{ opportunities(first: 50) { edges { node { id } } } }"
-PAGE_SHOWING = (
-    "{ opportunities(first: 50) { edges { node { id owner { name } account { name } } } } }"
-)
-
-
-async def test_a_page_shows_owners_and_accounts_without_a_statement_more_each_in_scope(
-    api, world, engine
-):
-    """The rep sees their own deal and one a teammate owns and shares with them: the
-    teammate, outside the rep's scope, is null; both accounts show. Owners and accounts come
-    with the page's statement."""
-    mine = await new_opportunity(api, world)
-    shared = await new_opportunity(
-        api, world, as_="manager", ownerId=world.rep("r2"), coOwnerIds=[world.rep("r1")]
-    )
-    costs = {}
-    for query in (PAGE_OF_IDS, PAGE_SHOWING):
-        await api.data(query, as_="rep")  # warm: the document is known
-        with count_statements(engine) as counter:
-            edges = (await api.data(query, as_="rep"))["opportunities"]["edges"]
-        costs[query] = counter.count
-    nodes = {edge["node"]["id"]: edge["node"] for edge in edges}
-    assert set(nodes) == {mine["id"], shared["id"]}
-    assert nodes[mine["id"]]["owner"] is not None and nodes[shared["id"]]["owner"] is None
-    assert all(node["account"]["name"] for node in nodes.values())
-    assert costs[PAGE_SHOWING] == costs[PAGE_OF_IDS], costs
-
-
 TARGET_OWNERS = "ownerUnit { code } ownerRep { externalId }"
 TREE = f"""query($root: ID!, $start: Date!) {{ targetTree(rootId: $root, metric: REVENUE,
   periodKind: YEAR, periodStart: $start) {{ depth target {{ amount {TARGET_OWNERS} }} }} }}"""
