@@ -14,6 +14,7 @@ from coaching.practice import queries as practice
 from domain.alerts import service as alerts
 from domain.leads import service as leads
 from domain.org import access, service
+from domain.org import queries as org_queries
 from domain.pipeline import follow_ups, payments
 from domain.pipeline import queries as pipeline_queries
 from domain.pipeline import service as pipeline
@@ -27,12 +28,12 @@ SCOPED, UNSCOPED = True, False
 # name: (the batch function returning {key: value}, scoped?, the value of a missing key).
 # Scoped functions take (session, actor, keys), the others (session, keys).
 RELATIONS: dict[str, tuple[Callable[..., Awaitable[dict]], bool, Callable[[], Any] | None]] = {
-    "unit": (service.units_by_ids, SCOPED, None),
-    "rep": (service.reps_by_ids, SCOPED, None),
-    "rep_specialties": (service.specialties_of_reps, UNSCOPED, list),
-    "rep_territories": (service.territories_of_reps, UNSCOPED, list),
+    "unit": (org_queries.units_by_ids, SCOPED, None),
+    "rep": (org_queries.reps_by_ids, SCOPED, None),
+    "rep_specialties": (org_queries.specialties_of_reps, UNSCOPED, list),
+    "rep_territories": (org_queries.territories_of_reps, UNSCOPED, list),
     "user": (access.users_by_ids, SCOPED, None),
-    "children": (service.children_by_parent, SCOPED, list),
+    "children": (org_queries.children_by_parent, SCOPED, list),
     "manager": (service.managers_of_units, UNSCOPED, None),
     "display_user": (access.users_by_ids_unscoped, UNSCOPED, None),
     "token": (access.tokens_by_ids, SCOPED, None),
@@ -65,7 +66,7 @@ RELATIONS: dict[str, tuple[Callable[..., Awaitable[dict]], bool, Callable[[], An
     "practice_session": (practice.sessions_by_ids, SCOPED, None),
     "practice_turns": (practice.transcripts_of, UNSCOPED, list),
     "practice_overrides": (practice.overrides_of, UNSCOPED, list),
-    "display_rep": (service.reps_by_ids_unscoped, UNSCOPED, None),
+    "display_rep": (org_queries.reps_by_ids_unscoped, UNSCOPED, None),
     "lead": (leads.leads_by_ids, SCOPED, None),
     "lead_decisions": (leads.decisions_of, UNSCOPED, list),
 }
@@ -139,7 +140,7 @@ class Loaders:
             return
         context = self._context
         actor = await context.require_actor()
-        rep, unit = await context.run(service.rep_with_unit, actor, rep_id)
+        rep, unit = await context.run(org_queries.rep_with_unit, actor, rep_id)
         self.rep.prime(rep_id, rep)
         if rep is not None:
             self.unit.prime(rep.unit_id, unit)

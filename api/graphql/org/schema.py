@@ -35,7 +35,7 @@ from api.graphql.org.types import (
     RepNode,
     UserNode,
 )
-from domain.org import access, service
+from domain.org import access, queries, service
 from domain.org.models import OrgUnitKind, RepLevel
 
 
@@ -97,8 +97,8 @@ class OrgQuery:
     ) -> OrgUnitConnection:
         async def use_case(session, actor):
             after_id, size = page_args(first, after, info.context.settings.max_page_size)
-            filters = service.UnitFilter(decode_id(root_id, "OrgUnit", "root_id"), kind)
-            return await service.list_units(session, actor, filters, after_id, size)
+            filters = queries.UnitFilter(decode_id(root_id, "OrgUnit", "root_id"), kind)
+            return await queries.list_units(session, actor, filters, after_id, size)
 
         page = await read(info, use_case)
         await info.context.loaders.prefetch(info, page.items, UNIT_RELATIONS)
@@ -141,8 +141,8 @@ class OrgQuery:
         async def use_case(session, actor):
             after_id, size = page_args(first, after, info.context.settings.max_page_size)
             unit = decode_id(unit_id, "OrgUnit", "unit_id")
-            filters = service.RepFilter(unit, level, specialty, active)
-            return await service.list_reps(session, actor, filters, after_id, size)
+            filters = queries.RepFilter(unit, level, specialty, active)
+            return await queries.list_reps(session, actor, filters, after_id, size)
 
         page = await read(info, use_case)
         await info.context.loaders.prefetch(info, page.items, REP_RELATIONS)

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from domain.alerts.rules import Thresholds
+from domain.org.models import Rep
 from tests.support.alerts import CONFIG, build_month, days, run_day
 from tests.support.codes import untested_codes
 from tests.support.graphql import gid, run
@@ -263,3 +264,24 @@ def test_every_alert_error_code_has_a_test():
     from api.graphql.alerts import inputs as alerts
 
     assert untested_codes(alerts, __name__) == {}
+
+
+ALERTS_SHOWING = (
+    "{ alerts(first: 20) { edges { node { rule unit { code } rep { externalId } } } } }"
+)
+
+
+async def test_a_page_shows_each_unit_and_rep_only_in_scope(api, world, raised, sessions):
+    """r1 moves to Chengdu after their series was raised in Shanghai: the Shanghai manager
+    still sees the series, not r1; r1 sees their series, not the Shanghai team."""
+    async with sessions() as session:
+        rep = await session.get(Rep, world.reps["r1"])
+        rep.unit_id = world.units["west.cd"]
+        await session.commit()
+    seen = {}
+    for login in ("manager", "rep"):
+        edges = (await api.data(ALERTS_SHOWING, as_=login))["alerts"]["edges"]
+        seen[login] = {edge["node"]["rule"]: edge["node"] for edge in edges}
+    kpi = {"rule": "KPI_MISS"}
+    assert seen["manager"]["KPI_MISS"] == kpi | {"unit": {"code": "east.sh"}, "rep": None}
+    assert seen["rep"] == {"KPI_MISS": kpi | {"unit": None, "rep": {"externalId": "r1"}}}

@@ -100,6 +100,25 @@ async def test_a_page_loads_its_owners_and_accounts_before_its_rows_resolve(
     assert answers == {"value": 12, "awaitable": 0}
 
 
+PAGE_SHOWING = (
+    "{ opportunities(first: 50) { edges { node { id owner { name } account { name } } } } }"
+)
+
+
+async def test_a_page_shows_each_owner_and_account_only_in_scope(api, world):
+    """The rep sees their own deal and one a teammate owns and shares with them: the
+    teammate, outside the rep's scope, is null; both accounts show."""
+    mine = await new_opportunity(api, world)
+    shared = await new_opportunity(
+        api, world, as_="manager", ownerId=world.rep("r2"), coOwnerIds=[world.rep("r1")]
+    )
+    edges = (await api.data(PAGE_SHOWING, as_="rep"))["opportunities"]["edges"]
+    nodes = {edge["node"]["id"]: edge["node"] for edge in edges}
+    assert set(nodes) == {mine["id"], shared["id"]}
+    assert nodes[mine["id"]]["owner"] is not None and nodes[shared["id"]]["owner"] is None
+    assert all(node["account"]["name"] for node in nodes.values())
+
+
 TARGET_OWNERS = "ownerUnit { code } ownerRep { externalId }"
 TREE = f"""query($root: ID!, $start: Date!) {{ targetTree(rootId: $root, metric: REVENUE,
   periodKind: YEAR, periodStart: $start) {{ depth target {{ amount {TARGET_OWNERS} }} }} }}"""

@@ -83,12 +83,12 @@ async def test_request_id_is_echoed_or_made(api):
 
 @pytest.fixture
 def broken_rep_listing(monkeypatch):
-    from domain.org import service
+    from domain.org import queries
 
     async def explode(*args, **kwargs):
         raise RuntimeError("secret internals: password=hunter2")
 
-    monkeypatch.setattr(service, "list_reps", explode)
+    monkeypatch.setattr(queries, "list_reps", explode)
 
 
 async def test_unexpected_errors_are_masked_with_the_request_id(api, broken_rep_listing, caplog):

@@ -171,12 +171,12 @@ async def test_metrics_can_be_turned_off(db_url, engine, world):
 
 
 async def test_an_unexpected_failure_counts_as_a_server_error(api, monkeypatch):
-    from domain.org import service
+    from domain.org import queries
 
     async def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(service, "list_reps", explode)
+    monkeypatch.setattr(queries, "list_reps", explode)
     await api.post("query Reps { reps { totalCount } }")
     found = await scrape(api)
     total = "pacer_graphql_requests_total"

@@ -113,12 +113,12 @@ async def test_a_value_a_pacer_scalar_refuses_in_one_language(api, document, var
 
 
 async def test_a_masked_failure_in_one_language(api, monkeypatch):
-    from domain.org import service
+    from domain.org import queries
 
     async def explode(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(service, "list_reps", explode)
+    monkeypatch.setattr(queries, "list_reps", explode)
     headers = {"X-Request-ID": "req-7"}
     chinese = await api("{ reps { totalCount } }", headers=headers)
     english = await api("{ reps { totalCount } }", headers=headers | {"Accept-Language": "en"})

@@ -6,8 +6,8 @@ import pytest
 
 from domain.kernel.actor import Actor, Role
 from domain.org.models import OrgUnit
-from domain.org.service import _REPS_BY_IDS as reps_statement
-from domain.org.service import rep_with_unit, reps_by_ids
+from domain.org.queries import _REPS_BY_IDS as reps_statement
+from domain.org.queries import rep_with_unit, reps_by_ids
 from tests.support.graphql import gid
 
 REP_NAMES = (
