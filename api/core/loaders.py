@@ -45,7 +45,7 @@ RELATIONS: dict[str, tuple[Callable[..., Awaitable[dict]], bool, Callable[[], An
     "mentions": (collaboration.mentions_of_comments, UNSCOPED, list),
     "gap_tags": (collaboration.gap_tags_of_targets, UNSCOPED, list),
     "key_results": (collaboration.key_results_of, UNSCOPED, list),
-    "opportunity": (pipeline.opportunities_by_ids, SCOPED, None),
+    "opportunity": (pipeline_queries.opportunities_by_ids, SCOPED, None),
     "account": (pipeline.accounts_by_ids, SCOPED, None),
     "transitions": (pipeline_queries.transitions_of, UNSCOPED, list),
     "co_owners": (pipeline_queries.co_owners_of, UNSCOPED, list),

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.kernel.actor import Actor
-from domain.kernel.sql import IDS, ids_of
+from domain.kernel.sql import IDS, by_ids, ids_of, rows_by_ids
 from domain.org.models import OrgUnit, Rep
 from domain.org.service import units_in_subtree
 from domain.paging import fetch_page
@@ -85,3 +85,10 @@ async def loss_reasons(session: AsyncSession) -> list[LossReason]:
             select(LossReason).where(LossReason.active.is_(True)).order_by(LossReason.code)
         )
     )
+
+
+_OPPORTUNITIES_BY_IDS = by_ids(Opportunity, opportunity_visible)
+
+
+async def opportunities_by_ids(session: AsyncSession, actor: Actor, ids: Iterable[int]):
+    return await rows_by_ids(session, _OPPORTUNITIES_BY_IDS(actor), ids)

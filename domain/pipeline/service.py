@@ -106,13 +106,6 @@ async def get_opportunity(
     return found
 
 
-_OPPORTUNITIES_BY_IDS = by_ids(Opportunity, opportunity_visible)
-
-
-async def opportunities_by_ids(session: AsyncSession, actor: Actor, ids: Iterable[int]):
-    return await rows_by_ids(session, _OPPORTUNITIES_BY_IDS(actor), ids)
-
-
 async def require_manager_of(session: AsyncSession, actor: Actor, rep_id: int) -> None:
     path = await session.scalar(
         select(OrgUnit.path).join(Rep, Rep.unit_id == OrgUnit.id).where(Rep.id == rep_id)
